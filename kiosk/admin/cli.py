@@ -1,0 +1,103 @@
+"""Entry point of ``kiosk-admin``.
+
+Each area registers its own sub-commands from a module listed in ``COMMAND_MODULES``; a module
+exposes ``register(subparsers, common)`` and sets ``func(args) -> int`` on its parsers. Errors
+meant for a person are raised as :class:`CliError` and printed as one plain line on stderr
+(exit 1), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import ConfigError, KioskConfig, load_config
+from offline_cache.store import StoreError
+
+COMMAND_MODULES = (
+    "kiosk.admin.cmd_rules",  # check-id, legal-aid, notary, visit        (issue 3)
+    "kiosk.admin.cmd_outbox",  # submit, outbox, sync, status, provincial-sim (issue 4)
+    "kiosk.admin.cmd_voice",  # voice ...                                  (issue 6)
+    "kiosk.admin.cmd_pack",  # pack ..., audit ..., stats                  (issue 7)
+)
+
+
+class CliError(Exception):
+    """A plain message for the person at the console; exit code 1."""
+
+
+def emit(args: argparse.Namespace, human: str, data: Any) -> None:
+    """Print ``data`` as JSON with ``--json``, else the human text."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(human)
+
+
+def config_from_args(args: argparse.Namespace) -> KioskConfig:
+    overrides = {"paths.data_dir": getattr(args, "data_dir", None)}
+    config_path = getattr(args, "config", None)
+    return load_config(Path(config_path) if config_path else None, overrides=overrides)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    common.add_argument("--config", help="terminal config TOML (default: none, env only)")
+    common.add_argument("--data-dir", help="data directory (overrides config and KIOSK_DATA_DIR)")
+    parser = argparse.ArgumentParser(
+        prog="kiosk-admin", description="乡村法律服务终端 管理工具", parents=[common]
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # that area is not built yet
+                continue
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def command_paths(parser: argparse.ArgumentParser | None = None) -> list[str]:
+    """Every runnable command path, e.g. ``['check-id', 'pack sign', ...]`` (for the docs test)."""
+    parser = parser or build_parser()
+    found: list[str] = []
+
+    def walk(p: argparse.ArgumentParser, prefix: list[str]) -> None:
+        subs = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            found.append(" ".join(prefix))
+            return
+        for action in subs:
+            for name, child in action.choices.items():
+                walk(child, [*prefix, name])
+
+    walk(parser, [])
+    return [p for p in found if p]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 1
+    try:
+        return int(func(args) or 0)
+    except (CliError, ConfigError, StoreError) as exc:
+        print(f"kiosk-admin: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Terminal configuration: one TOML file plus ``KIOSK_*`` environment overrides.
+
+Every problem is reported as one plain line naming the key (``ConfigError``), never a traceback:
+the person reading it is a station technician, not a developer.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}
+THEMES = ("default", "high_contrast")
+DEFAULT_CONFIG_NAME = "kiosk.toml"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; ``str()`` is one line naming the key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"配置项 {key} 有误：{problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    terminal_id: str
+    station_name: str
+    village: str
+    town: str
+    district: str
+    data_dir: Path
+    provincial_endpoint: str
+    provincial_credentials_file: Path | None
+    provincial_public_key_file: Path | None
+    provincial_ca_file: Path | None
+    idle_timeout_s: int
+    idle_warning_s: int
+    font_scale: str
+    theme: str
+    voice_model_dir: Path
+    tts_rate: int
+    sync_interval_s: int
+    sync_batch_size: int
+    retention_days: int
+    trusted_pack_keys: tuple[str, ...] = field(default_factory=tuple)
+    removable_media_dir: Path | None = None
+    staff_pins_file: Path | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kiosk.sqlite3"
+
+
+# key -> (type, default, env var). ``None`` default with required=True means "must be given".
+_SPEC: dict[str, tuple[type, Any]] = {
+    "terminal.id": (str, "CZ-DEMO-0001"),
+    "terminal.station_name": (str, "演示村公共法律服务工作室"),
+    "terminal.village": (str, "演示村"),
+    "terminal.town": (str, "演示镇"),
+    "terminal.district": (str, "wujin"),
+    "paths.data_dir": (str, ""),
+    "paths.voice_model_dir": (str, ""),
+    "paths.removable_media_dir": (str, ""),
+    "paths.staff_pins_file": (str, ""),
+    "provincial.endpoint": (str, "https://127.0.0.1:8443/api/v1"),
+    "provincial.credentials_file": (str, ""),
+    "provincial.public_key_file": (str, ""),
+    "provincial.ca_file": (str, ""),
+    "session.idle_timeout_s": (int, 90),
+    "session.idle_warning_s": (int, 30),
+    "ui.font_scale": (str, "standard"),
+    "ui.theme": (str, "default"),
+    "voice.tts_rate": (int, 130),
+    "sync.interval_s": (int, 60),
+    "sync.batch_size": (int, 50),
+    "sync.retention_days": (int, 30),
+    "packs.trusted_keys": (list, []),
+}
+
+_RANGES: dict[str, tuple[int, int]] = {
+    "session.idle_timeout_s": (30, 1800),
+    "session.idle_warning_s": (20, 300),
+    "voice.tts_rate": (60, 300),
+    "sync.interval_s": (5, 86400),
+    "sync.batch_size": (1, 500),
+    "sync.retention_days": (0, 3650),
+}
+
+
+def env_name(key: str) -> str:
+    """``session.idle_timeout_s`` -> ``KIOSK_SESSION_IDLE_TIMEOUT_S``."""
+    return "KIOSK_" + key.replace(".", "_").upper()
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "village-legal-kiosk"
+
+
+def _flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in doc.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def _coerce(key: str, kind: type, raw: Any, from_env: bool) -> Any:
+    if kind is int:
+        if isinstance(raw, bool):
+            raise ConfigError(key, f"应为整数，现在是 {raw!r}")
+        if isinstance(raw, int):
+            value = raw
+        else:
+            try:
+                value = int(str(raw).strip())
+            except ValueError:
+                raise ConfigError(key, f"应为整数，现在是 {raw!r}") from None
+        lo, hi = _RANGES.get(key, (-(2**63), 2**63))
+        if not lo <= value <= hi:
+            raise ConfigError(key, f"应在 {lo} 到 {hi} 之间，现在是 {value}")
+        return value
+    if kind is list:
+        if from_env and isinstance(raw, str):
+            return [p.strip() for p in raw.split(",") if p.strip()]
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            raise ConfigError(key, "应为字符串列表")
+        return raw
+    if not isinstance(raw, str):
+        raise ConfigError(key, f"应为文字，现在是 {raw!r}")
+    return raw.strip()
+
+
+def load_config(
+    path: Path | None = None,
+    env: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> KioskConfig:
+    """Read the TOML file (if any), apply ``KIOSK_*`` env vars, then explicit overrides."""
+    env = dict(os.environ) if env is None else env
+    doc: dict[str, Any] = {}
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError("config", f"找不到配置文件 {path}")
+        try:
+            doc = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError("config", f"{path} 不是有效的 TOML：{exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError("config", f"{path} 不是 UTF-8 文本") from None
+    unknown = sorted(set(doc) - set(_SPEC))
+    if unknown:
+        raise ConfigError(unknown[0], "不认识这个配置项（拼写错了吗？）")
+
+    values: dict[str, Any] = {}
+    for key, (kind, default) in _SPEC.items():
+        raw, from_env = doc.get(key, default), False
+        if env_name(key) in env:
+            raw, from_env = env[env_name(key)], True
+        if overrides and overrides.get(key) is not None:
+            raw = overrides[key]
+        values[key] = _coerce(key, kind, raw, from_env)
+
+    for key in ("terminal.id", "terminal.station_name", "terminal.district"):
+        if not values[key]:
+            raise ConfigError(key, "不能为空")
+    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in values["terminal.id"]):
+        raise ConfigError("terminal.id", "只能用英文字母、数字、- 和 _")
+    scale = values["ui.font_scale"]
+    if scale not in FONT_SCALES:
+        raise ConfigError("ui.font_scale", f"应为 {'/'.join(FONT_SCALES)} 之一，现在是 {scale!r}")
+    if values["ui.theme"] not in THEMES:
+        raise ConfigError("ui.theme", f"应为 {'/'.join(THEMES)} 之一")
+    endpoint = values["provincial.endpoint"]
+    if not endpoint.startswith(("https://", "http://127.", "http://localhost")):
+        raise ConfigError(
+            "provincial.endpoint", "必须是 https:// 地址（本机测试可用 http://127.0.0.1）"
+        )
+    if values["session.idle_warning_s"] >= values["session.idle_timeout_s"]:
+        raise ConfigError("session.idle_warning_s", "必须小于 session.idle_timeout_s")
+
+    def opt_path(key: str) -> Path | None:
+        return Path(values[key]).expanduser() if values[key] else None
+
+    data_dir = opt_path("paths.data_dir") or default_data_dir()
+    model_dir = opt_path("paths.voice_model_dir") or (
+        REPO_ROOT / "offline_cache" / "models" / "vosk-model-small-cn-0.22"
+    )
+    return KioskConfig(
+        terminal_id=values["terminal.id"],
+        station_name=values["terminal.station_name"],
+        village=values["terminal.village"],
+        town=values["terminal.town"],
+        district=values["terminal.district"],
+        data_dir=data_dir,
+        provincial_endpoint=endpoint,
+        provincial_credentials_file=opt_path("provincial.credentials_file"),
+        provincial_public_key_file=opt_path("provincial.public_key_file"),
+        provincial_ca_file=opt_path("provincial.ca_file"),
+        idle_timeout_s=values["session.idle_timeout_s"],
+        idle_warning_s=values["session.idle_warning_s"],
+        font_scale=scale,
+        theme=values["ui.theme"],
+        voice_model_dir=model_dir,
+        tts_rate=values["voice.tts_rate"],
+        sync_interval_s=values["sync.interval_s"],
+        sync_batch_size=values["sync.batch_size"],
+        retention_days=values["sync.retention_days"],
+        trusted_pack_keys=tuple(values["packs.trusted_keys"]),
+        removable_media_dir=opt_path("paths.removable_media_dir"),
+        staff_pins_file=opt_path("paths.staff_pins_file"),
+    )

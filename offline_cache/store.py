@@ -1,0 +1,213 @@
+"""The terminal's one SQLite file: WAL, ``synchronous=FULL``, forward-only migrations.
+
+Migrations are the numbered ``migrations/NNNN_name.sql`` files, applied in order inside one
+transaction each and recorded (with their sha256) in ``schema_migrations``. An applied migration is
+never edited: a changed checksum or a database newer than this app is refused with a plain message.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store can't be used; ``str()`` is a plain-Chinese sentence staff can act on."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found: list[Migration] = []
+    for path in sorted(directory.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        version = int(path.name[:4])
+        found.append(Migration(version, path.stem[5:], path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if len(versions) != len(set(versions)):
+        raise StoreError(f"程序自带的数据库升级脚本编号重复：{versions}")
+    return found
+
+
+def explain_os_error(exc: BaseException, path: Path) -> str:
+    """Turn disk trouble into a sentence for staff."""
+    text = str(exc).lower()
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in text:
+        return f"存储空间已满（{path}），新的内容存不下。已保存的申请都还在，请联系管理员清理空间。"
+    if (
+        (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS))
+        or "readonly" in text
+        or "read-only" in text
+        or "unable to open" in text
+    ):
+        return f"数据目录不能写入（{path}），新的内容存不下。已保存的申请都还在，请联系管理员。"
+    return f"数据保存出错（{path}）：{exc}。已保存的申请都还在，请联系管理员。"
+
+
+class Store:
+    """One connection per thread to the same file; writes go through :meth:`atomic`."""
+
+    def __init__(self, path: Path, migrations_dir: Path = MIGRATIONS_DIR) -> None:
+        self.path = Path(path)
+        self._migrations_dir = migrations_dir
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(explain_os_error(exc, self.path.parent)) from exc
+        self.migrate()
+
+    # -- connections -------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=True
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.Error as exc:
+            raise StoreError(explain_os_error(exc, self.path)) from exc
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``); rolled back on any exception."""
+        conn = self.conn
+        with self._write_lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(explain_os_error(exc, self.path)) from exc
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreError(explain_os_error(exc, self.path)) from exc
+
+    def query(
+        self, sql: str, params: tuple[object, ...] | dict[str, object] = ()
+    ) -> list[sqlite3.Row]:
+        try:
+            return list(self.conn.execute(sql, params))
+        except sqlite3.OperationalError as exc:
+            raise StoreError(explain_os_error(exc, self.path)) from exc
+
+    # -- migrations --------------------------------------------------------------------------
+    def applied_migrations(self) -> dict[int, str]:
+        rows = self.conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
+        return {int(r["version"]): str(r["checksum"]) for r in rows}
+
+    def migrate(self) -> list[int]:
+        """Apply every pending migration; return the versions applied now."""
+        known = available_migrations(self._migrations_dir)
+        try:
+            with self.atomic() as conn:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                    " checksum TEXT NOT NULL, applied_at REAL NOT NULL)"
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(explain_os_error(exc, self.path)) from exc
+        applied = self.applied_migrations()
+        newest_known = max((m.version for m in known), default=0)
+        if applied and max(applied) > newest_known:
+            raise StoreError(
+                f"数据库版本（{max(applied)}）比本程序新（{newest_known}），请安装新版程序，不要降级。"
+            )
+        done: list[int] = []
+        for m in known:
+            if m.version in applied:
+                if applied[m.version] != m.checksum:
+                    raise StoreError(
+                        f"数据库升级脚本 {m.version:04d}_{m.name} 已被改动，拒绝启动。"
+                    )
+                continue
+            with self.atomic() as conn:
+                for statement in _split_sql(m.sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations(version, name, checksum, applied_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (m.version, m.name, m.checksum, time.time()),
+                )
+            done.append(m.version)
+        return done
+
+    # -- small key/value for terminal-level facts (counters, secrets' ids, cursors) ----------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else default
+
+    def set_meta(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
+        sql = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        if conn is not None:
+            conn.execute(sql, (key, value))
+            return
+        with self.atomic() as c:
+            c.execute(sql, (key, value))
+
+    def next_counter(self, name: str, conn: sqlite3.Connection) -> int:
+        """Monotonic per-terminal counter, incremented inside the caller's transaction."""
+        conn.execute(
+            "INSERT INTO counters(name, value) VALUES (?, 1)"
+            " ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            (name,),
+        )
+        row = conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (sqlite3 ``execute`` runs one at a time)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements

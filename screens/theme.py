@@ -1,0 +1,69 @@
+"""Colours and sizes: two themes, three font scales. Numbers from shared/reference/elder-ui.md.
+
+All text/background pairs here are ≥ 7:1 contrast (checked by tests/ui/test_accessibility).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Colour = tuple[float, float, float, float]
+
+
+def hex_colour(value: str) -> Colour:
+    value = value.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return (r, g, b, 1.0)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    label: str
+    background: Colour
+    text: Colour
+    tile: Colour
+    tile_text: Colour
+    accent: Colour
+    accent_text: Colour
+    danger: Colour
+    danger_text: Colour
+    muted_text: Colour
+
+
+THEMES = {
+    "default": Theme(
+        name="default",
+        label="标准颜色",
+        background=hex_colour("#FFFDF5"),
+        text=hex_colour("#1A1A1A"),
+        tile=hex_colour("#0B4F8A"),
+        tile_text=hex_colour("#FFFFFF"),
+        accent=hex_colour("#0A5C36"),
+        accent_text=hex_colour("#FFFFFF"),
+        danger=hex_colour("#8B0000"),
+        danger_text=hex_colour("#FFFFFF"),
+        muted_text=hex_colour("#333333"),
+    ),
+    "high_contrast": Theme(
+        name="high_contrast",
+        label="高对比",
+        background=hex_colour("#000000"),
+        text=hex_colour("#FFFFFF"),
+        tile=hex_colour("#000000"),
+        tile_text=hex_colour("#FFFF00"),
+        accent=hex_colour("#FFFF00"),
+        accent_text=hex_colour("#000000"),
+        danger=hex_colour("#FFFFFF"),
+        danger_text=hex_colour("#000000"),
+        muted_text=hex_colour("#FFFFFF"),
+    ),
+}
+
+FONT_SCALE_LABELS = {"standard": "标准", "large": "大", "xlarge": "特大"}
+FONT_SCALE_FACTORS = {"standard": 1.0, "large": 1.2, "xlarge": 1.4}
+
+BODY_PX = 36  # ≥ 32 px at the standard scale
+TITLE_PX = 56  # ≥ 48 px
+TOUCH_PX = 140  # ≥ 120 px targets
+GAP_PX = 24  # ≥ 16 px between targets
