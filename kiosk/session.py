@@ -1,0 +1,119 @@
+"""One resident's visit to the terminal: what they entered, in memory only, wiped at the end.
+
+Nothing here touches the disk. A finished application leaves the session through
+``kiosk.submissions.submit`` (encrypted in the outbox); everything else is dropped by
+:meth:`Session.wipe` when the resident presses 结束并清除, walks away (idle timeout) or the
+submission is done. Statistics only ever see the random session id.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Listener = Callable[["Session"], None]
+
+
+@dataclass
+class Draft:
+    """The answers of one service (``legal_aid``, ``visit_booking``, ``notary`` …) so far."""
+
+    kind: str
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def set(self, key: str, value: Any) -> None:
+        if value is None or value == "":
+            self.answers.pop(key, None)
+        else:
+            self.answers[key] = value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.answers.get(key, default)
+
+    def clear(self) -> None:
+        # Overwrite before dropping so a stale reference (a widget, a closure) sees nothing.
+        for key in list(self.answers):
+            self.answers[key] = None
+        self.answers.clear()
+
+
+class Session:
+    """The current resident's session. There is exactly one at a time per terminal."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._on_wipe: list[Listener] = []
+        self.id = ""
+        self.started_at = 0.0
+        self.last_activity = 0.0
+        self.staff_id: str | None = None
+        self.service: str | None = None
+        self.voice_used = False
+        self.completed = False
+        self.drafts: dict[str, Draft] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.id = uuid.uuid4().hex
+        now = self._clock()
+        self.started_at = now
+        self.last_activity = now
+        self.service = None
+        self.voice_used = False
+        self.completed = False
+        self.drafts = {}
+
+    # -- what the resident does -----------------------------------------------------------------
+    def touch(self) -> None:
+        """Any touch or spoken command: the resident is still there."""
+        self.last_activity = self._clock()
+
+    def idle_seconds(self) -> float:
+        return self._clock() - self.last_activity
+
+    def draft(self, kind: str) -> Draft:
+        """The draft for ``kind``, created empty on first use."""
+        if kind not in self.drafts:
+            self.drafts[kind] = Draft(kind)
+        return self.drafts[kind]
+
+    def discard_draft(self, kind: str) -> None:
+        draft = self.drafts.pop(kind, None)
+        if draft is not None:
+            draft.clear()
+
+    @property
+    def has_input(self) -> bool:
+        """Whether wiping would lose anything the resident entered."""
+        return any(d.answers for d in self.drafts.values())
+
+    @property
+    def assisted(self) -> bool:
+        """A staff member is filling in for the resident (recorded as 代为填写)."""
+        return self.staff_id is not None
+
+    # -- staff ------------------------------------------------------------------------------------
+    def staff_sign_in(self, staff_id: str) -> None:
+        self.staff_id = staff_id
+
+    def staff_sign_out(self) -> None:
+        self.staff_id = None
+
+    # -- the end ---------------------------------------------------------------------------------
+    def on_wipe(self, listener: Listener) -> None:
+        """Call ``listener(session)`` just before a wipe (screens clear their widgets)."""
+        self._on_wipe.append(listener)
+
+    def wipe(self) -> str:
+        """Forget everything entered, sign staff out, start a fresh session; returns the old id."""
+        old = self.id
+        for listener in list(self._on_wipe):
+            listener(self)
+        for draft in self.drafts.values():
+            draft.clear()
+        self.staff_id = None
+        self._reset()
+        return old

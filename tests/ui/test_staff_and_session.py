@@ -1,0 +1,120 @@
+"""Staff PINs (slow hash, lockout after 5 failures) and the in-memory resident session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.session import Session
+from kiosk.staff import (
+    LOCKOUT_S,
+    KdfParams,
+    StaffDirectory,
+    StaffError,
+    check_pin,
+    hash_pin,
+)
+from offline_cache.store import Store
+
+FAST = KdfParams(n=2**10, r=8, p=1)  # tests only: the real default is 2**14
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> tuple[StaffDirectory, FakeClock, Path]:
+    clock = FakeClock()
+    db = tmp_path / "kiosk.sqlite3"
+    return StaffDirectory(Store(db), clock=clock, kdf=FAST), clock, db
+
+
+def test_a_staff_member_signs_in_with_the_right_pin_and_not_with_a_wrong_one(directory) -> None:
+    staff, _, _ = directory
+    staff.add("1001", "482915", role="admin")
+    assert staff.sign_in("1001", "482915").ok
+    assert staff.sign_in("1001", "482915").member.is_admin
+    wrong = staff.sign_in("1001", "482916")
+    assert not wrong.ok and "还可以再试 4 次" in wrong.message
+
+
+def test_the_pin_is_never_stored_in_clear(directory) -> None:
+    staff, _, db = directory
+    staff.add("1001", "739164")
+    assert b"739164" not in db.read_bytes()
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or b"739164" not in wal.read_bytes()
+
+
+def test_five_wrong_pins_lock_the_number_even_for_the_right_pin_until_time_passes(
+    directory,
+) -> None:
+    staff, clock, db = directory
+    staff.add("1001", "482915")
+    for _ in range(5):
+        assert not staff.sign_in("1001", "000000").ok
+    locked = staff.sign_in("1001", "482915")
+    assert not locked.ok and "锁定" in locked.message
+    # A restart (new directory on the same file) does not lift the lock.
+    again = StaffDirectory(Store(db), clock=clock, kdf=FAST)
+    assert not again.sign_in("1001", "482915").ok
+    clock.now += LOCKOUT_S + 1
+    assert again.sign_in("1001", "482915").ok
+
+
+def test_unknown_staff_numbers_are_throttled_too(directory) -> None:
+    staff, _, _ = directory
+    for _ in range(5):
+        assert not staff.sign_in("9999", "123987").ok
+    assert "锁定" in staff.sign_in("8888", "123987").message
+
+
+def test_weak_pins_and_bad_staff_numbers_are_refused_with_a_reason(directory) -> None:
+    staff, _, _ = directory
+    with pytest.raises(StaffError, match="太简单"):
+        staff.add("1001", "111111")
+    with pytest.raises(StaffError, match="位数字"):
+        staff.add("1001", "12ab56")
+    with pytest.raises(StaffError, match="工号"):
+        staff.add("x1", "482915")
+
+
+def test_a_provisioning_file_with_hashes_adds_staff(directory, tmp_path: Path) -> None:
+    staff, _, _ = directory
+    f = tmp_path / "staff.json"
+    entry = {"id": "2002", "role": "staff", "pin_hash": hash_pin("650193", FAST)}
+    f.write_text(json.dumps({"staff": [entry]}))
+    assert staff.import_file(f) == 1
+    assert staff.sign_in("2002", "650193").ok
+
+
+def test_hash_round_trip_and_tampering() -> None:
+    encoded = hash_pin("650193", FAST)
+    assert check_pin("650193", encoded)
+    assert not check_pin("650194", encoded)
+    assert not check_pin("650193", encoded.replace("scrypt", "md5"))
+
+
+def test_wiping_a_session_forgets_every_answer_and_starts_a_new_id() -> None:
+    session = Session()
+    first = session.id
+    draft = session.draft("legal_aid")
+    draft.set("name", "张三")
+    draft.set("phone", "13912345678")
+    session.staff_sign_in("1001")
+    seen: list[str] = []
+    session.on_wipe(lambda s: seen.append(s.id))
+    assert session.has_input and session.assisted
+    old = session.wipe()
+    assert old == first and seen == [first]
+    assert session.id != first
+    assert not session.has_input and not session.assisted
+    assert draft.answers == {}
+    assert session.draft("legal_aid").get("name") is None
