@@ -1,0 +1,553 @@
+"""``kiosk-admin submit | outbox ... | sync | status | provincial-sim | keys init`` (issue 4)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk import receipts
+from kiosk.admin.cli import CliError, config_from_args, emit
+from kiosk.config import KioskConfig
+from kiosk.sealing import SealingError, load_private_key, load_public_key
+from kiosk.sync.signing import CredentialsError, load_credentials
+from offline_cache.outbox import STATUS_TEXT, STATUSES, Outbox, OutboxEntry, OutboxError
+from offline_cache.store import Store
+
+KIND_NAMES = {"legal_aid": "法律援助申请", "visit_booking": "上门服务预约"}
+
+
+def _when(t: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if t else "—"
+
+
+def _outbox(config: KioskConfig, *, need_key: bool) -> Outbox:
+    store = Store(config.db_path)
+    key = None
+    if config.provincial_public_key_file is not None:
+        try:
+            key = load_public_key(config.provincial_public_key_file)
+        except SealingError as exc:
+            raise CliError(str(exc)) from None
+    elif need_key:
+        raise CliError("没有配置省系统公钥（provincial.public_key_file），不能保存新申请。")
+    return Outbox(store, key, config.terminal_id)
+
+
+def _receipt(text: str) -> str:
+    problem = receipts.problem(text)
+    if problem:
+        raise CliError(problem)
+    code = receipts.normalize(text)
+    assert code is not None
+    return code
+
+
+def _entry_dict(e: OutboxEntry) -> dict[str, Any]:
+    return {
+        "receipt_code": e.receipt_code,
+        "submission_id": e.submission_id,
+        "kind": e.kind,
+        "created_at": e.created_at,
+        "metadata": e.metadata,
+        "status": e.status,
+        "attempts": e.attempts,
+        "last_error": e.last_error,
+        "last_attempt_at": e.last_attempt_at,
+        "next_attempt_at": e.next_attempt_at,
+        "accepted_at": e.accepted_at,
+        "case_number": e.case_number,
+        "remote_status": e.remote_status,
+        "remote_status_text": e.remote_status_text,
+        "remote_status_at": e.remote_status_at,
+        "status_learned_at": e.status_learned_at,
+        "ciphertext_purged": e.purged,
+        "staff_id": e.staff_id,
+    }
+
+
+# -- submit ---------------------------------------------------------------------------------
+def _load_pack(config: KioskConfig) -> Any:
+    from kiosk.content import PackError, load_pack
+    from offline_cache import BUNDLED_PACK_DIR
+
+    directory = BUNDLED_PACK_DIR
+    try:
+        from offline_cache.pack_store import PackStore
+
+        directory = PackStore(
+            config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
+        ).active_dir()
+    except ImportError:
+        pass
+    try:
+        return load_pack(directory)
+    except PackError as exc:
+        raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from kiosk.submissions import InvalidSubmission, describe, submit
+
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"读不到文件 {args.file}：{exc.strerror or exc}") from None
+    except (UnicodeDecodeError, ValueError):
+        raise CliError(f"{args.file} 不是有效的 UTF-8 JSON 文件") from None
+    kind = args.kind
+    payload = doc
+    if isinstance(doc, dict) and "payload" in doc and "kind" in doc:
+        kind, payload = kind or doc["kind"], doc["payload"]
+    if not kind:
+        raise CliError(
+            "请用 --kind 指明申请类型（legal_aid 或 visit_booking），或在文件里写 kind 和 payload"
+        )
+    config = config_from_args(args)
+    outbox = _outbox(config, need_key=True)
+    pack = _load_pack(config)
+    try:
+        receipt = submit(kind, payload, pack=pack, outbox=outbox, staff_id=args.staff)
+    except InvalidSubmission as exc:
+        lines = [describe(p) for p in exc.problems]
+        if getattr(args, "json", False):
+            emit(
+                args,
+                "",
+                {
+                    "ok": False,
+                    "problems": [{"field": p.field, "message": p.message} for p in exc.problems],
+                },
+            )
+        else:
+            print("申请内容有误，没有保存：", file=sys.stderr)
+            for line in lines:
+                print(f"  - {line}", file=sys.stderr)
+        return 1
+    except OutboxError as exc:
+        raise CliError(str(exc)) from None
+    emit(
+        args,
+        f"已保存，回执号码：{receipts.display(receipt.code)}（联网后自动发送到省系统）",
+        {
+            "ok": True,
+            "receipt_code": receipt.code,
+            "submission_id": receipt.submission_id,
+            "created_at": receipt.created_at,
+        },
+    )
+    return 0
+
+
+# -- outbox ---------------------------------------------------------------------------------
+def cmd_outbox_list(args: argparse.Namespace) -> int:
+    outbox = _outbox(config_from_args(args), need_key=False)
+    try:
+        entries = outbox.list(status=args.status, limit=args.limit)
+    except OutboxError as exc:
+        raise CliError(str(exc)) from None
+    counts = outbox.counts()
+    lines = [
+        f"等待发送 {counts.queued}，发送中 {counts.sending}，被拒收 {counts.rejected}，"
+        f"已接收 {counts.accepted}；最近一次成功：{_when(counts.last_success_at)}"
+    ]
+    for e in entries:
+        extra = f"  {e.last_error}" if e.last_error and e.status != "accepted" else ""
+        lines.append(
+            f"{receipts.display(e.receipt_code)}  {KIND_NAMES.get(e.kind, e.kind)}  "
+            f"{_when(e.created_at)}  {e.status}  尝试{e.attempts}次"
+            f"{'  ' + e.case_number if e.case_number else ''}{extra}"
+        )
+    emit(
+        args,
+        "\n".join(lines),
+        {
+            "counts": {
+                "queued": counts.queued,
+                "sending": counts.sending,
+                "rejected": counts.rejected,
+                "accepted": counts.accepted,
+                "last_success_at": counts.last_success_at,
+            },
+            "entries": [_entry_dict(e) for e in entries],
+        },
+    )
+    return 0
+
+
+def _show(args: argparse.Namespace, e: OutboxEntry) -> None:
+    lines = [
+        f"回执号码：{receipts.display(e.receipt_code)}",
+        f"类型：{KIND_NAMES.get(e.kind, e.kind)}",
+        f"提交时间：{_when(e.created_at)}",
+        f"本机状态：{e.status}（{STATUS_TEXT[e.status]}）",
+        f"尝试发送：{e.attempts} 次，最近一次 {_when(e.last_attempt_at)}",
+    ]
+    if e.status == "queued":
+        lines.append(f"下次发送：{_when(e.next_attempt_at)}")
+    if e.last_error:
+        lines.append(f"最近的问题：{e.last_error}")
+    if e.case_number:
+        lines.append(f"省系统案件号：{e.case_number}")
+    if e.remote_status_text:
+        lines.append(f"办理进度：{e.remote_status_text}（{_when(e.status_learned_at)} 获知）")
+    if e.metadata:
+        lines.append("公开信息：" + "，".join(f"{k}={v}" for k, v in sorted(e.metadata.items())))
+    lines.append(
+        "申请内容：已加密（只有省系统能解开）" + ("，密文已按保留期清除" if e.purged else "")
+    )
+    emit(args, "\n".join(lines), _entry_dict(e))
+
+
+def cmd_outbox_show(args: argparse.Namespace) -> int:
+    code = _receipt(args.receipt)
+    e = _outbox(config_from_args(args), need_key=False).get(code)
+    if e is None:
+        raise CliError(f"本机没有回执号码为 {receipts.display(code)} 的申请。")
+    _show(args, e)
+    return 0
+
+
+def cmd_outbox_retry(args: argparse.Namespace) -> int:
+    code = _receipt(args.receipt)
+    try:
+        e = _outbox(config_from_args(args), need_key=False).retry(code)
+    except OutboxError as exc:
+        raise CliError(str(exc)) from None
+    emit(
+        args,
+        f"回执 {receipts.display(e.receipt_code)} 已重新排队，下次同步时发送。",
+        _entry_dict(e),
+    )
+    return 0
+
+
+# -- status ---------------------------------------------------------------------------------
+def cmd_status(args: argparse.Namespace) -> int:
+    code = _receipt(args.receipt)
+    view = _outbox(config_from_args(args), need_key=False).status(code)
+    if view is None:
+        raise CliError(f"本机没有回执号码为 {receipts.display(code)} 的申请。")
+    human = f"回执 {receipts.display(view.receipt_code)}：{view.text}"
+    if view.learned_at:
+        human += f"（{_when(view.learned_at)} 更新）"
+    if view.case_number:
+        human += f"\n省系统案件号：{view.case_number}"
+    emit(
+        args,
+        human,
+        {
+            "receipt_code": view.receipt_code,
+            "kind": view.kind,
+            "created_at": view.created_at,
+            "local_status": view.local_status,
+            "text": view.text,
+            "case_number": view.case_number,
+            "remote_status": view.remote_status,
+            "remote_status_at": view.remote_status_at,
+            "learned_at": view.learned_at,
+        },
+    )
+    return 0
+
+
+# -- sync -----------------------------------------------------------------------------------
+def build_agent(config: KioskConfig, args: argparse.Namespace, on_report: Any = None) -> Any:
+    from kiosk.sync.agent import SyncAgent
+    from kiosk.sync.https_transport import HttpsTransport
+
+    if config.provincial_credentials_file is None:
+        raise CliError("没有配置终端凭据（provincial.credentials_file），不能同步。")
+    try:
+        creds = load_credentials(config.provincial_credentials_file)
+    except CredentialsError as exc:
+        raise CliError(str(exc)) from None
+    transport = HttpsTransport(
+        config.provincial_endpoint,
+        creds,
+        ca_file=config.provincial_ca_file,
+        connect_timeout_s=min(10.0, args.timeout),
+        read_timeout_s=args.timeout,
+    )
+    return SyncAgent(
+        _outbox(config, need_key=False),
+        transport,
+        interval_s=config.sync_interval_s,
+        batch_size=args.batch_size or config.sync_batch_size,
+        retention_days=config.retention_days,
+        backoff_base_s=args.backoff_base,
+        on_report=on_report,
+    )
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    return {
+        "drained": report.drained,
+        "recovered": report.recovered,
+        "sent": report.sent,
+        "accepted": report.accepted,
+        "rejected": report.rejected,
+        "conflicts": report.conflicts,
+        "unanswered": report.unanswered,
+        "failed_batches": report.failed_batches,
+        "auth_failed": report.auth_failed,
+        "status_updates": report.status_updates,
+        "purged": report.purged,
+        "remaining": report.remaining,
+        "errors": report.errors,
+    }
+
+
+def _report_text(report: Any) -> str:
+    text = (
+        f"本次发送 {report.sent} 条：省系统接收 {report.accepted}，拒收 {report.rejected}，"
+        f"冲突 {report.conflicts}；还有 {report.remaining} 条等待发送；"
+        f"更新办理进度 {report.status_updates} 条"
+    )
+    if report.last_error:
+        text += f"\n最近的问题：{report.last_error}"
+    return str(text)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+
+    def show(report: Any) -> None:
+        emit(args, _report_text(report), _report_dict(report))
+        sys.stdout.flush()
+
+    if args.once:
+        agent = build_agent(config, args)
+        report = agent.sync_now()
+        emit(args, _report_text(report), _report_dict(report))
+        if report.auth_failed:
+            print(
+                "kiosk-admin: 省系统拒绝了本终端的凭据，同步已停止，请管理员检查终端密钥。",
+                file=sys.stderr,
+            )
+            return 1
+        return 0 if report.drained else 2
+    agent = build_agent(config, args, on_report=show)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    agent.start()
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    agent.stop()
+    return 0
+
+
+# -- simulator and keys ---------------------------------------------------------------------
+def cmd_provincial_sim(args: argparse.Namespace) -> int:
+    from kiosk.provincial_sim.keys import load_terminal_registry
+    from kiosk.provincial_sim.server import (
+        Faults,
+        ProvincialSimulator,
+        base_url,
+        make_server,
+        run_progress,
+    )
+
+    for name in ("fail_rate", "drop_after_commit", "captive_portal", "stall_rate"):
+        value = getattr(args, name)
+        if not 0 <= value <= 1:
+            raise CliError(f"--{name.replace('_', '-')} 应在 0 到 1 之间")
+    try:
+        private_key = load_private_key(Path(args.private_key))
+        terminals = load_terminal_registry(Path(args.terminals))
+    except SealingError as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise CliError(f"读不到终端登记文件 {args.terminals}：{exc}") from None
+    faults = Faults(
+        fail_rate=args.fail_rate,
+        drop_after_commit=args.drop_after_commit,
+        latency_ms=args.latency_ms,
+        rate_limit=args.rate_limit,
+        captive_portal=args.captive_portal,
+        reject_auth=args.reject_auth,
+        stall_rate=args.stall_rate,
+        stall_ms=args.stall_ms,
+    )
+    sim = ProvincialSimulator(
+        Path(args.db),
+        private_key,
+        terminals,
+        faults,
+        pack_manifest=Path(args.pack_manifest) if args.pack_manifest else None,
+        seed=args.seed,
+    )
+    tls = args.tls_cert is not None
+    try:
+        server = make_server(
+            sim,
+            args.host,
+            args.port,
+            tls_cert=Path(args.tls_cert) if tls else None,
+            tls_key=Path(args.tls_key) if args.tls_key else None,
+        )
+    except OSError as exc:
+        raise CliError(f"模拟器无法监听 {args.host}:{args.port}：{exc.strerror or exc}") from None
+    url = base_url(server, tls)
+    emit(args, f"省系统模拟器已启动：{url}", {"url": url})
+    sys.stdout.flush()
+    stop = threading.Event()
+    if args.progress_seconds > 0:
+        threading.Thread(
+            target=run_progress, args=(sim, args.progress_seconds, stop), daemon=True
+        ).start()
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0
+
+
+def cmd_keys_init(args: argparse.Namespace) -> int:
+    from kiosk.provincial_sim.keys import init_keys
+
+    terminal = args.terminal_id or config_from_args(args).terminal_id
+    try:
+        files = init_keys(Path(args.directory), terminal, tls=args.tls)
+    except OSError as exc:
+        raise CliError(f"无法写入 {args.directory}：{exc.strerror or exc}") from None
+    data = {k: str(v) if v else None for k, v in files.__dict__.items()}
+    human = "\n".join(
+        [
+            f"省系统私钥（只给模拟器/省系统）：{files.private_key}",
+            f"省系统公钥（终端 provincial.public_key_file）：{files.public_key}",
+            f"终端 {terminal} 凭据（终端 provincial.credentials_file）：{files.credentials}",
+            f"模拟器的终端登记表（--terminals）：{files.terminals}",
+        ]
+        + (
+            [f"TLS 证书（终端 provincial.ca_file，模拟器 --tls-cert）：{files.tls_cert}"]
+            if args.tls
+            else []
+        )
+    )
+    emit(args, human, data)
+    return 0
+
+
+# -- registration ---------------------------------------------------------------------------
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("submit", parents=[common], help="queue a submission from a JSON file")
+    p.add_argument(
+        "file", help='JSON: {"kind": ..., "payload": {...}} or a bare payload with --kind'
+    )
+    p.add_argument("--kind", choices=("legal_aid", "visit_booking"))
+    p.add_argument("--staff", help="staff id recorded with the submission")
+    p.set_defaults(func=cmd_submit)
+
+    outbox = sub.add_parser("outbox", help="inspect and manage the outbox")
+    osub = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    p = osub.add_parser("list", parents=[common], help="list submissions, newest first")
+    p.add_argument("--status", choices=STATUSES)
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_outbox_list)
+    p = osub.add_parser("show", parents=[common], help="everything known about one receipt")
+    p.add_argument("receipt")
+    p.set_defaults(func=cmd_outbox_show)
+    p = osub.add_parser(
+        "retry", parents=[common], help="put a rejected submission back in the queue"
+    )
+    p.add_argument("receipt")
+    p.set_defaults(func=cmd_outbox_retry)
+
+    p = sub.add_parser(
+        "sync", parents=[common], help="send queued submissions, pull status updates"
+    )
+    p.add_argument(
+        "--once",
+        action="store_true",
+        help="one run, then exit 0 drained / 2 items remain / 1 error",
+    )
+    p.add_argument("--batch-size", type=int, help="items per request (default: sync.batch_size)")
+    p.add_argument(
+        "--backoff-base", type=_positive_float, default=5.0, help="first retry delay, seconds"
+    )
+    p.add_argument(
+        "--timeout", type=_positive_float, default=30.0, help="seconds to wait for an answer"
+    )
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("status", parents=[common], help="last known status of a receipt (offline)")
+    p.add_argument("receipt")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
+        "provincial-sim", parents=[common], help="run the provincial-system simulator"
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443, help="0 picks a free port")
+    p.add_argument("--db", required=True, help="the simulator's own SQLite file")
+    p.add_argument("--private-key", required=True, help="provincial private key (PEM)")
+    p.add_argument("--terminals", required=True, help="terminal registry JSON from `keys init`")
+    p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    p.add_argument("--tls-key", help="private key of --tls-cert")
+    p.add_argument("--fail-rate", type=float, default=0.0, help="share of requests answered 503")
+    p.add_argument(
+        "--drop-after-commit",
+        type=float,
+        default=0.0,
+        help="share of batches whose answer is lost after commit",
+    )
+    p.add_argument("--latency-ms", type=int, default=0, help="delay before every answer")
+    p.add_argument(
+        "--rate-limit", type=int, default=0, help="requests per second per terminal, else 429"
+    )
+    p.add_argument(
+        "--captive-portal", type=float, default=0.0, help="share answered 200 with an HTML page"
+    )
+    p.add_argument("--reject-auth", action="store_true", help="answer 401 to everything")
+    p.add_argument(
+        "--stall-rate",
+        type=float,
+        default=0.0,
+        help="share of batches processed only after --stall-ms",
+    )
+    p.add_argument("--stall-ms", type=int, default=2000)
+    p.add_argument(
+        "--progress-seconds",
+        type=float,
+        default=0.0,
+        help="advance each case one status step this often",
+    )
+    p.add_argument(
+        "--pack-manifest", help="manifest JSON served at /packs/latest (FILE.sig beside it)"
+    )
+    p.add_argument("--seed", type=int, help="random seed for reproducible faults")
+    p.set_defaults(func=cmd_provincial_sim)
+
+    keys = sub.add_parser("keys", help="create key material for demos and tests")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    p = ksub.add_parser(
+        "init", parents=[common], help="provincial key pair, terminal credentials, TLS cert"
+    )
+    p.add_argument("directory")
+    p.add_argument("--terminal-id", help="default: terminal.id from the config")
+    p.add_argument(
+        "--tls", action="store_true", help="also a self-signed certificate for 127.0.0.1"
+    )
+    p.set_defaults(func=cmd_keys_init)

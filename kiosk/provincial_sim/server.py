@@ -1,0 +1,383 @@
+"""The provincial-system simulator: a real HTTP(S) server implementing docs/openapi.yaml.
+
+It stands in for the provincial legal-aid system in tests, demos and benchmarks: it checks the
+terminal's request signature, decrypts every envelope with the provincial private key, stores each
+submission exactly once in its own SQLite file and answers per item. Faults are injected on
+purpose (see :class:`Faults`): 5xx, answers lost after the commit, slow answers, stalls longer than
+the client's timeout, 429 with Retry-After, captive-portal HTML pages and refused credentials.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import json
+import random
+import re
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from kiosk import sealing
+from kiosk.provincial_sim.store import STATUS_CHAINS, SimStore
+from kiosk.sync import signing
+
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 20 * 1024 * 1024
+MAX_ITEMS = 500
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CAPTIVE_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>WiFi 登录</title></head>"
+    "<body><h1>欢迎使用村委会免费 WiFi</h1><p>请先输入手机号登录。</p></body></html>"
+).encode()
+
+
+@dataclass(frozen=True)
+class Faults:
+    fail_rate: float = 0.0  # answer 503 before doing anything
+    drop_after_commit: float = 0.0  # commit, then close the connection without an answer
+    latency_ms: int = 0  # every answer this much later
+    rate_limit: int = 0  # requests per second per terminal (0 = unlimited), else 429
+    captive_portal: float = 0.0  # answer 200 with an HTML login page instead
+    reject_auth: bool = False  # refuse every request with 401
+    stall_rate: float = 0.0  # wait stall_ms before processing (longer than client timeouts)
+    stall_ms: int = 2000
+
+
+class _RateLimiter:
+    """A one-second fixed window per terminal: simple and predictable for tests."""
+
+    def __init__(self, per_second: int) -> None:
+        self.per_second = per_second
+        self._windows: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, terminal: str) -> bool:
+        if self.per_second <= 0:
+            return True
+        second = int(time.time())
+        with self._lock:
+            window, n = self._windows.get(terminal, (second, 0))
+            if window != second:
+                window, n = second, 0
+            n += 1
+            self._windows[terminal] = (window, n)
+            return n <= self.per_second
+
+
+class ProvincialSimulator:
+    """Request handling independent of the socket server (so it is easy to reason about)."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        private_key: X25519PrivateKey,
+        terminal_secrets: Mapping[str, bytes],
+        faults: Faults = Faults(),
+        *,
+        pack_manifest: Path | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.store = SimStore(db_path)
+        self.private_key = private_key
+        self.terminal_secrets = dict(terminal_secrets)
+        self.faults = faults
+        self.pack_manifest = pack_manifest
+        self.nonces = signing.NonceCache()
+        self.rate = _RateLimiter(faults.rate_limit)
+        self.rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+
+    def chance(self, rate: float) -> bool:
+        if rate <= 0:
+            return False
+        with self._rng_lock:
+            return self.rng.random() < rate
+
+    # -- endpoints ---------------------------------------------------------------------------
+    def post_submissions(self, terminal: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return 400, {"error": "bad_request", "message": "body is not JSON"}
+        problem = _check_batch(doc, terminal)
+        if problem:
+            return 400, {"error": "bad_request", "message": problem}
+        if self.chance(self.faults.stall_rate):
+            time.sleep(self.faults.stall_ms / 1000)
+        results = []
+        store = self.store
+        with store.lock:
+            store.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for item in doc["items"]:
+                    results.append(self._one(terminal, item))
+                store.conn.execute("COMMIT")
+            except BaseException:
+                store.conn.execute("ROLLBACK")
+                raise
+        return 200, {"results": results}
+
+    def _one(self, terminal: str, item: dict[str, Any]) -> dict[str, Any]:
+        sid = item["submission_id"]
+        envelope_b64 = item["envelope"]
+        try:
+            envelope = base64.b64decode(envelope_b64, validate=True)
+        except (binascii.Error, ValueError):
+            return {"submission_id": sid, "outcome": "rejected", "message": "envelope 不是 base64"}
+        digest = hashlib.sha256(envelope).hexdigest()
+        existing = self.store.find(sid)
+        if existing is not None:
+            if existing.content_sha256 == digest:
+                self.store.count_delivery(sid)
+                return {
+                    "submission_id": sid,
+                    "outcome": "duplicate",
+                    "case_number": existing.case_number,
+                }
+            return {
+                "submission_id": sid,
+                "outcome": "conflict",
+                "message": "同一编号的申请已收到，但内容不同；原申请保持不变",
+            }
+        if digest != item["content_sha256"]:
+            return {
+                "submission_id": sid,
+                "outcome": "rejected",
+                "message": "密文摘要不符，传输中可能损坏",
+            }
+        try:
+            plaintext = sealing.open_sealed(self.private_key, sid, item["kind"], envelope)
+            document = json.loads(plaintext.decode("utf-8"))
+        except (sealing.SealingError, UnicodeDecodeError, ValueError):
+            return {
+                "submission_id": sid,
+                "outcome": "rejected",
+                "message": "密文无法解开，请检查终端上的省系统公钥",
+            }
+        if not isinstance(document, dict) or document.get("submission_id") != sid:
+            return {"submission_id": sid, "outcome": "rejected", "message": "申请内容与编号不符"}
+        case = self.store.insert(
+            sid, terminal, item["kind"], item["receipt_code"], digest, document
+        )
+        return {"submission_id": sid, "outcome": "accepted", "case_number": case}
+
+    def get_status_updates(self, terminal: str, query: str) -> tuple[int, dict[str, Any]]:
+        params = parse_qs(query, keep_blank_values=True)
+        try:
+            cursor = int(params.get("cursor", ["0"])[0] or "0")
+            limit = int(params.get("limit", ["200"])[0] or "200")
+        except ValueError:
+            return 400, {"error": "bad_request", "message": "cursor and limit must be integers"}
+        if cursor < 0 or not 1 <= limit <= 1000:
+            return 400, {"error": "bad_request", "message": "cursor >= 0, 1 <= limit <= 1000"}
+        with self.store.lock:
+            updates, last, more = self.store.updates_since(terminal, cursor, limit)
+        return 200, {"updates": updates, "next_cursor": str(last), "more": more}
+
+    def get_latest_pack(self) -> tuple[int, dict[str, Any]]:
+        if self.pack_manifest is None or not self.pack_manifest.is_file():
+            return 404, {"error": "not_found", "message": "no content pack published"}
+        try:
+            manifest = json.loads(self.pack_manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 404, {"error": "not_found", "message": "no content pack published"}
+        sig_path = self.pack_manifest.with_name(self.pack_manifest.name + ".sig")
+        signature = sig_path.read_text(encoding="utf-8").strip() if sig_path.is_file() else None
+        return 200, {"manifest": manifest, "signature": signature}
+
+
+def _check_batch(doc: Any, terminal: str) -> str | None:
+    """Why a batch body doesn't match the schema, or ``None``."""
+    if not isinstance(doc, dict):
+        return "body must be an object"
+    if doc.get("terminal_id") != terminal:
+        return "terminal_id must match the signing terminal"
+    items = doc.get("items")
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
+        return f"items must be a list of 1..{MAX_ITEMS}"
+    seen: set[str] = set()
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            return f"items[{n}] must be an object"
+        sid = item.get("submission_id")
+        if not isinstance(sid, str) or not _UUID.match(sid):
+            return f"items[{n}].submission_id must be a lowercase UUID"
+        if sid in seen:
+            return f"items[{n}].submission_id repeats an earlier item"
+        seen.add(sid)
+        if item.get("kind") not in STATUS_CHAINS:
+            return f"items[{n}].kind must be legal_aid or visit_booking"
+        code = item.get("receipt_code")
+        if not isinstance(code, str) or not re.fullmatch(r"[2-9]{8}", code):
+            return f"items[{n}].receipt_code must be 8 digits 2-9"
+        created = item.get("created_at")
+        if isinstance(created, bool) or not isinstance(created, int | float):
+            return f"items[{n}].created_at must be a number"
+        meta = item.get("metadata")
+        if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+            return f"items[{n}].metadata must map strings to strings"
+        if not isinstance(item.get("envelope"), str):
+            return f"items[{n}].envelope must be base64 text"
+        digest = item.get("content_sha256")
+        if not isinstance(digest, str) or not _SHA256.match(digest):
+            return f"items[{n}].content_sha256 must be 64 lowercase hex digits"
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # request lines carry nothing useful and the console is for the listening line
+
+    def _send(self, code: int, doc: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        self._send_bytes(code, body, "application/json", headers)
+
+    def _send_bytes(
+        self, code: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _drop(self) -> None:
+        """Lose the answer: the server has committed but the client never hears it."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def _handle(self, method: str) -> None:
+        sim = self.server.sim
+        faults = sim.faults
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._send(413, {"error": "too_large", "message": "body too large"})
+            return
+        body = self.rfile.read(length) if length else b""
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)
+        parts = urlsplit(self.path)
+        route = parts.path
+        routes = {
+            f"{API_PREFIX}/submissions": "POST",
+            f"{API_PREFIX}/status-updates": "GET",
+            f"{API_PREFIX}/packs/latest": "GET",
+        }
+        if route not in routes:
+            self._send(404, {"error": "not_found", "message": "no such endpoint"})
+            return
+        if routes[route] != method:
+            self._send(
+                405,
+                {"error": "method_not_allowed", "message": "wrong method"},
+                {"Allow": routes[route]},
+            )
+            return
+        if faults.reject_auth:
+            self._send(401, {"error": "unauthorized", "message": "terminal credentials refused"})
+            return
+        if sim.chance(faults.captive_portal):
+            self._send_bytes(200, _CAPTIVE_PAGE, "text/html; charset=utf-8")
+            return
+        headers = {k: v for k, v in self.headers.items()}
+        problem = signing.verify(sim.terminal_secrets, method, self.path, headers, body, sim.nonces)
+        if problem:
+            self._send(401, {"error": "unauthorized", "message": problem})
+            return
+        terminal = headers[signing.HEADER_TERMINAL]
+        if not sim.rate.allow(terminal):
+            self._send(
+                429, {"error": "rate_limited", "message": "too many requests"}, {"Retry-After": "1"}
+            )
+            return
+        if sim.chance(faults.fail_rate):
+            self._send(503, {"error": "unavailable", "message": "simulated server failure"})
+            return
+        if route.endswith("/submissions"):
+            code, doc = sim.post_submissions(terminal, body)
+            if code == 200 and sim.chance(faults.drop_after_commit):
+                self._drop()
+                return
+            self._send(code, doc)
+        elif route.endswith("/status-updates"):
+            code, doc = sim.get_status_updates(terminal, parts.query)
+            self._send(code, doc)
+        else:
+            code, doc = sim.get_latest_pack()
+            self._send(code, doc)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], sim: ProvincialSimulator) -> None:
+        self.sim = sim
+        super().__init__(address, _Handler)
+
+
+def make_server(
+    sim: ProvincialSimulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
+) -> ThreadingHTTPServer:
+    """Bind (port 0 picks a free one); with a certificate the socket speaks TLS."""
+    server = _Server((host, port), sim)
+    if tls_cert is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(tls_cert), str(tls_key) if tls_key else None)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    return server
+
+
+def base_url(server: ThreadingHTTPServer, tls: bool) -> str:
+    host, port = server.server_address[:2]
+    return f"{'https' if tls else 'http'}://{host!s}:{port}{API_PREFIX}"
+
+
+def run_progress(sim: ProvincialSimulator, every_s: float, stop: threading.Event) -> None:
+    """The simulated case worker: moves each case one step on every ``every_s`` seconds."""
+    while not stop.wait(every_s):
+        sim.store.advance_statuses(every_s)

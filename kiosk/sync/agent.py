@@ -1,0 +1,233 @@
+"""The sync agent: drains the outbox to the provincial system, off the UI thread.
+
+- one lock: the timer and a staff "立即同步" never overlap (the second waits its turn);
+- due rows oldest first, in batches; only an explicit per-item accepted/duplicate answer marks a
+  row accepted (see docs/sync-protocol.md);
+- transient failures (network, 5xx, 429, timeouts, captive portals, malformed answers) put the
+  rows back with exponential backoff and jitter, honouring Retry-After, with no retry limit —
+  a resident's application is never given up on;
+- an auth failure stops the run (retrying with bad credentials only gets the terminal locked out);
+- rows a crash left in ``sending`` are recovered on the agent's first run (start-up);
+- status updates are pulled since the stored cursor, so 查询办理进度 works offline afterwards;
+- the ciphertext of accepted rows is purged after the retention period.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kiosk.sync.transport import Transport, TransportFailure
+from offline_cache.outbox import Outbox, OutboxCounts, OutgoingItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    """What one run did; the UI and ``kiosk-admin sync`` show it."""
+
+    started_at: float
+    finished_at: float = 0.0
+    recovered: int = 0
+    sent: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    unanswered: int = 0
+    failed_batches: int = 0
+    auth_failed: bool = False
+    status_updates: int = 0
+    purged: int = 0
+    remaining: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def drained(self) -> bool:
+        return self.remaining == 0 and not self.auth_failed
+
+    @property
+    def last_error(self) -> str | None:
+        return self.errors[-1] if self.errors else None
+
+
+def backoff_delay(attempts: int, base_s: float, max_s: float, rng: random.Random) -> float:
+    """Exponential backoff with "equal jitter": half fixed, half random, capped at ``max_s``."""
+    cap = min(max_s, base_s * float(2 ** max(0, min(attempts - 1, 30))))
+    return cap / 2 + rng.uniform(0, cap / 2)
+
+
+class SyncAgent:
+    """Sends queued submissions and pulls status updates; see the module docstring."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        transport: Transport,
+        *,
+        interval_s: float = 60.0,
+        batch_size: int = 50,
+        retention_days: int = 30,
+        backoff_base_s: float = 5.0,
+        backoff_max_s: float = 3600.0,
+        max_failed_batches_per_run: int = 3,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+        on_report: Callable[[SyncReport], None] | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.transport = transport
+        self.interval_s = interval_s
+        self.batch_size = batch_size
+        self.retention_days = retention_days
+        self.backoff_base_s = backoff_base_s
+        self.backoff_max_s = backoff_max_s
+        self.max_failed_batches_per_run = max_failed_batches_per_run
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._on_report = on_report
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._recovered = False
+        self.last_report: SyncReport | None = None
+
+    # -- public ------------------------------------------------------------------------------
+    def counts(self) -> OutboxCounts:
+        return self.outbox.counts()
+
+    def sync_now(self) -> SyncReport:
+        """Run one sync now, in the calling thread (waits if the timer's run is in progress)."""
+        with self._lock:
+            report = self._run()
+        self.last_report = report
+        if self._on_report is not None:
+            self._on_report(report)
+        return report
+
+    def request_sync(self) -> None:
+        """Non-blocking "sync now" for the UI: the background thread runs as soon as it can."""
+        if self._thread is not None and self._thread.is_alive():
+            self._wake.set()
+            return
+        threading.Thread(target=self._safe_sync, name="sync-once", daemon=True).start()
+
+    def start(self) -> None:
+        """Start the background timer thread (recovers interrupted rows on its first run)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._loop, name="sync-agent", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    # -- background --------------------------------------------------------------------------
+    def _safe_sync(self) -> None:
+        try:
+            self.sync_now()
+        except Exception:  # the timer thread must survive a full disk and try again later
+            log.exception("sync run failed")
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            self._safe_sync()
+            self._wake.wait(self._seconds_until_next_run())
+            self._wake.clear()
+
+    def _seconds_until_next_run(self) -> float:
+        wait = self.interval_s
+        try:
+            due = self.outbox.next_due_at()
+        except Exception:
+            return wait
+        if due is not None and not (self.last_report and self.last_report.auth_failed):
+            wait = min(wait, max(0.5, due - self._clock()))
+        return wait
+
+    # -- one run -----------------------------------------------------------------------------
+    def _delay_for(self, item: OutgoingItem, retry_after_s: float | None) -> float:
+        delay = backoff_delay(item.attempts, self.backoff_base_s, self.backoff_max_s, self._rng)
+        if retry_after_s is not None:
+            delay = max(delay, retry_after_s)
+        return delay
+
+    def _run(self) -> SyncReport:
+        report = SyncReport(started_at=self._clock())
+        if not self._recovered:
+            report.recovered = self.outbox.recover_interrupted()
+            self._recovered = True
+        while not self._stopping.is_set():
+            items = self.outbox.claim_due(self.batch_size)
+            if not items:
+                break
+            report.sent += len(items)
+            answer = self.transport.send_batch(items)
+            now = self._clock()
+            if isinstance(answer, TransportFailure):
+                report.failed_batches += 1
+                report.errors.append(answer.message)
+                if answer.kind == "auth":
+                    # Not the items' fault: due again as soon as the credentials are fixed.
+                    self.outbox.release([(i.submission_id, now) for i in items], answer.message)
+                    report.auth_failed = True
+                    break
+                self.outbox.release(
+                    [
+                        (i.submission_id, now + self._delay_for(i, answer.retry_after_s))
+                        for i in items
+                    ],
+                    answer.message,
+                )
+                if report.failed_batches >= self.max_failed_batches_per_run:
+                    break
+                continue
+            self.outbox.apply_results(answer.results, now)
+            for r in answer.results:
+                if r.outcome in ("accepted", "duplicate"):
+                    report.accepted += 1
+                elif r.outcome == "rejected":
+                    report.rejected += 1
+                else:
+                    report.conflicts += 1
+            answered = {r.submission_id for r in answer.results}
+            missing = [i for i in items if i.submission_id not in answered]
+            if missing:
+                report.unanswered += len(missing)
+                self.outbox.release(
+                    [(i.submission_id, now + self._delay_for(i, None)) for i in missing],
+                    "省系统没有明确答复这一条，稍后重发",
+                )
+        if not report.auth_failed and not self._stopping.is_set():
+            self._pull_status(report)
+        if self.retention_days >= 0:
+            report.purged = self.outbox.purge_accepted(self.retention_days)
+        report.remaining = self.outbox.remaining()
+        report.finished_at = self._clock()
+        return report
+
+    def _pull_status(self, report: SyncReport, max_pages: int = 20) -> None:
+        cursor = self.outbox.status_cursor()
+        for _ in range(max_pages):
+            page = self.transport.status_updates(cursor)
+            if isinstance(page, TransportFailure):
+                report.errors.append(page.message)
+                if page.kind == "auth":
+                    report.auth_failed = True
+                return
+            report.status_updates += self.outbox.record_status_updates(
+                page.updates, page.next_cursor
+            )
+            cursor = page.next_cursor
+            if not page.more:
+                return

@@ -1,0 +1,231 @@
+"""JSON over HTTPS to the provincial system (``requests``), signed per terminal.
+
+Certificate verification is always on: against the configured CA file (the province's own CA or a
+pinned self-signed certificate) or the system trust store. Redirects are not followed, because a
+captive portal answers with one. Only a well-formed JSON answer with explicit per-item results
+counts; everything else is a :class:`TransportFailure`, never an acceptance.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from kiosk.sync.signing import TerminalCredentials, sign_headers
+from kiosk.sync.transport import BatchAnswer, StatusPage, TransportFailure
+from offline_cache.outbox import ItemResult, OutgoingItem, StatusUpdate
+
+OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        import time
+
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _json_body(response: requests.Response) -> dict[str, Any] | None:
+    """The body as a JSON object, or ``None`` if it is anything else (HTML portal page...)."""
+    ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        return None
+    try:
+        doc = json.loads(response.content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def item_to_wire(item: OutgoingItem) -> dict[str, Any]:
+    return {
+        "submission_id": item.submission_id,
+        "kind": item.kind,
+        "receipt_code": item.receipt_code,
+        "created_at": item.created_at,
+        "metadata": item.metadata,
+        "envelope": base64.b64encode(item.envelope).decode("ascii"),
+        "content_sha256": item.content_sha256,
+    }
+
+
+def batch_body(terminal_id: str, items: Sequence[OutgoingItem]) -> bytes:
+    doc = {"terminal_id": terminal_id, "items": [item_to_wire(i) for i in items]}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def parse_results(doc: dict[str, Any], sent_ids: set[str]) -> list[ItemResult] | None:
+    """Explicit, well-formed per-item results for ids we sent; ``None`` if the shape is wrong."""
+    raw = doc.get("results")
+    if not isinstance(raw, list):
+        return None
+    out: list[ItemResult] = []
+    for r in raw:
+        if not isinstance(r, dict):
+            return None
+        sid, outcome = r.get("submission_id"), r.get("outcome")
+        case, message = r.get("case_number"), r.get("message")
+        if not isinstance(sid, str) or outcome not in OUTCOMES:
+            return None
+        if sid not in sent_ids:
+            continue  # an answer about something we did not send proves nothing
+        if outcome in ("accepted", "duplicate") and not (isinstance(case, str) and case):
+            continue  # acceptance without a case number is not an explicit acceptance
+        out.append(
+            ItemResult(
+                submission_id=sid,
+                outcome=str(outcome),
+                case_number=case if isinstance(case, str) else None,
+                message=message if isinstance(message, str) else None,
+            )
+        )
+    return out
+
+
+class HttpsTransport:
+    """The :class:`~kiosk.sync.transport.Transport` used on a real terminal."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        credentials: TerminalCredentials,
+        *,
+        ca_file: Path | None = None,
+        connect_timeout_s: float = 10.0,
+        read_timeout_s: float = 30.0,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.credentials = credentials
+        self.timeout = (connect_timeout_s, read_timeout_s)
+        self.session = session or requests.Session()
+        self.session.trust_env = False  # no proxy/netrc surprises from the environment
+        self.verify: bool | str = str(ca_file) if ca_file else True
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _request(
+        self, method: str, path: str, query: dict[str, str] | None = None, body: bytes = b""
+    ) -> requests.Response | TransportFailure:
+        url = f"{self.endpoint}{path}"
+        if query:
+            url = f"{url}?{urlencode(query)}"
+        parts = urlsplit(url)
+        signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = sign_headers(self.credentials, method, signed_path, body)
+        headers["Accept"] = "application/json"
+        if body:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self.session.request(
+                method,
+                url,
+                data=body or None,
+                headers=headers,
+                timeout=self.timeout,
+                verify=self.verify,
+                allow_redirects=False,
+            )
+        except requests.exceptions.SSLError:
+            return TransportFailure("transient", "服务器证书校验失败（可能连到了假冒的服务器）")
+        except requests.exceptions.Timeout:
+            return TransportFailure("transient", "省系统响应超时")
+        except requests.exceptions.ConnectionError:
+            return TransportFailure("transient", "连不上省系统（网络中断或服务器未开）")
+        except requests.exceptions.RequestException as exc:
+            return TransportFailure("transient", f"网络请求出错：{type(exc).__name__}")
+        return self._classify(response)
+
+    def _classify(self, response: requests.Response) -> requests.Response | TransportFailure:
+        code = response.status_code
+        if code in (401, 403):
+            return TransportFailure("auth", "省系统拒绝了本终端的凭据，请管理员检查终端密钥")
+        if code == 429:
+            return TransportFailure(
+                "transient", "省系统繁忙，要求稍后再发", retry_after_s=_retry_after(response)
+            )
+        if 300 <= code < 400:
+            return TransportFailure("transient", "请求被重定向（可能需要先登录网络）")
+        if code >= 500:
+            return TransportFailure(
+                "transient", f"省系统暂时出错（{code}）", retry_after_s=_retry_after(response)
+            )
+        return response
+
+    # -- the interface -----------------------------------------------------------------------
+    def send_batch(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:
+        body = batch_body(self.credentials.terminal_id, items)
+        response = self._request("POST", "/submissions", body=body)
+        if isinstance(response, TransportFailure):
+            return response
+        doc = _json_body(response)
+        if response.status_code != 200 or doc is None:
+            return TransportFailure(
+                "transient",
+                f"省系统的回答不是有效的数据（{response.status_code}，可能是网络登录页面）",
+            )
+        results = parse_results(doc, {i.submission_id for i in items})
+        if results is None:
+            return TransportFailure("transient", "省系统的回答格式不对")
+        return BatchAnswer(results)
+
+    def status_updates(self, cursor: str, limit: int = 200) -> StatusPage | TransportFailure:
+        response = self._request(
+            "GET", "/status-updates", query={"cursor": cursor, "limit": str(limit)}
+        )
+        if isinstance(response, TransportFailure):
+            return response
+        doc = _json_body(response)
+        if response.status_code != 200 or doc is None:
+            return TransportFailure("transient", "状态更新的回答不是有效的数据")
+        raw, nxt = doc.get("updates"), doc.get("next_cursor")
+        if not isinstance(raw, list) or not isinstance(nxt, str):
+            return TransportFailure("transient", "状态更新的回答格式不对")
+        updates: list[StatusUpdate] = []
+        for u in raw:
+            if not isinstance(u, dict):
+                return TransportFailure("transient", "状态更新的回答格式不对")
+            sid, status, text, at = (
+                u.get("submission_id"),
+                u.get("status"),
+                u.get("text"),
+                u.get("updated_at"),
+            )
+            case = u.get("case_number")
+            if not (
+                isinstance(sid, str)
+                and isinstance(status, str)
+                and isinstance(text, str)
+                and isinstance(at, int | float)
+            ):
+                return TransportFailure("transient", "状态更新的回答格式不对")
+            updates.append(
+                StatusUpdate(sid, status, text, float(at), case if isinstance(case, str) else None)
+            )
+        return StatusPage(updates, nxt, bool(doc.get("more", False)))
+
+    def latest_pack_manifest(self) -> dict[str, Any] | TransportFailure | None:
+        response = self._request("GET", "/packs/latest")
+        if isinstance(response, TransportFailure):
+            return response
+        if response.status_code == 404:
+            return None
+        doc = _json_body(response)
+        if response.status_code != 200 or doc is None or not isinstance(doc.get("manifest"), dict):
+            return TransportFailure("transient", "内容包清单的回答不是有效的数据")
+        return doc

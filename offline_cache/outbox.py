@@ -1,0 +1,467 @@
+"""The outbox: every submission a resident was told "已提交" about, until the province accepts it.
+
+One row per submission in the ``outbox`` table with a status column
+(queued → sending → accepted | rejected). The payload is sealed to the provincial public key
+before it touches the disk; only the kind, receipt code, times, status and non-identifying
+metadata stay readable, so staff can answer "where is my application?" offline.
+
+Rules the sync agent relies on:
+- :meth:`Outbox.enqueue` returns only after the row is committed (WAL, ``synchronous=FULL``).
+- nothing leaves the table until the server has explicitly accepted it, and even then only the
+  envelope is purged, after the retention period;
+- a row is claimed (``sending``) inside one transaction, so two senders never claim the same row;
+  rows left in ``sending`` by a crash go back to ``queued`` at start-up (the server deduplicates
+  by submission id, so sending twice is harmless, losing one is not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from kiosk import receipts, sealing
+from offline_cache.store import Store, StoreError, explain_os_error
+
+STATUSES = ("queued", "sending", "accepted", "rejected")
+KINDS = ("legal_aid", "visit_booking")
+
+# What a resident or staff member reads for each local state (the province's own wording, once
+# known, is shown instead).
+STATUS_TEXT = {
+    "queued": "已保存在本机，等待联网发送到省法律援助系统",
+    "sending": "正在发送到省法律援助系统",
+    "accepted": "省法律援助系统已收到",
+    "rejected": "省法律援助系统未接收，请工作人员处理",
+}
+
+
+class OutboxError(Exception):
+    """A request about the outbox can't be done; ``str()`` is a plain-Chinese sentence."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code: str
+    submission_id: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    queued: int
+    sending: int
+    rejected: int
+    accepted: int
+    last_success_at: float | None
+
+    @property
+    def failed(self) -> int:
+        """Rows that need a person: the province rejected them."""
+        return self.rejected
+
+    @property
+    def waiting(self) -> int:
+        return self.queued + self.sending
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What "查询办理进度" shows: the last known status and when it was learned."""
+
+    receipt_code: str
+    kind: str
+    created_at: float
+    local_status: str
+    text: str
+    case_number: str | None
+    remote_status: str | None
+    remote_status_at: float | None
+    learned_at: float | None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    receipt_code: str
+    submission_id: str
+    kind: str
+    created_at: float
+    metadata: dict[str, str]
+    status: str
+    attempts: int
+    last_error: str | None
+    last_attempt_at: float | None
+    next_attempt_at: float
+    accepted_at: float | None
+    case_number: str | None
+    remote_status: str | None
+    remote_status_text: str | None
+    remote_status_at: float | None
+    status_learned_at: float | None
+    purged: bool
+    staff_id: str | None
+
+
+@dataclass(frozen=True)
+class OutgoingItem:
+    """One claimed row as the transport sends it."""
+
+    submission_id: str
+    kind: str
+    receipt_code: str
+    created_at: float
+    metadata: dict[str, str]
+    envelope: bytes
+    content_sha256: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The server's explicit answer for one item."""
+
+    submission_id: str
+    outcome: str  # accepted | duplicate | conflict | rejected
+    case_number: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    submission_id: str
+    status: str
+    text: str
+    updated_at: float
+    case_number: str | None = None
+
+
+def _entry(row: sqlite3.Row) -> OutboxEntry:
+    return OutboxEntry(
+        receipt_code=row["receipt_code"],
+        submission_id=row["submission_id"],
+        kind=row["kind"],
+        created_at=row["created_at"],
+        metadata=json.loads(row["metadata"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        last_attempt_at=row["last_attempt_at"],
+        next_attempt_at=row["next_attempt_at"],
+        accepted_at=row["accepted_at"],
+        case_number=row["case_number"],
+        remote_status=row["remote_status"],
+        remote_status_text=row["remote_status_text"],
+        remote_status_at=row["remote_status_at"],
+        status_learned_at=row["status_learned_at"],
+        purged=row["purged_at"] is not None,
+        staff_id=row["staff_id"],
+    )
+
+
+_ENTRY_COLUMNS = (
+    "receipt_code, submission_id, kind, created_at, metadata, status, attempts, last_error,"
+    " last_attempt_at, next_attempt_at, accepted_at, case_number, remote_status,"
+    " remote_status_text, remote_status_at, status_learned_at, purged_at, staff_id"
+)
+
+
+class Outbox:
+    """The durable, encrypted outbox over the terminal's :class:`Store`.
+
+    ``public_key`` may be ``None`` for read-only use (listing, status queries); queueing then
+    refuses with a plain message.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        public_key: X25519PublicKey | None,
+        terminal_id: str,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.public_key = public_key
+        self.terminal_id = terminal_id
+        self._clock = clock
+
+    # -- queueing ----------------------------------------------------------------------------
+    def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        metadata: dict[str, str],
+        *,
+        staff_id: str | None = None,
+    ) -> Receipt:
+        """Seal and store one submission; durable on disk when this returns."""
+        if kind not in KINDS:
+            raise OutboxError(f"不认识的申请类型：{kind}")
+        if self.public_key is None:
+            raise OutboxError(
+                "本机没有配置省系统公钥（provincial.public_key_file），不能保存新申请。"
+            )
+        public_key = self.public_key
+        clean_meta = {str(k): str(v) for k, v in metadata.items()}
+        submission_id = str(uuid.uuid4())
+        now = self._clock()
+        try:
+            with self.store.atomic() as conn:
+                counter = self.store.next_counter("receipt", conn)
+                code = receipts.code_for_counter(counter)
+                plaintext = json.dumps(
+                    {
+                        "version": 1,
+                        "submission_id": submission_id,
+                        "kind": kind,
+                        "receipt_code": code,
+                        "terminal_id": self.terminal_id,
+                        "created_at": now,
+                        "staff_id": staff_id,
+                        "payload": payload,
+                    },
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ).encode("utf-8")
+                envelope = sealing.seal(public_key, submission_id, kind, plaintext)
+                conn.execute(
+                    "INSERT INTO outbox (submission_id, receipt_code, kind, created_at, metadata,"
+                    " staff_id, envelope, content_sha256, status, next_attempt_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+                    (
+                        submission_id,
+                        code,
+                        kind,
+                        now,
+                        json.dumps(clean_meta, ensure_ascii=False, sort_keys=True),
+                        staff_id,
+                        envelope,
+                        hashlib.sha256(envelope).hexdigest(),
+                        now,
+                    ),
+                )
+        except sqlite3.Error as exc:
+            # Errors inside the transaction body (disk full while inserting) come here raw.
+            raise StoreError(explain_os_error(exc, self.store.path)) from exc
+        return Receipt(code=code, submission_id=submission_id, created_at=now)
+
+    # -- reading -----------------------------------------------------------------------------
+    def counts(self) -> OutboxCounts:
+        rows = self.store.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        by = {r["status"]: int(r["n"]) for r in rows}
+        last = self.store.get_meta("outbox.last_success_at")
+        return OutboxCounts(
+            queued=by.get("queued", 0),
+            sending=by.get("sending", 0),
+            rejected=by.get("rejected", 0),
+            accepted=by.get("accepted", 0),
+            last_success_at=float(last) if last else None,
+        )
+
+    def remaining(self) -> int:
+        """Submissions not yet accepted or rejected by the province."""
+        c = self.counts()
+        return c.queued + c.sending
+
+    def get(self, receipt_code: str) -> OutboxEntry | None:
+        code = receipts.normalize(receipt_code) or receipt_code.strip()
+        rows = self.store.query(
+            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE receipt_code = ?", (code,)
+        )
+        return _entry(rows[0]) if rows else None
+
+    def status(self, receipt_code: str) -> StatusView | None:
+        """Last known status of a receipt, readable with no network."""
+        e = self.get(receipt_code)
+        if e is None:
+            return None
+        text = e.remote_status_text or STATUS_TEXT[e.status]
+        if e.status == "rejected" and e.remote_status_text is None:
+            text = STATUS_TEXT["rejected"]
+        return StatusView(
+            receipt_code=e.receipt_code,
+            kind=e.kind,
+            created_at=e.created_at,
+            local_status=e.status,
+            text=text,
+            case_number=e.case_number,
+            remote_status=e.remote_status,
+            remote_status_at=e.remote_status_at,
+            learned_at=e.status_learned_at or e.accepted_at,
+        )
+
+    def envelope(self, submission_id: str) -> bytes | None:
+        rows = self.store.query(
+            "SELECT envelope FROM outbox WHERE submission_id = ?", (submission_id,)
+        )
+        return bytes(rows[0]["envelope"]) if rows and rows[0]["envelope"] is not None else None
+
+    # -- staff actions -----------------------------------------------------------------------
+    def retry(self, receipt_code: str) -> OutboxEntry:
+        """Put a rejected (or waiting) submission back in the queue, due now."""
+        e = self.get(receipt_code)
+        if e is None:
+            raise OutboxError(f"本机没有回执号码为 {receipt_code} 的申请。")
+        if e.status == "accepted":
+            raise OutboxError(f"回执 {e.receipt_code} 已被省系统接收，不需要重发。")
+        if e.status == "sending":
+            raise OutboxError(f"回执 {e.receipt_code} 正在发送中，请稍后再看。")
+        with self.store.atomic() as conn:
+            conn.execute(
+                "UPDATE outbox SET status = 'queued', next_attempt_at = ?"
+                " WHERE receipt_code = ? AND status IN ('queued', 'rejected')",
+                (self._clock(), e.receipt_code),
+            )
+        found = self.get(e.receipt_code)
+        assert found is not None
+        return found
+
+    # -- used by the sync agent --------------------------------------------------------------
+    def recover_interrupted(self) -> int:
+        """Rows a crashed sender left in ``sending`` go back to ``queued``, due now."""
+        with self.store.atomic() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET status = 'queued', next_attempt_at = ?,"
+                " last_error = COALESCE(last_error, '上次发送被中断')"
+                " WHERE status = 'sending'",
+                (self._clock(),),
+            )
+            return cur.rowcount
+
+    def next_due_at(self) -> float | None:
+        rows = self.store.query(
+            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'queued'"
+        )
+        t = rows[0]["t"] if rows else None
+        return float(t) if t is not None else None
+
+    def claim_due(self, limit: int, now: float | None = None) -> list[OutgoingItem]:
+        """Mark up to ``limit`` due rows ``sending`` (oldest first) and return them."""
+        now = self._clock() if now is None else now
+        with self.store.atomic() as conn:
+            rows = conn.execute(
+                "SELECT id, submission_id, kind, receipt_code, created_at, metadata, envelope,"
+                " content_sha256, attempts FROM outbox"
+                " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                (now, int(limit)),
+            ).fetchall()
+            if not rows:
+                return []
+            conn.executemany(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
+                " last_attempt_at = ? WHERE id = ?",
+                [(now, r["id"]) for r in rows],
+            )
+        return [
+            OutgoingItem(
+                submission_id=r["submission_id"],
+                kind=r["kind"],
+                receipt_code=r["receipt_code"],
+                created_at=r["created_at"],
+                metadata=json.loads(r["metadata"]),
+                envelope=bytes(r["envelope"]),
+                content_sha256=r["content_sha256"],
+                attempts=int(r["attempts"]) + 1,
+            )
+            for r in rows
+        ]
+
+    def release(
+        self, items: Iterable[tuple[str, float]], error: str, now: float | None = None
+    ) -> None:
+        """Transient failure: back to ``queued`` with the error and each item's next time."""
+        with self.store.atomic() as conn:
+            conn.executemany(
+                "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?"
+                " WHERE submission_id = ? AND status = 'sending'",
+                [(error, due, sid) for sid, due in items],
+            )
+
+    def apply_results(self, results: Sequence[ItemResult], now: float | None = None) -> None:
+        """Record explicit per-item answers; only accepted/duplicate mark a row accepted."""
+        now = self._clock() if now is None else now
+        accepted_any = False
+        with self.store.atomic() as conn:
+            for r in results:
+                if r.outcome in ("accepted", "duplicate"):
+                    cur = conn.execute(
+                        "UPDATE outbox SET status = 'accepted', accepted_at = ?, case_number = ?,"
+                        " last_error = NULL,"
+                        " remote_status = COALESCE(remote_status, 'received'),"
+                        " status_learned_at = COALESCE(status_learned_at, ?)"
+                        " WHERE submission_id = ? AND status IN ('sending', 'queued')",
+                        (now, r.case_number, now, r.submission_id),
+                    )
+                    accepted_any = accepted_any or cur.rowcount > 0
+                elif r.outcome in ("rejected", "conflict"):
+                    prefix = "省系统拒收" if r.outcome == "rejected" else "省系统报告内容冲突"
+                    message = f"{prefix}：{r.message}" if r.message else prefix
+                    conn.execute(
+                        "UPDATE outbox SET status = 'rejected', last_error = ?"
+                        " WHERE submission_id = ? AND status = 'sending'",
+                        (message, r.submission_id),
+                    )
+            if accepted_any:
+                self.store.set_meta("outbox.last_success_at", repr(now), conn)
+
+    def record_status_updates(
+        self, updates: Sequence[StatusUpdate], cursor: str, now: float | None = None
+    ) -> int:
+        """Store pulled status updates and the new cursor in one transaction."""
+        now = self._clock() if now is None else now
+        changed = 0
+        with self.store.atomic() as conn:
+            for u in updates:
+                cur = conn.execute(
+                    "UPDATE outbox SET remote_status = ?, remote_status_text = ?,"
+                    " remote_status_at = ?, status_learned_at = ?,"
+                    " case_number = COALESCE(?, case_number)"
+                    " WHERE submission_id = ?"
+                    " AND (remote_status_at IS NULL OR remote_status_at <= ?)",
+                    (
+                        u.status,
+                        u.text,
+                        u.updated_at,
+                        now,
+                        u.case_number,
+                        u.submission_id,
+                        u.updated_at,
+                    ),
+                )
+                changed += cur.rowcount
+            self.store.set_meta("sync.status_cursor", cursor, conn)
+        return changed
+
+    def status_cursor(self) -> str:
+        return self.store.get_meta("sync.status_cursor", "0") or "0"
+
+    def purge_accepted(self, retention_days: int, now: float | None = None) -> int:
+        """Drop the ciphertext of submissions accepted more than ``retention_days`` ago."""
+        now = self._clock() if now is None else now
+        cutoff = now - retention_days * 86400
+        with self.store.atomic() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET envelope = NULL, purged_at = ?"
+                " WHERE status = 'accepted' AND envelope IS NOT NULL AND accepted_at <= ?",
+                (now, cutoff),
+            )
+            return cur.rowcount
+
+    # Last: a method named ``list`` would shadow the builtin in the annotations after it.
+    def list(self, status: str | None = None, limit: int = 100) -> list[OutboxEntry]:
+        """Newest first; ``status`` filters to one state."""
+        if status is not None and status not in STATUSES:
+            raise OutboxError(f"状态只能是 {'/'.join(STATUSES)} 之一")
+        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+        rows = self.store.query(
+            f"SELECT {_ENTRY_COLUMNS} FROM outbox {where} ORDER BY id DESC LIMIT ?",
+            (*params, int(limit)),
+        )
+        return [_entry(r) for r in rows]
