@@ -1,0 +1,489 @@
+"""The content pack: every rule figure, label and spoken sentence the kiosk uses, as data.
+
+A pack is a directory ``<pack>/manifest.json`` (written and signed by the pack tooling),
+``<pack>/data/*.json`` (one file per area, each checked against
+``offline_cache/pack_schema/<stem>.schema.json``) and ``<pack>/assets/``. Administrators change
+rules by shipping a new pack, never by changing code, so :func:`load_pack` refuses a broken pack
+with one line per problem naming the file, the place inside it and what is wrong.
+
+Besides the JSON Schema, :func:`load_pack` checks what a schema cannot: ids unique within a list,
+references between entries (a threshold for a district that does not exist, a notary document
+depending on a question that does not exist, a visit team serving an unknown service ...).
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "offline_cache" / "pack_schema"
+
+# Every data file a pack must have, in the order problems are reported.
+DATA_FILES = (
+    "services",
+    "legal_aid",
+    "notary",
+    "visits",
+    "knowledge",
+    "hotline",
+    "regions",
+    "screens",
+)
+
+
+class PackError(Exception):
+    """The pack can't be used. ``problems`` holds one line per problem: file, path, what."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(self.problems[:5])
+        more = f"（另有 {len(self.problems) - 5} 处）" if len(self.problems) > 5 else ""
+        super().__init__(f"内容包有 {len(self.problems)} 处错误：{shown}{more}")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice a resident can tap or say: stable id, label, what they might say instead."""
+
+    id: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+def option_of(entry: Mapping[str, Any]) -> Option:
+    return Option(
+        id=str(entry["id"]),
+        label=str(entry["label"]),
+        synonyms=tuple(str(s) for s in entry.get("synonyms", ())),
+    )
+
+
+def _json_path(parts: Iterable[Any]) -> str:
+    return "/" + "/".join(str(p) for p in parts)
+
+
+def _schema_problems(file_label: str, data: Any, schema: dict[str, Any]) -> list[str]:
+    validator = Draft202012Validator(schema)
+    errors: list[ValidationError] = sorted(
+        validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
+    )
+    return [f"{file_label}: {_json_path(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def load_schema(stem: str, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        (schema_dir / f"{stem}.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+class ContentPack:
+    """A loaded, validated pack. Read-only; build a new one to change anything."""
+
+    def __init__(self, directory: Path, data: dict[str, Any], manifest: dict[str, Any]) -> None:
+        self.directory = directory
+        self._data = data
+        self.manifest = manifest
+
+    # -- identity ------------------------------------------------------------------------------
+    @property
+    def version(self) -> str | None:
+        value = self.manifest.get("version")
+        return str(value) if value is not None else None
+
+    @property
+    def pack_id(self) -> str | None:
+        value = self.manifest.get("id")
+        return str(value) if value is not None else None
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.directory / "assets"
+
+    def data(self, stem: str) -> Any:
+        """The raw content of ``data/<stem>.json`` (already validated)."""
+        return self._data[stem]
+
+    # -- services and lists ---------------------------------------------------------------------
+    def services(self) -> list[Option]:
+        return [option_of(s) for s in self._data["services"]["services"]]
+
+    def service(self, service_id: str) -> dict[str, Any]:
+        return _by_id(self._data["services"]["services"], service_id, "服务")
+
+    def answers(self) -> list[Option]:
+        """The yes/no answers, with what residents say for them (是的、对、没有 ...)."""
+        return [option_of(a) for a in self._data["screens"]["answers"]]
+
+    def answer_value(self, answer_id: str) -> bool:
+        entry = _by_id(self._data["screens"]["answers"], answer_id, "回答")
+        return bool(entry["value"])
+
+    # -- regions -------------------------------------------------------------------------------
+    def districts(self) -> list[Option]:
+        return [option_of(d) for d in self._data["regions"]["districts"]]
+
+    def district(self, district_id: str) -> dict[str, Any]:
+        return _by_id(self._data["regions"]["districts"], district_id, "区县")
+
+    def towns(self, district_id: str) -> list[Option]:
+        return [option_of(t) for t in self.district(district_id)["towns"]]
+
+    def town(self, district_id: str, town_id: str) -> dict[str, Any]:
+        return _by_id(self.district(district_id)["towns"], town_id, "镇（街道）")
+
+    def villages(self, district_id: str, town_id: str) -> list[Option]:
+        return [option_of(v) for v in self.town(district_id, town_id)["villages"]]
+
+    def village(self, district_id: str, town_id: str, village_id: str) -> dict[str, Any]:
+        return _by_id(self.town(district_id, town_id)["villages"], village_id, "村（社区）")
+
+    def find_village(self, village_id: str) -> tuple[str, str] | None:
+        """``(district id, town id)`` of a village id, which is unique across the pack."""
+        for d in self._data["regions"]["districts"]:
+            for t in d["towns"]:
+                for v in t["villages"]:
+                    if v["id"] == village_id:
+                        return str(d["id"]), str(t["id"])
+        return None
+
+    # -- voice: what may be said on each screen ------------------------------------------------
+    def _static_screens(self) -> dict[str, list[Option]]:
+        la = self._data["legal_aid"]
+        return {
+            "home": self.services(),
+            "yes_no": self.answers(),
+            "legal_aid.matter": [option_of(m) for m in la["matters"]],
+            "legal_aid.exemption_group": [option_of(g) for g in la["exemption_groups"]]
+            + [option_of(self._data["screens"]["none_of_these"])],
+            "legal_aid.exempt_matter": [option_of(m) for m in la["exempt_matters"]]
+            + [option_of(self._data["screens"]["none_of_these"])],
+            "legal_aid.applicant_role": [option_of(r) for r in la["applicant_roles"]],
+            "notary.matter": [option_of(m) for m in self._data["notary"]["matters"]],
+            "visit.service": [option_of(s) for s in self._data["visits"]["services"]],
+            "visit.eligibility": [option_of(e) for e in self._data["visits"]["eligibility"]],
+            "visit.period": [option_of(p) for p in self._data["visits"]["periods"]],
+            "knowledge.topic": [option_of(t) for t in self._data["knowledge"]["topics"]],
+            "region.district": self.districts(),
+        }
+
+    def screen_ids(self) -> list[str]:
+        """Every screen that offers spoken choices, including one per district and per town."""
+        ids = list(self._static_screens())
+        for d in self._data["regions"]["districts"]:
+            ids.append(f"region.town/{d['id']}")
+            for t in d["towns"]:
+                ids.append(f"region.village/{d['id']}/{t['id']}")
+        return ids
+
+    def screen_options(self, screen_id: str) -> list[Option]:
+        """The choices a resident can say on ``screen_id`` (see :meth:`screen_ids`).
+
+        ``region.town/<district>`` and ``region.village/<district>/<town>`` give the address
+        pick-lists. An unknown screen raises ``KeyError``.
+        """
+        static = self._static_screens()
+        if screen_id in static:
+            return static[screen_id]
+        if screen_id.startswith("region.town/"):
+            return self.towns(screen_id.split("/", 1)[1])
+        if screen_id.startswith("region.village/"):
+            parts = screen_id.split("/")
+            if len(parts) == 3:
+                return self.villages(parts[1], parts[2])
+        raise KeyError(f"没有这个界面：{screen_id}")
+
+    # -- read-aloud ----------------------------------------------------------------------------
+    def spoken_keys(self) -> list[str]:
+        return sorted(self._data["screens"]["spoken"])
+
+    def spoken(self, key: str, **values: object) -> str:
+        """The sentence read aloud for ``key`` with its ``{placeholders}`` filled.
+
+        A missing key or value raises ``KeyError``: reading "{name}" aloud to a resident is worse
+        than a crash caught in testing.
+        """
+        template = self._data["screens"]["spoken"].get(key)
+        if template is None:
+            raise KeyError(f"内容包里没有这句话：{key}")
+        return str(template).format_map(_StrictValues(key, values))
+
+    def placeholders(self, key: str) -> list[str]:
+        return _placeholders(str(self._data["screens"]["spoken"][key]))
+
+    # -- dates ---------------------------------------------------------------------------------
+    def effective_entry(
+        self, entries: Iterable[Mapping[str, Any]], on: date
+    ) -> Mapping[str, Any] | None:
+        """The entry with the latest ``effective_from`` not after ``on``."""
+        best: Mapping[str, Any] | None = None
+        for e in entries:
+            start = date.fromisoformat(str(e["effective_from"]))
+            if start <= on and (
+                best is None or start > date.fromisoformat(str(best["effective_from"]))
+            ):
+                best = e
+        return best
+
+
+class _StrictValues(dict[str, object]):
+    def __init__(self, key: str, values: Mapping[str, object]) -> None:
+        super().__init__(values)
+        self._key = key
+
+    def __missing__(self, name: str) -> object:
+        raise KeyError(f"朗读“{self._key}”缺少内容：{name}")
+
+
+def _placeholders(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _by_id(entries: Iterable[Mapping[str, Any]], entry_id: str, what: str) -> dict[str, Any]:
+    for e in entries:
+        if e["id"] == entry_id:
+            return dict(e)
+    raise KeyError(f"内容包里没有这个{what}：{entry_id}")
+
+
+# -- loading -----------------------------------------------------------------------------------
+def load_pack(directory: Path, schema_dir: Path = SCHEMA_DIR) -> ContentPack:
+    """Read and validate ``directory/data/*.json``; raise :class:`PackError` listing problems.
+
+    Signatures and the manifest's hashes are checked by the pack store before this is called;
+    here the manifest is only read for the pack's id and version.
+    """
+    directory = Path(directory)
+    problems: list[str] = []
+    data: dict[str, Any] = {}
+    for stem in DATA_FILES:
+        label = f"data/{stem}.json"
+        path = directory / "data" / f"{stem}.json"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(f"{label}: /: 缺少这个文件")
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{label}: /: 读不出来（{exc}）")
+            continue
+        try:
+            content = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(
+                f"{label}: /: 不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
+            )
+            continue
+        found = _schema_problems(label, content, load_schema(stem, schema_dir))
+        if found:
+            problems.extend(found)
+        else:
+            data[stem] = content
+    manifest: dict[str, Any] = {}
+    manifest_path = directory / "manifest.json"
+    if manifest_path.exists():
+        try:
+            loaded = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                manifest = loaded
+            else:
+                problems.append("manifest.json: /: 应当是一个 JSON 对象")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(f"manifest.json: /: 读不出来（{exc}）")
+    if not problems:
+        problems.extend(cross_check(data))
+        problems.extend(_asset_problems(directory, data))
+    if problems:
+        raise PackError(problems)
+    return ContentPack(directory, data, manifest)
+
+
+def _asset_problems(directory: Path, data: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for i, s in enumerate(data["services"]["services"]):
+        if not (directory / "assets" / s["icon"]).is_file():
+            problems.append(
+                f"data/services.json: /services/{i}/icon: 图标文件 assets/{s['icon']} 不存在"
+            )
+    return problems
+
+
+def cross_check(data: Mapping[str, Any]) -> list[str]:
+    """Consistency a JSON Schema can't express. ``data`` is schema-valid."""
+    problems: list[str] = []
+
+    def unique(file: str, path: str, entries: list[Mapping[str, Any]]) -> set[str]:
+        seen: set[str] = set()
+        for i, e in enumerate(entries):
+            if e["id"] in seen:
+                problems.append(f"data/{file}.json: {path}/{i}/id: 编号 '{e['id']}' 重复")
+            seen.add(str(e["id"]))
+        return seen
+
+    services = unique("services", "/services", data["services"]["services"])
+    for i, s in enumerate(data["services"]["services"]):
+        for key in ("title_key", "intro_key"):
+            if key in s and s[key] not in data["screens"]["spoken"]:
+                problems.append(
+                    f"data/services.json: /services/{i}/{key}: 朗读词 '{s[key]}' 在 screens.json 里找不到"
+                )
+    del services
+
+    regions = data["regions"]["districts"]
+    district_ids = unique("regions", "/districts", regions)
+    village_ids: set[str] = set()
+    for di, d in enumerate(regions):
+        unique("regions", f"/districts/{di}/towns", d["towns"])
+        for ti, t in enumerate(d["towns"]):
+            for vi, v in enumerate(t["villages"]):
+                if v["id"] in village_ids:
+                    problems.append(
+                        f"data/regions.json: /districts/{di}/towns/{ti}/villages/{vi}/id: 村编号 '{v['id']}' 重复（村编号全包唯一）"
+                    )
+                village_ids.add(str(v["id"]))
+
+    la = data["legal_aid"]
+    matter_ids = unique("legal_aid", "/matters", la["matters"])
+    group_ids = unique("legal_aid", "/exemption_groups", la["exemption_groups"])
+    unique("legal_aid", "/exempt_matters", la["exempt_matters"])
+    material_ids = unique("legal_aid", "/materials", la["materials"])
+    unique("legal_aid", "/applicant_roles", la["applicant_roles"])
+    for i, m in enumerate(la["matters"]):
+        for j, mat in enumerate(m.get("materials", [])):
+            if mat not in material_ids:
+                problems.append(
+                    f"data/legal_aid.json: /matters/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
+                )
+    for i, g in enumerate(la["exemption_groups"]):
+        for j, mat in enumerate(g.get("materials", [])):
+            if mat not in material_ids:
+                problems.append(
+                    f"data/legal_aid.json: /exemption_groups/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
+                )
+    for i, em in enumerate(la["exempt_matters"]):
+        for j, mid in enumerate(em.get("matters", [])):
+            if mid not in matter_ids:
+                problems.append(
+                    f"data/legal_aid.json: /exempt_matters/{i}/matters/{j}: 事项 '{mid}' 没有在 /matters 里定义"
+                )
+        for j, mat in enumerate(em.get("materials", [])):
+            if mat not in material_ids:
+                problems.append(
+                    f"data/legal_aid.json: /exempt_matters/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
+                )
+    for key in ("always", "agent", "income_test"):
+        for j, mat in enumerate(la["standard_materials"][key]):
+            if mat not in material_ids:
+                problems.append(
+                    f"data/legal_aid.json: /standard_materials/{key}/{j}: 材料 '{mat}' 没有在 /materials 里定义"
+                )
+    covered: set[str] = set()
+    for i, t in enumerate(la["hardship_thresholds"]):
+        if t["district"] not in district_ids:
+            problems.append(
+                f"data/legal_aid.json: /hardship_thresholds/{i}/district: 区县 '{t['district']}' 不在 regions.json 里"
+            )
+        covered.add(str(t["district"]))
+    for d in sorted(district_ids - covered):
+        problems.append(f"data/legal_aid.json: /hardship_thresholds: 区县 '{d}' 没有经济困难标准")
+    del group_ids
+
+    nt = data["notary"]
+    unique("notary", "/matters", nt["matters"])
+    for mi, m in enumerate(nt["matters"]):
+        qids = unique("notary", f"/matters/{mi}/questions", m["questions"])
+        unique("notary", f"/matters/{mi}/documents", m["documents"])
+        conditionals: list[tuple[str, Mapping[str, Any]]] = [
+            (f"/matters/{mi}/documents/{di}/when", doc.get("when", {}))
+            for di, doc in enumerate(m["documents"])
+        ]
+        conditionals += [
+            (f"/matters/{mi}/in_person/exceptions/{ei}/when", ex["when"])
+            for ei, ex in enumerate(m["in_person"].get("exceptions", []))
+        ]
+        conditionals += [
+            (f"/matters/{mi}/questions/{qi}/ask_if", q.get("ask_if", {}))
+            for qi, q in enumerate(m["questions"])
+        ]
+        conditionals += [
+            (f"/matters/{mi}/notes/{ni}/when", n.get("when", {})) for ni, n in enumerate(m["notes"])
+        ]
+        for path, cond in conditionals:
+            for q in cond:
+                if q not in qids:
+                    problems.append(f"data/notary.json: {path}/{q}: 问题 '{q}' 在这个事项里没有")
+    office_districts = {str(o["district"]) for o in nt["offices"]}
+    for i, o in enumerate(nt["offices"]):
+        if o["district"] not in district_ids:
+            problems.append(
+                f"data/notary.json: /offices/{i}/district: 区县 '{o['district']}' 不在 regions.json 里"
+            )
+    for d in sorted(district_ids - office_districts):
+        problems.append(f"data/notary.json: /offices: 区县 '{d}' 没有对应的公证处")
+
+    vs = data["visits"]
+    visit_services = unique("visits", "/services", vs["services"])
+    unique("visits", "/eligibility", vs["eligibility"])
+    periods = unique("visits", "/periods", vs["periods"])
+    unique("visits", "/teams", vs["teams"])
+    for i, t in enumerate(vs["teams"]):
+        for j, s in enumerate(t["services"]):
+            if s not in visit_services:
+                problems.append(f"data/visits.json: /teams/{i}/services/{j}: 服务 '{s}' 没有定义")
+        for j, d in enumerate(t["districts"]):
+            if d not in district_ids:
+                problems.append(
+                    f"data/visits.json: /teams/{i}/districts/{j}: 区县 '{d}' 不在 regions.json 里"
+                )
+        for j, p in enumerate(t["periods"]):
+            if p not in periods:
+                problems.append(f"data/visits.json: /teams/{i}/periods/{j}: 时段 '{p}' 没有定义")
+
+    if nt["green_channel"]["visit_service"] not in visit_services:
+        problems.append(
+            f"data/notary.json: /green_channel/visit_service: 上门服务 '{nt['green_channel']['visit_service']}' 在 visits.json 里没有"
+        )
+    for i, m in enumerate(la["matters"]):
+        if "knowledge" in m and m["knowledge"] not in {
+            t["id"] for t in data["knowledge"]["topics"]
+        }:
+            problems.append(
+                f"data/legal_aid.json: /matters/{i}/knowledge: 法律常识 '{m['knowledge']}' 在 knowledge.json 里没有"
+            )
+
+    allowed = screens_schema_placeholders()
+    for key, template in sorted(data["screens"]["spoken"].items()):
+        try:
+            names = set(_placeholders(str(template)))
+        except ValueError as exc:  # a lone "{" or "}"
+            problems.append(f"data/screens.json: /spoken/{key}: 大括号写法有误（{exc}）")
+            continue
+        extra = sorted(names - set(allowed.get(key, ())))
+        if extra:
+            problems.append(
+                f"data/screens.json: /spoken/{key}: 程序不会填写这些占位符：{', '.join(extra)}"
+            )
+    unique("knowledge", "/topics", data["knowledge"]["topics"])
+    unique("screens", "/answers", data["screens"]["answers"])
+    return problems
+
+
+def screens_schema_placeholders(schema_dir: Path = SCHEMA_DIR) -> dict[str, list[str]]:
+    """The ``{placeholders}`` the program fills for each spoken key (the screens' contract)."""
+    found: dict[str, list[str]] = load_schema("screens", schema_dir).get("x-placeholders", {})
+    return found
+
+
+def iter_entries(pack: ContentPack) -> Iterator[tuple[str, Option]]:
+    """Every labelled entry of the pack with the screen it belongs to (for checks and docs)."""
+    for screen_id in pack.screen_ids():
+        for option in pack.screen_options(screen_id):
+            yield screen_id, option
