@@ -1,0 +1,330 @@
+"""Read-aloud: pyttsx3 with espeak-ng's Mandarin voice, on one worker thread, interruptible.
+
+pyttsx3 is one engine per process and ``runAndWait()`` blocks, so a single worker thread owns it
+and everything else only puts text on a queue: ``say()`` never blocks the Kivy thread. The engine
+writes each utterance to a WAV file; playing that file is a separate ``aplay`` process we can kill
+the moment the resident touches the screen or the screen changes (barge-in). With no sound card,
+no ``aplay`` or no espeak-ng, speech is skipped silently — the kiosk must keep working.
+
+The stand-in for tests and machines without speakers is :class:`WavWriterOutput`, which keeps
+each utterance as a numbered WAV file instead of playing it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import cn2an
+
+from voice.digits import digits_to_speech
+
+log = logging.getLogger(__name__)
+
+VOICE_ID = "cmn"  # espeak-ng Mandarin; "zh" silently stays English (voice-notes.md)
+DEFAULT_RATE = 130  # words per minute; slower than espeak's 175 for older listeners
+MIN_RATE, MAX_RATE = 60, 300
+SAMPLE_RATE = 22050  # what espeak-ng writes
+
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?[Xx]?")
+
+
+def speakable(text: str) -> str:
+    """Text as it should be spoken.
+
+    Phone, ID and receipt numbers (5+ digits, a leading 0, a trailing X, or a year before 年) are
+    read digit by digit — espeak would read 13800138000 as one huge number. Short numbers such as
+    amounts and counts are read as numbers (2590 → 二千五百九十).
+    """
+
+    def replace(m: re.Match[str]) -> str:
+        number = m.group(0)
+        after = text[m.end() : m.end() + 1]
+        if (
+            len(number) >= 5
+            or number[-1] in "Xx"
+            or (len(number) > 1 and number.startswith("0") and "." not in number)
+            or (after == "年" and len(number) == 4)
+        ):
+            return " " + digits_to_speech(number) + " "
+        try:
+            return str(cn2an.an2cn(number, "low"))
+        except ValueError:
+            return digits_to_speech(number)
+
+    return _NUMBER_RE.sub(replace, text).strip()
+
+
+class SpeechEngine(Protocol):
+    """Writes ``text`` spoken at ``rate`` words per minute to a WAV file."""
+
+    def synthesize(self, text: str, rate: int, path: Path) -> None: ...
+
+
+class AudioOutput(Protocol):
+    """Plays a WAV file to the end, unless :meth:`stop` is called from another thread."""
+
+    def play(self, path: Path) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Pyttsx3Engine:
+    """pyttsx3's espeak driver with the Mandarin voice. Use from one thread only."""
+
+    def __init__(self, voice: str = VOICE_ID) -> None:
+        import pyttsx3
+        import pyttsx3.drivers.espeak as espeak_driver
+
+        # The driver prints "Audio saved to <path>" on stdout, which would end up in kiosk-admin
+        # output and the terminal log; shadow its print.
+        setattr(espeak_driver, "print", lambda *args, **kwargs: None)  # noqa: B010
+        self._engine: Any = pyttsx3.init("espeak")
+        voices = {v.id for v in self._engine.getProperty("voices")}
+        chosen = next((v for v in (voice, f"sit/{voice}") if v in voices), None)
+        if chosen is None:
+            raise RuntimeError(f"espeak-ng has no voice {voice!r}")
+        self._engine.setProperty("voice", chosen)
+        self._done = threading.Event()
+        self._engine.connect("finished-utterance", lambda **_: self._done.set())
+
+    def synthesize(self, text: str, rate: int, path: Path) -> None:
+        self._engine.setProperty("rate", rate)
+        self._done.clear()
+        self._engine.save_to_file(text, str(path.resolve()))
+        self._engine.runAndWait()
+        # runAndWait can return just before the driver's callback has written the file.
+        if not self._done.wait(timeout=30) or not path.exists():
+            raise RuntimeError("speech synthesis did not finish")
+
+
+class EspeakCliEngine:
+    """The ``espeak-ng`` program: the fallback when pyttsx3 can't load libespeak-ng."""
+
+    def __init__(self, voice: str = VOICE_ID) -> None:
+        exe = shutil.which("espeak-ng")
+        if exe is None:
+            raise RuntimeError("espeak-ng is not installed")
+        self._exe = exe
+        self._voice = voice
+
+    def synthesize(self, text: str, rate: int, path: Path) -> None:
+        subprocess.run(
+            [self._exe, "-v", self._voice, "-s", str(rate), "-w", str(path), "--", text],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+
+def default_engine() -> SpeechEngine | None:
+    """pyttsx3 if it works here, else the espeak-ng program, else ``None`` (no speech)."""
+    for factory in (Pyttsx3Engine, EspeakCliEngine):
+        try:
+            engine: SpeechEngine = factory()
+            return engine
+        except Exception as exc:  # any failure just means "try the next way"
+            log.info("tts engine %s unavailable: %s", factory.__name__, exc)
+    return None
+
+
+class AplayOutput:
+    """Plays through ALSA's ``aplay`` in a child process, killed on :meth:`stop`."""
+
+    def __init__(self) -> None:
+        self._exe = shutil.which("aplay")
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stopped = False
+
+    @property
+    def available(self) -> bool:
+        return self._exe is not None
+
+    def play(self, path: Path) -> None:
+        if self._exe is None:
+            return
+        with self._lock:
+            self._stopped = False
+            self._proc = subprocess.Popen(
+                [self._exe, "-q", str(path)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            proc = self._proc
+        try:
+            proc.wait()
+        finally:
+            with self._lock:
+                self._proc = None
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.kill()
+
+
+class WavWriterOutput:
+    """Stand-in speaker: keeps every utterance as ``0001.wav``, ``0002.wav`` … in ``directory``.
+
+    For tests and for a terminal without speakers during setup. The files hold speech, which may
+    include what a resident entered: point it at a temporary directory, never at the data dir.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.files: list[Path] = []
+        self.stopped = 0
+
+    def play(self, path: Path) -> None:
+        target = self.directory / f"{len(self.files) + 1:04d}.wav"
+        shutil.copyfile(path, target)
+        self.files.append(target)
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+_STOP = object()
+
+
+class Speaker:
+    """Non-blocking read-aloud. ``say`` queues; ``stop`` silences at once and drops the queue.
+
+    Thread-safe. All synthesis and playing happen on one daemon worker thread, started lazily.
+    Errors (no voice, no sound card) are logged once and never raised to the caller.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: SpeechEngine | None = None,
+        output: AudioOutput | None = None,
+        rate: int = DEFAULT_RATE,
+        engine_factory: Callable[[], SpeechEngine | None] = default_engine,
+    ) -> None:
+        self._engine = engine
+        self._engine_factory = engine_factory
+        self._engine_tried = engine is not None
+        self._output: AudioOutput = output if output is not None else AplayOutput()
+        self._rate = _clamp_rate(rate)
+        self._queue: queue.Queue[tuple[int, str] | object] = queue.Queue()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._pending = 0
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._errors_logged: set[str] = set()
+        self._tmp = Path(tempfile.mkdtemp(prefix="kiosk-tts-"))
+
+    # -- public API (any thread) ---------------------------------------------------------------
+    @property
+    def rate(self) -> int:
+        return self._rate
+
+    def set_rate(self, rate: int) -> None:
+        """Words per minute, clamped to 60–300; applies from the next utterance."""
+        self._rate = _clamp_rate(rate)
+
+    @property
+    def speaking(self) -> bool:
+        """True while something is queued, being prepared or playing."""
+        with self._lock:
+            return self._pending > 0
+
+    def say(self, text: str) -> None:
+        """Queue ``text`` after what is already being said. Never blocks, never raises."""
+        text = text.strip()
+        if not text or self._closed:
+            return
+        self._ensure_thread()
+        with self._lock:
+            self._pending += 1
+            generation = self._generation
+        self._queue.put((generation, text))
+
+    def say_now(self, text: str) -> None:
+        """Stop whatever is being said and say ``text`` (a new screen, the 朗读 button)."""
+        self.stop()
+        self.say(text)
+
+    def stop(self) -> None:
+        """Silence now (touch, screen change): kills playback and forgets queued text."""
+        with self._lock:
+            self._generation += 1
+        self._output.stop()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until nothing is pending (for tests and shutdown); False on time-out."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+
+    def close(self) -> None:
+        """Stop speaking and end the worker thread."""
+        self._closed = True
+        self.stop()
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=5)
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    # -- worker --------------------------------------------------------------------------------
+    def _ensure_thread(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
+                self._thread.start()
+
+    def _current(self, generation: int) -> bool:
+        with self._lock:
+            return generation == self._generation and not self._closed
+
+    def _run(self) -> None:
+        wav = self._tmp / "utterance.wav"
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            assert isinstance(item, tuple)
+            generation, text = item
+            try:
+                if self._current(generation):
+                    self._speak(generation, text, wav)
+            except Exception as exc:  # a broken voice must never take the kiosk down
+                self._log_once(type(exc).__name__, exc)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+    def _speak(self, generation: int, text: str, wav: Path) -> None:
+        if not self._engine_tried:
+            self._engine_tried = True
+            self._engine = self._engine_factory()
+        if self._engine is None:
+            self._log_once("no-engine", "no speech engine (espeak-ng missing?)")
+            return
+        wav.unlink(missing_ok=True)
+        self._engine.synthesize(speakable(text), self._rate, wav)
+        if self._current(generation):
+            self._output.play(wav)
+
+    def _log_once(self, key: str, what: object) -> None:
+        # Log the kind of problem only: the text may hold a resident's personal data.
+        if key not in self._errors_logged:
+            self._errors_logged.add(key)
+            log.warning("read-aloud unavailable: %s", what if key == "no-engine" else key)
+
+
+def _clamp_rate(rate: int) -> int:
+    return max(MIN_RATE, min(MAX_RATE, int(rate)))
