@@ -1,0 +1,216 @@
+"""Append-only, hash-chained log of what staff and administrators did on this terminal.
+
+Each entry's hash covers its sequence number, time, actor, action, detail and the previous
+entry's hash, so editing or removing any entry breaks the chain from there on. The newest hash
+and the count are also kept in ``meta`` (``audit.head_hash``, ``audit.count``) and written in the
+same transaction, so cutting entries off the end is noticed as well. The table itself refuses
+UPDATE and DELETE (triggers in migration 0030).
+
+What this cannot stop: someone with full write access to the database file who drops the
+triggers and recomputes every hash and the meta head. Against that, an administrator notes the
+head hash shown by ``kiosk-admin audit verify`` at each visit; a later chain must still contain it.
+
+Entries describe staff and administrator actions only. Resident data never goes in: ``append``
+refuses detail keys like ``name`` or ``phone`` and values that look like an ID or phone number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from offline_cache.store import Store
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit.head_hash"
+COUNT_KEY = "audit.count"
+
+# The actions the terminal writes; other modules may add more of the same shape.
+STAFF_SIGN_IN = "staff.sign_in"
+STAFF_SIGN_IN_FAILED = "staff.sign_in_failed"
+STAFF_SIGN_OUT = "staff.sign_out"
+PACK_INSTALLED = "pack.installed"
+PACK_INSTALL_REFUSED = "pack.install_refused"
+PACK_ROLLED_BACK = "pack.rolled_back"
+SYNC_MANUAL = "sync.manual"
+EXPORT = "export"
+
+_ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+_FORBIDDEN_KEYS = {
+    "name",
+    "full_name",
+    "id_number",
+    "id_card",
+    "idcard",
+    "phone",
+    "mobile",
+    "address",
+    "birth_date",
+    "facts",
+    "case_facts",
+    "payload",
+}
+# 18-digit resident ID (last may be X) or an 11-digit mainland mobile number, anywhere in a value.
+_PERSONAL_VALUE = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "detail": self.detail,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    head_hash: str
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "count": self.count,
+            "head_hash": self.head_hash,
+            "problems": self.problems,
+        }
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, detail_json: str, prev: str) -> str:
+    canonical = json.dumps(
+        [seq, at, actor, action, detail_json, prev], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _check_no_personal_data(detail: Any, where: str = "detail") -> None:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if str(key).lower() in _FORBIDDEN_KEYS:
+                raise ValueError(f"audit {where}: key {key!r} would hold personal data")
+            _check_no_personal_data(value, f"{where}.{key}")
+    elif isinstance(detail, list | tuple):
+        for i, value in enumerate(detail):
+            _check_no_personal_data(value, f"{where}[{i}]")
+    elif isinstance(detail, str) and _PERSONAL_VALUE.search(detail):
+        raise ValueError(f"audit {where}: value looks like an ID or phone number")
+
+
+class AuditLog:
+    """The terminal's audit log in the store; safe to use from several threads and processes."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    def append(self, actor: str, action: str, detail: dict[str, Any]) -> None:
+        """Add one entry, durably (committed with ``synchronous=FULL``) when this returns."""
+        if not actor or len(actor) > 80:
+            raise ValueError("audit actor must be 1-80 characters")
+        if not _ACTION.match(action):
+            raise ValueError(f"audit action {action!r} must look like 'pack.installed'")
+        _check_no_personal_data(detail)
+        _check_no_personal_data(actor, "actor")
+        detail_json = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+        at = self._clock().astimezone(UTC).isoformat(timespec="milliseconds")
+        with self.store.atomic() as conn:
+            row = conn.execute(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            seq, prev = (int(row["seq"]) + 1, str(row["hash"])) if row else (1, GENESIS)
+            digest = entry_hash(seq, at, actor, action, detail_json, prev)
+            conn.execute(
+                "INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (seq, at, actor, action, detail_json, prev, digest),
+            )
+            self.store.set_meta(HEAD_KEY, digest, conn)
+            self.store.set_meta(COUNT_KEY, str(seq), conn)
+
+    def entries(self, *, limit: int | None = None, action: str | None = None) -> list[AuditEntry]:
+        """Newest first; ``action`` filters by exact action or prefix (``pack`` → ``pack.*``)."""
+        sql = "SELECT * FROM audit_log"
+        params: list[Any] = []
+        if action:
+            sql += " WHERE action = ? OR action LIKE ?"
+            params += [action, action.rstrip(".") + ".%"]
+        sql += " ORDER BY seq DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_entry(r) for r in self.store.query(sql, tuple(params))]
+
+    def verify(self) -> VerifyResult:
+        """Walk the whole chain; any edited, removed or truncated entry is a problem."""
+        rows = self.store.query("SELECT * FROM audit_log ORDER BY seq")
+        problems: list[str] = []
+        expected_seq, prev = 1, GENESIS
+        for r in rows:
+            seq = int(r["seq"])
+            if seq != expected_seq:
+                missing = (
+                    f"第 {expected_seq} 条"
+                    if seq == expected_seq + 1
+                    else f"第 {expected_seq}–{seq - 1} 条"
+                )
+                problems.append(f"{missing}记录不见了（被删除）")
+            elif r["prev_hash"] != prev:
+                problems.append(f"第 {seq} 条记录与前一条接不上（前一条被改动或删除）")
+            digest = entry_hash(seq, r["at"], r["actor"], r["action"], r["detail"], r["prev_hash"])
+            if digest != r["hash"]:
+                problems.append(f"第 {seq} 条记录（{r['action']}，{r['at']}）被改动过")
+            prev, expected_seq = str(r["hash"]), seq + 1
+        count = len(rows)
+        last_seq = int(rows[-1]["seq"]) if rows else 0
+        head = prev if rows else GENESIS
+        meta_count = self.store.get_meta(COUNT_KEY)
+        meta_head = self.store.get_meta(HEAD_KEY)
+        if meta_count is None and rows:
+            problems.append("记录总数的校验信息不见了")
+        elif meta_count is not None and int(meta_count) != last_seq:
+            if int(meta_count) > last_seq:
+                problems.append(
+                    f"最后的 {int(meta_count) - last_seq} 条记录不见了（应有 {meta_count} 条，只剩 {last_seq} 条）"
+                )
+            else:
+                problems.append(f"记录条数（{last_seq}）与校验信息（{meta_count}）不符")
+        if meta_head is not None and meta_head != head and not problems:
+            problems.append("最后一条记录与校验信息不符（被改动或替换）")
+        return VerifyResult(ok=not problems, count=count, head_hash=head, problems=problems)
+
+
+def _entry(r: Any) -> AuditEntry:
+    try:
+        detail = json.loads(r["detail"])
+    except (TypeError, json.JSONDecodeError):
+        detail = {"unreadable": str(r["detail"])}
+    return AuditEntry(
+        seq=int(r["seq"]),
+        at=str(r["at"]),
+        actor=str(r["actor"]),
+        action=str(r["action"]),
+        detail=detail if isinstance(detail, dict) else {"value": detail},
+        prev_hash=str(r["prev_hash"]),
+        hash=str(r["hash"]),
+    )

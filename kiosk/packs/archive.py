@@ -1,0 +1,178 @@
+"""Reading pack zips without trusting them, and writing them reproducibly.
+
+A zip from a USB stick or the network may try to write outside the staging directory
+(``../../etc``, absolute paths, symlinks) or be a zip bomb whose headers lie about sizes. Every
+entry is checked before anything is written, and sizes are counted on the bytes actually
+decompressed, not on what the header claims.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from kiosk.packs.errors import PackRefused
+from kiosk.packs.manifest import MANIFEST_NAME, SIGNATURE_NAME, fsync_dir, safe_relative_path
+
+MiB = 1024 * 1024
+# Fixed timestamp: signing the same directory twice gives the same zip bytes.
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Bounds for one pack; the bundled pack is well under 1 MiB, audio prompts a few MiB."""
+
+    max_files: int = 5000
+    max_file_bytes: int = 50 * MiB
+    max_total_bytes: int = 300 * MiB
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / MiB:.1f} MB"
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise PackRefused("not_a_pack", f"找不到文件 {path}。") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PackRefused("not_a_pack", f"{path.name} 不是有效的 zip 文件：{exc}") from None
+
+
+def check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
+    """The file entries of the zip, or a refusal naming the first unsafe or oversized one."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_files:
+        raise PackRefused(
+            "too_large", f"内容包有 {len(infos)} 个文件，超过上限 {limits.max_files} 个。"
+        )
+    unsafe: list[str] = []
+    seen: set[str] = set()
+    files: list[zipfile.ZipInfo] = []
+    total = 0
+    for info in infos:
+        name = info.filename
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            unsafe.append(f"{name}: 是符号链接，可能指向内容包以外")
+            continue
+        bare = name[:-1] if info.is_dir() else name
+        problem = safe_relative_path(bare)
+        if problem:
+            unsafe.append(problem)
+            continue
+        if info.is_dir():
+            continue
+        if name in seen:
+            unsafe.append(f"{name}: 在 zip 里出现了两次")
+            continue
+        seen.add(name)
+        if info.file_size > limits.max_file_bytes:
+            raise PackRefused(
+                "too_large",
+                f"{name} 有 {_mb(info.file_size)}，超过单个文件上限 {_mb(limits.max_file_bytes)}。",
+            )
+        total += info.file_size
+        files.append(info)
+    if unsafe:
+        raise PackRefused("unsafe_path", "内容包里有会写到内容包目录以外的路径，拒绝安装。", unsafe)
+    if total > limits.max_total_bytes:
+        raise PackRefused(
+            "too_large", f"内容包解压后有 {_mb(total)}，超过上限 {_mb(limits.max_total_bytes)}。"
+        )
+    return files
+
+
+def _copy_limited(
+    src: IO[bytes], dest: Path, name: str, limits: ArchiveLimits, total: list[int]
+) -> None:
+    written = 0
+    with dest.open("wb") as out:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            total[0] += len(chunk)
+            # Headers can lie (zip bombs): count what really comes out.
+            if written > limits.max_file_bytes:
+                raise PackRefused(
+                    "too_large",
+                    f"{name} 解压后超过单个文件上限 {_mb(limits.max_file_bytes)}。",
+                )
+            if total[0] > limits.max_total_bytes:
+                raise PackRefused(
+                    "too_large", f"内容包解压后超过上限 {_mb(limits.max_total_bytes)}。"
+                )
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def extract(zip_path: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
+    """Extract a pack zip into the empty directory ``dest``, fsyncing every file and directory."""
+    with _open_zip(zip_path) as zf:
+        files = check_entries(zf, limits)
+        total = [0]
+        dirs: set[Path] = {dest}
+        for info in files:
+            target = dest / info.filename
+            # Belt and braces after safe_relative_path: the resolved target must stay inside.
+            if not target.resolve().is_relative_to(dest.resolve()):
+                raise PackRefused("unsafe_path", f"{info.filename}: 跳出了内容包目录")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            p = target.parent
+            while p != dest and p not in dirs:
+                dirs.add(p)
+                p = p.parent
+            try:
+                with zf.open(info) as src:
+                    _copy_limited(src, target, info.filename, limits, total)
+            except (zipfile.BadZipFile, EOFError) as exc:
+                raise PackRefused("not_a_pack", f"{info.filename} 在 zip 里已损坏：{exc}") from None
+        for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
+            fsync_dir(d)
+
+
+def read_member(zip_path: Path, name: str, max_bytes: int = 4 * MiB) -> bytes | None:
+    """One small file of a zip (e.g. the manifest, to show staff before installing)."""
+    with _open_zip(zip_path) as zf:
+        try:
+            info = zf.getinfo(name)
+        except KeyError:
+            return None
+        if info.file_size > max_bytes:
+            raise PackRefused("too_large", f"{name} 太大（{_mb(info.file_size)}）。")
+        with zf.open(info) as f:
+            data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise PackRefused("too_large", f"{name} 太大。")
+        return data
+
+
+def write(
+    out_path: Path, files: dict[str, Path], manifest_bytes: bytes, signature_bytes: bytes
+) -> None:
+    """Write a signed pack zip (temp file + rename: a half-written zip never has the real name)."""
+    tmp = out_path.with_name(f".{out_path.name}.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in ((MANIFEST_NAME, manifest_bytes), (SIGNATURE_NAME, signature_bytes)):
+            zf.writestr(_info(name), data)
+        for rel in sorted(files):
+            zf.writestr(_info(rel), files[rel].read_bytes())
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, out_path)
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    return info

@@ -1,0 +1,196 @@
+"""Where packs come from: a USB stick staff plug in, or the sync channel's pack endpoint.
+
+Nothing here installs on its own: staff confirm a candidate from removable media on screen, and
+the sync puller hands over bytes it downloaded. Both go through :meth:`PackStore.install`, and
+both leave an audit entry whether the pack was installed or refused.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.packs import archive
+from kiosk.packs.errors import PackRefused
+from kiosk.packs.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest
+from kiosk.packs.signing import Signature, fingerprint
+
+if TYPE_CHECKING:
+    from kiosk.audit import AuditLog
+    from offline_cache.pack_store import InstallResult, PackStore
+
+MAX_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pack zip found on removable media, described for staff before they confirm."""
+
+    path: Path
+    size_bytes: int
+    manifest: Manifest | None
+    signed_by_trusted_key: bool
+    is_newer: bool
+    problem: str | None  # why it cannot be installed as it stands, in plain words
+
+    @property
+    def installable(self) -> bool:
+        return self.problem is None
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.manifest
+        return {
+            "path": str(self.path),
+            "size_bytes": self.size_bytes,
+            "id": m.pack_id if m else None,
+            "version": m.version if m else None,
+            "region": m.region if m else None,
+            "valid_from": m.valid_from if m else None,
+            "signed_by_trusted_key": self.signed_by_trusted_key,
+            "is_newer": self.is_newer,
+            "problem": self.problem,
+        }
+
+
+def media_candidates(media_dir: Path | None, store: PackStore) -> list[Candidate]:
+    """Pack zips in the removable-media folder (top level and one folder down), newest first.
+
+    Only the manifest and signature entries are read, so listing a stick is quick; the full
+    check happens when staff confirm and :func:`install_with_audit` runs.
+    """
+    if media_dir is None or not media_dir.is_dir():
+        return []
+    paths: list[Path] = []
+    try:
+        for pattern in ("*.zip", "*/*.zip"):
+            paths += [p for p in media_dir.glob(pattern) if p.is_file()]
+    except OSError:
+        return []
+    try:
+        current = store.active_manifest()
+    except (PackRefused, OSError):
+        current = None
+    found = [_describe(p, store.trusted_keys, current) for p in sorted(set(paths))[:MAX_CANDIDATES]]
+    found.sort(
+        key=lambda c: (c.manifest is not None, c.manifest.semver if c.manifest else None),
+        reverse=True,
+    )
+    return found
+
+
+def _describe(path: Path, trusted: Sequence[str], current: Manifest | None) -> Candidate:
+    size = path.stat().st_size
+    try:
+        raw = archive.read_member(path, MANIFEST_NAME)
+        if raw is None:
+            return Candidate(path, size, None, False, False, "不是内容包（里面没有 manifest.json）")
+        manifest = Manifest.from_bytes(raw)
+        sig_raw = archive.read_member(path, SIGNATURE_NAME)
+    except PackRefused as exc:
+        return Candidate(path, size, None, False, False, exc.message)
+    signer = Signature.from_bytes(sig_raw).public_key if sig_raw else None
+    trusted_signer = signer is not None and signer.strip() in {k.strip() for k in trusted}
+    newer = current is None or manifest.semver > current.semver
+    problem = None
+    if signer is None:
+        problem = "没有签名"
+    elif not trusted_signer:
+        problem = f"签名密钥不受信任（指纹 {fingerprint(signer)}）"
+    elif not newer:
+        problem = f"版本 {manifest.version} 不比当前的 {current.version if current else ''} 新"
+    return Candidate(path, size, manifest, trusted_signer, newer, problem)
+
+
+def install_with_audit(
+    store: PackStore,
+    source: Path,
+    *,
+    audit: AuditLog | None,
+    actor: str,
+    origin: str,
+    allow_downgrade: bool = False,
+) -> InstallResult:
+    """Install and write the outcome (installed or refused, and why) to the audit log."""
+    try:
+        result = store.install(source, allow_downgrade=allow_downgrade)
+    except PackRefused as exc:
+        if audit is not None:
+            audit.append(
+                actor,
+                "pack.install_refused",
+                {
+                    "origin": origin,
+                    "file": source.name,
+                    "reason": exc.reason,
+                    "message": exc.message,
+                },
+            )
+        raise
+    if audit is not None:
+        audit.append(
+            actor,
+            "pack.installed",
+            {
+                "origin": origin,
+                "file": source.name,
+                "id": result.manifest.pack_id,
+                "version": result.manifest.version,
+                "previous": result.previous.version if result.previous else None,
+                "signer": result.signer_fingerprint,
+                "allow_downgrade": allow_downgrade,
+            },
+        )
+    return result
+
+
+def should_download(store: PackStore, manifest_bytes: bytes) -> bool:
+    """Whether the pack the server advertises is newer than the active one (skip needless downloads)."""
+    try:
+        offered = Manifest.from_bytes(manifest_bytes)
+        return offered.semver > store.active_manifest().semver
+    except PackRefused:
+        return False
+
+
+def install_downloaded(
+    store: PackStore,
+    manifest_bytes: bytes,
+    zip_bytes: bytes,
+    *,
+    audit: AuditLog | None = None,
+    actor: str = "sync",
+) -> InstallResult:
+    """Install a pack fetched from the sync channel's pack endpoint.
+
+    ``manifest_bytes`` is what the endpoint advertised; the zip must carry exactly that manifest
+    (a mismatched pair means a broken or substituted download). The signature inside the zip is
+    what makes it trusted, never the transport.
+    """
+    # Not in staging/: an install empties that folder first.
+    downloads = store.root / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    tmp = downloads / f"download-{uuid.uuid4().hex[:12]}.zip"
+    try:
+        with tmp.open("wb") as f:
+            f.write(zip_bytes)
+            f.flush()
+            os.fsync(f.fileno())
+        inner = archive.read_member(tmp, MANIFEST_NAME)
+        if inner != manifest_bytes:
+            refusal = PackRefused(
+                "files_changed", "下载的内容包与服务器公布的清单不一致，可能下载出错，已放弃。"
+            )
+            if audit is not None:
+                audit.append(
+                    actor,
+                    "pack.install_refused",
+                    {"origin": "sync", "reason": refusal.reason, "message": refusal.message},
+                )
+            raise refusal
+        return install_with_audit(store, tmp, audit=audit, actor=actor, origin="sync")
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,366 @@
+"""Usage statistics the bureau can analyse, with no resident in them.
+
+Only counters are stored (table ``usage_counts``), never a row per session or per resident:
+per day, service, matter category and village — sessions started, completed and abandoned (with
+the wizard step where they stopped), sessions that used voice, and session lengths as a
+histogram of 5-second buckets (enough for an exact-to-5-s median). A session's id lives only in
+memory while it runs. Submissions queued and accepted are counted from the outbox's
+non-identifying metadata when a report is made, so they always agree with the outbox.
+
+Labels (service, step, category, village) are ids from the content pack; a value that looks like
+it could carry personal data (long digit runs, very long text) is stored as ``other``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from offline_cache.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+BUCKET_S = 5
+MAX_DURATION_S = 4 * 3600
+MAX_OPEN_SESSIONS = 200
+OTHER = "other"
+ALL = "*"
+_SAFE_LABEL = re.compile(r"^[\w.\-·（）()]{1,48}$")
+_DIGIT_RUN = re.compile(r"\d{6,}")
+
+CSV_COLUMNS = (
+    "day",
+    "terminal_id",
+    "service",
+    "matter_category",
+    "village",
+    "sessions_started",
+    "sessions_completed",
+    "sessions_abandoned",
+    "abandoned_at_step",
+    "voice_sessions",
+    "median_session_s",
+    "submissions_queued",
+    "submissions_accepted",
+)
+
+
+def clean_label(value: str | None) -> str:
+    """A pack id or place name as stored; anything that might carry personal data becomes ``other``."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not text:
+        return ""
+    if not _SAFE_LABEL.match(text) or _DIGIT_RUN.search(text):
+        return OTHER
+    return text
+
+
+@dataclass
+class _Open:
+    day: str
+    started: float
+    service: str = ""
+    step: str = ""
+    voice: bool = False
+    services: set[str] = field(default_factory=set)
+    steps: set[tuple[str, str]] = field(default_factory=set)
+
+
+class StatsRecorder:
+    """Receives the UI's session events; each call is one small transaction, never raising."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        village: str = "",
+        today: Callable[[], date] = date.today,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.default_village = clean_label(village)
+        self._today = today
+        self._monotonic = monotonic
+        self._open: dict[str, _Open] = {}
+        self._lock = threading.Lock()
+
+    # -- events (contract 5) -----------------------------------------------------------------
+    def session_started(self, session_id: str) -> None:
+        with self._lock:
+            if len(self._open) >= MAX_OPEN_SESSIONS:  # the UI lost track; don't grow forever
+                self._open.pop(next(iter(self._open)))
+            s = _Open(day=self._today().isoformat(), started=self._monotonic())
+            self._open[session_id] = s
+        self._bump(s.day, "", "", self.default_village, "sessions_started")
+
+    def service_chosen(self, session_id: str, service: str) -> None:
+        service = clean_label(service)
+        with self._lock:
+            s = self._open.get(session_id)
+            if s is None:
+                return
+            s.service, s.step = service, ""
+            first = service not in s.services
+            s.services.add(service)
+        if first:
+            self._bump(s.day, service, "", self.default_village, "service_started")
+
+    def step_reached(self, session_id: str, service: str, step_id: str) -> None:
+        service, step = clean_label(service), clean_label(step_id)
+        with self._lock:
+            s = self._open.get(session_id)
+            if s is None:
+                return
+            s.service, s.step = service, step
+            first = (service, step) not in s.steps
+            s.steps.add((service, step))
+        if first:
+            self._bump(s.day, service, "", self.default_village, "step_reached", step)
+
+    def voice_used(self, session_id: str) -> None:
+        with self._lock:
+            s = self._open.get(session_id)
+            if s is not None:
+                s.voice = True
+
+    def session_completed(
+        self,
+        session_id: str,
+        service: str,
+        matter_category: str | None = None,
+        village: str | None = None,
+    ) -> None:
+        with self._lock:
+            s = self._open.pop(session_id, None)
+        if s is None:
+            return
+        self._finish(
+            s,
+            "sessions_completed",
+            clean_label(service),
+            clean_label(matter_category),
+            clean_label(village) or self.default_village,
+            "",
+        )
+
+    def session_abandoned(self, session_id: str) -> None:
+        with self._lock:
+            s = self._open.pop(session_id, None)
+        if s is None:
+            return
+        self._finish(s, "sessions_abandoned", s.service, "", self.default_village, s.step)
+
+    # -- storage -----------------------------------------------------------------------------
+    def _finish(
+        self, s: _Open, metric: str, service: str, category: str, village: str, step: str
+    ) -> None:
+        seconds = min(max(self._monotonic() - s.started, 0.0), MAX_DURATION_S)
+        bucket = str(round(seconds / BUCKET_S))
+        bumps = [(metric, step), ("duration_5s", bucket)]
+        if s.voice:
+            bumps.append(("voice_sessions", ""))
+        self._bump_many(s.day, service, category, village, bumps)
+
+    def _bump(
+        self, day: str, service: str, category: str, village: str, metric: str, step: str = ""
+    ) -> None:
+        self._bump_many(day, service, category, village, [(metric, step)])
+
+    def _bump_many(
+        self, day: str, service: str, category: str, village: str, bumps: list[tuple[str, str]]
+    ) -> None:
+        try:
+            with self.store.atomic() as conn:
+                for metric, step in bumps:
+                    conn.execute(
+                        "INSERT INTO usage_counts(day, service, matter_category, village, metric,"
+                        " step, n) VALUES (?, ?, ?, ?, ?, ?, 1)"
+                        " ON CONFLICT(day, service, matter_category, village, metric, step)"
+                        " DO UPDATE SET n = n + 1",
+                        (day, service, category, village, metric, step),
+                    )
+        except Exception:  # statistics must never interrupt a resident's session
+            log.exception("usage statistics not recorded")
+
+
+# -- reports ---------------------------------------------------------------------------------
+@dataclass
+class StatsRow:
+    day: str
+    service: str
+    matter_category: str
+    village: str
+    sessions_started: int = 0
+    sessions_completed: int = 0
+    sessions_abandoned: int = 0
+    abandoned_at_step: dict[str, int] = field(default_factory=dict)
+    voice_sessions: int = 0
+    durations: Counter[int] = field(default_factory=Counter)
+    submissions_queued: int = 0
+    submissions_accepted: int = 0
+
+    @property
+    def median_session_s(self) -> int | None:
+        return median_from_buckets(self.durations)
+
+    def to_dict(self, terminal_id: str = "") -> dict[str, Any]:
+        return {
+            "day": self.day,
+            "terminal_id": terminal_id,
+            "service": self.service,
+            "matter_category": self.matter_category,
+            "village": self.village,
+            "sessions_started": self.sessions_started,
+            "sessions_completed": self.sessions_completed,
+            "sessions_abandoned": self.sessions_abandoned,
+            "abandoned_at_step": dict(sorted(self.abandoned_at_step.items())),
+            "voice_sessions": self.voice_sessions,
+            "median_session_s": self.median_session_s,
+            "submissions_queued": self.submissions_queued,
+            "submissions_accepted": self.submissions_accepted,
+        }
+
+
+def median_from_buckets(buckets: Counter[int]) -> int | None:
+    total = sum(buckets.values())
+    if total == 0:
+        return None
+    ordered = sorted(buckets.items())
+
+    def nth(k: int) -> int:
+        seen = 0
+        for bucket, n in ordered:
+            seen += n
+            if seen > k:
+                return bucket * BUCKET_S
+        return ordered[-1][0] * BUCKET_S
+
+    if total % 2:
+        return nth(total // 2)
+    return round((nth(total // 2 - 1) + nth(total // 2)) / 2)
+
+
+def report(store: Store, date_from: date, date_to: date) -> list[StatsRow]:
+    """One row per day/service/category/village, plus a ``*`` total row per day, ordered by day."""
+    lo, hi = date_from.isoformat(), date_to.isoformat()
+    rows: dict[tuple[str, str, str, str], StatsRow] = {}
+    totals: dict[str, StatsRow] = {}
+
+    def row(day: str, service: str, category: str, village: str) -> StatsRow:
+        key = (day, service, category, village)
+        if key not in rows:
+            rows[key] = StatsRow(day, service, category, village)
+        return rows[key]
+
+    def total(day: str) -> StatsRow:
+        if day not in totals:
+            totals[day] = StatsRow(day, ALL, "", "")
+        return totals[day]
+
+    for r in store.query(
+        "SELECT day, service, matter_category, village, metric, step, n FROM usage_counts"
+        " WHERE day BETWEEN ? AND ?",
+        (lo, hi),
+    ):
+        day, metric, n, step = str(r["day"]), str(r["metric"]), int(r["n"]), str(r["step"])
+        t = total(day)
+        if metric == "sessions_started":
+            t.sessions_started += n
+            continue
+        target = row(day, r["service"], r["matter_category"], r["village"])
+        if metric == "service_started":
+            target.sessions_started += n
+        elif metric == "sessions_completed":
+            target.sessions_completed += n
+            t.sessions_completed += n
+        elif metric == "sessions_abandoned":
+            target.sessions_abandoned += n
+            t.sessions_abandoned += n
+            label = step or "home"
+            target.abandoned_at_step[label] = target.abandoned_at_step.get(label, 0) + n
+            t.abandoned_at_step[label] = t.abandoned_at_step.get(label, 0) + n
+        elif metric == "voice_sessions":
+            target.voice_sessions += n
+            t.voice_sessions += n
+        elif metric == "duration_5s":
+            target.durations[int(step)] += n
+            t.durations[int(step)] += n
+    for day, service, category, village, metric, n in _outbox_counts(store, lo, hi):
+        target = row(day, service, category, village)
+        t = total(day)
+        if metric == "queued":
+            target.submissions_queued += n
+            t.submissions_queued += n
+        else:
+            target.submissions_accepted += n
+            t.submissions_accepted += n
+    ordered = sorted(rows.values(), key=lambda x: (x.day, x.service, x.matter_category, x.village))
+    out: list[StatsRow] = []
+    for day in sorted(totals):
+        out.append(totals[day])
+        out += [r for r in ordered if r.day == day]
+    return out
+
+
+def _outbox_counts(store: Store, lo: str, hi: str) -> Iterable[tuple[str, str, str, str, str, int]]:
+    """Submissions per day from the outbox's clear metadata (never the sealed envelope)."""
+    queries = (
+        ("queued", "created_at", "1=1"),
+        ("accepted", "accepted_at", "status = 'accepted' AND accepted_at IS NOT NULL"),
+    )
+    for metric, column, condition in queries:
+        try:
+            found = store.query(
+                f"SELECT date({column}, 'unixepoch', 'localtime') AS day, kind, metadata,"
+                f" COUNT(*) AS n FROM outbox WHERE {condition}"
+                f" AND date({column}, 'unixepoch', 'localtime') BETWEEN ? AND ?"
+                " GROUP BY day, kind, metadata",
+                (lo, hi),
+            )
+        except (sqlite3.Error, StoreError):  # no outbox table on this terminal (yet)
+            return
+        grouped: Counter[tuple[str, str, str, str]] = Counter()
+        for r in found:
+            try:
+                meta = json.loads(r["metadata"] or "{}")
+            except json.JSONDecodeError:
+                meta = {}
+            meta = meta if isinstance(meta, dict) else {}
+            service = clean_label(meta.get("service") or r["kind"])
+            category = clean_label(meta.get("matter_category"))
+            village = clean_label(meta.get("village"))
+            grouped[(str(r["day"]), service, category, village)] += int(r["n"])
+        for (day, service, category, village), n in grouped.items():
+            yield day, service, category, village, metric, n
+
+
+def to_csv(rows: list[StatsRow], terminal_id: str = "") -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        d = r.to_dict(terminal_id)
+        d["abandoned_at_step"] = ";".join(f"{k}:{v}" for k, v in d["abandoned_at_step"].items())
+        d["median_session_s"] = "" if d["median_session_s"] is None else d["median_session_s"]
+        writer.writerow(d)
+    return buf.getvalue()
+
+
+def parse_day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(f"日期 {text!r} 应写成 2026-11-28 这样") from None
