@@ -366,7 +366,7 @@ class Recognizer:
             self._ready.set()
             listeners = list(self._listeners)
         if status.state == "missing":
-            log.warning("voice recognition off: %s", status.reason)
+            log.info("voice recognition off: %s", status.reason)
         for callback in listeners:
             try:
                 callback(status)
@@ -403,7 +403,7 @@ class Recognizer:
             model_phrases.append(" ".join(words))
         grammar = Grammar(tuple(usable), tuple(model_phrases), unknown, self.knows(UNK))
         if unknown:
-            log.warning("grammar words unknown to the model: %d phrase(s)", len(unknown))
+            log.info("grammar words unknown to the model: %d phrase(s)", len(unknown))
         with self._lock:
             self._grammars[key] = grammar
         return grammar

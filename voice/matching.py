@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, cast
 
+import cn2an
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
@@ -100,12 +101,25 @@ def _fold_syllable(syllable: str) -> str:
     return s
 
 
-# Digits in labels (12348热线) are said one by one; 幺 is how 1 is said in numbers.
+# Digits left over after _spoken_numbers() (幺 is how 1 is said inside numbers).
 _DIGIT_SOUNDS = dict(
     zip(
         "0123456789", ["ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu"], strict=True
     )
 )
+_NUMBER_RE = re.compile(r"\d+")
+
+
+def _spoken_numbers(text: str) -> str:
+    """Numbers in labels as people say them: 12348 digit by digit, 80岁 as 八十岁."""
+
+    def say(m: re.Match[str]) -> str:
+        number = m.group(0)
+        if len(number) >= 5 or (len(number) > 1 and number.startswith("0")):
+            return "".join("零一二三四五六七八九"[int(d)] for d in number)
+        return str(cn2an.an2cn(number, "low"))
+
+    return _NUMBER_RE.sub(say, text)
 
 
 def _non_chinese(chunk: str) -> list[str]:
@@ -115,7 +129,7 @@ def _non_chinese(chunk: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def sound_key(text: str) -> tuple[str, ...]:
     """Toneless, accent-folded pinyin syllables of ``text`` (fillers and punctuation removed)."""
-    spoken = strip_fillers(text).replace("幺", "一")
+    spoken = _spoken_numbers(strip_fillers(text)).replace("幺", "一")
     syllables = lazy_pinyin(spoken, style=Style.NORMAL, errors=cast(Any, _non_chinese))
     return tuple(_fold_syllable(s) for s in syllables if s)
 
@@ -179,25 +193,32 @@ def match(
     """The option the resident most likely meant, compared by sound (see module docstring)."""
     heard_text = strip_fillers(transcript)
     heard = sound_key(transcript)
-    best: tuple[float, OptT, str] | None = None
-    second: tuple[float, OptT] | None = None
+    # (score, option, phrase) per option; the earlier option wins a tie (pack before commands).
+    scored: list[tuple[float, OptT, str]] = []
     for option in options:
         top = max(
             ((_similarity(heard, sound_key(phrase)), phrase) for phrase in phrases_of(option)),
+            key=lambda item: item[0],
             default=(0.0, ""),
         )
-        if clean(top[1]) and clean(top[1]) == heard_text:
+        if heard_text and strip_fillers(top[1]) == heard_text:
             top = (100.0, top[1])
-        if best is None or top[0] > best[0]:
-            if best is not None and best[1].id != option.id:
-                second = (best[0], best[1])
-            best = (top[0], option, top[1])
-        elif option.id != best[1].id and (second is None or top[0] > second[0]):
-            second = (top[0], option)
-    if best is None or best[0] < confirm:
-        return MatchResult(None, best[0] if best else 0.0, False, heard_text)
+        scored.append((top[0], option, top[1]))
+    if not scored:
+        return MatchResult(None, 0.0, False, heard_text)
+    best = max(scored, key=lambda item: item[0])  # max keeps the first of equals
     score, option, phrase = best
-    ambiguous = second is not None and score - second[0] < AMBIGUITY_MARGIN and score < 100.0
+    if score < confirm:
+        return MatchResult(None, round(score, 1), False, heard_text)
+    rivals = [s for s in scored if s[1].id != option.id]
+    second = max(rivals, key=lambda item: item[0]) if rivals else None
+    # The same words under two ids (a pack's 是 and the command 是) are not a real choice.
+    ambiguous = (
+        second is not None
+        and score < 100.0
+        and score - second[0] < AMBIGUITY_MARGIN
+        and sound_key(second[2]) != sound_key(phrase)
+    )
     return MatchResult(
         option,
         round(score, 1),
