@@ -1,0 +1,121 @@
+"""A full or read-only data directory: a plain message for staff, and nothing queued is lost.
+
+As root (the CI container) a real tmpfs is mounted, filled up and remounted read-only; without
+the right to mount, file permissions and SQLite's page limit stand in for the same failures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.provincial_sim.keys import KeyFiles
+from kiosk.sealing import load_public_key
+from offline_cache.outbox import Outbox
+from offline_cache.store import Store, StoreError
+from tests.conftest import ROOT
+from tests.sync.conftest import TERMINAL, resident
+
+
+def _mount(target: Path, options: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True
+    )
+    return done.returncode == 0
+
+
+@contextlib.contextmanager
+def small_filesystem(directory: Path, size: str) -> Iterator[bool]:
+    directory.mkdir(parents=True, exist_ok=True)
+    mounted = _mount(directory, f"size={size}")
+    try:
+        yield mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+def _read_only(directory: Path, mounted: bool) -> None:
+    if mounted:
+        subprocess.run(["mount", "-o", "remount,ro", str(directory)], check=True)
+    else:
+        for p in [directory, *directory.iterdir()]:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+
+
+def _writable(directory: Path, mounted: bool) -> None:
+    if mounted:
+        subprocess.run(["mount", "-o", "remount,rw", str(directory)], check=True)
+    else:
+        for p in [directory, *directory.iterdir()]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+def test_full_disk_refuses_new_submissions_plainly_and_keeps_the_queued_ones(
+    tmp_path: Path, keys: KeyFiles
+) -> None:
+    data = tmp_path / "data"
+    with small_filesystem(data, "1m") as mounted:
+        box = Outbox(Store(data / "kiosk.sqlite3"), load_public_key(keys.public_key), TERMINAL)
+        if not mounted:
+            box.store.conn.execute("PRAGMA max_page_count = 60")
+        queued: list[str] = []
+        with pytest.raises(StoreError) as info:
+            for i in range(5000):
+                queued.append(
+                    box.enqueue("legal_aid", resident(i) | {"facts": "欠薪" * 400}, {}).code
+                )
+        message = str(info.value)
+        assert "存储空间已满" in message and "已保存的申请都还在" in message
+        assert len(queued) > 5
+        # Every receipt handed out before the disk filled is still there, readable.
+        again = Outbox(Store(data / "kiosk.sqlite3"), None, TERMINAL)
+        assert again.counts().queued == len(queued)
+        assert all(again.status(code) is not None for code in queued)
+
+
+def test_read_only_data_directory_gives_a_plain_message_in_library_and_cli(
+    tmp_path: Path, keys: KeyFiles
+) -> None:
+    data = tmp_path / "data"
+    with small_filesystem(data, "8m") as mounted:
+        box = Outbox(Store(data / "kiosk.sqlite3"), load_public_key(keys.public_key), TERMINAL)
+        codes = [box.enqueue("legal_aid", resident(i), {}).code for i in range(5)]
+        box.store.close()
+        _read_only(data, mounted)
+        try:
+            with pytest.raises(StoreError) as info:
+                ro = Outbox(
+                    Store(data / "kiosk.sqlite3"), load_public_key(keys.public_key), TERMINAL
+                )
+                ro.enqueue("legal_aid", resident(99), {})
+            assert "数据目录不能写入" in str(info.value)
+            cli = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "kiosk.admin.cli",
+                    "outbox",
+                    "list",
+                    "--data-dir",
+                    str(data),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "KIOSK_PROVINCIAL_PUBLIC_KEY_FILE": str(keys.public_key)},
+            )
+            assert cli.returncode == 1
+            assert "数据目录不能写入" in cli.stderr and "Traceback" not in cli.stderr
+        finally:
+            _writable(data, mounted)
+        after = Outbox(Store(data / "kiosk.sqlite3"), None, TERMINAL)
+        assert sorted(e.receipt_code for e in after.list()) == sorted(codes)
