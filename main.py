@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -64,6 +65,28 @@ def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
     Config.set("graphics", "resizable", "0" if args.kiosk else "1")
 
 
+def build_services(config: Any, store: Any) -> dict[str, Any]:
+    """Every collaborator the App needs, built here and nowhere else."""
+    from kiosk.content import PackError, load_pack
+    from kiosk.staff import StaffDirectory, StaffError
+    from offline_cache import BUNDLED_PACK_DIR
+
+    services: dict[str, Any] = {}
+    try:
+        services["pack"] = load_pack(BUNDLED_PACK_DIR)
+    except PackError as exc:
+        services["pack_error"] = str(exc)
+        print(f"内容包不能用：{exc}", file=sys.stderr)
+    staff = StaffDirectory(store)
+    if config.staff_pins_file is not None:
+        try:
+            staff.import_file(config.staff_pins_file)
+        except StaffError as exc:
+            print(f"工作人员名单没有导入：{exc}", file=sys.stderr)
+    services["staff"] = staff
+    return services
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
@@ -94,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from screens.app import KioskApp
 
-    app = KioskApp(config=config, store=store, kiosk_mode=args.kiosk)
+    app = KioskApp(
+        config=config, store=store, kiosk_mode=args.kiosk, **build_services(config, store)
+    )
     if args.tour:
         from screens.tour import run_tour
 

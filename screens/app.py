@@ -1,28 +1,49 @@
-"""The Kivy App: one ScreenManager, collaborators passed in, no service locator."""
+"""The Kivy App: one ScreenManager, collaborators passed in, no service locator.
+
+Every service arrives as a keyword argument from ``main.py``; each screen is built with only the
+collaborators it needs. A collaborator that is missing (no voice model, no outbox yet) degrades
+its feature: 说话 stays hidden, 朗读 is silent, submitting explains that staff must help.
+"""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.config import KioskConfig
+from kiosk.session import Session
 from offline_cache.store import Store
 from screens.base import KioskScreen
+from screens.confirm import ConfirmView
 from screens.flow import Flow
+from screens.idle import IdleWarning, IdleWatcher
 from screens.style import Style
-from screens.widgets import Tile
+from screens.theme import next_scale
 
 SCREENS_DIR = Path(__file__).resolve().parent
+ICONS_DIR = SCREENS_DIR / "icons"
 
 # name -> "module:Class". A screen's kv file has the module's stem. Order = tour order.
 SCREEN_CLASSES: dict[str, str] = {
     "home": "screens.home:HomeScreen",
+    "legal_aid": "screens.legal_aid:LegalAidScreen",
+    "notary": "screens.notary:NotaryScreen",
+    "visit": "screens.visit:VisitScreen",
+    "status": "screens.status:StatusScreen",
+    "knowledge": "screens.knowledge:KnowledgeScreen",
+    "hotline": "screens.hotline:HotlineScreen",
+    "receipt": "screens.receipt:ReceiptScreen",
+    "staff_sign_in": "screens.staff_sign_in:StaffSignInScreen",
+    "staff": "screens.staff:StaffScreen",
+    "admin": "screens.admin:AdminScreen",
 }
 
 
@@ -36,55 +57,438 @@ class KioskApp(App):  # type: ignore[misc]
     title = "乡村法律服务终端"
 
     def __init__(
-        self, *, config: KioskConfig, store: Store, kiosk_mode: bool = False, **kwargs: Any
+        self,
+        *,
+        config: KioskConfig,
+        store: Store,
+        kiosk_mode: bool = False,
+        session: Session | None = None,
+        pack: Any = None,
+        pack_error: str = "",
+        submit: Callable[..., Any] | None = None,
+        outbox: Any = None,
+        sync_agent: Any = None,
+        speaker: Any = None,
+        recognizer: Any = None,
+        stats: Any = None,
+        audit: Any = None,
+        staff: Any = None,
+        pack_store: Any = None,
+        receipts_dir: Path | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.kiosk_config = config
         self.kiosk_mode = kiosk_mode
         self.store = store
+        self.session = session or Session()
+        self.pack = pack
+        self.pack_error = pack_error
+        self.submit = submit
+        self.outbox = outbox
+        self.sync_agent = sync_agent
+        self.speaker = speaker
+        self.recognizer = recognizer
+        self.stats = stats
+        self.audit = audit
+        self.staff = staff
+        self.pack_store = pack_store
+        self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
         self.manager: ScreenManager | None = None
         self.flow: Flow | None = None
+        self.idle: IdleWatcher | None = None
+        self.idle_warning: IdleWarning | None = None
+        self.confirm_view: ConfirmView | None = None
+        self._voice_poll: Any = None
+        self._listening = False
+        self._session_counted = False
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> ScreenManager:
         Window.clearcolor = self.style.background
+        self.style.bind(background=lambda _s, c: setattr(Window, "clearcolor", c))
         if self.kiosk_mode:
-            # Residents must not be able to close or leave the app.
+            # Residents must not be able to close or leave the app; only staff (PIN) can.
             Window.bind(on_request_close=lambda *_a, **_k: True)
-        load_kv("widgets")
+            Window.bind(on_keyboard=self._swallow_keys)
+        for stem in ("widgets", "idle", "confirm"):
+            load_kv(stem)
         self.manager = ScreenManager(transition=NoTransition())
-        self.flow = Flow(self.manager, self.on_unhandled_outcome)
+        self.flow = Flow(self.manager, self.on_unhandled_outcome, self._on_switch)
         for name, target in SCREEN_CLASSES.items():
-            screen = self.make_screen(name, target)
+            try:
+                screen = self.make_screen(name, target)
+            except ModuleNotFoundError:  # TEMP while screens are being written
+                continue
             self.flow.attach(screen)
             self.manager.add_widget(screen)
         self.manager.current = "home"
+        self.session.on_wipe(self._wipe_screens)
+        Window.bind(on_touch_down=self._on_any_touch)
+        self.idle = IdleWatcher(
+            self.session,
+            timeout_s=self.kiosk_config.idle_timeout_s,
+            warning_s=self.kiosk_config.idle_warning_s,
+            should_warn=self._idle_matters,
+            warn=self._show_idle_warning,
+            tick=self._tick_idle_warning,
+            expire=self.end_session,
+        )
+        self.idle.start()
+        self._watch_voice()
         return self.manager
+
+    def on_stop(self) -> None:
+        if self.idle is not None:
+            self.idle.stop()
+        if self.sync_agent is not None and hasattr(self.sync_agent, "stop"):
+            self.sync_agent.stop()
 
     def make_screen(self, name: str, target: str) -> KioskScreen:
         module_name, class_name = target.split(":")
         load_kv(module_name.rsplit(".", 1)[1])
         cls = getattr(importlib.import_module(module_name), class_name)
-        screen: KioskScreen = cls(name=name, style=self.style)
-        if name == "home":
-            self._fill_home(screen)
+        screen: KioskScreen = cls(name=name, style=self.style, **self._screen_kwargs(name))
         return screen
 
-    def _fill_home(self, screen: Any) -> None:
-        from screens.home import TILES
+    def _screen_kwargs(self, name: str) -> dict[str, Any]:
+        """Exactly the collaborators each screen needs — constructor injection, no locator."""
+        c = self.kiosk_config
+        common: dict[str, Any] = {"session": self.session}
+        per_screen: dict[str, dict[str, Any]] = {
+            "home": {"station_name": c.station_name, "pack": self.pack, "icons_dir": ICONS_DIR},
+            "legal_aid": {"pack": self.pack, "submit": self._submit, "home_district": c.district},
+            "notary": {"pack": self.pack, "icons_dir": ICONS_DIR, "home_district": c.district},
+            "visit": {"pack": self.pack, "submit": self._submit, "home_district": c.district},
+            "status": {"lookup": self._status_of},
+            "knowledge": {"pack": self.pack},
+            "hotline": {"pack": self.pack},
+            "receipt": {"receipts_dir": self.receipts_dir, "station_name": c.station_name},
+            "staff_sign_in": {"staff": self.staff},
+            "staff": {
+                "outbox": self.outbox,
+                "sync_agent": self.sync_agent,
+                "kiosk_mode": self.kiosk_mode,
+            },
+            "admin": {"info": self.admin_info},
+        }
+        return {**common, **per_screen.get(name, {})}
 
-        screen.station_name = self.kiosk_config.station_name
-        icons = SCREENS_DIR / "icons"
-        for outcome, label, icon in TILES:
-            icon_path = icons / f"{icon}.png"
-            tile = Tile(text=label, icon=str(icon_path) if icon_path.is_file() else "")
-            tile.bind(on_release=lambda _w, o=outcome: screen.report(o))
-            screen.ids.tiles.add_widget(tile)
+    # -- the resident's session ----------------------------------------------------------------
+    def _on_any_touch(self, _window: Any, _touch: Any) -> bool:
+        if self.idle is not None:
+            self.idle.activity()
+        if self.idle_warning is not None and self.idle_warning.parent is not None:
+            self.idle_warning.dismiss()
+        return False  # never consume: the touch still reaches the widget
 
-    # -- outcomes the flow doesn't route -----------------------------------------------------
+    def _swallow_keys(self, _window: Any, key: int, *_args: Any) -> bool:
+        return key == 27  # Escape does nothing in kiosk mode
+
+    def _idle_matters(self) -> bool:
+        current = self.manager.current if self.manager is not None else "home"
+        return self.session.has_input or current != "home" or self.session.assisted
+
+    def _show_idle_warning(self, seconds_left: float) -> None:
+        if self.idle_warning is None:
+            self.idle_warning = IdleWarning(on_continue=self._continue_after_warning)
+        self.idle_warning.seconds_left = round(seconds_left)
+        if self.idle_warning.parent is None:
+            self.idle_warning.open(animation=False)
+        self.say(f"您还在吗？{round(seconds_left)} 秒后将清除您填写的内容。要继续，请点“继续”。")
+
+    def _tick_idle_warning(self, seconds_left: float) -> None:
+        if self.idle_warning is not None:
+            self.idle_warning.seconds_left = max(0, round(seconds_left))
+
+    def _continue_after_warning(self) -> None:
+        if self.idle_warning is not None:
+            self.idle_warning.dismiss()
+        if self.idle is not None:
+            self.idle.activity()
+
+    def end_session(self) -> None:
+        """Wipe everything entered (memory and widgets), reset the look, back to home."""
+        if self.idle_warning is not None and self.idle_warning.parent is not None:
+            self.idle_warning.dismiss(animation=False)
+        if self.confirm_view is not None and self.confirm_view.parent is not None:
+            self.confirm_view.dismiss(animation=False)
+        if self.speaker is not None:
+            _safe(self.speaker.stop)
+        if self.stats is not None and self._session_counted and not self.session.completed:
+            _safe(self.stats.session_abandoned, self.session.id)
+        self._session_counted = False
+        self.session.wipe()
+        self.style.apply(self.kiosk_config.theme, self.kiosk_config.font_scale)
+        if self.flow is not None:
+            self.flow.show("home")
+
+    def _wipe_screens(self, _session: Session) -> None:
+        if self.manager is None:
+            return
+        for screen in self.manager.screens:
+            screen.wipe()
+
+    def _on_switch(self, source: str, target: str) -> None:
+        if self.stats is None:
+            return
+        if source == "home" and target in (
+            "legal_aid",
+            "notary",
+            "visit",
+            "status",
+            "knowledge",
+            "hotline",
+        ):
+            if not self._session_counted:
+                _safe(self.stats.session_started, self.session.id)
+                self._session_counted = True
+            self.session.service = target
+            _safe(self.stats.service_chosen, self.session.id, target)
+
+    def step_reached(self, service: str, step_id: str) -> None:
+        if self.stats is not None and self._session_counted:
+            _safe(self.stats.step_reached, self.session.id, service, step_id)
+
+    # -- submissions -----------------------------------------------------------------------------
+    def _submit(self, kind: str, payload: dict[str, Any]) -> Any:
+        """Screens call this; the rules and the outbox decide. Raises what ``submit`` raises."""
+        if self.submit is None:
+            raise RuntimeError("本机还不能提交申请（发件箱未就绪），请联系工作人员。")
+        receipt = self.submit(kind, payload, staff_id=self.session.staff_id)
+        self.session.completed = True
+        if self.stats is not None:
+            if not self._session_counted:
+                _safe(self.stats.session_started, self.session.id)
+                self._session_counted = True
+            meta = payload.get("_public", {}) if isinstance(payload, dict) else {}
+            _safe(
+                self.stats.session_completed,
+                self.session.id,
+                kind,
+                meta.get("matter_category"),
+                meta.get("village"),
+            )
+        if self.audit is not None and self.session.staff_id:
+            _safe(
+                self.audit.append,
+                f"staff:{self.session.staff_id}",
+                "assisted_submission",
+                {"kind": kind, "receipt": getattr(receipt, "code", "")},
+            )
+        return receipt
+
+    def _status_of(self, code: str) -> Any:
+        if self.outbox is None:
+            return None
+        return self.outbox.status(code)
+
+    def admin_info(self) -> dict[str, Any]:
+        """Everything the admin screen shows; no personal data."""
+        c = self.kiosk_config
+        info: dict[str, Any] = {
+            "terminal_id": c.terminal_id,
+            "station_name": c.station_name,
+            "pack_version": getattr(self.pack, "version", None) or "未知",
+            "pack_id": getattr(self.pack, "pack_id", None) or "",
+            "pack_error": self.pack_error,
+            "voice": self.voice_status_text(),
+            "counts": None,
+            "stats": None,
+        }
+        if self.outbox is not None:
+            info["counts"] = _safe(self.outbox.counts)
+        if self.stats is not None:
+            info["stats"] = _safe(self._usage_by_service)
+        return info
+
+    def _usage_by_service(self) -> dict[str, int]:
+        from datetime import date, timedelta
+
+        from kiosk.stats import ALL, report
+
+        today = date.today()
+        usage: dict[str, int] = {}
+        for r in report(self.store, today - timedelta(days=30), today):
+            if r.service != ALL and r.service:
+                usage[r.service] = usage.get(r.service, 0) + r.sessions_started
+        return {k: v for k, v in usage.items() if v}
+
+    # -- app-wide outcomes ----------------------------------------------------------------------
     def on_unhandled_outcome(self, screen: str, outcome: str, data: dict[str, Any]) -> None:
-        """Read-aloud, speak and similar app-wide actions land here."""
+        if outcome == "read_aloud":
+            self.read_aloud()
+        elif outcome == "speak":
+            self.start_listening()
+        elif outcome == "cycle_font":
+            self.style.apply(scale_name=next_scale(self.style.scale_name))
+            self.say(f"字号：{self.style.scale_label}")
+        elif outcome == "toggle_theme":
+            theme = "default" if self.style.theme_name == "high_contrast" else "high_contrast"
+            self.style.apply(theme_name=theme)
+            self.say("已换成高对比颜色" if theme == "high_contrast" else "已换回标准颜色")
+        elif outcome == "end_session":
+            self.confirm_end_session()
+        elif outcome == "staff_signed_in":
+            self._audit(data.get("staff_id", ""), "staff_sign_in", {})
+        elif outcome == "exit_app":
+            self._audit(self.session.staff_id or "", "exit_app", {})
+            self.stop()
+        elif outcome == "sync_now":
+            self._audit(self.session.staff_id or "", "sync_now", {})
+
+    def _audit(self, staff_id: str, action: str, detail: dict[str, Any]) -> None:
+        if self.audit is not None:
+            _safe(self.audit.append, f"staff:{staff_id}", action, detail)
+
+    def confirm_end_session(self) -> None:
+        if not self.session.has_input:
+            self.end_session()
+            return
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.end_session()
+
+        self.confirm_view = ConfirmView(
+            answered,
+            question="要结束并清除吗？",
+            detail="您填写的内容会全部清除，不会保存。",
+            yes_text="清除",
+            no_text="不清除",
+        )
+        self.confirm_view.open(animation=False)
+        self.say(self.confirm_view.spoken_text())
+
+    def current_screen(self) -> KioskScreen | None:
+        return self.manager.current_screen if self.manager is not None else None
+
+    # -- voice -------------------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        if self.speaker is not None and text:
+            _safe(self.speaker.say, text)
+
+    def read_aloud(self) -> None:
+        if self.confirm_view is not None and self.confirm_view.parent is not None:
+            self.say(self.confirm_view.spoken_text())
+            return
+        screen = self.current_screen()
+        if screen is not None:
+            self.say(screen.spoken_text())
+
+    def voice_status_text(self) -> str:
+        status = getattr(self.recognizer, "status", None) if self.recognizer else None
+        if status is None:
+            return "未安装语音识别"
+        state = getattr(status, "state", status)
+        reason = getattr(status, "reason", "")
+        text = {"ready": "已就绪", "loading": "正在加载"}.get(str(state), "不可用")
+        return f"{text}（{reason}）" if reason and text == "不可用" else text
+
+    def voice_ready(self) -> bool:
+        status = getattr(self.recognizer, "status", None) if self.recognizer else None
+        return str(getattr(status, "state", status)) == "ready"
+
+    def _watch_voice(self) -> None:
+        """Show 说话 once the model has loaded in the background; stop polling after that."""
+
+        def poll(_dt: float) -> bool:
+            ready = self.voice_ready()
+            self._set_voice_ready(ready)
+            status = getattr(self.recognizer, "status", None) if self.recognizer else None
+            still_loading = str(getattr(status, "state", status)) == "loading"
+            return bool(still_loading)  # returning False unschedules the interval
+
+        if self.recognizer is None:
+            self._set_voice_ready(False)
+            return
+        if poll(0):
+            self._voice_poll = Clock.schedule_interval(poll, 1.0)
+
+    def _set_voice_ready(self, ready: bool) -> None:
+        if self.manager is None:
+            return
+        for screen in self.manager.screens:
+            bar = getattr(screen, "top_bar", None)
+            if bar is not None:
+                bar.voice_ready = ready
+
+    def start_listening(self) -> None:
+        if not self.voice_ready() or self._listening:
+            return
+        screen = self.current_screen()
+        if screen is None:
+            return
+        from voice.commands import NAVIGATION
+
+        options = list(screen.voice_choices()) + list(NAVIGATION)
+        phrases: list[str] = []
+        for option in options:
+            phrases += [option.label, *option.synonyms]
+        self._listening = True
+        self.session.voice_used = True
+        if self.stats is not None and self._session_counted:
+            _safe(self.stats.voice_used, self.session.id)
+        self.say("请说")
+
+        def on_result(result: Any) -> None:  # background thread
+            Clock.schedule_once(lambda _dt: self._heard(screen, options, result), 0)
+
+        try:
+            self.recognizer.listen(phrases, on_result)
+        except Exception:  # a device problem must never take the kiosk down
+            self._listening = False
+            self.say("没有听清，请用手点一下。")
+
+    def _heard(self, screen: KioskScreen, options: list[Any], result: Any) -> None:
+        from voice.matching import match
+
+        self._listening = False
+        text = result if isinstance(result, str) else getattr(result, "text", "") or ""
+        if not text:
+            self.say("没有听清，请再说一次，或者用手点一下。")
+            return
+        found = match(text, options)
+        option = getattr(found, "option", None)
+        if option is None:
+            self.say("没有听懂，请再说一次，或者用手点一下。")
+            return
+        if getattr(found, "needs_confirmation", False):
+
+            def answered(yes: bool) -> None:
+                if yes:
+                    self._act_on_voice(screen, option.id)
+
+            self.confirm_view = ConfirmView(answered, question=f"您说的是“{option.label}”吗？")
+            self.confirm_view.open(animation=False)
+            self.say(self.confirm_view.spoken_text())
+            return
+        self._act_on_voice(screen, option.id)
+
+    def _act_on_voice(self, screen: KioskScreen, option_id: str) -> None:
+        if option_id == "cmd.back":
+            screen.report("home")
+        elif option_id == "cmd.previous":
+            screen.go_back()
+        elif option_id == "cmd.next":
+            screen.go_next()
+        elif option_id in ("cmd.repeat", "cmd.help"):
+            self.read_aloud()
+        else:
+            screen.choose_by_voice(option_id)
 
     def screen_names(self) -> list[str]:
-        return list(SCREEN_CLASSES)
+        assert self.manager is not None
+        return [n for n in SCREEN_CLASSES if self.manager.has_screen(n)]
+
+
+def _safe(fn: Callable[..., Any], *args: Any) -> Any:
+    """Statistics, audit and speech are side concerns: their failure must not stop a resident."""
+    try:
+        return fn(*args)
+    except Exception:
+        from kivy.logger import Logger
+
+        Logger.exception("kiosk: side service failed")
+        return None

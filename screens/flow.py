@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 # (screen name, outcome) -> next screen name. Outcomes not listed here are handled by the app
-# (read aloud, speak, wipe) or ignored.
+# (read aloud, speak, font size, colours, wipe) or ignored.
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("home", "legal_aid"): "legal_aid",
     ("home", "notary"): "notary",
@@ -14,13 +14,21 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("home", "status"): "status",
     ("home", "knowledge"): "knowledge",
     ("home", "hotline"): "hotline",
+    ("home", "staff"): "staff_sign_in",
+    ("legal_aid", "submitted"): "receipt",
+    ("visit", "submitted"): "receipt",
+    ("notary", "take_home"): "receipt",
+    ("staff_sign_in", "signed_in"): "staff",
+    ("staff", "admin"): "admin",
+    ("staff", "assist"): "home",
+    ("staff", "signed_out"): "home",
+    ("admin", "back"): "staff",
 }
 
 # Outcomes every screen may report that always lead to the same place.
 GLOBAL: dict[str, str] = {
     "home": "home",
     "back_home": "home",
-    "end_session": "home",
 }
 
 
@@ -30,11 +38,17 @@ def next_screen(current: str, outcome: str) -> str | None:
 
 
 class Flow:
-    """Binds to every screen's ``on_outcome`` and switches the ScreenManager."""
+    """Binds to every screen's ``on_outcome``, prepares the next screen and switches to it."""
 
-    def __init__(self, manager: Any, on_unhandled: Callable[[str, str, dict[str, Any]], None]):
+    def __init__(
+        self,
+        manager: Any,
+        on_unhandled: Callable[[str, str, dict[str, Any]], None],
+        on_switch: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.manager = manager
         self.on_unhandled = on_unhandled
+        self.on_switch = on_switch
 
     def attach(self, screen: Any) -> None:
         screen.bind(on_outcome=self._on_outcome)
@@ -42,6 +56,13 @@ class Flow:
     def _on_outcome(self, screen: Any, outcome: str, data: dict[str, Any]) -> None:
         target = next_screen(screen.name, outcome)
         if target is not None and self.manager.has_screen(target):
-            self.manager.current = target
+            self.show(target, data, source=screen.name)
         else:
             self.on_unhandled(screen.name, outcome, data)
+
+    def show(self, target: str, data: dict[str, Any] | None = None, source: str = "") -> None:
+        screen = self.manager.get_screen(target)
+        screen.prepare(dict(data or {}))
+        self.manager.current = target
+        if self.on_switch is not None:
+            self.on_switch(source, target)

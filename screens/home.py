@@ -1,30 +1,68 @@
-"""Home: the six services as big tiles, plus 说话 and 朗读, and the station's name."""
+"""Home: the six services as big tiles with icons, the station's name, 说话 and 朗读."""
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
+from pathlib import Path
+from typing import Any
+
+from kivy.properties import StringProperty
 
 from screens.base import KioskScreen
+from screens.widgets import Tile
 
-# (outcome reported, label, icon file stem). The order is the order on screen.
-TILES = (
-    ("legal_aid", "申请法律援助", "legal_aid"),
-    ("notary", "公证材料清单", "notary"),
-    ("visit", "预约上门服务", "visit"),
-    ("status", "查询办理进度", "status"),
-    ("knowledge", "法律常识", "knowledge"),
-    ("hotline", "12348 热线", "hotline"),
+# Used when no content pack could be loaded: (outcome, label). The pack's services.json wins.
+FALLBACK_TILES = (
+    ("legal_aid", "申请法律援助"),
+    ("notary", "公证材料清单"),
+    ("visit", "预约上门服务"),
+    ("status", "查询办理进度"),
+    ("knowledge", "法律常识"),
+    ("hotline", "12348 热线"),
 )
 
 
 class HomeScreen(KioskScreen):
     station_name = StringProperty("")
-    voice_available = BooleanProperty(False)
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(
+        self, *, station_name: str, pack: Any, icons_dir: Path, session: Any, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
+        self.station_name = station_name
+        self.pack = pack
+        self.session = session
         self.title = "您好！请点一下您要办的事"
+        self.voice_screen_id = "home"
+        self.top_bar = self.ids.top_bar
+        self.tiles: dict[str, Tile] = {}
+        for service_id, label in self.services():
+            icon = self._icon(icons_dir, service_id)
+            tile = Tile(text=label, icon=icon)
+            tile.bind(on_release=lambda _w, o=service_id: self.report(o))
+            self.ids.tiles.add_widget(tile)
+            self.tiles[service_id] = tile
+
+    def services(self) -> list[tuple[str, str]]:
+        if self.pack is None:
+            return list(FALLBACK_TILES)
+        return [(o.id, o.label) for o in self.pack.services()]
+
+    def _icon(self, icons_dir: Path, service_id: str) -> str:
+        if self.pack is not None:
+            entry = self.pack.service(service_id)
+            rel = entry.get("icon")
+            if rel and (self.pack.assets_dir / rel).is_file():
+                return str(self.pack.assets_dir / rel)
+        path = icons_dir / f"{service_id}.png"
+        return str(path) if path.is_file() else ""
+
+    def voice_choices(self) -> list[Any]:
+        return list(self.pack.services()) if self.pack is not None else []
+
+    def choose_by_voice(self, option_id: str) -> None:
+        self.report(option_id)
 
     def spoken_text(self) -> str:
-        names = "，".join(label for _, label, _ in TILES)
-        return f"{self.station_name}。{self.title}：{names}。也可以点“说话”，直接说出来。"
+        names = "，".join(label for _, label in self.services())
+        voice = "也可以点“说话”，直接说出来。" if self.ids.top_bar.voice_ready else ""
+        return f"{self.station_name}。{self.title}：{names}。{voice}"

@@ -5,7 +5,15 @@ from __future__ import annotations
 from kivy.event import EventDispatcher
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 
-from screens.theme import BODY_PX, FONT_SCALE_FACTORS, GAP_PX, THEMES, TITLE_PX, TOUCH_PX
+from screens.theme import (
+    BODY_PX,
+    FONT_SCALE_FACTORS,
+    FONT_SCALE_LABELS,
+    GAP_PX,
+    THEMES,
+    TITLE_PX,
+    TOUCH_PX,
+)
 
 
 class Style(EventDispatcher):  # type: ignore[misc]
@@ -25,6 +33,9 @@ class Style(EventDispatcher):  # type: ignore[misc]
     danger = ColorProperty()
     danger_text = ColorProperty()
     muted_text = ColorProperty()
+    scale_label = StringProperty("标准")
+    field = ColorProperty()
+    field_text = ColorProperty()
 
     def __init__(self, theme_name: str = "default", scale_name: str = "standard") -> None:
         super().__init__()
@@ -38,11 +49,12 @@ class Style(EventDispatcher):  # type: ignore[misc]
         theme = THEMES[self.theme_name]
         for attr in (
             "background", "text", "tile", "tile_text", "accent", "accent_text",
-            "danger", "danger_text", "muted_text",
+            "danger", "danger_text", "muted_text", "field", "field_text",
         ):  # fmt: skip
             setattr(self, attr, getattr(theme, attr))
         factor = FONT_SCALE_FACTORS[self.scale_name]
+        self.scale_label = FONT_SCALE_LABELS[self.scale_name]
         self.body_px = round(BODY_PX * factor)
         self.title_px = round(TITLE_PX * factor)
         self.small_px = round(32 * factor)
-        self.touch_px = round(TOUCH_PX * factor)
+        self.touch_px = TOUCH_PX

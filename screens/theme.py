@@ -29,6 +29,8 @@ class Theme:
     danger: Colour
     danger_text: Colour
     muted_text: Colour
+    field: Colour  # background of entry fields and answer boxes
+    field_text: Colour
 
 
 THEMES = {
@@ -44,6 +46,8 @@ THEMES = {
         danger=hex_colour("#8B0000"),
         danger_text=hex_colour("#FFFFFF"),
         muted_text=hex_colour("#333333"),
+        field=hex_colour("#FFFFFF"),
+        field_text=hex_colour("#000000"),
     ),
     "high_contrast": Theme(
         name="high_contrast",
@@ -57,13 +61,37 @@ THEMES = {
         danger=hex_colour("#FFFFFF"),
         danger_text=hex_colour("#000000"),
         muted_text=hex_colour("#FFFFFF"),
+        field=hex_colour("#1A1A1A"),
+        field_text=hex_colour("#FFFFFF"),
     ),
 }
 
 FONT_SCALE_LABELS = {"standard": "标准", "large": "大", "xlarge": "特大"}
 FONT_SCALE_FACTORS = {"standard": 1.0, "large": 1.2, "xlarge": 1.4}
+FONT_SCALE_ORDER = ("standard", "large", "xlarge")
 
 BODY_PX = 36  # ≥ 32 px at the standard scale
-TITLE_PX = 56  # ≥ 48 px
-TOUCH_PX = 140  # ≥ 120 px targets
-GAP_PX = 24  # ≥ 16 px between targets
+TITLE_PX = 52  # ≥ 48 px
+# Touch targets don't grow with the font scale: 1280×800 screens must still hold a keypad, and
+# 120 px already sits far above every published minimum. Text grows inside them instead.
+TOUCH_PX = 124  # ≥ 120 px targets
+GAP_PX = 20  # ≥ 16 px between targets
+
+
+def next_scale(current: str) -> str:
+    """标准 → 大 → 特大 → 标准: one button cycles through the three scales."""
+    order = FONT_SCALE_ORDER
+    return order[(order.index(current) + 1) % len(order)] if current in order else order[0]
+
+
+def contrast_ratio(a: Colour, b: Colour) -> float:
+    """WCAG contrast ratio of two opaque colours."""
+
+    def lum(c: Colour) -> float:
+        def chan(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * chan(c[0]) + 0.7152 * chan(c[1]) + 0.0722 * chan(c[2])
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

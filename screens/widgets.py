@@ -1,12 +1,29 @@
-"""Reusable big-touch widgets shared by every screen (styles in widgets.kv)."""
+"""Reusable big-touch widgets shared by every screen (styles in widgets.kv).
+
+Widgets post upward: they dispatch their own events (``on_choice``, ``on_value``) or call the
+screen's :meth:`~screens.base.KioskScreen.report`; they never switch screens themselves.
+"""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from collections.abc import Sequence
+from typing import Any
+
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+
+from screens import pinyin
 
 
 class BodyLabel(Label):  # type: ignore[misc]
@@ -17,12 +34,354 @@ class TitleLabel(Label):  # type: ignore[misc]
     """Screen title: ≥ 48 px."""
 
 
+class DisplayLabel(Label):  # type: ignore[misc]
+    """Very large centred text: the hotline number, a receipt code."""
+
+
+class NoteLabel(Label):  # type: ignore[misc]
+    """A boxed message (error, result, reason) on the field colour, never colour alone."""
+
+    surface_color = ColorProperty((1, 1, 1, 1))
+
+
+class AnswerBox(Label):  # type: ignore[misc]
+    """Shows what the resident has entered so far (or a hint in brackets when empty)."""
+
+    surface_color = ColorProperty((1, 1, 1, 1))
+    hint = StringProperty("")
+    value = StringProperty("")
+
+
 class BigButton(Button):  # type: ignore[misc]
-    """A touch target of at least 120×120 px."""
+    """A touch target of at least 120×120 px. ``role``: normal, accent (go on) or danger."""
+
+    role = StringProperty("normal")
+    surface_color = ColorProperty((0, 0, 0, 1))
+
+
+class BarButton(Button):  # type: ignore[misc]
+    """A one-line button as wide as its text (top bar, nav bar): never wraps, never loops."""
+
+    role = StringProperty("normal")
+    surface_color = ColorProperty((0, 0, 0, 1))
 
 
 class Tile(ButtonBehavior, BoxLayout):  # type: ignore[misc]
-    """A home-screen tile: icon above a label, the whole tile is the touch target."""
+    """A big tile: icon above a label; the whole tile is the touch target."""
 
     text = StringProperty("")
     icon = StringProperty("")
+    surface_color = ColorProperty((0, 0, 0, 1))
+
+
+def option_buttons(
+    options: Sequence[tuple[str, str]], on_pick: Any, selected: str | None = None
+) -> list[BigButton]:
+    """One BigButton per (id, label); the chosen one is marked with ✓ as well as colour."""
+    out: list[BigButton] = []
+    for option_id, label in options:
+        mark = "✓ " if option_id == selected else ""
+        button = BigButton(text=f"{mark}{label}", role="accent" if mark else "normal")
+        button.option_id = option_id
+        button.bind(on_release=lambda w: on_pick(w.option_id))
+        out.append(button)
+    return out
+
+
+class ChoiceGrid(GridLayout):  # type: ignore[misc]
+    """Big option buttons in a grid; dispatches ``on_choice(option_id)``."""
+
+    __events__ = ("on_choice",)
+    options = ListProperty([])  # [(id, label), ...]
+    selected = StringProperty("")
+    row_height = NumericProperty(124)
+
+    def __init__(self, **kwargs: Any) -> None:
+        options = kwargs.pop("options", [])
+        selected = kwargs.pop("selected", "")
+        super().__init__(**kwargs)
+        self.selected = selected
+        self.options = options
+        self.rebuild()
+
+    def on_options(self, *_: Any) -> None:
+        self.rebuild()
+
+    def on_selected(self, *_: Any) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        if self.canvas is None:
+            return
+        self.clear_widgets()
+        for button in option_buttons(self.options, self._pick, self.selected or None):
+            button.size_hint_y = None
+            button.height = self.row_height
+            self.add_widget(button)
+
+    def _pick(self, option_id: str) -> None:
+        self.selected = option_id
+        self.dispatch("on_choice", option_id)
+
+    def on_choice(self, option_id: str) -> None:
+        pass
+
+
+class TopBar(BoxLayout):  # type: ignore[misc]
+    """朗读 · 说话 (only when the voice model is ready) · 字号 · 颜色 · 结束并清除, on every screen."""
+
+    screen = ObjectProperty(None, allownone=True)
+    voice_ready = BooleanProperty(False)
+    show_staff = BooleanProperty(False)
+    scale_label = StringProperty("标准")
+    theme_name = StringProperty("default")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.read_button = self._button("朗读", "read_aloud")
+        self.speak_button = self._button("说话", "speak")
+        self.scale_button = self._button("字号：标准", "cycle_font")
+        self.theme_button = self._button("高对比", "toggle_theme")
+        self.staff_button = self._button("工作人员", "staff")
+        self.end_button = self._button("结束并清除", "end_session", role="danger")
+        self._layout()
+
+    def _button(self, text: str, outcome: str, role: str = "normal") -> BarButton:
+        button = BarButton(text=text, role=role)
+        button.bind(
+            on_release=lambda _w: self.screen.report(outcome) if self.screen is not None else None
+        )
+        return button
+
+    def _layout(self, *_: Any) -> None:
+        self.clear_widgets()
+        # Hidden buttons leave the tree: an invisible target is still a target for a finger.
+        wanted = [self.read_button]
+        if self.voice_ready:
+            wanted.append(self.speak_button)
+        wanted += [self.scale_button, self.theme_button]
+        if self.show_staff:
+            wanted.append(self.staff_button)
+        for button in wanted:
+            self.add_widget(button)
+        self.add_widget(Label(size_hint_x=1))  # pushes 结束并清除 to the far side
+        self.add_widget(self.end_button)
+
+    def on_voice_ready(self, *_: Any) -> None:
+        self._layout()
+
+    def on_show_staff(self, *_: Any) -> None:
+        self._layout()
+
+    def on_scale_label(self, _w: Any, label: str) -> None:
+        self.scale_button.text = f"字号：{label}"
+
+    def on_theme_name(self, _w: Any, name: str) -> None:
+        self.theme_button.text = "标准颜色" if name == "high_contrast" else "高对比"
+
+
+class Keypad(GridLayout):  # type: ignore[misc]
+    """Big digit keypad: 1–9, 0, 删除, 清空 and (for ID numbers) X. Edits ``value``."""
+
+    value = StringProperty("")
+    max_length = NumericProperty(18)
+    allow_x = BooleanProperty(False)
+    # Receipt codes use only 2–9; 0 and 1 are still shown so a wrong slip gets a clear message.
+    key_height = NumericProperty(124)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cols = 3
+        self._build()
+
+    def on_allow_x(self, *_: Any) -> None:
+        self._build()
+
+    def _build(self) -> None:
+        self.clear_widgets()
+        keys = [*"123456789", "X" if self.allow_x else "清空", "0", "删除"]
+        for key in keys:
+            role = "danger" if key in ("删除", "清空") else "normal"
+            button = BigButton(text=key, role=role, size_hint_y=None, height=self.key_height)
+            button.key = key
+            button.bind(on_release=lambda w: self.press(w.key))
+            self.add_widget(button)
+        if self.allow_x:
+            clear = BigButton(text="清空", role="danger", size_hint_y=None, height=self.key_height)
+            clear.bind(on_release=lambda _w: self.press("清空"))
+            self.add_widget(clear)
+
+    def press(self, key: str) -> None:
+        if key == "删除":
+            self.value = self.value[:-1]
+        elif key == "清空":
+            self.value = ""
+        elif len(self.value) < self.max_length:
+            self.value += key
+
+
+class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
+    """On-screen pinyin keyboard: letters a–z in alphabetical order (no QWERTY to learn),
+    a row of candidate characters ranked by how common they are, 删除 and 清空."""
+
+    value = StringProperty("")
+    letters = StringProperty("")
+    max_length = NumericProperty(200)
+    cols = NumericProperty(9)
+    page = NumericProperty(0)
+    per_page = NumericProperty(6)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.orientation = "vertical"
+        self._candidates: list[pinyin.Candidate] = []
+        self.candidate_row = BoxLayout(size_hint_y=None, height=124, spacing=20)
+        self.letter_grid = GridLayout(cols=self.cols, size_hint_y=None, spacing=20)
+        self.letter_grid.bind(minimum_height=self.letter_grid.setter("height"))
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            key = BigButton(text=letter, size_hint_y=None, height=124)
+            key.letter = letter
+            key.bind(on_release=lambda w: self.type_letter(w.letter))
+            self.letter_grid.add_widget(key)
+        back = BigButton(text="删除", role="danger", size_hint_y=None, height=124)
+        back.bind(on_release=lambda _w: self.backspace())
+        self.letter_grid.add_widget(back)
+        self.add_widget(self.candidate_row)
+        self.add_widget(self.letter_grid)
+        self.bind(width=self._fit, letters=self._refresh, page=self._refresh)
+        self._refresh()
+
+    def _fit(self, *_: Any) -> None:
+        # As many candidates as fit at 124 px each beside the two paging keys.
+        slots = int((self.width + 20) // 144)
+        self.per_page = max(2, slots - 2)
+        self._refresh()
+
+    def type_letter(self, letter: str) -> None:
+        if len(self.letters) < 24:
+            self.letters += letter
+            self.page = 0
+
+    def backspace(self) -> None:
+        if self.letters:
+            self.letters = self.letters[:-1]
+        else:
+            self.value = self.value[:-1]
+        self.page = 0
+
+    def clear(self) -> None:
+        self.letters = ""
+        self.value = ""
+        self.page = 0
+
+    def pick(self, candidate: pinyin.Candidate) -> None:
+        if len(self.value) + len(candidate.text) <= self.max_length:
+            self.value += candidate.text
+        self.letters = self.letters[candidate.consumes :]
+        self.page = 0
+
+    def _refresh(self, *_: Any) -> None:
+        self._candidates = pinyin.candidates(self.letters)
+        row = self.candidate_row
+        row.clear_widgets()
+        start = self.page * self.per_page
+        shown = self._candidates[start : start + self.per_page]
+        prev = BigButton(text="◀", size_hint_x=None, width=124, disabled=self.page == 0)
+        prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
+        row.add_widget(prev)
+        for cand in shown:
+            button = BigButton(text=cand.text, role="accent", size_hint_x=None, width=124)
+            button.candidate = cand
+            button.bind(on_release=lambda w: self.pick(w.candidate))
+            row.add_widget(button)
+        row.add_widget(Label(size_hint_x=1))
+        more = len(self._candidates) > start + self.per_page
+        nxt = BigButton(text="▶", size_hint_x=None, width=124, disabled=not more)
+        nxt.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
+        row.add_widget(nxt)
+
+    @property
+    def shown_candidates(self) -> list[str]:
+        start = self.page * self.per_page
+        return [c.text for c in self._candidates[start : start + self.per_page]]
+
+
+class Page(BoxLayout):  # type: ignore[misc]
+    """The frame of every screen except home: top bar, a scrolling body, a fixed nav bar.
+
+    The body scrolls only when a large font on a small screen needs it; 上一步/下一步 stay put
+    at the bottom so they are always where the hand expects them.
+    """
+
+    def __init__(self, screen: Any, **kwargs: Any) -> None:
+        from kivy.uix.scrollview import ScrollView
+
+        super().__init__(orientation="vertical", padding=30, spacing=20, **kwargs)
+        self.top_bar = TopBar(screen=screen)
+        self.scroll = ScrollView(do_scroll_x=False, bar_width=16, scroll_type=["bars", "content"])
+        # Right padding keeps content clear of the scroll bar.
+        self.body = BoxLayout(
+            orientation="vertical", size_hint_y=None, spacing=24, padding=(0, 0, 28, 0)
+        )
+        self.body.bind(minimum_height=self.body.setter("height"))
+        self.scroll.add_widget(self.body)
+        self.nav = BoxLayout(size_hint_y=None, height=124, spacing=40)
+        self.add_widget(self.top_bar)
+        self.add_widget(self.scroll)
+        self.add_widget(self.nav)
+
+    def clear(self) -> None:
+        self.body.clear_widgets()
+        self.scroll.scroll_y = 1
+
+    def add(self, *widgets: Any) -> None:
+        for widget in widgets:
+            self.body.add_widget(widget)
+
+    def set_nav(self, left: Sequence[Any] = (), right: Sequence[Any] = ()) -> None:
+        """Buttons at the bottom: going back on the left, going on on the right."""
+        self.nav.clear_widgets()
+        for w in left:
+            self.nav.add_widget(w)
+        self.nav.add_widget(Label())
+        for w in right:
+            self.nav.add_widget(w)
+
+
+def nav_button(text: str, on_press: Any, role: str = "normal") -> BarButton:
+    button = BarButton(text=text, role=role)
+    button.bind(on_release=lambda _w: on_press())
+    return button
+
+
+def row(*widgets: Any, height: float = 124, spacing: float = 20) -> BoxLayout:
+    """A fixed-height horizontal row (e.g. an answer and its 修改 button)."""
+    box = BoxLayout(size_hint_y=None, height=height, spacing=spacing)
+    for w in widgets:
+        box.add_widget(w)
+    return box
+
+
+def beside_keypad(left: Sequence[Any], keypad: Any, spacing: float = 40) -> BoxLayout:
+    """Prompt, answer box and messages on the left, the keypad on the right: one glance, no
+    scrolling, even at 1280×800."""
+    box = BoxLayout(size_hint_y=None, spacing=spacing)
+    column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=24)
+    column.bind(minimum_height=column.setter("height"))
+    for w in left:
+        column.add_widget(w)
+    holder = BoxLayout(orientation="vertical")
+    holder.add_widget(column)
+    holder.add_widget(Label())  # keeps the column at the top
+    keypad.size_hint_x = None
+    keypad.width = 3 * 150 + 2 * 20
+    box.add_widget(holder)
+    box.add_widget(keypad)
+
+    def fit(*_: Any) -> None:
+        box.height = max(column.height, keypad.height)
+
+    column.bind(height=fit)
+    keypad.bind(height=fit)
+    fit()
+    return box

@@ -1,0 +1,81 @@
+"""法律常识: the 三农 topics as short plain texts, each read aloud."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from screens.base import PageScreen, TourStep
+from screens.widgets import BodyLabel, ChoiceGrid, NoteLabel, TitleLabel, nav_button
+
+
+class KnowledgeScreen(PageScreen):
+    def __init__(self, *, pack: Any, session: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pack = pack
+        self.topic_id = ""
+        self.show_topics()
+
+    def topics(self) -> list[dict[str, Any]]:
+        return list(self.pack.data("knowledge")["topics"]) if self.pack is not None else []
+
+    def prepare(self, data: dict[str, Any]) -> None:
+        self.show_topics()
+
+    def show_topics(self) -> None:
+        self.topic_id = ""
+        self.voice_screen_id = "knowledge.topic"
+        self.title = "法律常识：选一个题目，我读给您听"
+        page = self.page
+        page.clear()
+        page.add(TitleLabel(text=self.title))
+        if not self.topics():
+            page.add(NoteLabel(text="内容包没有装好，暂时看不了法律常识。请找工作人员。"))
+        grid = ChoiceGrid(options=[(t["id"], t["label"]) for t in self.topics()])
+        grid.bind(on_choice=lambda _g, topic_id: self.show_topic(topic_id))
+        page.add(grid)
+        page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))])
+
+    def show_topic(self, topic_id: str) -> None:
+        topic = next(t for t in self.topics() if t["id"] == topic_id)
+        self.topic_id = topic_id
+        self.title = topic["label"]
+        page = self.page
+        page.clear()
+        page.add(TitleLabel(text=topic["label"]))
+        for sentence in topic["sentences"]:
+            page.add(BodyLabel(text=f"● {sentence}"))
+        page.add(NoteLabel(text=f"依据：{topic['basis']}"))
+        page.set_nav(
+            left=[nav_button("上一步", self.show_topics)],
+            right=[nav_button("朗读这一篇", lambda: self.report("read_aloud"), role="accent")],
+        )
+
+    def go_back(self) -> None:
+        if self.topic_id:
+            self.show_topics()
+        else:
+            self.report("home")
+
+    def voice_choices(self) -> list[Any]:
+        if self.pack is None or self.topic_id:
+            return []
+        return list(self.pack.screen_options("knowledge.topic"))
+
+    def choose_by_voice(self, option_id: str) -> None:
+        self.show_topic(option_id)
+
+    def spoken_text(self) -> str:
+        if self.topic_id:
+            topic = next(t for t in self.topics() if t["id"] == self.topic_id)
+            return "".join([f"{topic['label']}。", *topic["sentences"]])
+        labels = "、".join(t["label"] for t in self.topics())
+        return f"法律常识。选一个您关心的题目，我读给您听：{labels}。"
+
+    def wipe(self) -> None:
+        self.show_topics()
+
+    def tour_steps(self) -> Iterator[TourStep]:
+        yield "topics", self.show_topics
+        for topic in self.topics()[:2]:
+            yield f"topic-{topic['id']}", lambda t=topic["id"]: self.show_topic(t)

@@ -1,0 +1,119 @@
+"""Receipt: the code large and read digit by digit, a QR code, a PNG saved for the printer.
+
+Also shows the notary checklist to take home (no code: nothing was submitted) with its QR code
+holding the list as text.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kivy.uix.anchorlayout import AnchorLayout
+
+from kiosk import receipts
+from screens.base import PageScreen, TourStep
+from screens.qr import qr_widget
+from screens.receipt_image import render_receipt
+from screens.widgets import BodyLabel, DisplayLabel, NoteLabel, TitleLabel, nav_button
+
+
+def query_hint(code: str) -> str:
+    return f"回执号 {code}。查询进度：到村服务站终端点“查询办理进度”输入回执号，或拨打 12348。"
+
+
+class ReceiptScreen(PageScreen):
+    def __init__(
+        self, *, receipts_dir: Path, station_name: str, session: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.receipts_dir = receipts_dir
+        self.station_name = station_name
+        self.code = ""
+        self.lines: list[str] = []
+        self.qr_text = ""
+        self.saved_path: Path | None = None
+        self.title = "回执"
+
+    def prepare(self, data: dict[str, Any]) -> None:
+        """``data``: title, lines, and either ``receipt`` (code) or ``qr_text`` (take-home)."""
+        receipt = data.get("receipt")
+        self.code = getattr(receipt, "code", "") or ""
+        self.title = str(data.get("title", "回执"))
+        self.lines = [str(x) for x in data.get("lines", [])]
+        self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
+        self.saved_path = None
+        try:
+            stem = f"receipt-{self.code}" if self.code else f"list-{int(time.time())}"
+            self.saved_path = render_receipt(
+                self.receipts_dir / f"{stem}.png",
+                station=self.station_name,
+                title=self.title,
+                code_display=receipts.display(self.code) if self.code else None,
+                lines=[*self.lines, *([] if self.code else ["扫码把清单存到手机"])],
+                qr_text=self.qr_text,
+                when=getattr(receipt, "created_at", None),
+            )
+        except OSError:
+            self.saved_path = None
+        self._build()
+
+    def _build(self) -> None:
+        page = self.page
+        page.clear()
+        page.add(TitleLabel(text=self.title))
+        if self.code:
+            page.add(BodyLabel(text="您的回执号（请收好，以后凭它查询进度）：", halign="center"))
+            page.add(DisplayLabel(text=receipts.display(self.code)))
+        for line in self.lines:
+            page.add(BodyLabel(text=line))
+        if self.qr_text:
+            holder = AnchorLayout(size_hint_y=None, height=400)
+            self.qr = qr_widget(self.qr_text, 380)
+            holder.add_widget(self.qr)
+            page.add(holder)
+            page.add(
+                BodyLabel(
+                    text="用手机扫一扫，就能把回执号和查询办法存到手机上。"
+                    if self.code
+                    else "用手机扫一扫，就能把这张清单存到手机上。",
+                    halign="center",
+                )
+            )
+        if self.saved_path is not None:
+            page.add(NoteLabel(text="回执已经保存好，请工作人员帮您打印。"))
+        else:
+            page.add(NoteLabel(text="回执没能保存打印，请把上面的号码记下来。"))
+        page.set_nav(
+            left=[nav_button("再读一遍", lambda: self.report("read_aloud"))],
+            right=[nav_button("办完了，回首页", lambda: self.report("end_session"), "accent")],
+        )
+
+    def spoken_text(self) -> str:
+        text = f"{self.title}。"
+        if self.code:
+            text += f"您的回执号是：{receipts.spoken(self.code)}。请收好回执，以后凭它查询进度。"
+        return text + "".join(f"{line}。" for line in self.lines)
+
+    def go_back(self) -> None:
+        self.report("end_session")
+
+    def wipe(self) -> None:
+        self.code = ""
+        self.lines = []
+        self.qr_text = ""
+        self.page.clear()
+
+    def tour_steps(self) -> Iterator[TourStep]:
+        class _Demo:
+            code = receipts.code_for_counter(1)
+            created_at = time.time()
+
+        yield (
+            "code",
+            lambda: self.prepare(
+                {"title": "法律援助申请已提交", "receipt": _Demo(), "lines": ["示例回执。"]}
+            ),
+        )

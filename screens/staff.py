@@ -1,0 +1,115 @@
+"""Staff menu: fill in for a resident (代为填写), queued and failed submissions, sync now,
+font scale, the admin screen, sign out — and, in kiosk mode, the only way out of the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from screens.base import PageScreen
+from screens.status import STATUS_WORDS, when_text
+from screens.theme import FONT_SCALE_LABELS
+from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
+
+KIND_LABELS = {"legal_aid": "法律援助申请", "visit_booking": "上门服务预约"}
+
+
+class StaffScreen(PageScreen):
+    def __init__(
+        self,
+        *,
+        session: Any,
+        outbox: Any,
+        sync_agent: Any,
+        kiosk_mode: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.outbox = outbox
+        self.sync_agent = sync_agent
+        self.kiosk_mode = kiosk_mode
+        self.title = "工作人员"
+        self.sync_message = ""
+
+    def prepare(self, data: dict[str, Any]) -> None:
+        self.sync_message = ""
+        self.refresh()
+
+    def refresh(self) -> None:
+        page = self.page
+        page.clear()
+        who = self.session.staff_id or "（未登录）"
+        page.add(TitleLabel(text=f"工作人员：工号 {who}"))
+        page.add(
+            row(
+                self._button("代为填写", self.assist, "accent"),
+                self._button("立即同步", self.sync_now),
+                self._button("管理信息", lambda: self.report("admin")),
+            )
+        )
+        scale_buttons = [
+            self._button(f"字号{label}", lambda n=name: self.set_scale(n))
+            for name, label in FONT_SCALE_LABELS.items()
+        ]
+        page.add(row(*scale_buttons))
+        if self.sync_message:
+            page.add(NoteLabel(text=self.sync_message))
+        page.add(TitleLabel(text="待发送和失败的申请"))
+        if self.outbox is None:
+            page.add(NoteLabel(text="发件箱没有启用。"))
+        else:
+            counts = self.outbox.counts()
+            last = when_text(counts.last_success_at) if counts.last_success_at else "还没有成功过"
+            page.add(
+                BodyLabel(
+                    text=f"待发送 {counts.queued} 份，正在发送 {counts.sending} 份，"
+                    f"失败（需处理）{counts.failed} 份，已上报 {counts.accepted} 份。"
+                    f"\n最近一次上报成功：{last}"
+                )
+            )
+            waiting = self.outbox.list(status="queued", limit=20) + self.outbox.list(
+                status="rejected", limit=20
+            )
+            for entry in waiting:
+                state = STATUS_WORDS.get(entry.status, entry.status)
+                error = f"（{entry.last_error}）" if entry.last_error else ""
+                by = f"，代为填写：工号 {entry.staff_id}" if entry.staff_id else ""
+                page.add(
+                    NoteLabel(
+                        text=f"{entry.receipt_code}  {KIND_LABELS.get(entry.kind, entry.kind)}"
+                        f"  {state}{error}，{when_text(entry.created_at)}{by}"
+                    )
+                )
+        right = [nav_button("退出登录", self.sign_out, "danger")]
+        if self.kiosk_mode:
+            right.insert(0, nav_button("退出程序", lambda: self.report("exit_app"), "danger"))
+        page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))], right=right)
+
+    def _button(self, text: str, action: Callable[[], None], role: str = "normal") -> BigButton:
+        button = BigButton(text=text, role=role)
+        button.bind(on_release=lambda _w: action())
+        return button
+
+    def assist(self) -> None:
+        """Back to home with the staff id kept: what is submitted now is 代为填写."""
+        self.report("assist")
+
+    def sync_now(self) -> None:
+        if self.sync_agent is None:
+            self.sync_message = "同步没有启用（没有配置省级平台）。"
+        else:
+            self.sync_agent.request_sync()
+            self.sync_message = "已开始同步，稍后点“立即同步”刷新数字。"
+            self.report("sync_now")
+        self.refresh()
+
+    def set_scale(self, name: str) -> None:
+        self.style.apply(scale_name=name)
+
+    def sign_out(self) -> None:
+        self.session.staff_sign_out()
+        self.report("signed_out")
+
+    def spoken_text(self) -> str:
+        return "工作人员页面。可以代为填写、查看待发送的申请、立即同步、调整字号。"

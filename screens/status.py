@@ -1,0 +1,103 @@
+"""查询办理进度: the receipt code on a big keypad; the last known status, readable offline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from kiosk import receipts
+from screens.base import PageScreen, TourStep
+from screens.widgets import (
+    AnswerBox,
+    BodyLabel,
+    Keypad,
+    NoteLabel,
+    TitleLabel,
+    beside_keypad,
+    nav_button,
+)
+
+STATUS_WORDS = {
+    "queued": "已保存在本机，等待上报",
+    "sending": "正在上报",
+    "accepted": "已上报，等待办理",
+    "rejected": "上报没有成功，工作人员会处理",
+}
+
+
+def when_text(ts: float | None, now: float | None = None) -> str:
+    if ts is None:
+        return "时间不详"
+    now = time.time() if now is None else now
+    lt, today = time.localtime(ts), time.localtime(now)
+    clock = f"{lt.tm_hour}点{lt.tm_min:02d}分"
+    if lt.tm_year == today.tm_year and lt.tm_yday == today.tm_yday:
+        return f"今天{clock}"
+    return f"{lt.tm_year}年{lt.tm_mon}月{lt.tm_mday}日{clock}"
+
+
+class StatusScreen(PageScreen):
+    def __init__(self, *, lookup: Callable[[str], Any], session: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lookup = lookup
+        self.title = "查询办理进度"
+        self.result_text = ""
+        page = self.page
+        page.add(TitleLabel(text=self.title))
+        prompt = BodyLabel(text="请输入回执上的八位数字（只有 2 到 9）。")
+        self.code_box = AnswerBox(hint="回执号")
+        self.keypad = Keypad(max_length=8)
+        self.keypad.bind(value=self._typed)
+        self.message = NoteLabel(text="", opacity=0)
+        page.add(beside_keypad([prompt, self.code_box, self.message], self.keypad))
+        page.set_nav(
+            left=[nav_button("回首页", lambda: self.report("home"))],
+            right=[nav_button("查询", self.query, role="accent")],
+        )
+
+    def _typed(self, _w: Any, value: str) -> None:
+        self.code_box.value = receipts.display(value) if len(value) > 4 else value
+        self._say("")
+
+    def _say(self, text: str) -> None:
+        self.result_text = text
+        self.message.text = text
+        self.message.opacity = 1 if text else 0
+
+    def query(self) -> None:
+        code = self.keypad.value
+        problem = receipts.problem(code)
+        if problem:
+            self._say(problem)
+            return
+        view = self.lookup(code)
+        if view is None:
+            self._say("本机没有查到这个回执号。如果是在别的地方办的，请拨打 12348 查询。")
+            return
+        status = view.text or STATUS_WORDS.get(view.local_status, view.local_status)
+        learned = view.learned_at or view.remote_status_at or view.created_at
+        case = f"案件编号：{view.case_number}。" if view.case_number else ""
+        self._say(
+            f"回执号 {receipts.display(code)}：{status}。{case}"
+            f"\n这是{when_text(learned)}知道的消息（没有网络时显示本机最近一次知道的进度）。"
+        )
+
+    def spoken_text(self) -> str:
+        base = "查询办理进度。请输入回执上的八位数字，再点“查询”。"
+        if self.result_text:
+            code = self.keypad.value
+            spoken = receipts.spoken(code) if receipts.is_valid(code) else ""
+            return f"{spoken}。{self.result_text}" if spoken else self.result_text
+        return base
+
+    def prepare(self, data: dict[str, Any]) -> None:
+        self.wipe()
+
+    def wipe(self) -> None:
+        self.keypad.value = ""
+        self._say("")
+
+    def tour_steps(self) -> Iterator[TourStep]:
+        yield "empty", self.wipe
+        yield "wrong-code", lambda: (setattr(self.keypad, "value", "2345678"), self.query())
