@@ -1,0 +1,340 @@
+"""Pre-assessment of a legal-aid application: 符合 / 可能符合 / 需人工审核 / 不符合, with reasons.
+
+The kiosk's verdict is advice, not the decision (法律援助法 Art. 43 gives that to the agency), so
+every outcome carries its reasons in plain words, the materials to bring listed once, the
+statutory times and, when the matter is not ours, where to go instead.
+
+Order of the rules:
+1. scope — Art. 32 exempt matters and the notice's special rural groups (no scope limit) are in
+   scope whatever the matter; otherwise the matter's ``scope`` in the pack: ``art31`` in,
+   ``local`` in but to be confirmed by staff, ``review`` staff decide, ``outside`` points elsewhere;
+2. economic test — an exempt group (Art. 42 (1)(2), the notice's groups) or exempt matter
+   (Art. 32, Art. 42 (3) migrant workers' pay and work injury) → 免于经济困难审查; otherwise the
+   household's per-capita monthly income against the district's threshold in force that day;
+3. a claim the ID contradicts (a "高龄" group for a 50-year-old) or missing income → staff review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from kiosk.content import ContentPack
+from kiosk.legal_aid.application import Application
+
+ELIGIBLE = "eligible"
+LIKELY = "likely"
+REVIEW = "review"
+INELIGIBLE = "ineligible"
+OUTCOME_LABELS = {
+    ELIGIBLE: "符合",
+    LIKELY: "可能符合",
+    REVIEW: "需人工审核",
+    INELIGIBLE: "不符合",
+}
+_SPOKEN_KEYS = {
+    ELIGIBLE: "legal_aid.result.eligible",
+    LIKELY: "legal_aid.result.likely",
+    REVIEW: "legal_aid.result.review",
+    INELIGIBLE: "legal_aid.result.ineligible",
+}
+
+
+@dataclass(frozen=True)
+class Material:
+    id: str
+    label: str
+    why: str
+    where: str
+
+
+@dataclass(frozen=True)
+class IncomeTest:
+    household_size: int
+    monthly_income_yuan: float
+    per_capita_yuan: float
+    threshold_yuan: float
+    district: str
+    district_label: str
+    effective_from: str
+    source: str
+    verified: bool
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Assessment:
+    outcome: str
+    reasons: list[str]
+    exempt_from_economic_test: bool
+    in_scope: bool
+    income_test: IncomeTest | None
+    materials: list[Material]
+    decision_days: int
+    assignment_days: int
+    priority: bool
+    green_channel_days: int | None
+    one_to_one: bool
+    referrals: list[dict[str, str]] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[self.outcome]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outcome_label"] = self.outcome_label
+        return data
+
+    def spoken(self, pack: ContentPack) -> str:
+        """The result read aloud: verdict with reasons, materials, times, green channel."""
+        parts = [pack.spoken(_SPOKEN_KEYS[self.outcome], reasons="".join(self.reasons))]
+        if self.referrals:
+            parts.append(
+                pack.spoken(
+                    "legal_aid.result.referral",
+                    referrals="；".join(f"{r['label']}，{r['detail']}" for r in self.referrals),
+                )
+            )
+        if self.outcome != INELIGIBLE:
+            parts.append(
+                pack.spoken(
+                    "legal_aid.result.materials",
+                    materials="、".join(m.label for m in self.materials),
+                )
+            )
+            parts.append(
+                pack.spoken(
+                    "legal_aid.result.times",
+                    decision_days=self.decision_days,
+                    assignment_days=self.assignment_days,
+                )
+            )
+            if self.priority and self.green_channel_days:
+                parts.append(
+                    pack.spoken(
+                        "legal_aid.result.green_channel",
+                        green_channel_days=self.green_channel_days,
+                    )
+                )
+        parts.append(pack.spoken("legal_aid.result.disclaimer"))
+        return "".join(parts)
+
+
+def yuan(amount: float) -> str:
+    """Money as a resident reads it: no decimals when whole, else two."""
+    return f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
+
+
+def threshold_for(pack: ContentPack, district: str, on: date) -> dict[str, Any] | None:
+    entries = [
+        t for t in pack.data("legal_aid")["hardship_thresholds"] if t["district"] == district
+    ]
+    found = pack.effective_entry(entries, on)
+    return dict(found) if found else None
+
+
+def assess(app: Application, pack: ContentPack, today: date | None = None) -> Assessment:
+    """Pre-assess a validated application against the pack's rules as in force on ``today``."""
+    today = today or date.today()
+    la = pack.data("legal_aid")
+    matter = next(m for m in la["matters"] if m["id"] == app.category)
+    groups_by_id = {g["id"]: g for g in la["exemption_groups"]}
+    exempt_by_id = {m["id"]: m for m in la["exempt_matters"]}
+    reasons: list[str] = []
+    basis: list[str] = []
+    review: list[str] = []
+    age = app.applicant.age
+
+    # -- who the applicant says they are, checked against the ID where the pack allows ----------
+    groups: list[dict[str, Any]] = []
+    for gid in app.exemption_groups:
+        g = groups_by_id[gid]
+        if "min_age" in g and age < g["min_age"]:
+            review.append(
+                f"您选了“{g['label']}”，但按身份证您今年{age}岁，不到{g['min_age']}岁，需要工作人员核实。"
+            )
+            continue
+        if "max_age" in g and age > g["max_age"]:
+            review.append(
+                f"您选了“{g['label']}”，但按身份证您今年{age}岁，超过了{g['max_age']}岁，需要工作人员核实。"
+            )
+            continue
+        groups.append(g)
+
+    exempt_matters: list[dict[str, Any]] = [exempt_by_id[m] for m in app.exempt_matters]
+    exempt_matters = [m for m in exempt_matters if not m["requires_migrant_worker"]]
+    for m in la["exempt_matters"]:
+        if m["requires_migrant_worker"] and app.migrant_worker and app.category in m["matters"]:
+            exempt_matters.append(m)
+    for m in app.exempt_matters:
+        em = exempt_by_id[m]
+        if em["requires_migrant_worker"] and em not in exempt_matters:
+            review.append(f"您选了“{em['label']}”，需要工作人员核实您的务工情况和事项。")
+
+    # -- scope -----------------------------------------------------------------------------------
+    scope_lifters = [g for g in groups if g["no_scope_limit"]]
+    in_scope = True
+    scope_to_confirm = False
+    referrals: list[dict[str, str]] = []
+    art32 = [m for m in exempt_matters if not m["requires_migrant_worker"]]
+    if art32:
+        em = art32[0]
+        reasons.append(f"您的事属于“{em['label']}”，可以申请法律援助（{em['basis']}）。")
+        basis.append(str(em["basis"]))
+    elif matter["scope"] == "art31":
+        reasons.append(f"您的事（{matter['label']}）在法律援助范围内：{matter['basis']}。")
+        basis.append(str(matter["basis"]))
+    elif scope_lifters:
+        g = scope_lifters[0]
+        reasons.append(
+            f"您属于“{g['label']}”，按常州市的规定不受法律援助事项范围限制（{g['basis']}）。"
+        )
+        basis.append(str(g["basis"]))
+    elif matter["scope"] == "local":
+        scope_to_confirm = True
+        reasons.append(
+            f"您的事（{matter['label']}）是本市涉农法律援助重点帮助的一类，是否受理由工作人员确认（{matter['basis']}）。"
+        )
+        basis.append(str(matter["basis"]))
+    elif matter["scope"] == "review":
+        review.append(f"您的事（{matter['label']}）要由工作人员看是否在法律援助范围内。")
+        basis.append(str(matter["basis"]))
+    else:
+        in_scope = False
+        reasons.append(
+            f"您的事（{matter['label']}）{matter['basis']}，法律援助机构一般不能派律师。"
+        )
+        basis.append(str(matter["basis"]))
+        referrals = [dict(r) for r in la["referrals"]]
+
+    # -- economic test ---------------------------------------------------------------------------
+    exempting_groups = [g for g in groups if g["exempt_economic"]]
+    exempt = bool(exempting_groups or exempt_matters)
+    income_test: IncomeTest | None = None
+    income_failed = False
+    if exempt:
+        if exempting_groups:
+            g = exempting_groups[0]
+            reasons.append(f"您属于“{g['label']}”，免于经济困难审查（{g['basis']}）。")
+            basis.append(str(g["basis"]))
+        else:
+            em = exempt_matters[0]
+            if em["requires_migrant_worker"]:
+                reasons.append(
+                    "您是农民工，讨要工钱或工伤赔偿，不管家里收入多少，都免于经济困难审查（法律援助法第四十二条第三项）。"
+                )
+            else:
+                reasons.append(f"“{em['label']}”的，不受经济困难条件限制（{em['basis']}）。")
+    elif app.household_size is None or app.monthly_income_yuan is None:
+        review.append("您没有填写家里几口人、每月收入多少，需要工作人员核实经济状况。")
+    else:
+        district = app.address.district
+        district_label = str(pack.district(district)["label"])
+        t = threshold_for(pack, district, today)
+        if t is None:
+            review.append(f"内容包里没有{district_label}现行的经济困难标准，需要工作人员核实。")
+        else:
+            per_capita = round(app.monthly_income_yuan / app.household_size, 2)
+            threshold = float(t["monthly_income_per_capita_yuan"])
+            passed = per_capita <= threshold
+            income_test = IncomeTest(
+                household_size=app.household_size,
+                monthly_income_yuan=app.monthly_income_yuan,
+                per_capita_yuan=per_capita,
+                threshold_yuan=threshold,
+                district=district,
+                district_label=district_label,
+                effective_from=str(t["effective_from"]),
+                source=str(t["source"]),
+                verified=bool(t["verified"]),
+                passed=passed,
+            )
+            basis.append(str(t["source"]))
+            figures = (
+                f"您家{app.household_size}口人，每月收入共{yuan(app.monthly_income_yuan)}元，"
+                f"人均{yuan(per_capita)}元"
+            )
+            standard = (
+                f"{district_label}的经济困难标准每人每月{yuan(threshold)}元"
+                f"（{la['hardship_rule']['text']}，{t['effective_from']}起执行）"
+            )
+            margin = float(la["hardship_rule"]["unverified_margin_percent"]) / 100
+            close = abs(per_capita - threshold) <= threshold * margin
+            if passed:
+                reasons.append(f"{figures}，不高于{standard}，符合经济困难条件。")
+            else:
+                reasons.append(f"{figures}，高于{standard}，所以不符合经济困难条件。")
+                income_failed = True
+            if not t["verified"] and close:
+                review.append(
+                    "您家的收入和标准很接近，而这个标准数额还没有核实，需要工作人员按最新标准确认。"
+                )
+
+    # -- outcome ---------------------------------------------------------------------------------
+    if not in_scope and not review:
+        outcome = INELIGIBLE
+    elif income_failed and not review:
+        outcome = INELIGIBLE
+        referrals = [dict(r) for r in la["referrals"]]
+    elif review or not in_scope:
+        outcome = REVIEW
+    elif scope_to_confirm:
+        outcome = LIKELY
+    else:
+        outcome = ELIGIBLE
+    reasons.extend(review)
+
+    priority_groups = [g for g in groups if g["green_channel"]]
+    priority = bool(matter["sannong"] or priority_groups) and in_scope and outcome != INELIGIBLE
+    times = la["statutory_times"]
+    if priority:
+        why = "“三农”案件" if matter["sannong"] else f"“{priority_groups[0]['label']}”"
+        reasons.append(f"{why}优先受理、审查、指派，走绿色通道。")
+
+    return Assessment(
+        outcome=outcome,
+        reasons=reasons,
+        exempt_from_economic_test=exempt,
+        in_scope=in_scope,
+        income_test=income_test,
+        materials=materials_for(app, pack, groups, exempt_matters, exempt),
+        decision_days=int(times["decision_days"]),
+        assignment_days=int(times["assignment_days"]),
+        priority=priority,
+        green_channel_days=int(times["green_channel_days"]) if priority else None,
+        one_to_one=any(g["one_to_one"] for g in groups),
+        referrals=referrals,
+        basis=list(dict.fromkeys(basis)),
+    )
+
+
+def materials_for(
+    app: Application,
+    pack: ContentPack,
+    groups: list[dict[str, Any]],
+    exempt_matters: list[dict[str, Any]],
+    exempt: bool,
+) -> list[Material]:
+    """Everything to bring, each item once (一次性告知, Art. 43)."""
+    la = pack.data("legal_aid")
+    std = la["standard_materials"]
+    matter = next(m for m in la["matters"] if m["id"] == app.category)
+    ids: list[str] = list(std["always"])
+    if app.agent is not None:
+        ids += std["agent"]
+    for g in groups:
+        if g["exempt_economic"] or g["no_scope_limit"]:
+            ids += g["materials"]
+    for m in exempt_matters:
+        ids += m["materials"]
+    if not exempt:
+        ids += std["income_test"]
+    ids += matter["materials"]
+    by_id = {m["id"]: m for m in la["materials"]}
+    return [
+        Material(id=i, label=by_id[i]["label"], why=by_id[i]["why"], where=by_id[i]["where"])
+        for i in dict.fromkeys(ids)
+    ]

@@ -1,0 +1,608 @@
+"""Home-visit booking (预约上门服务): who may book, working days, slots, capacity, the ledger.
+
+Rules come from the pack's ``visits.json``: services, eligibility reasons (age from the ID
+number, disability, serious illness, mobility — staff may override with a reason), teams with the
+services, districts, weekdays and periods they cover and a capacity per slot, a lead time in
+working days and a booking horizon. Working days are China's: ``chinese_calendar`` knows the
+statutory holidays and the weekend days made working days (调休); for a year it has no data yet
+the kiosk counts Monday–Friday plus the pack's ``calendar`` additions and says the day is not
+confirmed.
+
+The ledger (table ``visit_bookings``) holds slots and enforces "no second active booking for the
+same person and service" without keeping who the person is: the ID number only ever enters as an
+HMAC under a per-terminal secret kept in the store's meta. A booking stays ``tentative`` until
+the provincial system confirms it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import chinese_calendar
+
+from kiosk.content import ContentPack
+from kiosk.validation import check_resident_id, text_problem
+from offline_cache.store import Store
+
+SECRET_META_KEY = "visits.person_key_secret"
+ACTIVE_STATUSES = ("tentative", "confirmed")
+STATUS_LABELS = {
+    "tentative": "待确认",
+    "confirmed": "已确认",
+    "rejected": "未通过",
+    "cancelled": "已取消",
+    "done": "已上门",
+}
+# Which status may follow which: a confirmed visit can still be cancelled; ends are final.
+_TRANSITIONS = {
+    "tentative": {"confirmed", "rejected", "cancelled"},
+    "confirmed": {"cancelled", "done"},
+}
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+class BookingError(Exception):
+    """The booking can't be made; ``str()`` is a plain sentence for the resident or staff."""
+
+
+# -- calendar --------------------------------------------------------------------------------------
+class WorkCalendar:
+    """China's working days, with the pack's additions for years the library doesn't cover."""
+
+    def __init__(self, pack: ContentPack) -> None:
+        cal = pack.data("visits")["calendar"]
+        self._extra_holidays = {date.fromisoformat(d) for d in cal["extra_holidays"]}
+        self._extra_workdays = {date.fromisoformat(d) for d in cal["extra_workdays"]}
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._extra_holidays:
+            return False
+        if day in self._extra_workdays:
+            return True
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            return day.weekday() < 5
+
+    def is_confirmed(self, day: date) -> bool:
+        """Whether the day's status comes from official data (library or the pack's additions)."""
+        if day in self._extra_holidays or day in self._extra_workdays:
+            return True
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return False
+        return True
+
+    def holiday_name(self, day: date) -> str | None:
+        try:
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            return None
+        return _HOLIDAY_NAMES.get(str(name), str(name)) if on_holiday and name else None
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The ``n``-th working day after ``day`` (``n`` = 0: ``day`` itself if working)."""
+        if n == 0:
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+            return day
+        count = 0
+        while count < n:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return day
+
+
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+}
+
+
+# -- eligibility -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Eligibility:
+    ok: bool
+    reason: str  # eligibility id, or "staff_override"
+    message: str
+    needs_staff_check: bool = False
+    staff_override: bool = False
+
+
+def check_eligibility(
+    pack: ContentPack,
+    reason_id: str,
+    age: int | None,
+    *,
+    staff_id: str | None = None,
+    override_reason: str | None = None,
+) -> Eligibility:
+    """May this resident book a home visit? Staff may override with a written reason."""
+    vs = pack.data("visits")
+    if staff_id or override_reason:
+        if not staff_id:
+            return Eligibility(False, "staff_override", "只有工作人员登录后才能破例预约。")
+        min_chars = int(vs["booking"]["override_reason_min_chars"])
+        problem = text_problem(
+            override_reason, "破例预约的理由", min_chars=min_chars, max_chars=200
+        )
+        if problem:
+            return Eligibility(False, "staff_override", problem)
+        return Eligibility(
+            True, "staff_override", "工作人员已同意破例预约上门服务。", True, staff_override=True
+        )
+    entry = next((e for e in vs["eligibility"] if e["id"] == reason_id), None)
+    if entry is None:
+        labels = "、".join(e["label"] for e in vs["eligibility"])
+        return Eligibility(False, reason_id, f"请选择需要上门的原因：{labels}。")
+    if "min_age" in entry:
+        if age is None:
+            return Eligibility(False, reason_id, "要先输入身份证号码，才能按年龄判断。")
+        if age < entry["min_age"]:
+            return Eligibility(
+                False,
+                reason_id,
+                f"“{entry['label']}”要年满{entry['min_age']}岁，按身份证今年{age}岁。"
+                + pack.spoken("visit.not_eligible"),
+            )
+    return Eligibility(
+        True,
+        reason_id,
+        f"可以预约（{entry['label']}）。",
+        needs_staff_check=bool(entry["needs_staff_check"]),
+    )
+
+
+# -- slots -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Slot:
+    date: str
+    weekday: str
+    period: str
+    period_label: str
+    start: str
+    end: str
+    team: str
+    team_label: str
+    capacity: int
+    booked: int
+    calendar_confirmed: bool
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+    @property
+    def label(self) -> str:
+        d = date.fromisoformat(self.date)
+        return f"{d.month}月{d.day}日（星期{self.weekday}）{self.period_label}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["remaining"] = self.remaining
+        data["label"] = self.label
+        return data
+
+
+SlotCounts = Mapping[tuple[str, str, str], int]  # (team, date, period) -> active bookings
+
+
+def _service(pack: ContentPack, service_id: str) -> dict[str, Any]:
+    for s in pack.data("visits")["services"]:
+        if s["id"] == service_id:
+            return dict(s)
+    known = "、".join(f"{s['id']}（{s['label']}）" for s in pack.data("visits")["services"])
+    raise BookingError(f"没有这项上门服务：{service_id}。可选：{known}")
+
+
+def booking_window(pack: ContentPack, today: date) -> tuple[date, date]:
+    """First and last day a visit may be booked for, counted from ``today``."""
+    rules = pack.data("visits")["booking"]
+    cal = WorkCalendar(pack)
+    first = cal.add_working_days(today, int(rules["lead_time_working_days"]))
+    last = today + timedelta(days=int(rules["horizon_days"]))
+    return first, last
+
+
+def list_slots(
+    pack: ContentPack,
+    service_id: str,
+    *,
+    district: str | None = None,
+    start: date | None = None,
+    days: int = 14,
+    today: date | None = None,
+    counts: SlotCounts | None = None,
+    include_full: bool = True,
+) -> list[Slot]:
+    """Slots for ``service_id`` from ``start`` for ``days`` days, limited to the booking window."""
+    _service(pack, service_id)
+    today = today or date.today()
+    if district is not None:
+        try:
+            pack.district(district)
+        except KeyError as exc:
+            raise BookingError(f"没有这个区县：{district}") from exc
+    if days < 1:
+        raise BookingError("天数至少是1天。")
+    vs = pack.data("visits")
+    periods = {p["id"]: p for p in vs["periods"]}
+    first, last = booking_window(pack, today)
+    start = max(start or today, first)
+    end = min(start + timedelta(days=days - 1), last)
+    cal = WorkCalendar(pack)
+    counts = counts or {}
+    teams = [
+        t
+        for t in vs["teams"]
+        if service_id in t["services"] and (district is None or district in t["districts"])
+    ]
+    out: list[Slot] = []
+    day = start
+    while day <= end:
+        if cal.is_working_day(day):
+            for t in teams:
+                # A weekend day made a working day (调休) is worked by every team: the
+                # team's weekdays describe its ordinary week.
+                adjusted = day.weekday() >= 5
+                if not adjusted and day.isoweekday() not in t.get("weekdays", [1, 2, 3, 4, 5]):
+                    continue
+                for pid in t["periods"]:
+                    p = periods[pid]
+                    booked = int(counts.get((t["id"], day.isoformat(), pid), 0))
+                    slot = Slot(
+                        date=day.isoformat(),
+                        weekday=WEEKDAY_NAMES[day.weekday()],
+                        period=pid,
+                        period_label=p["label"],
+                        start=p["start"],
+                        end=p["end"],
+                        team=t["id"],
+                        team_label=t["label"],
+                        capacity=int(t["capacity"]),
+                        booked=booked,
+                        calendar_confirmed=cal.is_confirmed(day),
+                    )
+                    if include_full or slot.remaining > 0:
+                        out.append(slot)
+        day += timedelta(days=1)
+    return out
+
+
+# -- the ledger ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BookingRequest:
+    service: str
+    id_number: str
+    district: str
+    town: str
+    village: str
+    visit_date: date
+    period: str
+    eligibility: str  # an eligibility id from the pack, ignored when staff override
+    team: str | None = None
+    staff_id: str | None = None
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Booking:
+    booking_id: str
+    service: str
+    team: str
+    district: str
+    town: str
+    village: str
+    visit_date: str
+    period: str
+    eligibility: str
+    staff_override: bool
+    status: str
+    submission_id: str | None
+    receipt_code: str | None
+    created_at: float
+    updated_at: float
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status_label"] = self.status_label
+        return data
+
+
+def _booking(row: sqlite3.Row) -> Booking:
+    return Booking(
+        booking_id=row["booking_id"],
+        service=row["service"],
+        team=row["team"],
+        district=row["district"],
+        town=row["town"],
+        village=row["village"],
+        visit_date=row["visit_date"],
+        period=row["period"],
+        eligibility=row["eligibility"],
+        staff_override=bool(row["staff_override"]),
+        status=row["status"],
+        submission_id=row["submission_id"],
+        receipt_code=row["receipt_code"],
+        created_at=float(row["created_at"]),
+        updated_at=float(row["updated_at"]),
+    )
+
+
+class BookingLedger:
+    """Holds slots in the store; every check-and-reserve runs in one write transaction."""
+
+    def __init__(self, store: Store, pack: ContentPack) -> None:
+        self.store = store
+        self.pack = pack
+
+    # -- identity without the ID number ---------------------------------------------------------
+    def _secret(self, conn: sqlite3.Connection | None = None) -> bytes:
+        existing = self.store.get_meta(SECRET_META_KEY)
+        if existing is None:
+            if conn is None:
+                with self.store.atomic() as c:
+                    return self._secret(c)
+            row = conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (SECRET_META_KEY,)
+            ).fetchone()
+            if row is not None:
+                existing = str(row[0])
+            else:
+                existing = secrets.token_hex(32)
+                self.store.set_meta(SECRET_META_KEY, existing, conn=conn)
+        return bytes.fromhex(existing)
+
+    def person_key(self, id_number: str, conn: sqlite3.Connection | None = None) -> str:
+        """A keyed hash of the resident's ID: equal for the same person on this terminal only."""
+        check = check_resident_id(id_number)
+        if check.problem:
+            raise BookingError(check.problem)
+        return hmac.new(
+            self._secret(conn), check.number.encode("ascii"), hashlib.sha256
+        ).hexdigest()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def counts(self, start: date, end: date) -> dict[tuple[str, str, str], int]:
+        rows = self.store.query(
+            "SELECT team, visit_date, period, COUNT(*) AS n FROM visit_bookings"
+            " WHERE status IN ('tentative', 'confirmed') AND visit_date BETWEEN ? AND ?"
+            " GROUP BY team, visit_date, period",
+            (start.isoformat(), end.isoformat()),
+        )
+        return {(r["team"], r["visit_date"], r["period"]): int(r["n"]) for r in rows}
+
+    def available_slots(
+        self,
+        service_id: str,
+        district: str | None = None,
+        *,
+        start: date | None = None,
+        days: int | None = None,
+        today: date | None = None,
+        include_full: bool = False,
+    ) -> list[Slot]:
+        today = today or date.today()
+        horizon = int(self.pack.data("visits")["booking"]["horizon_days"])
+        days = days or horizon
+        begin = start or today
+        counts = self.counts(begin, begin + timedelta(days=days))
+        return list_slots(
+            self.pack,
+            service_id,
+            district=district,
+            start=begin,
+            days=days,
+            today=today,
+            counts=counts,
+            include_full=include_full,
+        )
+
+    def get(self, booking_id: str) -> Booking | None:
+        rows = self.store.query("SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,))
+        return _booking(rows[0]) if rows else None
+
+    def by_submission(self, submission_id: str) -> Booking | None:
+        rows = self.store.query(
+            "SELECT * FROM visit_bookings WHERE submission_id = ?", (submission_id,)
+        )
+        return _booking(rows[0]) if rows else None
+
+    def active_for(self, id_number: str, service: str, today: date | None = None) -> Booking | None:
+        today = today or date.today()
+        rows = self.store.query(
+            "SELECT * FROM visit_bookings WHERE person_key = ? AND service = ?"
+            " AND status IN ('tentative', 'confirmed') AND visit_date >= ?"
+            " ORDER BY visit_date LIMIT 1",
+            (self.person_key(id_number), service, today.isoformat()),
+        )
+        return _booking(rows[0]) if rows else None
+
+    def list(self, *, status: str | None = None, limit: int = 100) -> list[Booking]:
+        if status is not None:
+            rows = self.store.query(
+                "SELECT * FROM visit_bookings WHERE status = ? ORDER BY visit_date, period LIMIT ?",
+                (status, limit),
+            )
+        else:
+            rows = self.store.query(
+                "SELECT * FROM visit_bookings ORDER BY visit_date, period LIMIT ?", (limit,)
+            )
+        return [_booking(r) for r in rows]
+
+    # -- writing ---------------------------------------------------------------------------------
+    def reserve(self, request: BookingRequest, today: date | None = None) -> Booking:
+        """Check every rule and hold the slot (status ``tentative``), atomically."""
+        today = today or date.today()
+        pack = self.pack
+        service = _service(pack, request.service)
+        id_check = check_resident_id(request.id_number, today)
+        if id_check.problem:
+            raise BookingError(id_check.problem)
+        decision = check_eligibility(
+            pack,
+            request.eligibility,
+            id_check.age,
+            staff_id=request.staff_id,
+            override_reason=request.override_reason,
+        )
+        if not decision.ok:
+            raise BookingError(decision.message)
+        try:
+            pack.village(request.district, request.town, request.village)
+        except KeyError as exc:
+            raise BookingError("上门地址要选到村（社区）。") from exc
+        cal = WorkCalendar(pack)
+        day = request.visit_date
+        first, last = booking_window(pack, today)
+        if not cal.is_working_day(day):
+            holiday = cal.holiday_name(day)
+            why = f"是{holiday}假期" if holiday else "不是工作日"
+            raise BookingError(f"{day.month}月{day.day}日{why}，请另选一天。")
+        if day < first:
+            raise BookingError(
+                f"最早只能预约{first.month}月{first.day}日，要给工作人员留出准备时间。"
+            )
+        if day > last:
+            raise BookingError(f"最远只能预约到{last.month}月{last.day}日。")
+
+        with self.store.atomic() as conn:
+            key = self.person_key(id_check.number, conn)
+            existing = conn.execute(
+                "SELECT * FROM visit_bookings WHERE person_key = ? AND service = ?"
+                " AND status IN ('tentative', 'confirmed') AND visit_date >= ?"
+                " ORDER BY visit_date LIMIT 1",
+                (key, request.service, today.isoformat()),
+            ).fetchone()
+            if existing is not None:
+                d = date.fromisoformat(existing["visit_date"])
+                period = _period_label(pack, existing["period"])
+                raise BookingError(
+                    pack.spoken(
+                        "visit.duplicate",
+                        service=service["label"],
+                        date=f"{d.month}月{d.day}日",
+                        period=period,
+                    )
+                )
+            counts = {
+                (r["team"], r["visit_date"], r["period"]): int(r["n"])
+                for r in conn.execute(
+                    "SELECT team, visit_date, period, COUNT(*) AS n FROM visit_bookings"
+                    " WHERE status IN ('tentative', 'confirmed') AND visit_date = ?"
+                    " GROUP BY team, visit_date, period",
+                    (day.isoformat(),),
+                )
+            }
+            candidates = [
+                s
+                for s in list_slots(
+                    pack,
+                    request.service,
+                    district=request.district,
+                    start=day,
+                    days=1,
+                    today=today,
+                    counts=counts,
+                )
+                if s.period == request.period and (request.team is None or s.team == request.team)
+            ]
+            if not candidates:
+                raise BookingError(
+                    f"{day.month}月{day.day}日{_period_label(pack, request.period)}没有{service['label']}上门服务，请另选时间。"
+                )
+            open_slots = [s for s in candidates if s.remaining > 0]
+            if not open_slots:
+                raise BookingError(
+                    f"{day.month}月{day.day}日{_period_label(pack, request.period)}已经约满了，请另选时间。"
+                )
+            slot = max(open_slots, key=lambda s: s.remaining)
+            now = time.time()
+            booking_id = str(uuid.uuid4())
+            conn.execute(
+                "INSERT INTO visit_bookings (booking_id, person_key, service, team, district, town,"
+                " village, visit_date, period, eligibility, staff_override, staff_id, status,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'tentative',?,?)",
+                (
+                    booking_id,
+                    key,
+                    request.service,
+                    slot.team,
+                    request.district,
+                    request.town,
+                    request.village,
+                    day.isoformat(),
+                    request.period,
+                    decision.reason,
+                    int(decision.staff_override),
+                    request.staff_id if decision.staff_override else None,
+                    now,
+                    now,
+                ),
+            )
+            row = conn.execute(
+                "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
+            ).fetchone()
+        return _booking(row)
+
+    def attach_submission(self, booking_id: str, submission_id: str, receipt_code: str) -> None:
+        """Link the booking to the outbox entry carrying its details (and the resident's receipt)."""
+        with self.store.atomic() as conn:
+            cur = conn.execute(
+                "UPDATE visit_bookings SET submission_id = ?, receipt_code = ?, updated_at = ?"
+                " WHERE booking_id = ?",
+                (submission_id, receipt_code, time.time(), booking_id),
+            )
+            if cur.rowcount == 0:
+                raise BookingError(f"没有这个预约：{booking_id}")
+
+    def set_status(self, booking_id: str, status: str) -> Booking:
+        """Move a booking on (confirmed by the province, rejected, cancelled, done)."""
+        if status not in STATUS_LABELS:
+            raise BookingError(f"预约状态只能是：{'、'.join(STATUS_LABELS)}")
+        with self.store.atomic() as conn:
+            row = conn.execute(
+                "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
+            ).fetchone()
+            if row is None:
+                raise BookingError(f"没有这个预约：{booking_id}")
+            current = row["status"]
+            if status != current and status not in _TRANSITIONS.get(current, set()):
+                raise BookingError(
+                    f"预约现在是“{STATUS_LABELS[current]}”，不能改成“{STATUS_LABELS[status]}”。"
+                )
+            conn.execute(
+                "UPDATE visit_bookings SET status = ?, updated_at = ? WHERE booking_id = ?",
+                (status, time.time(), booking_id),
+            )
+            row = conn.execute(
+                "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
+            ).fetchone()
+        return _booking(row)
+
+
+def _period_label(pack: ContentPack, period_id: str) -> str:
+    for p in pack.data("visits")["periods"]:
+        if p["id"] == period_id:
+            return str(p["label"])
+    return period_id
