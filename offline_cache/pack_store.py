@@ -224,9 +224,9 @@ class PackStore:
         ``last_problem`` then says why.
         """
         with self._mutex:
+            self.last_problem = None
             state = self._read_state()
             chosen = self.bundled_dir
-            self.last_problem = None
             for name in [state.active, *reversed(state.history)] if state.active else []:
                 candidate = self.versions_dir / name
                 try:
