@@ -149,12 +149,14 @@ class AuditLog:
             self.store.set_meta(COUNT_KEY, str(seq), conn)
 
     def entries(self, *, limit: int | None = None, action: str | None = None) -> list[AuditEntry]:
-        """Newest first; ``action`` filters by exact action or prefix (``pack`` → ``pack.*``)."""
+        """Newest first; ``action`` filters by prefix (``pack`` → ``pack.installed``, ...)."""
         sql = "SELECT * FROM audit_log"
         params: list[Any] = []
         if action:
-            sql += " WHERE action = ? OR action LIKE ?"
-            params += [action, action.rstrip(".") + ".%"]
+            sql += " WHERE action LIKE ? ESCAPE '\\'"
+            params.append(
+                action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
         sql += " ORDER BY seq DESC"
         if limit is not None:
             sql += " LIMIT ?"

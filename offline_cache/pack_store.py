@@ -412,8 +412,8 @@ class PackStore:
         if state.active:
             keep.add(state.active)
         trimmed = state.history[-KEEP_PREVIOUS:]
-        if trimmed != state.history:
-            installed = {k: v for k, v in state.installed.items() if k in keep}
+        installed = {k: v for k, v in state.installed.items() if k in keep}
+        if trimmed != state.history or installed != state.installed:
             self._write_state(_State(state.active, trimmed, installed))
         for path in self.versions_dir.iterdir():
             if path.name in keep or not path.is_dir():

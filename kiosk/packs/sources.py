@@ -147,18 +147,30 @@ def install_with_audit(
     return result
 
 
-def should_download(store: PackStore, manifest_bytes: bytes) -> bool:
+def _advertised(manifest: bytes | dict[str, Any]) -> Manifest:
+    # The endpoint may hand over the manifest as raw bytes or already parsed as a JSON object.
+    return (
+        Manifest.from_bytes(manifest)
+        if isinstance(manifest, bytes)
+        else Manifest.from_dict(manifest)
+    )
+
+
+def should_download(store: PackStore, manifest: bytes | dict[str, Any]) -> bool:
     """Whether the pack the server advertises is newer than the active one (skip needless downloads)."""
     try:
-        offered = Manifest.from_bytes(manifest_bytes)
-        return offered.semver > store.active_manifest().semver
+        offered = _advertised(manifest)
     except PackRefused:
         return False
+    try:
+        return offered.semver > store.active_manifest().semver
+    except PackRefused:
+        return True  # nothing usable is active: any valid pack is welcome
 
 
 def install_downloaded(
     store: PackStore,
-    manifest_bytes: bytes,
+    manifest: bytes | dict[str, Any],
     zip_bytes: bytes,
     *,
     audit: AuditLog | None = None,
@@ -166,9 +178,9 @@ def install_downloaded(
 ) -> InstallResult:
     """Install a pack fetched from the sync channel's pack endpoint.
 
-    ``manifest_bytes`` is what the endpoint advertised; the zip must carry exactly that manifest
-    (a mismatched pair means a broken or substituted download). The signature inside the zip is
-    what makes it trusted, never the transport.
+    ``manifest`` is what the endpoint advertised (bytes or the parsed JSON object); the zip must
+    carry the same manifest (a mismatched pair means a broken or substituted download). The
+    signature inside the zip is what makes it trusted, never the transport.
     """
     # Not in staging/: an install empties that folder first.
     downloads = store.root / "downloads"
@@ -180,7 +192,11 @@ def install_downloaded(
             f.flush()
             os.fsync(f.fileno())
         inner = archive.read_member(tmp, MANIFEST_NAME)
-        if inner != manifest_bytes:
+        try:
+            matches = inner is not None and Manifest.from_bytes(inner) == _advertised(manifest)
+        except PackRefused:
+            matches = False
+        if not matches:
             refusal = PackRefused(
                 "files_changed", "下载的内容包与服务器公布的清单不一致，可能下载出错，已放弃。"
             )

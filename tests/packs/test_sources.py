@@ -80,7 +80,8 @@ def test_a_pack_downloaded_by_sync_installs_when_it_matches_the_advertised_manif
     with zipfile.ZipFile(signed) as zf:
         manifest = zf.read("manifest.json")
     assert should_download(pack_store, manifest)
-    result = install_downloaded(pack_store, manifest, signed.read_bytes(), audit=audit)
+    # The transport hands the advertised manifest over already parsed.
+    result = install_downloaded(pack_store, json.loads(manifest), signed.read_bytes(), audit=audit)
     assert result.manifest.version == "2.0.0"
     assert not should_download(pack_store, manifest)
     assert audit.entries()[0].detail["origin"] == "sync"
@@ -91,7 +92,9 @@ def test_a_download_not_matching_the_advertised_manifest_is_refused(
     pack_store: PackStore, make_pack: MakePack, sign_pack: SignPack, audit: AuditLog
 ) -> None:
     signed = sign_pack(make_pack("2.0.0"))
-    advertised = json.dumps({"id": "changzhou", "version": "2.0.1"}).encode()
+    with zipfile.ZipFile(signed) as zf:
+        advertised = json.loads(zf.read("manifest.json"))
+    advertised["version"] = "2.0.1"
     with pytest.raises(PackRefused) as info:
         install_downloaded(pack_store, advertised, signed.read_bytes(), audit=audit)
     assert "不一致" in info.value.message
