@@ -216,13 +216,19 @@ class PackStore:
         return []
 
     # -- serving (the running kiosk) ---------------------------------------------------------
-    def begin_serving(self) -> Path:
+    def begin_serving(self, directory: Path | None = None) -> Path:
         """The pack directory the kiosk should load now; remembered for :meth:`pending_switch`.
 
         An installed pack whose files were damaged or whose signer is no longer trusted is
         skipped for the newest earlier version that is intact, else the bundled pack;
-        ``last_problem`` then says why.
+        ``last_problem`` then says why. ``directory`` pins a specific one (going back to the
+        pack already in use when a new one fails to load).
         """
+        if directory is not None:
+            with self._mutex:
+                self._hold_serving_lock(directory)
+                self._serving = directory
+                return directory
         with self._mutex:
             self.last_problem = None
             state = self._read_state()
@@ -240,6 +246,9 @@ class PackStore:
             self._hold_serving_lock(chosen)
             self._serving = chosen
             return chosen
+
+    def begin_serving_bundled(self) -> Path:
+        return self.begin_serving(self.bundled_dir)
 
     def serving_dir(self) -> Path | None:
         return self._serving

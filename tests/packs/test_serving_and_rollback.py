@@ -120,3 +120,51 @@ def test_a_damaged_state_file_falls_back_to_the_bundled_pack(
     (pack_store.root / "state.json").write_text("{garbage", encoding="utf-8")
     assert pack_store.begin_serving() == BUNDLED_PACK_DIR
     assert "损坏" in (pack_store.last_problem or "")
+
+
+def test_the_kiosk_picks_up_a_new_pack_only_when_it_asks_between_residents(
+    data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
+) -> None:
+    from kiosk.packs.switching import PackSwitcher
+
+    switcher = PackSwitcher(PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]))
+    assert switcher.start().version == "1.0.0"
+    assert switcher.switch_if_pending() is None
+    PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]).install(sign_pack(make_pack("2.0.0")))
+    assert switcher.pack is not None and switcher.pack.version == "1.0.0"  # mid-session: unchanged
+    new = switcher.switch_if_pending()
+    assert new is not None and new.version == "2.0.0" and switcher.pack is new
+    assert switcher.switch_if_pending() is None
+
+
+def test_a_new_pack_that_does_not_load_leaves_the_kiosk_on_the_old_one(
+    data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
+) -> None:
+    from kiosk.content import ContentPack, PackError
+    from kiosk.packs.switching import PackSwitcher
+
+    loads: list[Path] = []
+
+    def picky_loader(directory: Path) -> ContentPack:
+        loads.append(directory)
+        if directory != BUNDLED_PACK_DIR:
+            raise PackError(["data/screens.json: /: this program can't read it"])
+        return load_pack(directory)
+
+    store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    switcher = PackSwitcher(store, loader=picky_loader)
+    switcher.start()
+    store.install(sign_pack(make_pack("2.0.0")))
+    assert switcher.switch_if_pending() is None
+    assert switcher.pack is not None and switcher.pack.version == "1.0.0"
+    assert store.serving_dir() == BUNDLED_PACK_DIR
+    assert "新内容包不能加载" in (switcher.problem or "")
+    tries = len(loads)
+    assert switcher.switch_if_pending() is None
+    assert len(loads) == tries, "a pack that failed to load was retried at every idle moment"
+    # After a restart the kiosk still comes up, on the bundled pack, and says why.
+    restarted = PackSwitcher(
+        PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]), loader=picky_loader
+    )
+    assert restarted.start().version == "1.0.0"
+    assert "改用内置内容包" in (restarted.problem or "")
