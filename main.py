@@ -65,26 +65,115 @@ def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
     Config.set("graphics", "resizable", "0" if args.kiosk else "1")
 
 
-def build_services(config: Any, store: Any) -> dict[str, Any]:
-    """Every collaborator the App needs, built here and nowhere else."""
+def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, Any]:
+    """Every collaborator the App needs, built here and nowhere else (no service locator).
+
+    A part that can't be built (no provincial key yet, no voice model) is left out with a
+    one-line note; the screens then degrade (说话 hidden, submissions explain to ask staff).
+    """
+    from kiosk.audit import AuditLog
     from kiosk.content import PackError, load_pack
     from kiosk.staff import StaffDirectory, StaffError
+    from kiosk.stats import StatsRecorder
     from offline_cache import BUNDLED_PACK_DIR
+    from offline_cache.pack_store import PackStore
+
+    def note(text: str) -> None:
+        print(text, file=sys.stderr)
 
     services: dict[str, Any] = {}
-    try:
-        services["pack"] = load_pack(BUNDLED_PACK_DIR)
-    except PackError as exc:
-        services["pack_error"] = str(exc)
-        print(f"内容包不能用：{exc}", file=sys.stderr)
+    pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
+    services["pack_store"] = pack_store
+    pack_dir = pack_store.begin_serving()
+    if pack_store.last_problem:
+        note(pack_store.last_problem)
+    pack = None
+    for candidate in dict.fromkeys([pack_dir, BUNDLED_PACK_DIR]):
+        try:
+            pack = load_pack(candidate)
+            break
+        except PackError as exc:
+            services["pack_error"] = "；".join(exc.problems[:3])
+            note(f"内容包不能用（{candidate}）：{services['pack_error']}")
+    services["pack"] = pack
+
     staff = StaffDirectory(store)
     if config.staff_pins_file is not None:
         try:
             staff.import_file(config.staff_pins_file)
         except StaffError as exc:
-            print(f"工作人员名单没有导入：{exc}", file=sys.stderr)
+            note(f"工作人员名单没有导入：{exc}")
     services["staff"] = staff
+    services["audit"] = AuditLog(store)
+    services["stats"] = StatsRecorder(store)
+
+    outbox = _build_outbox(config, store, note)
+    services["outbox"] = outbox
+    if outbox is not None and pack is not None:
+        from kiosk.submissions import submit
+        from kiosk.visits import BookingLedger
+
+        def submit_with_rules(
+            kind: str, payload: dict[str, Any], *, staff_id: str | None = None
+        ) -> Any:
+            return submit(kind, payload, pack=pack, outbox=outbox, staff_id=staff_id)
+
+        services["submit"] = submit_with_rules
+        services["visit_ledger"] = BookingLedger(store, pack)
+        if outbox.public_key is not None:
+            services["sync_agent"] = _build_sync_agent(config, outbox, note)
+
+    if voice:
+        from voice.asr import Recognizer
+        from voice.tts import Speaker
+
+        services["speaker"] = Speaker(rate=config.tts_rate)
+        recognizer = Recognizer(config.voice_model_dir)
+        recognizer.start_loading()
+        services["recognizer"] = recognizer
     return services
+
+
+def _build_outbox(config: Any, store: Any, note: Any) -> Any:
+    from kiosk.sealing import SealingError, load_public_key
+    from offline_cache.outbox import Outbox
+
+    key = None
+    if config.provincial_public_key_file is None:
+        note("没有配置省系统公钥（provincial.public_key_file）：本机可以查询，但不能保存新申请。")
+    else:
+        try:
+            key = load_public_key(config.provincial_public_key_file)
+        except SealingError as exc:
+            note(f"省系统公钥不能用：{exc}")
+    # Without a key the outbox is read-only: status queries work, new submissions are refused
+    # with a plain message.
+    return Outbox(store, key, config.terminal_id)
+
+
+def _build_sync_agent(config: Any, outbox: Any, note: Any) -> Any:
+    from kiosk.sync.agent import SyncAgent
+    from kiosk.sync.https_transport import HttpsTransport
+    from kiosk.sync.signing import CredentialsError, load_credentials
+
+    if config.provincial_credentials_file is None:
+        note("没有配置终端凭据（provincial.credentials_file）：申请存在本机，暂不上报。")
+        return None
+    try:
+        creds = load_credentials(config.provincial_credentials_file)
+    except CredentialsError as exc:
+        note(f"终端凭据不能用：{exc}")
+        return None
+    transport = HttpsTransport(config.provincial_endpoint, creds, ca_file=config.provincial_ca_file)
+    agent = SyncAgent(
+        outbox,
+        transport,
+        interval_s=config.sync_interval_s,
+        batch_size=config.sync_batch_size,
+        retention_days=config.retention_days,
+    )
+    agent.start()
+    return agent
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,3 +117,179 @@ class Session:
         self.staff_id = None
         self._reset()
         return old
+
+
+# -- the legal-aid wizard's pages ---------------------------------------------------------------
+# One question per page. Which pages a resident sees depends on earlier answers: anyone in an
+# exempt group (低保, 五保, 孤寡老人 …), with an exempt matter (家暴, 见义勇为 …) or a migrant worker
+# claiming wages or injury damages never sees the income questions — the same exemptions
+# ``kiosk.legal_aid.assess`` applies, read from the same pack data.
+NONE = "none"  # the "都不是" answer on exemption pages
+
+
+def _exempt_without_income(answers: dict[str, Any], pack: Any) -> bool:
+    la = pack.data("legal_aid")
+    group = answers.get("exemption")
+    if group and group != NONE:
+        for g in la["exemption_groups"]:
+            if g["id"] == group and g.get("exempt_economic"):
+                return True
+    exempt_matter = answers.get("exempt_matter")
+    for m in la["exempt_matters"]:
+        if m["id"] == exempt_matter and not m["requires_migrant_worker"]:
+            return True
+        if (
+            m["requires_migrant_worker"]
+            and answers.get("migrant") is True
+            and answers.get("matter") in m["matters"]
+        ):
+            return True
+    return False
+
+
+def migrant_matters(pack: Any) -> set[str]:
+    """Matters for which being a migrant worker exempts from the income test."""
+    la = pack.data("legal_aid")
+    return {
+        mid for m in la["exempt_matters"] if m["requires_migrant_worker"] for mid in m["matters"]
+    }
+
+
+def legal_aid_steps(answers: dict[str, Any], pack: Any) -> list[str]:
+    """The page ids the resident goes through, in order, given the answers so far."""
+    steps = ["role", "exemption", "matter"]
+    if answers.get("matter") in migrant_matters(pack):
+        steps.append("migrant")
+    exempt_now = _exempt_without_income(answers, pack)
+    if not exempt_now or answers.get("exempt_matter") not in (None, NONE):
+        steps.append("exempt_matter")
+    if not _exempt_without_income(answers, pack):
+        steps += ["household", "income"]
+    steps += ["name", "id_number", "phone", "address"]
+    if answers.get("role") == "agent":
+        steps += ["agent_name", "agent_id_number", "agent_phone", "agent_relation"]
+    steps += ["opposing", "opposing_name", "facts", "evidence", "review", "consent", "result"]
+    return steps
+
+
+def legal_aid_payload(answers: dict[str, Any], pack: Any) -> dict[str, Any]:
+    """The application payload (shape documented in kiosk.legal_aid.application)."""
+    steps = legal_aid_steps(answers, pack)
+    agent = None
+    if answers.get("role") == "agent":
+        agent = {
+            "name": answers.get("agent_name", ""),
+            "id_number": answers.get("agent_id_number", ""),
+            "phone": answers.get("agent_phone", ""),
+            "relation": answers.get("agent_relation", ""),
+        }
+    economy = None
+    if "household" in steps:
+        economy = {
+            "household_size": answers.get("household"),
+            "monthly_income_yuan": answers.get("income"),
+        }
+    group = answers.get("exemption")
+    exempt_matter = answers.get("exempt_matter")
+    return {
+        "applicant": {
+            "name": answers.get("name", ""),
+            "id_number": answers.get("id_number", ""),
+            "phone": answers.get("phone", ""),
+            "migrant_worker": answers.get("migrant") is True,
+            "address": {
+                "district": answers.get("address_district", ""),
+                "town": answers.get("address_town", ""),
+                "village": answers.get("address_village", ""),
+                "detail": answers.get("address_detail", ""),
+            },
+        },
+        "agent": agent,
+        "matter": {"category": answers.get("matter", ""), "facts": answers.get("facts", "")},
+        "opposing_party": {
+            "name": answers.get("opposing_name", ""),
+            "kind": answers.get("opposing", "unknown"),
+        },
+        "economy": economy,
+        "exemption_groups": [group] if group and group != NONE else [],
+        "exempt_matters": [exempt_matter] if exempt_matter and exempt_matter != NONE else [],
+        "evidence": list(answers.get("evidence", [])),
+        "consent": {
+            "truthful": answers.get("consent") is True,
+            "verification": answers.get("consent") is True,
+        },
+        "oral": False,
+    }
+
+
+# -- the home-visit wizard -------------------------------------------------------------------------
+VISIT_STEPS = (
+    "who",
+    "service",
+    "day",
+    "slot",
+    "id_number",
+    "name",
+    "address",
+    "phone",
+    "confirm",
+)
+
+
+def visit_payload(answers: dict[str, Any], booking_id: str, staff_id: str | None) -> dict[str, Any]:
+    """The ``visit_booking`` payload (shape documented in kiosk.submission_rules)."""
+    payload: dict[str, Any] = {
+        "booking_id": booking_id,
+        "service": answers.get("service", ""),
+        "person": {
+            "name": answers.get("name", ""),
+            "id_number": answers.get("id_number", ""),
+            "phone": answers.get("phone", ""),
+        },
+        "address": {
+            "district": answers.get("address_district", ""),
+            "town": answers.get("address_town", ""),
+            "village": answers.get("address_village", ""),
+            "detail": answers.get("address_detail", ""),
+        },
+        "slot": {"date": answers.get("day", ""), "period": answers.get("slot", "")},
+        "eligibility": {"reason": answers.get("who", "")},
+        "consent": {"visit": True},
+    }
+    return payload
+
+
+def book_home_visit(
+    ledger: Any,
+    submit: Callable[[str, dict[str, Any]], Any],
+    answers: dict[str, Any],
+    *,
+    staff_id: str | None = None,
+) -> tuple[Any, Any]:
+    """Hold the slot, queue the booking for the province, link the two; ``(booking, receipt)``.
+
+    If queueing fails the held slot is released (cancelled) so nobody else is kept from it, and
+    the error goes up unchanged (``BookingError`` / ``InvalidSubmission`` carry plain messages).
+    """
+    from datetime import date
+
+    from kiosk.visits import BookingRequest
+
+    request = BookingRequest(
+        service=str(answers.get("service", "")),
+        id_number=str(answers.get("id_number", "")),
+        district=str(answers.get("address_district", "")),
+        town=str(answers.get("address_town", "")),
+        village=str(answers.get("address_village", "")),
+        visit_date=date.fromisoformat(str(answers.get("day"))),
+        period=str(answers.get("slot", "")),
+        eligibility=str(answers.get("who", "")),
+    )
+    booking = ledger.reserve(request)
+    try:
+        receipt = submit("visit_booking", visit_payload(answers, booking.booking_id, staff_id))
+    except BaseException:
+        ledger.set_status(booking.booking_id, "cancelled")
+        raise
+    ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)
+    return booking, receipt

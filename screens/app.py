@@ -74,6 +74,7 @@ class KioskApp(App):  # type: ignore[misc]
         audit: Any = None,
         staff: Any = None,
         pack_store: Any = None,
+        visit_ledger: Any = None,
         receipts_dir: Path | None = None,
         **kwargs: Any,
     ) -> None:
@@ -93,6 +94,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.audit = audit
         self.staff = staff
         self.pack_store = pack_store
+        self.visit_ledger = visit_ledger
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
         self.manager: ScreenManager | None = None
@@ -158,9 +160,25 @@ class KioskApp(App):  # type: ignore[misc]
         common: dict[str, Any] = {"session": self.session}
         per_screen: dict[str, dict[str, Any]] = {
             "home": {"station_name": c.station_name, "pack": self.pack, "icons_dir": ICONS_DIR},
-            "legal_aid": {"pack": self.pack, "submit": self._submit, "home_district": c.district},
-            "notary": {"pack": self.pack, "icons_dir": ICONS_DIR, "home_district": c.district},
-            "visit": {"pack": self.pack, "submit": self._submit, "home_district": c.district},
+            "legal_aid": {
+                "pack": self.pack,
+                "submit": self._submit,
+                "home_district": c.district,
+                "on_step": self.step_reached,
+            },
+            "notary": {
+                "pack": self.pack,
+                "icons_dir": ICONS_DIR,
+                "home_district": c.district,
+                "on_step": self.step_reached,
+            },
+            "visit": {
+                "pack": self.pack,
+                "submit": self._submit,
+                "ledger": self.visit_ledger,
+                "home_district": c.district,
+                "on_step": self.step_reached,
+            },
             "status": {"lookup": self._status_of},
             "knowledge": {"pack": self.pack},
             "hotline": {"pack": self.pack},
@@ -403,6 +421,13 @@ class KioskApp(App):  # type: ignore[misc]
         if self.recognizer is None:
             self._set_voice_ready(False)
             return
+        if hasattr(self.recognizer, "add_status_listener"):
+            # Called from the loader thread: hop onto Kivy's thread. No polling.
+            self.recognizer.add_status_listener(
+                lambda _status: Clock.schedule_once(lambda _dt: poll(0), 0)
+            )
+            poll(0)
+            return
         if poll(0):
             self._voice_poll = Clock.schedule_interval(poll, 1.0)
 
@@ -435,11 +460,18 @@ class KioskApp(App):  # type: ignore[misc]
         def on_result(result: Any) -> None:  # background thread
             Clock.schedule_once(lambda _dt: self._heard(screen, options, result), 0)
 
+        def on_error(_message: str) -> None:  # background thread
+            Clock.schedule_once(lambda _dt: self._listen_failed(), 0)
+
         try:
-            self.recognizer.listen(phrases, on_result)
+            self.recognizer.listen(phrases, on_result, on_error=on_error)
         except Exception:  # a device problem must never take the kiosk down
             self._listening = False
             self.say("没有听清，请用手点一下。")
+
+    def _listen_failed(self) -> None:
+        self._listening = False
+        self.say("没有听清，请用手点一下。")
 
     def _heard(self, screen: KioskScreen, options: list[Any], result: Any) -> None:
         from voice.matching import match

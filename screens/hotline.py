@@ -31,7 +31,7 @@ class HotlineScreen(PageScreen):
         page.add(holder)
         page.add(BodyLabel(text="用手机扫一扫上面的二维码，就能直接拨打。", halign="center"))
         for item in hotline.get("online", []):
-            page.add(BodyLabel(text=f"● {item['label']}：{item['detail']}"))
+            page.add(BodyLabel(text=f"●\u00a0{item['label']}：{item['detail']}"))
         helpers = self.info.get("local_help", [])
         if helpers:
             page.add(TitleLabel(text="在村里，还可以找"))

@@ -44,7 +44,7 @@ class KnowledgeScreen(PageScreen):
         page.clear()
         page.add(TitleLabel(text=topic["label"]))
         for sentence in topic["sentences"]:
-            page.add(BodyLabel(text=f"● {sentence}"))
+            page.add(BodyLabel(text=f"●\u00a0{sentence}"))
         page.add(NoteLabel(text=f"依据：{topic['basis']}"))
         page.set_nav(
             left=[nav_button("上一步", self.show_topics)],

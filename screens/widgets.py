@@ -198,7 +198,10 @@ class Keypad(GridLayout):  # type: ignore[misc]
         self._build()
 
     def _build(self) -> None:
+        if self.canvas is None:  # a property set from the constructor's kwargs: built below
+            return
         self.clear_widgets()
+        # Four rows always: with X (ID numbers) 删除 repeatedly clears, so 清空 gives way.
         keys = [*"123456789", "X" if self.allow_x else "清空", "0", "删除"]
         for key in keys:
             role = "danger" if key in ("删除", "清空") else "normal"
@@ -206,10 +209,6 @@ class Keypad(GridLayout):  # type: ignore[misc]
             button.key = key
             button.bind(on_release=lambda w: self.press(w.key))
             self.add_widget(button)
-        if self.allow_x:
-            clear = BigButton(text="清空", role="danger", size_hint_y=None, height=self.key_height)
-            clear.bind(on_release=lambda _w: self.press("清空"))
-            self.add_widget(clear)
 
     def press(self, key: str) -> None:
         if key == "删除":
@@ -235,8 +234,8 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.orientation = "vertical"
         self._candidates: list[pinyin.Candidate] = []
-        self.candidate_row = BoxLayout(size_hint_y=None, height=124, spacing=20)
-        self.letter_grid = GridLayout(cols=self.cols, size_hint_y=None, spacing=20)
+        self.candidate_row = BoxLayout(size_hint_y=None, height=124, spacing=16)
+        self.letter_grid = GridLayout(cols=self.cols, size_hint_y=None, spacing=16)
         self.letter_grid.bind(minimum_height=self.letter_grid.setter("height"))
         for letter in "abcdefghijklmnopqrstuvwxyz":
             key = BigButton(text=letter, size_hint_y=None, height=124)
@@ -253,7 +252,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 
     def _fit(self, *_: Any) -> None:
         # As many candidates as fit at 124 px each beside the two paging keys.
-        slots = int((self.width + 20) // 144)
+        slots = int((self.width + 16) // 140)
         self.per_page = max(2, slots - 2)
         self._refresh()
 
@@ -286,7 +285,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         row.clear_widgets()
         start = self.page * self.per_page
         shown = self._candidates[start : start + self.per_page]
-        prev = BigButton(text="◀", size_hint_x=None, width=124, disabled=self.page == 0)
+        prev = BigButton(text="往前", size_hint_x=None, width=124, disabled=self.page == 0)
         prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
         row.add_widget(prev)
         for cand in shown:
@@ -296,7 +295,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
             row.add_widget(button)
         row.add_widget(Label(size_hint_x=1))
         more = len(self._candidates) > start + self.per_page
-        nxt = BigButton(text="▶", size_hint_x=None, width=124, disabled=not more)
+        nxt = BigButton(text="更多", size_hint_x=None, width=124, disabled=not more)
         nxt.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
         row.add_widget(nxt)
 
@@ -316,12 +315,12 @@ class Page(BoxLayout):  # type: ignore[misc]
     def __init__(self, screen: Any, **kwargs: Any) -> None:
         from kivy.uix.scrollview import ScrollView
 
-        super().__init__(orientation="vertical", padding=30, spacing=20, **kwargs)
+        super().__init__(orientation="vertical", padding=20, spacing=16, **kwargs)
         self.top_bar = TopBar(screen=screen)
         self.scroll = ScrollView(do_scroll_x=False, bar_width=16, scroll_type=["bars", "content"])
         # Right padding keeps content clear of the scroll bar.
         self.body = BoxLayout(
-            orientation="vertical", size_hint_y=None, spacing=24, padding=(0, 0, 28, 0)
+            orientation="vertical", size_hint_y=None, spacing=16, padding=(0, 0, 28, 0)
         )
         self.body.bind(minimum_height=self.body.setter("height"))
         self.scroll.add_widget(self.body)

@@ -1,0 +1,294 @@
+"""公证材料清单: matter tiles with icons → a few yes/no questions → the checklist with
+我已有/还缺 ticks → take it home as a QR code (the list as text) and a printable receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk import notary
+from screens.base import PageScreen, TourStep
+from screens.widgets import BigButton, BodyLabel, NoteLabel, Tile, TitleLabel, nav_button, row
+
+# Pictogram per notary matter id (drawn by tools/draw_icons.py).
+MATTER_ICONS = {
+    "inheritance": "inherit",
+    "entrustment": "entrust",
+    "declaration": "declare",
+    "will": "will",
+    "gift": "gift",
+    "birth": "birth",
+    "marital_status": "marriage",
+    "kinship": "kinship",
+    "no_criminal_record": "record",
+    "education": "education",
+}
+
+
+class NotaryScreen(PageScreen):
+    kind = "notary"
+
+    def __init__(
+        self,
+        *,
+        pack: Any,
+        session: Any,
+        icons_dir: Path,
+        home_district: str,
+        on_step: Callable[[str, str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.pack = pack
+        self.session = session
+        self.icons_dir = icons_dir
+        self.home_district = home_district
+        self.on_step = on_step
+        self.stage = ""
+        self.question: notary.Question | None = None
+        self.result: notary.Checklist | None = None
+        self.show_matters()
+
+    # -- state in the session draft ---------------------------------------------------------
+    @property
+    def draft(self) -> Any:
+        return self.session.draft(self.kind)
+
+    def _answers(self) -> dict[str, bool]:
+        return dict(self.draft.get("answers") or {})
+
+    def _have(self) -> set[str]:
+        return set(self.draft.get("have") or [])
+
+    def prepare(self, data: dict[str, Any]) -> None:
+        self.session.discard_draft(self.kind)
+        self.show_matters()
+
+    def _step(self, name: str) -> None:
+        self.stage = name
+        if self.on_step is not None:
+            self.on_step(self.kind, name)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def show_matters(self) -> None:
+        self.stage, self.question, self.result = "matters", None, None
+        self.title = "您要办哪一种公证？点一下"
+        page = self.page
+        page.clear()
+        page.add(TitleLabel(text=self.title))
+        if self.pack is None:
+            page.add(NoteLabel(text="内容包没有装好，暂时查不了公证材料。请拨打 12348。"))
+        else:
+            grid = GridLayout(cols=5, spacing=20, size_hint_y=None)
+            grid.bind(minimum_height=grid.setter("height"))
+            for option in notary.matters(self.pack):
+                icon = self.icons_dir / f"{MATTER_ICONS.get(option.id, 'notary')}.png"
+                tile = Tile(
+                    text=option.label,
+                    icon=str(icon) if icon.is_file() else "",
+                    size_hint_y=None,
+                    height=240,
+                )
+                tile.option_id = option.id
+                tile.bind(on_release=lambda w: self.pick_matter(w.option_id))
+                grid.add_widget(tile)
+            page.add(grid)
+        page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))])
+
+    def pick_matter(self, matter_id: str) -> None:
+        self.draft.set("matter", matter_id)
+        self.draft.set("answers", {})
+        self.draft.set("have", [])
+        self.ask_next()
+
+    def ask_next(self) -> None:
+        matter = self.draft.get("matter")
+        question = notary.next_question(self.pack, matter, self._answers())
+        if question is None:
+            self.show_checklist()
+            return
+        self.question = question
+        self._step(f"question:{question.id}")
+        self.title = question.text
+        page = self.page
+        page.clear()
+        answered = len(self._answers())
+        total = answered + len(
+            [
+                q
+                for q in notary.questions(self.pack, matter, self._answers())
+                if q.id not in self._answers()
+            ]
+        )
+        page.add(BodyLabel(text=f"第{answered + 1}个问题，共{total}个"))
+        page.add(TitleLabel(text=question.text))
+        buttons = []
+        for value, label in ((True, "是"), (False, "不是")):
+            b = BigButton(text=label, size_hint_y=None, height=self.style.touch_px * 1.5)
+            b.font_size = self.style.title_px
+            b.option_id = "yes" if value else "no"
+            b.bind(on_release=lambda _w, v=value: self.answer(v))
+            buttons.append(b)
+        page.add(row(*buttons, height=self.style.touch_px * 1.5, spacing=60))
+        page.set_nav(left=[nav_button("上一步", self.go_back)])
+
+    def answer(self, value: bool) -> None:
+        assert self.question is not None
+        answers = self._answers()
+        answers[self.question.id] = value
+        self.draft.set("answers", answers)
+        self.ask_next()
+
+    def show_checklist(self) -> None:
+        self._step("checklist")
+        matter = self.draft.get("matter")
+        self.result = c = notary.checklist(
+            self.pack, matter, self._answers(), district=self.home_district or None
+        )
+        self.question = None
+        self.title = f"办{c.matter_label}公证要准备的材料"
+        have = self._have()
+        page = self.page
+        page.clear()
+        page.add(TitleLabel(text=self.title))
+        page.add(BodyLabel(text="已经有的点“我已有”，还没有的点“还缺”。带回家的清单会先列还缺的。"))
+        for doc in c.documents:
+            text = BodyLabel(text=f"{doc.label}\n为什么要：{doc.why}\n去哪里开：{doc.where}")
+            mine = doc.id in have
+            yes = BigButton(
+                text="✓ 我已有" if mine else "我已有",
+                role="accent" if mine else "normal",
+                size_hint_x=None,
+                width=220,
+            )
+            no = BigButton(
+                text="还缺" if mine else "✓ 还缺",
+                role="normal" if mine else "danger",
+                size_hint_x=None,
+                width=220,
+            )
+            yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
+            no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
+            line = row(text, yes, no, height=self.style.touch_px)
+            text.bind(
+                height=lambda _w, h, ln=line: setattr(ln, "height", max(self.style.touch_px, h))
+            )
+            page.add(line)
+        for m in c.maybe:
+            ask = "、".join(q.text for q in m.depends_on)
+            page.add(NoteLabel(text=f"看情况：{m.document.label}（要看：{ask}）"))
+        page.add(BodyLabel(text=c.in_person_reason))
+        for note in c.notes:
+            page.add(BodyLabel(text=note))
+        if c.office is not None:
+            page.add(NoteLabel(text=f"到{c.office.label}办理。{c.office.contact}"))
+        page.add(
+            BodyLabel(
+                text=f"材料齐全后，一般 {c.certificate_days} 个工作日内出证。{c.green_channel}"
+            )
+        )
+        page.set_nav(
+            left=[nav_button("上一步", self.go_back)],
+            right=[nav_button("带清单回家", self.take_home, role="accent")],
+        )
+
+    def mark(self, doc_id: str, has_it: bool) -> None:
+        have = self._have()
+        if has_it:
+            have.add(doc_id)
+        else:
+            have.discard(doc_id)
+        self.draft.set("have", sorted(have))
+        y = self.page.scroll.scroll_y
+        self.show_checklist()
+        self.page.scroll.scroll_y = y
+
+    def checklist_text(self) -> str:
+        """The list as plain text for the QR code: what is missing first."""
+        c = self.result
+        assert c is not None
+        have = self._have()
+        missing = [d.label for d in c.documents if d.id not in have]
+        got = [d.label for d in c.documents if d.id in have]
+        lines = [f"{c.matter_label}公证材料清单"]
+        lines += ["还缺："] + [f"□ {x}" for x in missing] if missing else ["材料都齐了"]
+        if got:
+            lines += ["已有："] + [f"✓ {x}" for x in got]
+        if c.office is not None:
+            lines.append(f"办理：{c.office.label} {c.office.contact}")
+        return "\n".join(lines)
+
+    def take_home(self) -> None:
+        c = self.result
+        if c is None:
+            return
+        have = self._have()
+        missing = [d.label for d in c.documents if d.id not in have]
+        lines = [("还缺：" + "、".join(missing)) if missing else "材料都齐了。"]
+        if c.office is not None:
+            lines.append(f"办理地点：{c.office.label}。{c.office.contact}")
+        text = self.checklist_text()
+        self.session.discard_draft(self.kind)
+        self.report("take_home", title=f"{c.matter_label}公证材料清单", lines=lines, qr_text=text)
+
+    # -- back, voice, read aloud ---------------------------------------------------------------
+    def go_back(self) -> None:
+        answers = self._answers()
+        if self.stage == "matters":
+            self.report("home")
+        elif answers and (self.stage == "checklist" or self.question is not None):
+            last = list(answers)[-1]
+            del answers[last]
+            self.draft.set("answers", answers)
+            self.ask_next()
+        else:
+            self.show_matters()
+
+    def voice_choices(self) -> list[Any]:
+        if self.pack is None:
+            return []
+        if self.stage == "matters":
+            return list(self.pack.screen_options("notary.matter"))
+        if self.question is not None:
+            return list(self.pack.answers())
+        return []
+
+    def choose_by_voice(self, option_id: str) -> None:
+        if self.stage == "matters":
+            self.pick_matter(option_id)
+        elif self.question is not None:
+            self.answer(bool(self.pack.answer_value(option_id)))
+
+    def spoken_text(self) -> str:
+        if self.stage == "matters" and self.pack is not None:
+            labels = "、".join(o.label for o in notary.matters(self.pack))
+            return f"公证材料清单。您要办哪一种公证？{labels}。"
+        if self.question is not None:
+            return f"{self.question.text}请点“是”或者“不是”。"
+        if self.result is not None:
+            return str(self.result.spoken(self.pack))
+        return self.title
+
+    def wipe(self) -> None:
+        self.session.discard_draft(self.kind)
+        self.show_matters()
+
+    def tour_steps(self) -> Iterator[TourStep]:
+        yield "matters", self.wipe
+        if self.pack is None:
+            return
+        yield "question", lambda: (self.wipe(), self.pick_matter("inheritance"))
+
+        def checklist() -> None:
+            self.wipe()
+            self.pick_matter("inheritance")
+            while self.question is not None:
+                self.answer(True)
+            first = self.result.documents[0].id if self.result and self.result.documents else ""
+            if first:
+                self.mark(first, True)
+
+        yield "checklist", checklist
