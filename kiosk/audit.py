@@ -55,8 +55,9 @@ _FORBIDDEN_KEYS = {
     "case_facts",
     "payload",
 }
-# 18-digit resident ID (last may be X) or an 11-digit mainland mobile number, anywhere in a value.
-_PERSONAL_VALUE = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+# 18-digit resident ID (last may be X) or an 11-digit mainland mobile number, standing alone
+# (Chinese text around it is fine; inside a hex hash or fingerprint it is not a number).
+_PERSONAL_VALUE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
 
 
 @dataclass(frozen=True)

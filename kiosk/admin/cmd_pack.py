@@ -216,9 +216,11 @@ def cmd_install(args: argparse.Namespace) -> int:
             allow_downgrade=args.allow_downgrade,
         )
     except PackRefused as exc:
-        raise CliError(
-            f"未安装，当前内容包 {store.active_manifest().label()} 继续使用。{exc}"
-        ) from None
+        try:
+            current = store.active_manifest().label()
+        except PackRefused:
+            current = ""
+        raise CliError(f"未安装，当前内容包 {current} 继续使用。{exc}") from None
     emit(
         args,
         result.message,

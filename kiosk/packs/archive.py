@@ -8,6 +8,7 @@ decompressed, not on what the header claims.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import zipfile
@@ -126,16 +127,23 @@ def extract(zip_path: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) 
             # Belt and braces after safe_relative_path: the resolved target must stay inside.
             if not target.resolve().is_relative_to(dest.resolve()):
                 raise PackRefused("unsafe_path", f"{info.filename}: 跳出了内容包目录")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            p = target.parent
-            while p != dest and p not in dirs:
-                dirs.add(p)
-                p = p.parent
             try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                p = target.parent
+                while p != dest and p not in dirs:
+                    dirs.add(p)
+                    p = p.parent
                 with zf.open(info) as src:
                     _copy_limited(src, target, info.filename, limits, total)
             except (zipfile.BadZipFile, EOFError) as exc:
                 raise PackRefused("not_a_pack", f"{info.filename} 在 zip 里已损坏：{exc}") from None
+            except OSError as exc:
+                # "a" as a file and "a/b" in the same zip: a broken pack, not a disk problem.
+                if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                    raise PackRefused(
+                        "not_a_pack", f"{info.filename} 与 zip 里另一个同名的文件或目录冲突。"
+                    ) from None
+                raise
         for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
             fsync_dir(d)
 

@@ -119,12 +119,16 @@ def is_ignored(rel: str) -> bool:
     return any(p.startswith(".") or p == "__pycache__" for p in rel.split("/"))
 
 
-def list_pack_files(directory: Path) -> dict[str, Path]:
-    """Every content file of a pack directory (not the manifest or signature), by relative path."""
+def list_pack_files(directory: Path, *, strict: bool = False) -> dict[str, Path]:
+    """Every content file of a pack directory (not the manifest or signature), by relative path.
+
+    ``strict`` counts hidden files too: right for a pack unpacked from a zip, where anything not
+    in the manifest was added by someone; a source directory may have editor litter.
+    """
     found: dict[str, Path] = {}
     for path in sorted(directory.rglob("*")):
         rel = path.relative_to(directory).as_posix()
-        if is_ignored(rel) or rel in (MANIFEST_NAME, SIGNATURE_NAME):
+        if (not strict and is_ignored(rel)) or rel in (MANIFEST_NAME, SIGNATURE_NAME):
             continue
         if path.is_symlink():
             raise PackRefused("unsafe_path", f"内容包里不能有符号链接：{rel}")
@@ -252,9 +256,9 @@ def now_utc_text() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def file_problems(directory: Path, manifest: Manifest) -> list[str]:
+def file_problems(directory: Path, manifest: Manifest, *, strict: bool = False) -> list[str]:
     """Every file changed, added or removed since the manifest was written (empty = intact)."""
-    on_disk = list_pack_files(directory)
+    on_disk = list_pack_files(directory, strict=strict)
     problems: list[str] = []
     for rel in sorted(set(manifest.files) - set(on_disk)):
         problems.append(f"{rel}: 清单里有，但文件不见了（被删除）")

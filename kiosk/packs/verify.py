@@ -61,7 +61,8 @@ def check_pack_dir(
     if require_signature:
         signer = verify(manifest_bytes, read_signature(directory), list(trusted_keys))
     manifest = Manifest.from_bytes(manifest_bytes)
-    changed = file_problems(directory, manifest)
+    # Strict unless it is the bundled pack (a source tree that may carry editor litter).
+    changed = file_problems(directory, manifest, strict=require_signature)
     if changed:
         raise PackRefused(
             "files_changed",

@@ -122,3 +122,10 @@ def test_resident_data_is_refused_from_the_audit_log(
     with pytest.raises(ValueError):
         audit.append("staff:0007", "export", detail)
     assert audit.verify().count == 5
+
+
+def test_hashes_and_fingerprints_that_happen_to_contain_digit_runs_are_accepted(
+    audit: AuditLog,
+) -> None:
+    audit.append("admin-cli:root", "pack.installed", {"signer": "ab13812345678cdef"})
+    assert audit.verify().count == 6

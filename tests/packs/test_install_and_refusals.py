@@ -258,3 +258,20 @@ def test_a_file_that_is_not_a_zip_is_refused_plainly(pack_store: PackStore, tmp_
     junk.write_bytes(b"this is not a zip")
     err = refused(pack_store, junk, "not_a_pack")
     assert "zip" in err.message
+
+
+def test_a_hidden_file_slipped_into_the_zip_counts_as_added(
+    pack_store: PackStore, make_pack: MakePack, sign_pack: SignPack, tmp_path: Path
+) -> None:
+    bad = rezip(sign_pack(make_pack()), tmp_path / "hidden.zip", {"data/.extra.json": b"{}"})
+    err = refused(pack_store, bad, "files_changed")
+    assert any("data/.extra.json" in p for p in err.problems)
+
+
+def test_a_zip_with_a_file_and_a_folder_of_the_same_name_is_refused_as_broken(
+    pack_store: PackStore, make_pack: MakePack, sign_pack: SignPack, tmp_path: Path
+) -> None:
+    bad = rezip(
+        sign_pack(make_pack()), tmp_path / "clash.zip", {"assets/x": b"1", "assets/x/y": b"2"}
+    )
+    refused(pack_store, bad, "not_a_pack")
