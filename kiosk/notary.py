@@ -227,7 +227,11 @@ def checklist(
         answers=effective,
         documents=documents,
         maybe=maybe,
-        unanswered=[q for q in applicable if q.id not in effective],
+        unanswered=[
+            q
+            for q in applicable
+            if q.id not in effective and _holds(by_id[q.id].get("ask_if", {}), effective) is True
+        ],
         in_person_required=required,
         in_person_reason=reason,
         office=office_for(pack, district) if district else None,

@@ -244,8 +244,9 @@ def list_slots(
     vs = pack.data("visits")
     periods = {p["id"]: p for p in vs["periods"]}
     first, last = booking_window(pack, today)
-    start = max(start or today, first)
-    end = min(start + timedelta(days=days - 1), last)
+    requested = start or today
+    start = max(requested, first)
+    end = min(requested + timedelta(days=days - 1), last)
     cal = WorkCalendar(pack)
     counts = counts or {}
     teams = [

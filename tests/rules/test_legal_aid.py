@@ -1,0 +1,254 @@
+"""Legal-aid pre-assessment: the rules a resident's verdict rests on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kiosk.content import ContentPack
+from kiosk.legal_aid import (
+    ELIGIBLE,
+    INELIGIBLE,
+    LIKELY,
+    REVIEW,
+    Assessment,
+    application_problems,
+    assess,
+    parse_application,
+)
+from tests.rules.conftest import TODAY, case
+from tests.rules.ids import make_id
+
+
+def run(pack: ContentPack, doc: dict[str, object], today: date = TODAY) -> Assessment:
+    assert application_problems(doc, pack, today) == []
+    app = parse_application(doc, pack, today)
+    assert app is not None
+    return assess(app, pack, today)
+
+
+def test_a_migrant_worker_claiming_wages_is_exempt_whatever_the_income(pack: ContentPack) -> None:
+    for income in (0, 4500, 80_000, 999_999):
+        result = run(
+            pack,
+            case(
+                **{
+                    "applicant.migrant_worker": True,
+                    "economy": {"household_size": 1, "monthly_income_yuan": income},
+                }
+            ),
+        )
+        assert result.outcome == ELIGIBLE, result.reasons
+        assert result.exempt_from_economic_test
+        assert result.income_test is None
+        assert any("第四十二条第三项" in r for r in result.reasons)
+        assert "integrity_pledge" not in [m.id for m in result.materials]
+
+
+def test_a_migrant_worker_is_exempt_for_work_injury_too_but_not_for_a_loan(
+    pack: ContentPack,
+) -> None:
+    rich = {"household_size": 1, "monthly_income_yuan": 50_000}
+    injury = run(
+        pack,
+        case(
+            **{"applicant.migrant_worker": True, "matter.category": "work_injury", "economy": rich}
+        ),
+    )
+    assert injury.outcome == ELIGIBLE
+    loan = run(
+        pack,
+        case(
+            **{"applicant.migrant_worker": True, "matter.category": "private_loan", "economy": rich}
+        ),
+    )
+    assert loan.outcome == INELIGIBLE
+
+
+def test_a_72_year_old_wubao_resident_is_exempt(pack: ContentPack) -> None:
+    born = date(TODAY.year - 72, 1, 10)
+    result = run(
+        pack,
+        case(
+            **{
+                "applicant.id_number": make_id(born, male=False),
+                "matter.category": "elder_support",
+                "exemption_groups": ["wubao"],
+                "economy": None,
+            }
+        ),
+    )
+    assert result.outcome == ELIGIBLE, result.reasons
+    assert result.exempt_from_economic_test
+    assert any("农村五保户" in r and "免于经济困难审查" in r for r in result.reasons)
+    assert result.one_to_one  # social-assistance recipients get one-to-one help
+    assert result.priority and result.green_channel_days == 1
+    ids = [m.id for m in result.materials]
+    assert "proof_tekun" in ids and "integrity_pledge" not in ids
+
+
+def test_a_family_above_the_threshold_gets_ineligible_with_the_figures_in_the_reason(
+    pack: ContentPack,
+) -> None:
+    result = run(pack, case(economy={"household_size": 3, "monthly_income_yuan": 12000}))
+    assert result.outcome == INELIGIBLE
+    assert result.income_test is not None and not result.income_test.passed
+    reason = next(r for r in result.reasons if "不符合经济困难条件" in r)
+    for figure in ("3口人", "12000元", "人均4000元", "武进区", "2490元", "2025-01-01"):
+        assert figure in reason, (figure, reason)
+    assert {r["id"] for r in result.referrals} >= {"hotline_12348", "village_adviser"}
+    assert not result.priority  # no green channel for a refusal
+
+
+def test_a_family_at_or_below_the_threshold_is_eligible(pack: ContentPack) -> None:
+    result = run(pack, case(economy={"household_size": 4, "monthly_income_yuan": 6000}))
+    assert result.outcome == ELIGIBLE
+    assert result.income_test is not None and result.income_test.per_capita_yuan == 1500
+    assert "integrity_pledge" in [m.id for m in result.materials]
+
+
+def test_the_threshold_in_force_on_the_day_is_used(pack: ContentPack) -> None:
+    doc = case(economy={"household_size": 1, "monthly_income_yuan": 2400})
+    before = run(pack, doc, date(2024, 6, 1))  # 2280 then: 2400 is above
+    after = run(pack, doc, date(2025, 6, 1))  # 2490 now: 2400 is below
+    assert before.income_test is not None and before.income_test.threshold_yuan == 2280
+    assert after.income_test is not None and after.income_test.threshold_yuan == 2490
+    assert after.outcome in (ELIGIBLE, REVIEW)
+
+
+def test_income_close_to_an_unverified_threshold_goes_to_staff(pack: ContentPack) -> None:
+    result = run(pack, case(economy={"household_size": 1, "monthly_income_yuan": 2600}))
+    assert result.outcome == REVIEW
+    assert any("没有核实" in r for r in result.reasons)
+
+
+def test_a_matter_outside_art_31_points_elsewhere(pack: ContentPack) -> None:
+    result = run(pack, case(**{"matter.category": "neighbour_dispute"}))
+    assert result.outcome == INELIGIBLE
+    assert not result.in_scope
+    ids = {r["id"] for r in result.referrals}
+    assert {"hotline_12348", "village_adviser", "legal_clinic"} <= ids
+    assert "第三十一条" in result.reasons[0]
+    spoken = result.spoken(pack)
+    assert "12348" in spoken and "法律顾问" in spoken and "法律门诊" in spoken
+
+
+def test_a_special_rural_group_lifts_the_scope_limit(pack: ContentPack) -> None:
+    old = make_id(date(TODAY.year - 85, 2, 2))
+    result = run(
+        pack,
+        case(
+            **{
+                "applicant.id_number": old,
+                "matter.category": "neighbour_dispute",
+                "exemption_groups": ["rural_very_old"],
+            }
+        ),
+    )
+    assert result.outcome == ELIGIBLE
+    assert result.in_scope and result.exempt_from_economic_test and result.priority
+
+
+def test_a_claimed_age_group_the_id_contradicts_goes_to_staff(pack: ContentPack) -> None:
+    result = run(pack, case(exemption_groups=["rural_very_old"]))
+    assert result.outcome == REVIEW
+    assert any("按身份证您今年" in r and "80岁" in r for r in result.reasons)
+
+
+def test_domestic_violence_is_in_scope_and_exempt_under_art_32(pack: ContentPack) -> None:
+    result = run(
+        pack,
+        case(
+            **{
+                "matter.category": "divorce",
+                "exempt_matters": ["abuse_victim"],
+                "economy": {"household_size": 1, "monthly_income_yuan": 30000},
+            }
+        ),
+    )
+    assert result.outcome == ELIGIBLE
+    assert any("第三十二条" in r for r in result.reasons)
+    assert "proof_abuse" in [m.id for m in result.materials]
+
+
+def test_sannong_local_matters_are_likely_and_get_the_green_channel(pack: ContentPack) -> None:
+    result = run(pack, case(**{"matter.category": "land_contract"}))
+    assert result.outcome == LIKELY
+    assert result.priority and result.green_channel_days == 1
+    assert "evidence_land" in [m.id for m in result.materials]
+
+
+def test_without_income_or_exemption_staff_must_check(pack: ContentPack) -> None:
+    result = run(pack, case(economy=None))
+    assert result.outcome == REVIEW
+    assert any("没有填写" in r for r in result.reasons)
+
+
+def test_materials_are_listed_once_and_include_the_agents_papers(pack: ContentPack) -> None:
+    doc = case(
+        agent={
+            "name": "王小山",
+            "id_number": make_id(date(2000, 5, 5)),
+            "phone": "13800001111",
+            "relation": "儿子",
+        },
+        exemption_groups=["dibao", "tekun", "wubao"],
+    )
+    result = run(pack, doc)
+    ids = [m.id for m in result.materials]
+    assert len(ids) == len(set(ids))
+    assert {"id_card", "agent_id", "agent_authority", "proof_dibao", "proof_tekun"} <= set(ids)
+
+
+def test_statutory_times_come_from_the_pack(pack: ContentPack) -> None:
+    result = run(pack, case())
+    assert (result.decision_days, result.assignment_days) == (7, 3)
+    spoken = result.spoken(pack)
+    assert "7天内作出决定" in spoken and "3天内安排律师" in spoken
+
+
+def test_application_problems_name_the_field_in_plain_chinese(pack: ContentPack) -> None:
+    doc = case(
+        **{
+            "applicant.name": "",
+            "applicant.id_number": "320402195205041213",
+            "applicant.phone": "12345",
+            "applicant.address": {"district": "wujin", "town": "nowhere", "village": "x"},
+            "matter.category": "",
+            "matter.facts": "工钱\x07没给",
+            "consent": {"truthful": True},
+        }
+    )
+    problems = {p.field: p.message for p in application_problems(doc, pack, TODAY)}
+    assert problems["applicant.name"] == "请填写申请人姓名。"
+    assert "校验码" in problems["applicant.id_number"]
+    assert "电话" in problems["applicant.phone"] or "手机" in problems["applicant.phone"]
+    assert "镇（街道）" in problems["applicant.address.town"]
+    assert "哪一类" in problems["matter.category"]
+    assert "不能显示的字符" in problems["matter.facts"]
+    assert "核查" in problems["consent.verification"]
+    assert all(not m.isascii() for m in problems.values())
+
+
+def test_facts_that_are_too_long_or_contain_emoji_are_refused(pack: ContentPack) -> None:
+    too_long = application_problems(case(**{"matter.facts": "欠" * 501}), pack, TODAY)
+    assert any("太长" in p.message and "500" in p.message for p in too_long)
+    emoji = application_problems(case(**{"matter.facts": "老板不给钱😡"}), pack, TODAY)
+    assert any("表情符号" in p.message for p in emoji)
+
+
+def test_an_agent_cannot_be_the_applicant_themselves(pack: ContentPack) -> None:
+    base = case()
+    doc = case(
+        agent={
+            "name": "王大山",
+            "id_number": base["applicant"]["id_number"],
+            "phone": "13800001111",
+            "relation": "本人",
+        }
+    )
+    assert any(p.field == "agent.id_number" for p in application_problems(doc, pack, TODAY))
+
+
+def test_unknown_groups_are_refused_by_id(pack: ContentPack) -> None:
+    problems = application_problems(case(exemption_groups=["vip"]), pack, TODAY)
+    assert [p.field for p in problems] == ["exemption_groups[0]"]
