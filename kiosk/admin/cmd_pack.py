@@ -62,15 +62,15 @@ def _refused(exc: PackRefused) -> CliError:
 # -- pack --------------------------------------------------------------------------------------
 def cmd_keygen(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.exists():
-        raise CliError(f"{out} 已经存在，不会覆盖已有私钥。请换一个文件名。")
+    pub_path = out.with_suffix(".pub")
+    for existing in (out, pub_path):
+        if existing.exists():
+            raise CliError(f"{existing} 已经存在，不会覆盖已有密钥。请换一个文件名。")
     try:
         public = signing.generate_key(out, _passphrase(args))
     except OSError as exc:
         raise CliError(f"写不了私钥文件 {out}：{exc.strerror}") from None
-    pub_path = out.with_suffix(".pub")
-    if not pub_path.exists():
-        pub_path.write_text(public + "\n", encoding="ascii")
+    pub_path.write_text(public + "\n", encoding="ascii")
     fp = signing.fingerprint(public)
     emit(
         args,
@@ -253,6 +253,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         )
     if problems:
         lines.append("警告：正在使用的内容包有问题：" + "；".join(problems))
+    keys = _trusted_key_rows(config)
+    lines.append("受信任的签名公钥（packs.trusted_keys）：")
+    if not keys:
+        lines.append("  （没有配置，任何内容包都不能安装）")
+    for row in keys:
+        state = (
+            f"指纹 {row['fingerprint']}" if row["valid"] else "不是有效的 Ed25519 公钥，请检查配置"
+        )
+        lines.append(f"  {row['key'][:16]}…  {state}")
     if config.removable_media_dir is not None:
         lines.append(f"移动存储 {config.removable_media_dir} 上的内容包：")
         if not candidates:
@@ -267,10 +276,23 @@ def cmd_list(args: argparse.Namespace) -> int:
         {
             "packs": [p.to_dict() for p in packs],
             "active_problems": problems,
+            "trusted_keys": keys,
             "media": [c.to_dict() for c in candidates],
         },
     )
     return 0
+
+
+def _trusted_key_rows(config: KioskConfig) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for key in config.trusted_pack_keys:
+        try:
+            signing.parse_public_key(key)
+            valid = True
+        except ValueError:
+            valid = False
+        rows.append({"key": key, "valid": valid, "fingerprint": signing.fingerprint(key)})
+    return rows
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

@@ -32,14 +32,18 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key = tmp_path / "bureau.pem"
-    code, out, _ = run(capsys, "pack", "keygen", "-o", str(key), "--json")
+    code, keygen_out, _ = run(capsys, "pack", "keygen", "-o", str(key), "--json")
     assert code == 0
-    public = json.loads(out)["public_key"]
+    public = json.loads(keygen_out)["public_key"]
     assert (key.stat().st_mode & 0o777) == 0o600
     assert key.with_suffix(".pub").read_text(encoding="ascii").strip() == public
     # keygen never overwrites a key
     code, _, err = run(capsys, "pack", "keygen", "-o", str(key))
     assert code == 1 and "不会覆盖" in err
+    key.rename(tmp_path / "moved.pem")  # a stale .pub alone must not be paired with a new key
+    code, _, err = run(capsys, "pack", "keygen", "-o", str(key))
+    assert code == 1 and "bureau.pub" in err
+    (tmp_path / "moved.pem").rename(key)
 
     media = tmp_path / "usb"
     media.mkdir()
@@ -74,6 +78,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
 
     code, out, _ = run(capsys, "pack", "list", *cfg)
     assert "changzhou 2.0.0 — 可以安装" in out
+    assert f"指纹 {json.loads(keygen_out)['fingerprint']}" in out
 
     code, out, _ = run(capsys, "pack", "install", str(signed), *cfg)
     assert code == 0 and "已安装内容包 changzhou 2.0.0（原为 1.0.0）" in out
