@@ -20,24 +20,24 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import jsonschema
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from kiosk import sealing
-from kiosk.provincial_sim.store import STATUS_CHAINS, SimStore
+from kiosk.provincial_sim.schema import BATCH_REQUEST
+from kiosk.provincial_sim.store import SimStore
 from kiosk.sync import signing
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 20 * 1024 * 1024
-MAX_ITEMS = 500
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
 _CAPTIVE_PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>WiFi 登录</title></head>"
     "<body><h1>欢迎使用村委会免费 WiFi</h1><p>请先输入手机号登录。</p></body></html>"
@@ -112,7 +112,7 @@ class ProvincialSimulator:
             doc = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             return 400, {"error": "bad_request", "message": "body is not JSON"}
-        problem = _check_batch(doc, terminal)
+        problem = _check_batch(doc)
         if problem:
             return 400, {"error": "bad_request", "message": problem}
         if self.chance(self.faults.stall_rate):
@@ -176,13 +176,13 @@ class ProvincialSimulator:
 
     def get_status_updates(self, terminal: str, query: str) -> tuple[int, dict[str, Any]]:
         params = parse_qs(query, keep_blank_values=True)
-        try:
-            cursor = int(params.get("cursor", ["0"])[0] or "0")
-            limit = int(params.get("limit", ["200"])[0] or "200")
-        except ValueError:
+        cursor_text = params.get("cursor", ["0"])[0]
+        limit_text = params.get("limit", ["200"])[0]
+        if not (_DIGITS.fullmatch(cursor_text) and _DIGITS.fullmatch(limit_text)):
             return 400, {"error": "bad_request", "message": "cursor and limit must be integers"}
-        if cursor < 0 or not 1 <= limit <= 1000:
-            return 400, {"error": "bad_request", "message": "cursor >= 0, 1 <= limit <= 1000"}
+        cursor, limit = int(cursor_text), int(limit_text)
+        if not 1 <= limit <= 1000:
+            return 400, {"error": "bad_request", "message": "1 <= limit <= 1000"}
         with self.store.lock:
             updates, last, more = self.store.updates_since(terminal, cursor, limit)
         return 200, {"updates": updates, "next_cursor": str(last), "more": more}
@@ -199,42 +199,16 @@ class ProvincialSimulator:
         return 200, {"manifest": manifest, "signature": signature}
 
 
-def _check_batch(doc: Any, terminal: str) -> str | None:
-    """Why a batch body doesn't match the schema, or ``None``."""
-    if not isinstance(doc, dict):
-        return "body must be an object"
-    if doc.get("terminal_id") != terminal:
-        return "terminal_id must match the signing terminal"
-    items = doc.get("items")
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
-        return f"items must be a list of 1..{MAX_ITEMS}"
-    seen: set[str] = set()
-    for n, item in enumerate(items):
-        if not isinstance(item, dict):
-            return f"items[{n}] must be an object"
-        sid = item.get("submission_id")
-        if not isinstance(sid, str) or not _UUID.match(sid):
-            return f"items[{n}].submission_id must be a lowercase UUID"
-        if sid in seen:
-            return f"items[{n}].submission_id repeats an earlier item"
-        seen.add(sid)
-        if item.get("kind") not in STATUS_CHAINS:
-            return f"items[{n}].kind must be legal_aid or visit_booking"
-        code = item.get("receipt_code")
-        if not isinstance(code, str) or not re.fullmatch(r"[2-9]{8}", code):
-            return f"items[{n}].receipt_code must be 8 digits 2-9"
-        created = item.get("created_at")
-        if isinstance(created, bool) or not isinstance(created, int | float):
-            return f"items[{n}].created_at must be a number"
-        meta = item.get("metadata")
-        if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
-            return f"items[{n}].metadata must map strings to strings"
-        if not isinstance(item.get("envelope"), str):
-            return f"items[{n}].envelope must be base64 text"
-        digest = item.get("content_sha256")
-        if not isinstance(digest, str) or not _SHA256.match(digest):
-            return f"items[{n}].content_sha256 must be 64 lowercase hex digits"
-    return None
+_BATCH_VALIDATOR = jsonschema.Draft7Validator(BATCH_REQUEST)
+
+
+def _check_batch(doc: Any) -> str | None:
+    """Why a batch body doesn't match the schema (docs/openapi.yaml), or ``None``."""
+    error = jsonschema.exceptions.best_match(_BATCH_VALIDATOR.iter_errors(doc))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "body"
+    return f"{where}: {error.message}"[:300]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -257,7 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":  # a HEAD answer has headers only
+            self.wfile.write(body)
 
     def _drop(self) -> None:
         """Lose the answer: the server has committed but the client never hears it."""
@@ -271,14 +246,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle("POST")
 
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        # Any other method (PUT, TRACE, QUERY...) gets a proper 405 with Allow, not stdlib's 501.
+        if name.startswith("do_") and name[3:].isalpha():
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
 
     def _handle(self, method: str) -> None:
         sim = self.server.sim
@@ -332,6 +304,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(503, {"error": "unavailable", "message": "simulated server failure"})
             return
         if route.endswith("/submissions"):
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype != "application/json":
+                self._send(
+                    415, {"error": "unsupported_media_type", "message": "send application/json"}
+                )
+                return
             code, doc = sim.post_submissions(terminal, body)
             if code == 200 and sim.chance(faults.drop_after_commit):
                 self._drop()

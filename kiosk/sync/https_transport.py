@@ -65,8 +65,9 @@ def item_to_wire(item: OutgoingItem) -> dict[str, Any]:
     }
 
 
-def batch_body(terminal_id: str, items: Sequence[OutgoingItem]) -> bytes:
-    doc = {"terminal_id": terminal_id, "items": [item_to_wire(i) for i in items]}
+def batch_body(items: Sequence[OutgoingItem]) -> bytes:
+    """The ``POST /submissions`` body; the terminal is identified by the signed headers."""
+    doc = {"items": [item_to_wire(i) for i in items]}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -169,7 +170,7 @@ class HttpsTransport:
 
     # -- the interface -----------------------------------------------------------------------
     def send_batch(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:
-        body = batch_body(self.credentials.terminal_id, items)
+        body = batch_body(items)
         response = self._request("POST", "/submissions", body=body)
         if isinstance(response, TransportFailure):
             return response
