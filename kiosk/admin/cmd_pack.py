@@ -20,7 +20,7 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.packs import archive, build, signing
 from kiosk.packs.diff import diff_packs
 from kiosk.packs.errors import PackRefused
-from kiosk.packs.manifest import regenerate
+from kiosk.packs.manifest import Manifest, regenerate
 from kiosk.packs.sources import install_with_audit, media_candidates
 from kiosk.packs.verify import check_pack_dir, read_signature
 from kiosk.stats import CSV_COLUMNS, parse_day, report, to_csv
@@ -92,6 +92,10 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         raise CliError(f"{directory} 不是目录。")
     try:
+        before = Manifest.read(directory) if (directory / "manifest.json").is_file() else None
+    except PackRefused:
+        before = None
+    try:
         manifest, changed = regenerate(
             directory,
             pack_id=args.id,
@@ -103,11 +107,22 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     except PackRefused as exc:
         raise _refused(exc) from None
     word = "已更新" if changed else "无变化"
+    hint = ""
+    same_version = before is not None and before.version == manifest.version
+    if same_version and before is not None and before.files != manifest.files:
+        hint = (
+            f"\n提示：文件有变化，但版本号仍是 {manifest.version}。"
+            "要发给终端安装，请加 --version 提高版本号（终端不会重复安装同一版本）。"
+        )
     emit(
         args,
         f"{directory / 'manifest.json'} {word}：{manifest.label()}，{len(manifest.files)} 个文件，"
-        f"{manifest.valid_from} 起生效，需要程序 {manifest.min_app_version} 以上。",
-        {"changed": changed, "manifest": manifest.to_dict()},
+        f"{manifest.valid_from} 起生效，需要程序 {manifest.min_app_version} 以上。{hint}",
+        {
+            "changed": changed,
+            "version_unchanged_with_new_files": bool(hint),
+            "manifest": manifest.to_dict(),
+        },
     )
     return 0
 

@@ -133,6 +133,11 @@ def test_signing_a_directory_whose_manifest_is_stale_names_the_command_to_fix_it
     assert f"kiosk-admin pack manifest {source}" in err
     assert "data/hotline.json" in err
     assert not (tmp_path / "x.zip").exists()
+    # Regenerating without a new version works, with a reminder that terminals need one.
+    code, out, _ = run(capsys, "pack", "manifest", str(source))
+    assert code == 0 and "版本号仍是 2.0.0" in out and "--version" in out
+    code, out, _ = run(capsys, "pack", "manifest", str(source), "--version", "2.0.1")
+    assert code == 0 and "版本号仍是" not in out
 
 
 def test_pack_diff_shows_what_changed_down_to_the_json_path(
