@@ -22,10 +22,10 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import chinese_calendar
 
@@ -600,6 +600,57 @@ class BookingLedger:
                 "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
             ).fetchone()
         return _booking(row)
+
+
+# The provincial system's case status for a visit booking -> the ledger's status. Anything
+# else ("received", "reviewing" ...) leaves the booking tentative.
+PROVINCIAL_STATUS = {
+    "scheduled": "confirmed",
+    "confirmed": "confirmed",
+    "rejected": "rejected",
+    "cancelled": "cancelled",
+    "done": "done",
+    "completed": "done",
+}
+
+
+class _OutboxEntryLike(Protocol):
+    @property
+    def submission_id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def remote_status(self) -> str | None: ...
+
+
+def reconcile(ledger: BookingLedger, entries: Iterable[_OutboxEntryLike]) -> list[Booking]:
+    """Bring bookings in line with what the outbox learned from the provincial system.
+
+    Call after each sync with ``outbox.list(...)``: a booking the province refused frees its
+    slot (``rejected``), one it scheduled becomes ``confirmed``. Returns the bookings changed.
+    """
+    changed: list[Booking] = []
+    for e in entries:
+        if e.kind != "visit_booking":
+            continue
+        booking = ledger.by_submission(e.submission_id)
+        if booking is None:
+            continue
+        if e.status == "rejected":
+            target = "rejected"
+        elif e.remote_status is not None and e.remote_status in PROVINCIAL_STATUS:
+            target = PROVINCIAL_STATUS[e.remote_status]
+        else:
+            continue
+        if target == booking.status or target not in _TRANSITIONS.get(booking.status, set()):
+            continue
+        changed.append(ledger.set_status(booking.booking_id, target))
+    return changed
 
 
 def _period_label(pack: ContentPack, period_id: str) -> str:

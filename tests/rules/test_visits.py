@@ -17,6 +17,7 @@ from kiosk.visits import (
     WorkCalendar,
     check_eligibility,
     list_slots,
+    reconcile,
 )
 from offline_cache.store import Store
 from tests.rules.ids import make_id
@@ -215,3 +216,30 @@ def test_two_kiosk_threads_cannot_overbook_the_last_place(
     for t in threads:
         t.join()
     assert results.count("ok") == 2 and results.count("full") == 4
+
+
+class _Entry:
+    def __init__(self, submission_id: str, status: str, remote_status: str | None) -> None:
+        self.submission_id = submission_id
+        self.kind = "visit_booking"
+        self.status = status
+        self.remote_status = remote_status
+
+
+def test_the_provinces_answer_confirms_or_frees_the_booking(ledger: BookingLedger) -> None:
+    today = date(2024, 3, 1)
+    a = ledger.reserve(request(date(2024, 3, 5)), today=today)
+    b = ledger.reserve(request(date(2024, 3, 5), id_number=make_id(date(1931, 1, 1))), today=today)
+    ledger.attach_submission(a.booking_id, "sub-a", "23456789")
+    ledger.attach_submission(b.booking_id, "sub-b", "34567892")
+    changed = reconcile(
+        ledger,
+        [_Entry("sub-a", "accepted", "received"), _Entry("sub-b", "rejected", None)],
+    )
+    assert [c.status for c in changed] == ["rejected"]
+    assert ledger.get(a.booking_id).status == "tentative"  # type: ignore[union-attr]
+    reconcile(ledger, [_Entry("sub-a", "accepted", "scheduled")])
+    assert ledger.get(a.booking_id).status == "confirmed"  # type: ignore[union-attr]
+    # the refused booking's place is free again
+    left = ledger.available_slots("legal_aid", "wujin", start=date(2024, 3, 5), days=1, today=today)
+    assert next(s for s in left if s.period == "morning").remaining == 1
