@@ -303,7 +303,40 @@ def load_pack(directory: Path, schema_dir: Path = SCHEMA_DIR) -> ContentPack:
         problems.extend(_asset_problems(directory, data))
     if problems:
         raise PackError(problems)
-    return ContentPack(directory, data, manifest)
+    pack = ContentPack(directory, data, manifest)
+    problems = voice_collisions(pack)
+    if problems:
+        raise PackError(problems)
+    return pack
+
+
+_SCREEN_FILES = {
+    "home": "services",
+    "yes_no": "screens",
+    "legal_aid": "legal_aid",
+    "notary": "notary",
+    "visit": "visits",
+    "knowledge": "knowledge",
+    "region": "regions",
+}
+
+
+def voice_collisions(pack: ContentPack) -> list[str]:
+    """A word that names two different choices on one screen: the voice matcher can't decide."""
+    problems: list[str] = []
+    for screen_id in pack.screen_ids():
+        owner: dict[str, str] = {}
+        for option in pack.screen_options(screen_id):
+            for word in dict.fromkeys((option.label, *option.synonyms)):
+                other = owner.get(word)
+                if other is not None and other != option.id:
+                    stem = _SCREEN_FILES.get(screen_id.split(".")[0], "screens")
+                    problems.append(
+                        f"data/{stem}.json: {screen_id}: 说法“{word}”同时属于 '{other}' 和 '{option.id}'，"
+                        "同一界面上语音分不清，请只留给一项"
+                    )
+                owner.setdefault(word, option.id)
+    return problems
 
 
 def _asset_problems(directory: Path, data: Mapping[str, Any]) -> list[str]:

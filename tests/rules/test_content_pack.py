@@ -266,3 +266,14 @@ def test_version_and_id_come_from_the_manifest_when_present(tmp_path: Path) -> N
     )
     loaded = load_pack(target)
     assert (loaded.pack_id, loaded.version) == ("changzhou-default", "1.2.3")
+
+
+def test_a_spoken_word_shared_by_two_choices_on_one_screen_is_refused(tmp_path: Path) -> None:
+    def share(d: Any) -> None:
+        d["matters"][1]["synonyms"].append("工钱")  # already said for unpaid_wages
+
+    problems = broken(tmp_path, "legal_aid", share)
+    assert problems == [
+        "data/legal_aid.json: legal_aid.matter: 说法“工钱”同时属于 'unpaid_wages' 和 "
+        "'labour_relation'，同一界面上语音分不清，请只留给一项"
+    ]
