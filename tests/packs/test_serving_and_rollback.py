@@ -168,3 +168,30 @@ def test_a_new_pack_that_does_not_load_leaves_the_kiosk_on_the_old_one(
     )
     assert restarted.start().version == "1.0.0"
     assert "改用内置内容包" in (restarted.problem or "")
+
+
+def test_two_installs_at_once_take_turns_and_leave_one_consistent_state(
+    data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
+) -> None:
+    import threading
+
+    zips = [sign_pack(make_pack("2.0.0")), sign_pack(make_pack("3.0.0"))]
+    outcomes: list[str] = []
+
+    def install(z: Path) -> None:
+        store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+        try:
+            outcomes.append(store.install(z).manifest.version)
+        except PackRefused as exc:
+            outcomes.append(exc.reason)
+
+    threads = [threading.Thread(target=install, args=(z,)) for z in zips]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    assert store.active_version() == "3.0.0"
+    assert sorted(outcomes) in (["2.0.0", "3.0.0"], ["3.0.0", "downgrade"])
+    assert store.verify_active() == []
+    assert list(store.staging_dir.iterdir()) == []
