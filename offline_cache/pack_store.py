@@ -17,6 +17,10 @@ The bundled pack (``offline_cache/packs/changzhou``) ships inside the applicatio
 as the code is: it is not signed, but its ``manifest.json`` hashes are checked in CI (a stale
 manifest fails the test suite), and it is the fallback whenever nothing valid is installed.
 
+This module is the one place ``offline_cache`` uses ``kiosk``: the pack format and checks live in
+:mod:`kiosk.packs`, and "valid" must mean "the kiosk's own loader accepts it"
+(:func:`kiosk.content.load_pack`). Pass ``verifier=`` to use the store without them.
+
 A running kiosk never switches under a resident: it calls :meth:`PackStore.begin_serving` at
 start, polls :meth:`PackStore.pending_switch` when idle between residents, and only then calls
 ``begin_serving`` again to move to the new pack.
