@@ -19,7 +19,7 @@ manifest fails the test suite), and it is the fallback whenever nothing valid is
 
 This module is the one place ``offline_cache`` uses ``kiosk``: the pack format and checks live in
 :mod:`kiosk.packs`, and "valid" must mean "the kiosk's own loader accepts it"
-(:func:`kiosk.content.load_pack`). Pass ``verifier=`` to use the store without them.
+(:func:`kiosk.content.load_pack`); ``verifier=`` replaces those checks where needed.
 
 A running kiosk never switches under a resident: it calls :meth:`PackStore.begin_serving` at
 start, polls :meth:`PackStore.pending_switch` when idle between residents, and only then calls
