@@ -23,6 +23,13 @@ from offline_cache.store import Store
 from tests.conftest import ROOT
 
 TERMINAL = "CZ-TEST-0001"
+# ``python -m kiosk.admin.cli`` would run the module as ``__main__`` with its own CliError class;
+# this is what the installed ``kiosk-admin`` script does.
+KIOSK_ADMIN = [
+    sys.executable,
+    "-c",
+    "import sys; from kiosk.admin.cli import main; sys.exit(main())",
+]
 
 # What a resident types into an application: none of it may reach the disk in clear.
 RESIDENT = {
@@ -66,9 +73,7 @@ class Sim:
 
 def _start_sim(keys: KeyFiles, db: Path, args: list[str], tls: bool) -> Sim:
     cmd = [
-        sys.executable,
-        "-m",
-        "kiosk.admin.cli",
+        *KIOSK_ADMIN,
         "provincial-sim",
         "--host",
         "127.0.0.1",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from kiosk.sealing import load_public_key
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store, StoreError
 from tests.conftest import ROOT
-from tests.sync.conftest import TERMINAL, resident
+from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, resident
 
 
 def _mount(target: Path, options: str) -> bool:
@@ -99,15 +98,7 @@ def test_read_only_data_directory_gives_a_plain_message_in_library_and_cli(
                 ro.enqueue("legal_aid", resident(99), {})
             assert "数据目录不能写入" in str(info.value)
             cli = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "kiosk.admin.cli",
-                    "outbox",
-                    "list",
-                    "--data-dir",
-                    str(data),
-                ],
+                [*KIOSK_ADMIN, "outbox", "list", "--data-dir", str(data)],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
