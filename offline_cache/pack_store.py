@@ -177,8 +177,12 @@ class PackStore:
     @contextlib.contextmanager
     def _install_lock(self) -> Iterator[None]:
         """One install/rollback at a time, across threads and processes (kiosk UI + CLI)."""
-        self._ensure_dirs()
-        with (self.root / "locks" / "install.lock").open("ab") as f:
+        try:
+            self._ensure_dirs()
+            f = (self.root / "locks" / "install.lock").open("ab")
+        except OSError as exc:
+            raise PackRefused("disk", explain_os_error(exc, self.root)) from exc
+        with f:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -419,7 +423,17 @@ class PackStore:
                 leftover.unlink(missing_ok=True)
 
     def _prune(self) -> None:
-        """Drop versions neither active nor among the last KEEP_PREVIOUS (and not being served)."""
+        """Drop versions neither active nor among the last KEEP_PREVIOUS (and not being served).
+
+        Housekeeping only: a failure here (disk trouble) is logged and retried after the next
+        install; it never turns a finished install or rollback into an error.
+        """
+        try:
+            self._prune_unsafe()
+        except OSError as exc:
+            log.error("old pack versions not pruned: %s", exc)
+
+    def _prune_unsafe(self) -> None:
         state = self._read_state()
         keep = set(state.history[-KEEP_PREVIOUS:])
         if state.active:

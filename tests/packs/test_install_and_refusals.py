@@ -275,3 +275,15 @@ def test_a_zip_with_a_file_and_a_folder_of_the_same_name_is_refused_as_broken(
         sign_pack(make_pack()), tmp_path / "clash.zip", {"assets/x": b"1", "assets/x/y": b"2"}
     )
     refused(pack_store, bad, "not_a_pack")
+
+
+def test_a_data_directory_that_cannot_be_written_is_refused_plainly(
+    tmp_path: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the data directory should be", encoding="utf-8")
+    store = PackStore(blocked, BUNDLED_PACK_DIR, [bureau.public])
+    with pytest.raises(PackRefused) as info:
+        store.install(sign_pack(make_pack()))
+    assert info.value.reason == "disk"
+    assert store.active_dir() == BUNDLED_PACK_DIR
