@@ -201,10 +201,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except PackRefused as exc:
             raise _refused(exc) from None
     m = verified.manifest
+    here = ""
+    try:
+        current = _pack_store(config_from_args(args)).active_manifest()
+        if m.semver > current.semver:
+            here = f"\n本终端现在是 {current.label()}，安装后升级到 {m.version}。"
+        else:
+            here = (
+                f"\n注意：本终端现在是 {current.label()}，这个版本不比它新，"
+                "安装时会被拒绝（除非加 --allow-downgrade）。"
+            )
+    except (ConfigError, PackRefused):
+        pass
     emit(
         args,
         f"内容包 {m.label()}（{m.region}）可以安装：签名有效（指纹 {verified.signer_fingerprint}），"
-        f"{len(m.files)} 个文件完整，{m.valid_from} 起生效，数据可被终端加载。",
+        f"{len(m.files)} 个文件完整，{m.valid_from} 起生效，数据可被终端加载。{here}",
         {
             "ok": True,
             "id": m.pack_id,

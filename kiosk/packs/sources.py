@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,3 +210,26 @@ def install_downloaded(
         return install_with_audit(store, tmp, audit=audit, actor=actor, origin="sync")
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def pull_from_sync(
+    store: PackStore,
+    fetch_manifest: Callable[[], bytes | dict[str, Any] | None],
+    fetch_zip: Callable[[bytes | dict[str, Any]], bytes | None],
+    *,
+    audit: AuditLog | None = None,
+) -> InstallResult | None:
+    """One round of the sync channel's pack puller.
+
+    ``fetch_manifest`` returns what the pack endpoint advertises (``None``: nothing published or
+    not reachable now); ``fetch_zip`` downloads the zip for it (``None``: try again next round).
+    Only a newer pack is downloaded. Returns the install, or ``None`` when there was nothing to
+    do; a pack that fails the checks raises :class:`PackRefused` (and is audited).
+    """
+    advertised = fetch_manifest()
+    if advertised is None or not should_download(store, advertised):
+        return None
+    zip_bytes = fetch_zip(advertised)
+    if zip_bytes is None:
+        return None
+    return install_downloaded(store, advertised, zip_bytes, audit=audit)

@@ -74,7 +74,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     assert code == 0 and signed.is_file()
 
     code, out, _ = run(capsys, "pack", "verify", str(signed), *cfg)
-    assert code == 0 and "可以安装" in out
+    assert code == 0 and "可以安装" in out and "安装后升级到 2.0.0" in out
 
     code, out, _ = run(capsys, "pack", "list", *cfg)
     assert "changzhou 2.0.0 — 可以安装" in out

@@ -100,3 +100,24 @@ def test_a_download_not_matching_the_advertised_manifest_is_refused(
     assert "不一致" in info.value.message
     assert pack_store.active_version() == "1.0.0"
     assert audit.entries()[0].action == "pack.install_refused"
+
+
+def test_the_sync_puller_downloads_only_a_newer_pack(
+    pack_store: PackStore, make_pack: MakePack, sign_pack: SignPack
+) -> None:
+    from kiosk.packs.sources import pull_from_sync
+
+    signed = sign_pack(make_pack("2.0.0"))
+    with zipfile.ZipFile(signed) as zf:
+        advertised = json.loads(zf.read("manifest.json"))
+    downloads: list[str] = []
+
+    def fetch_zip(manifest: object) -> bytes:
+        downloads.append("zip")
+        return signed.read_bytes()
+
+    assert pull_from_sync(pack_store, lambda: None, fetch_zip) is None
+    result = pull_from_sync(pack_store, lambda: advertised, fetch_zip)
+    assert result is not None and pack_store.active_version() == "2.0.0"
+    assert pull_from_sync(pack_store, lambda: advertised, fetch_zip) is None
+    assert downloads == ["zip"]
