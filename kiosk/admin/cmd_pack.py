@@ -11,6 +11,7 @@ import argparse
 import getpass
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.packs import archive, build, signing
 from kiosk.packs.diff import diff_packs
 from kiosk.packs.errors import PackRefused
-from kiosk.packs.manifest import Manifest, regenerate
+from kiosk.packs.manifest import CHINA_TZ, Manifest, regenerate
 from kiosk.packs.sources import install_with_audit, media_candidates
 from kiosk.packs.verify import check_pack_dir, read_signature
 from kiosk.stats import CSV_COLUMNS, parse_day, report, to_csv
@@ -379,11 +380,19 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     entries = _audit(config).entries(limit=args.limit, action=args.action)
     lines = [
-        f"{e.seq:>5}  {e.at}  {e.actor:<24} {e.action:<22} {_short_detail(e.detail)}"
+        f"{e.seq:>5}  {_beijing(e.at)}  {e.actor:<24} {e.action:<22} {_short_detail(e.detail)}"
         for e in entries
     ]
     emit(args, "\n".join(lines) or "审计日志还没有记录。", [e.to_dict() for e in entries])
     return 0
+
+
+def _beijing(at: str) -> str:
+    """Stored in UTC; shown as the staff's wall-clock time."""
+    try:
+        return datetime.fromisoformat(at).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
 
 
 def _short_detail(detail: dict[str, Any]) -> str:
