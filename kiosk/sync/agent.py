@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from kiosk.sync.transport import Transport, TransportFailure
 from offline_cache.outbox import Outbox, OutboxCounts, OutgoingItem
+from offline_cache.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,9 @@ class SyncAgent:
         self._thread: threading.Thread | None = None
         self._recovered = False
         self.last_report: SyncReport | None = None
+        # A background run that failed outright (full or read-only disk): a plain-Chinese
+        # sentence for the staff screen, cleared by the next run that completes.
+        self.last_problem: str | None = None
 
     # -- public ------------------------------------------------------------------------------
     def counts(self) -> OutboxCounts:
@@ -136,7 +140,12 @@ class SyncAgent:
     def _safe_sync(self) -> None:
         try:
             self.sync_now()
-        except Exception:  # the timer thread must survive a full disk and try again later
+            self.last_problem = None
+        except StoreError as exc:  # the timer thread must survive a full disk and retry later
+            self.last_problem = str(exc)
+            log.error("sync run failed: %s", exc)
+        except Exception as exc:
+            self.last_problem = f"同步出错：{type(exc).__name__}"
             log.exception("sync run failed")
 
     def _loop(self) -> None:
