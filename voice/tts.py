@@ -1,8 +1,8 @@
-"""Read-aloud: pyttsx3 with espeak-ng's Mandarin voice, on one worker thread, interruptible.
+"""Read-aloud: espeak-ng's Mandarin voice (``cmn``), on one worker thread, interruptible.
 
-pyttsx3 is one engine per process and ``runAndWait()`` blocks, so a single worker thread owns it
-and everything else only puts text on a queue: ``say()`` never blocks the Kivy thread. The engine
-writes each utterance to a WAV file; playing that file is a separate ``aplay`` process we can kill
+Synthesis blocks (pyttsx3's ``runAndWait()``, or the espeak-ng program) and pyttsx3 is one engine
+per process, so a single worker thread owns the engine and everything else only puts text on a
+queue: ``say()`` never blocks the Kivy thread. The engine writes each utterance to a WAV file; playing that file is a separate ``aplay`` process we can kill
 the moment the resident touches the screen or the screen changes (barge-in). With no sound card,
 no ``aplay`` or no espeak-ng, speech is skipped silently — the kiosk must keep working.
 
@@ -78,7 +78,14 @@ class AudioOutput(Protocol):
 
 
 class Pyttsx3Engine:
-    """pyttsx3's espeak driver with the Mandarin voice. Use from one thread only."""
+    """pyttsx3's espeak driver with the Mandarin voice. Use from one thread only.
+
+    Measured on pyttsx3 2.99: a rate change is applied erratically — sometimes only from a later
+    utterance, because libespeak-ng runs asynchronously under the driver — so the first rate
+    given is reliable and later changes are not. :func:`default_engine` therefore prefers
+    :class:`EspeakCliEngine` (the same voice and sample rate, a rate per call); this class is
+    the fallback where the espeak-ng program is missing but the library is not.
+    """
 
     def __init__(self, voice: str = VOICE_ID) -> None:
         import pyttsx3
@@ -92,12 +99,19 @@ class Pyttsx3Engine:
         chosen = next((v for v in (voice, f"sit/{voice}") if v in voices), None)
         if chosen is None:
             raise RuntimeError(f"espeak-ng has no voice {voice!r}")
-        self._engine.setProperty("voice", chosen)
+        # pyttsx3 2.99 queues setProperty() as a command that its espeak driver drops after the
+        # first runAndWait(), so later rate changes would be ignored. The driver's own setter
+        # applies at once; fall back to the public one if a future pyttsx3 moves it.
+        driver = getattr(getattr(self._engine, "proxy", None), "_driver", None)
+        self._set: Callable[[str, object], None] = (
+            driver.setProperty if driver is not None else self._engine.setProperty
+        )
+        self._set("voice", chosen)
         self._done = threading.Event()
         self._engine.connect("finished-utterance", lambda **_: self._done.set())
 
     def synthesize(self, text: str, rate: int, path: Path) -> None:
-        self._engine.setProperty("rate", rate)
+        self._set("rate", rate)
         self._done.clear()
         self._engine.save_to_file(text, str(path.resolve()))
         self._engine.runAndWait()
@@ -107,7 +121,7 @@ class Pyttsx3Engine:
 
 
 class EspeakCliEngine:
-    """The ``espeak-ng`` program: the fallback when pyttsx3 can't load libespeak-ng."""
+    """The ``espeak-ng`` program with the Mandarin voice: every utterance gets exactly its rate."""
 
     def __init__(self, voice: str = VOICE_ID) -> None:
         exe = shutil.which("espeak-ng")
@@ -126,13 +140,14 @@ class EspeakCliEngine:
 
 
 def default_engine() -> SpeechEngine | None:
-    """pyttsx3 if it works here, else the espeak-ng program, else ``None`` (no speech)."""
-    for factory in (Pyttsx3Engine, EspeakCliEngine):
+    """The espeak-ng program, else pyttsx3 (see its note on rates), else ``None`` (no speech)."""
+    factories: tuple[Callable[[], SpeechEngine], ...] = (EspeakCliEngine, Pyttsx3Engine)
+    for factory in factories:
         try:
             engine: SpeechEngine = factory()
             return engine
         except Exception as exc:  # any failure just means "try the next way"
-            log.info("tts engine %s unavailable: %s", factory.__name__, exc)
+            log.info("tts engine %s unavailable: %s", getattr(factory, "__name__", factory), exc)
     return None
 
 
