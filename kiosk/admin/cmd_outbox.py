@@ -14,8 +14,8 @@ from typing import Any
 from kiosk import receipts
 from kiosk.admin.cli import CliError, config_from_args, emit
 from kiosk.config import KioskConfig
-from kiosk.sealing import SealingError, load_private_key, load_public_key
-from kiosk.sync.signing import CredentialsError, load_credentials
+from kiosk.sealing import SealingError, load_private_key
+from kiosk.sync.setup import SyncSetupError, agent_from_config, outbox_from_config
 from offline_cache.outbox import STATUS_TEXT, STATUSES, Outbox, OutboxEntry, OutboxError
 from offline_cache.store import Store
 
@@ -27,16 +27,10 @@ def _when(t: float | None) -> str:
 
 
 def _outbox(config: KioskConfig, *, need_key: bool) -> Outbox:
-    store = Store(config.db_path)
-    key = None
-    if config.provincial_public_key_file is not None:
-        try:
-            key = load_public_key(config.provincial_public_key_file)
-        except SealingError as exc:
-            raise CliError(str(exc)) from None
-    elif need_key:
-        raise CliError("没有配置省系统公钥（provincial.public_key_file），不能保存新申请。")
-    return Outbox(store, key, config.terminal_id)
+    try:
+        return outbox_from_config(config, Store(config.db_path), need_key=need_key)
+    except SyncSetupError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _receipt(text: str) -> str:
@@ -258,31 +252,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 # -- sync -----------------------------------------------------------------------------------
 def build_agent(config: KioskConfig, args: argparse.Namespace, on_report: Any = None) -> Any:
-    from kiosk.sync.agent import SyncAgent
-    from kiosk.sync.https_transport import HttpsTransport
-
-    if config.provincial_credentials_file is None:
-        raise CliError("没有配置终端凭据（provincial.credentials_file），不能同步。")
     try:
-        creds = load_credentials(config.provincial_credentials_file)
-    except CredentialsError as exc:
+        return agent_from_config(
+            config,
+            _outbox(config, need_key=False),
+            batch_size=args.batch_size,
+            backoff_base_s=args.backoff_base,
+            read_timeout_s=args.timeout,
+            on_report=on_report,
+        )
+    except SyncSetupError as exc:
         raise CliError(str(exc)) from None
-    transport = HttpsTransport(
-        config.provincial_endpoint,
-        creds,
-        ca_file=config.provincial_ca_file,
-        connect_timeout_s=min(10.0, args.timeout),
-        read_timeout_s=args.timeout,
-    )
-    return SyncAgent(
-        _outbox(config, need_key=False),
-        transport,
-        interval_s=config.sync_interval_s,
-        batch_size=args.batch_size or config.sync_batch_size,
-        retention_days=config.retention_days,
-        backoff_base_s=args.backoff_base,
-        on_report=on_report,
-    )
 
 
 def _report_dict(report: Any) -> dict[str, Any]:

@@ -1,0 +1,69 @@
+"""Building the outbox and the sync agent from the terminal configuration.
+
+Used by the composition root (``main.py``) and ``kiosk-admin``, so both read the same settings
+the same way. Problems come back as :class:`SyncSetupError` with a plain-Chinese sentence naming
+the setting to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.config import KioskConfig
+from kiosk.sealing import SealingError, load_public_key
+from kiosk.sync.agent import SyncAgent, SyncReport
+from kiosk.sync.https_transport import HttpsTransport
+from kiosk.sync.signing import CredentialsError, load_credentials
+from offline_cache.outbox import Outbox
+from offline_cache.store import Store
+
+
+class SyncSetupError(Exception):
+    """The outbox or the agent can't be built; ``str()`` names the setting to fix."""
+
+
+def outbox_from_config(config: KioskConfig, store: Store, *, need_key: bool = True) -> Outbox:
+    """The outbox; without ``provincial.public_key_file`` it is read-only (``need_key=False``)."""
+    key = None
+    if config.provincial_public_key_file is not None:
+        try:
+            key = load_public_key(config.provincial_public_key_file)
+        except SealingError as exc:
+            raise SyncSetupError(str(exc)) from None
+    elif need_key:
+        raise SyncSetupError("没有配置省系统公钥（provincial.public_key_file），不能保存新申请。")
+    return Outbox(store, key, config.terminal_id)
+
+
+def agent_from_config(
+    config: KioskConfig,
+    outbox: Outbox,
+    *,
+    batch_size: int | None = None,
+    backoff_base_s: float = 5.0,
+    read_timeout_s: float = 30.0,
+    on_report: Callable[[SyncReport], None] | None = None,
+) -> SyncAgent:
+    """The agent with the HTTPS transport to ``provincial.endpoint``."""
+    if config.provincial_credentials_file is None:
+        raise SyncSetupError("没有配置终端凭据（provincial.credentials_file），不能同步。")
+    try:
+        creds = load_credentials(config.provincial_credentials_file)
+    except CredentialsError as exc:
+        raise SyncSetupError(str(exc)) from None
+    transport = HttpsTransport(
+        config.provincial_endpoint,
+        creds,
+        ca_file=config.provincial_ca_file,
+        connect_timeout_s=min(10.0, read_timeout_s),
+        read_timeout_s=read_timeout_s,
+    )
+    return SyncAgent(
+        outbox,
+        transport,
+        interval_s=config.sync_interval_s,
+        batch_size=batch_size or config.sync_batch_size,
+        retention_days=config.retention_days,
+        backoff_base_s=backoff_base_s,
+        on_report=on_report,
+    )
