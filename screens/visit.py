@@ -92,7 +92,12 @@ class VisitScreen(WizardScreen):
         elif step == "name":
             self.text_page("请输入需要上门的那一位的姓名。", "name", validate=name_problem)
         elif step == "address":
-            self.address_page("上门的地址在哪里？", "address", district_hint=self.home_district)
+            self.address_page(
+                "上门的地址在哪里？",
+                "address",
+                district_hint=self.home_district,
+                detail_required=True,  # the team has to find the door
+            )
         elif step == "phone":
             self.digits_page(
                 "请留一个联系电话，上门前工作人员会先打给您。",

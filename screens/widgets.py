@@ -229,6 +229,10 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     cols = NumericProperty(9)
     page = NumericProperty(0)
     per_page = NumericProperty(6)
+    # "pinyin": letters a–z; "digits": 0–9 and the words of a rural address (组, 号 …).
+    mode = StringProperty("pinyin")
+
+    ADDRESS_KEYS = ("组", "号", "幢", "单元", "室", "路", "巷", "-", "·")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -237,23 +241,47 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.candidate_row = BoxLayout(size_hint_y=None, height=124, spacing=16)
         self.letter_grid = GridLayout(cols=self.cols, size_hint_y=None, spacing=16)
         self.letter_grid.bind(minimum_height=self.letter_grid.setter("height"))
-        for letter in "abcdefghijklmnopqrstuvwxyz":
-            key = BigButton(text=letter, size_hint_y=None, height=124)
-            key.letter = letter
-            key.bind(on_release=lambda w: self.type_letter(w.letter))
-            self.letter_grid.add_widget(key)
-        back = BigButton(text="删除", role="danger", size_hint_y=None, height=124)
-        back.bind(on_release=lambda _w: self.backspace())
-        self.letter_grid.add_widget(back)
         self.add_widget(self.candidate_row)
         self.add_widget(self.letter_grid)
-        self.bind(width=self._fit, letters=self._refresh, page=self._refresh)
+        self.bind(width=self._fit, letters=self._refresh, page=self._refresh, mode=self._keys)
+        self._keys()
+
+    def _keys(self, *_: Any) -> None:
+        grid = self.letter_grid
+        grid.clear_widgets()
+        if self.mode == "digits":
+            keys = [*"1234567890", *self.ADDRESS_KEYS]
+            keys += [""] * (26 - len(keys))
+        else:
+            keys = list("abcdefghijklmnopqrstuvwxyz")
+        for key in keys:
+            if not key:
+                grid.add_widget(Label(size_hint_y=None, height=124))
+                continue
+            button = BigButton(text=key, size_hint_y=None, height=124)
+            button.key = key
+            button.bind(on_release=lambda w: self._press(w.key))
+            grid.add_widget(button)
+        back = BigButton(text="删除", role="danger", size_hint_y=None, height=124)
+        back.bind(on_release=lambda _w: self.backspace())
+        grid.add_widget(back)
+        self.letters = ""
         self._refresh()
 
+    def _press(self, key: str) -> None:
+        if self.mode == "digits":
+            if len(self.value) + len(key) <= self.max_length:
+                self.value += key
+        else:
+            self.type_letter(key)
+
+    def toggle_mode(self) -> None:
+        self.mode = "pinyin" if self.mode == "digits" else "digits"
+
     def _fit(self, *_: Any) -> None:
-        # As many candidates as fit at 124 px each beside the two paging keys.
+        # As many candidates as fit at 124 px each beside the paging and mode keys.
         slots = int((self.width + 16) // 140)
-        self.per_page = max(2, slots - 2)
+        self.per_page = max(2, slots - 3)
         self._refresh()
 
     def type_letter(self, letter: str) -> None:
@@ -298,6 +326,14 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         nxt = BigButton(text="更多", size_hint_x=None, width=124, disabled=not more)
         nxt.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
         row.add_widget(nxt)
+        switch = BigButton(
+            text="拼音" if self.mode == "digits" else "数字",
+            role="accent",
+            size_hint_x=None,
+            width=124,
+        )
+        switch.bind(on_release=lambda _w: self.toggle_mode())
+        row.add_widget(switch)
 
     @property
     def shown_candidates(self) -> list[str]:
@@ -317,17 +353,29 @@ class Page(BoxLayout):  # type: ignore[misc]
 
         super().__init__(orientation="vertical", padding=20, spacing=16, **kwargs)
         self.top_bar = TopBar(screen=screen)
-        self.scroll = ScrollView(do_scroll_x=False, bar_width=16, scroll_type=["bars", "content"])
+        self.scroll = ScrollView(
+            do_scroll_x=False,
+            bar_width=16,
+            scroll_type=["bars", "content"],
+            scroll_timeout=150,
+        )
         # Right padding keeps content clear of the scroll bar.
         self.body = BoxLayout(
             orientation="vertical", size_hint_y=None, spacing=16, padding=(0, 0, 28, 0)
         )
         self.body.bind(minimum_height=self.body.setter("height"))
         self.scroll.add_widget(self.body)
+        # Scrolling only when the page doesn't fit: otherwise a ScrollView holds every tap back
+        # until it knows the finger isn't dragging, and taps must answer at once.
+        self.body.bind(height=self._fit_scroll)
+        self.scroll.bind(height=self._fit_scroll)
         self.nav = BoxLayout(size_hint_y=None, height=124, spacing=40)
         self.add_widget(self.top_bar)
         self.add_widget(self.scroll)
         self.add_widget(self.nav)
+
+    def _fit_scroll(self, *_: Any) -> None:
+        self.scroll.do_scroll_y = self.body.height > self.scroll.height + 1
 
     def clear(self) -> None:
         self.body.clear_widgets()

@@ -311,7 +311,14 @@ class WizardScreen(PageScreen):
 
         return skip
 
-    def address_page(self, question: str, prefix: str, district_hint: str = "") -> None:
+    def address_page(
+        self,
+        question: str,
+        prefix: str,
+        district_hint: str = "",
+        *,
+        detail_required: bool = False,
+    ) -> None:
         """District → town → village from the pack, then free text only for the rest."""
         district = self.answer(f"{prefix}_district")
         town = self.answer(f"{prefix}_town")
@@ -372,11 +379,14 @@ class WizardScreen(PageScreen):
             self.voice_options_id = f"region.village/{district}/{town}"
         else:
             place = self.address_label(prefix)
+            from kiosk.validation import text_problem
+
             self.text_page(
-                f"门牌号等详细地址（可以不填）：{place}",
+                f"{place}：几组几号？" + ("" if detail_required else "（可以不填）"),
                 f"{prefix}_detail",
                 max_length=60,
-                optional=True,
+                optional=not detail_required,
+                validate=lambda v: text_problem(v, "详细地址", max_chars=60),
             )
             self.voice_options_id = ""
 

@@ -1,0 +1,26 @@
+"""One real kiosk window for all UI tests (Kivy allows one Window per process)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.ui.harness import Kiosk, start_kiosk
+
+STAFF_ID, STAFF_PIN = "1001", "482915"
+
+
+@pytest.fixture(scope="session")
+def kiosk_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kiosk]:
+    k = start_kiosk(tmp_path_factory.mktemp("kiosk-ui"))
+    k.app.staff.add(STAFF_ID, STAFF_PIN, role="admin")
+    yield k
+    k.app.on_stop()
+
+
+@pytest.fixture
+def kiosk(kiosk_session: Kiosk) -> Iterator[Kiosk]:
+    kiosk_session.reset()
+    yield kiosk_session
+    kiosk_session.reset()

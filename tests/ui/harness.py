@@ -1,0 +1,188 @@
+"""A real kiosk in a real Kivy window (SDL offscreen), driven by simulated touches.
+
+Kivy allows one Window and one running App per process, so the UI tests share one kiosk
+(:func:`kiosk`), reset between tests with 结束并清除's own code path. Touches go through Kivy's
+own input dispatch (``kivy.tests.common.UnitTestTouch``), exactly like a finger.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WIDTH, HEIGHT = 1920, 1080
+
+
+@dataclass
+class Kiosk:
+    app: Any
+    data_dir: Path
+    private_key: Any
+
+    # -- time and frames ---------------------------------------------------------------------
+    def pump(self, frames: int = 3, seconds: float = 0.0) -> None:
+        """Run Kivy's clock (layout, text, timers) without drawing: under software GL a
+        1920×1080 frame costs far more than the logic the tests check. ``draw()`` renders."""
+        from kivy.clock import Clock
+
+        end = time.monotonic() + seconds
+        for _ in range(frames):
+            Clock.tick()
+            Clock.tick_draw()  # layout and text: the "before next frame" events
+        while time.monotonic() < end:
+            Clock.tick()
+            Clock.tick_draw()
+
+    def draw(self) -> None:
+        from kivy.base import EventLoop
+
+        EventLoop.idle()
+
+    # -- finding things on screen ------------------------------------------------------------
+    @property
+    def screen(self) -> Any:
+        return self.app.manager.current_screen
+
+    def roots(self) -> list[Any]:
+        from kivy.core.window import Window
+
+        return list(reversed(Window.children))  # the app root first, then open modal views
+
+    def walk(self) -> Iterator[Any]:
+        """Every visible widget (opacity > 0), top-most layer last."""
+        for root in self.roots():
+            yield from _walk(root)
+
+    def texts(self) -> list[str]:
+        return [w.text for w in self.walk() if isinstance(getattr(w, "text", None), str)]
+
+    def find(self, text: str, *, exact: bool = False) -> Any:
+        """The top-most tappable widget showing ``text`` (a Button, or a Tile by its label)."""
+        from kivy.uix.behaviors import ButtonBehavior
+
+        found = None
+        for w in self.walk():
+            label = getattr(w, "text", None)
+            if not isinstance(label, str) or not isinstance(w, ButtonBehavior) or w.disabled:
+                continue
+            if (label == text) if exact else (text in label):
+                found = w
+        if found is None:
+            raise LookupError(f"nothing tappable shows {text!r}; on screen: {self.texts()}")
+        return found
+
+    def beside(self, text: str, button: str) -> Any:
+        """The ``button`` on the same row as the text containing ``text`` (e.g. its 修改)."""
+        for w in self.walk():
+            if text in str(getattr(w, "text", "")) and w.parent is not None:
+                for sibling in w.parent.children:
+                    if getattr(sibling, "text", None) == button:
+                        return sibling
+        raise LookupError(f"no {button!r} beside {text!r}")
+
+    # -- fingers -------------------------------------------------------------------------------
+    def tap(self, target: Any, *, exact: bool = False) -> None:
+        from kivy.tests.common import UnitTestTouch
+
+        widget = self.find(target, exact=exact) if isinstance(target, str) else target
+        scroll = _in_scrollview(widget)
+        if scroll is not None:
+            scroll.scroll_to(widget, padding=20, animate=False)  # as a finger would scroll
+        self.pump(1)
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        # A tap inside a scrolling page is released by the ScrollView a moment later.
+        self.pump(1, seconds=0.25 if scroll is not None else 0.0)
+
+    def type_digits(self, digits: str) -> None:
+        for d in digits:
+            self.tap(d, exact=True)
+
+    def type_pinyin(self, pinyin: str, pick: str) -> None:
+        """Type letters on the pinyin keyboard, then tap the candidate ``pick``."""
+        for letter in pinyin:
+            self.tap(letter, exact=True)
+        while True:
+            try:
+                self.tap(pick, exact=True)
+                return
+            except LookupError:
+                self.tap("更多", exact=True)
+
+    def reset(self) -> None:
+        self.app.end_session()
+        self.pump(3)
+
+
+def _walk(widget: Any) -> Iterator[Any]:
+    if getattr(widget, "opacity", 1) <= 0:
+        return
+    yield widget
+    for child in reversed(widget.children):
+        yield from _walk(child)
+
+
+def _in_scrollview(widget: Any) -> Any:
+    """The scrolling ScrollView holding ``widget``, if any."""
+    from kivy.uix.scrollview import ScrollView
+
+    w = widget.parent
+    while w is not None and w is not w.parent:
+        if isinstance(w, ScrollView) and w.do_scroll_y:
+            return w
+        w = w.parent
+    return None
+
+
+def start_kiosk(data_dir: Path) -> Kiosk:
+    """Build the real app from main.py's composition root with a provincial key configured."""
+    import os
+
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(WIDTH))
+    Config.set("graphics", "height", str(HEIGHT))
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("kivy", "exit_on_escape", "0")
+
+    from kiosk.config import load_config
+    from kiosk.sealing import generate_private_key, public_key_pem
+    from offline_cache.store import Store
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    private = generate_private_key()
+    key_file = data_dir / "provincial-public.pem"
+    key_file.write_bytes(public_key_pem(private.public_key()))
+    os.environ.pop("KIOSK_DATA_DIR", None)
+    config = load_config(
+        None,
+        env={},
+        overrides={
+            "paths.data_dir": str(data_dir),
+            "provincial.public_key_file": str(key_file),
+            "session.idle_timeout_s": 90,
+            "session.idle_warning_s": 30,
+        },
+    )
+    store = Store(config.db_path)
+
+    from screens.fonts import register_default_font
+
+    register_default_font()
+    import main as kiosk_main
+    from screens.app import KioskApp
+
+    services = kiosk_main.build_services(config, store, voice=False)
+    app = KioskApp(config=config, store=store, **services)
+    from kivy.base import EventLoop
+
+    EventLoop.ensure_window()
+    app._run_prepare()
+    kiosk = Kiosk(app=app, data_dir=data_dir, private_key=private)
+    kiosk.pump(5)
+    return kiosk

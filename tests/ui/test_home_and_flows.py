@@ -1,0 +1,240 @@
+"""Residents' paths through the kiosk, by simulated touches in a real Kivy window."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk import receipts
+from kiosk.sealing import open_sealed
+from tests.ui.conftest import STAFF_ID, STAFF_PIN
+from tests.ui.harness import Kiosk
+
+pytestmark = pytest.mark.ui
+
+HOME_TILES = {
+    "申请法律援助": "legal_aid",
+    "公证材料清单": "notary",
+    "预约上门服务": "visit",
+    "查询办理进度": "status",
+    "法律常识": "knowledge",
+    "12348": "hotline",
+}
+
+
+def test_home_shows_the_station_and_six_tiles_and_each_tile_opens_its_screen(kiosk: Kiosk) -> None:
+    assert kiosk.screen.name == "home"
+    assert kiosk.app.kiosk_config.station_name in kiosk.texts()
+    for label, screen in HOME_TILES.items():
+        kiosk.tap(label)
+        assert kiosk.screen.name == screen, label
+        kiosk.tap("结束并清除")
+        assert kiosk.screen.name == "home"
+
+
+def _outbox_document(kiosk: Kiosk, code: str) -> dict:
+    """What the province will receive for ``code``, opened with the province's private key."""
+    entry = kiosk.app.outbox.get(code)
+    assert entry is not None, f"no outbox entry for {code}"
+    sealed = kiosk.app.outbox.envelope(entry.submission_id)
+    plain = open_sealed(kiosk.private_key, entry.submission_id, entry.kind, sealed)
+    return json.loads(plain)
+
+
+def _outbox_payload(kiosk: Kiosk, code: str) -> dict:
+    return _outbox_document(kiosk, code)["payload"]
+
+
+def _receipt_code(kiosk: Kiosk) -> str:
+    assert kiosk.screen.name == "receipt"
+    code = kiosk.screen.code
+    assert receipts.is_valid(code)
+    assert receipts.display(code) in kiosk.texts()  # the code, large, on screen
+    return code
+
+
+def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: Kiosk) -> None:
+    kiosk.tap("申请法律援助")
+    kiosk.tap("给自己申请")
+    kiosk.tap("都不是", exact=True)
+    kiosk.tap("务工欠薪")
+    assert "农民工" in kiosk.screen.question
+    kiosk.tap("是", exact=True)
+    # Exempt as a migrant worker claiming wages: straight to the name, no income pages.
+    assert kiosk.screen.step_id == "name"
+    assert "household" not in kiosk.screen.steps()
+    kiosk.type_pinyin("zhang", "张")
+    kiosk.type_pinyin("gui", "桂")
+    kiosk.type_pinyin("ying", "英")
+    kiosk.tap("下一步")
+    kiosk.type_digits("320483195603150025")
+    kiosk.tap("下一步")
+    kiosk.type_digits("13912345678")
+    kiosk.tap("下一步")
+    kiosk.tap("武进区")
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)  # first town
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)  # first village
+    kiosk.tap("跳过")  # no house number
+    kiosk.tap("公司或单位")
+    kiosk.tap("跳过")  # opposing party's name unknown
+    kiosk.type_pinyin("laoban", "老板")
+    kiosk.type_pinyin("bu", "不")
+    kiosk.type_pinyin("gei", "给")
+    kiosk.type_pinyin("gongqian", "工钱")
+    kiosk.tap("下一步")
+    kiosk.tap("工资条")
+    kiosk.tap("下一步")
+    assert kiosk.screen.step_id == "review"
+    assert any("张桂英" in t for t in kiosk.texts())
+    kiosk.tap("没问题")
+    kiosk.tap("同意", exact=True)
+    assert kiosk.screen.step_id == "result"
+    assert any("免于经济困难审查" in t for t in kiosk.texts())
+    kiosk.tap("提交申请")
+    code = _receipt_code(kiosk)
+    payload = _outbox_payload(kiosk, code)
+    assert payload["applicant"]["name"] == "张桂英"
+    assert payload["applicant"]["migrant_worker"] is True
+    assert payload["economy"] is None
+    assert payload["matter"] == {"category": "unpaid_wages", "facts": "老板不给工钱"}
+    assert (kiosk.data_dir / "receipts" / f"receipt-{code}.png").is_file()
+    # The status screen finds it offline, by the receipt code typed on the keypad.
+    kiosk.tap("办完了")
+    kiosk.tap("查询办理进度")
+    kiosk.type_digits(code)
+    kiosk.tap("查询", exact=True)
+    assert any("已保存在本机" in t or "等待" in t for t in kiosk.texts())
+
+
+def test_a_family_above_the_threshold_is_asked_income_and_can_fix_an_answer_on_review(
+    kiosk: Kiosk,
+) -> None:
+    kiosk.tap("申请法律援助")
+    kiosk.tap("替别人申请")
+    kiosk.tap("都不是", exact=True)
+    kiosk.tap("赡养费")
+    kiosk.tap("都不是", exact=True)  # no exempt matter
+    assert kiosk.screen.step_id == "household"
+    kiosk.type_digits("2")
+    kiosk.tap("下一步")
+    kiosk.type_digits("20000")
+    kiosk.tap("下一步")
+    kiosk.type_pinyin("li", "李")
+    kiosk.type_pinyin("mei", "梅")
+    kiosk.tap("下一步")
+    kiosk.type_digits("320483195603150025")
+    kiosk.tap("下一步")
+    kiosk.type_digits("13912345678")
+    kiosk.tap("下一步")
+    kiosk.tap("武进区")
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)
+    kiosk.tap("跳过")
+    assert kiosk.screen.step_id == "agent_name"
+    kiosk.type_pinyin("li", "李")
+    kiosk.type_pinyin("qiang", "强")
+    kiosk.tap("下一步")
+    kiosk.type_digits("320483198001010010")
+    kiosk.tap("下一步")
+    kiosk.type_digits("13812345678")
+    kiosk.tap("下一步")
+    kiosk.tap("子女")
+    kiosk.tap("个人", exact=True)
+    kiosk.tap("跳过")
+    kiosk.type_pinyin("erzi", "儿子")
+    kiosk.type_pinyin("buguan", "不管")
+    kiosk.tap("下一步")
+    kiosk.tap("下一步")  # no evidence
+    assert kiosk.screen.step_id == "review"
+    # 修改 on the income row goes back to that page; the new figure shows on review.
+    kiosk.tap(kiosk.beside("全家每月收入", "修改"))
+    assert kiosk.screen.step_id == "income"
+    kiosk.tap("删除", exact=True)
+    kiosk.tap("下一步")
+    while kiosk.screen.step_id != "review":  # the later answers are kept: 下一步 through them
+        kiosk.tap("下一步")
+    assert any("全家每月收入（元）：2000" in t for t in kiosk.texts())
+    kiosk.tap("没问题")
+    kiosk.tap("同意", exact=True)
+    assert kiosk.screen.assessment is not None
+    kiosk.tap("提交申请")
+    payload = _outbox_payload(kiosk, _receipt_code(kiosk))
+    assert payload["agent"]["name"] == "李强"
+    assert payload["economy"] == {"household_size": 2, "monthly_income_yuan": 2000}
+
+
+def test_the_notary_checklist_goes_home_as_a_qr_code_and_a_printable_receipt(kiosk: Kiosk) -> None:
+    kiosk.tap("公证材料清单")
+    kiosk.tap("继承")
+    while kiosk.screen.question is not None:
+        kiosk.tap("不是", exact=True)
+    first = kiosk.screen.result.documents[0]
+    kiosk.tap(kiosk.beside(first.label, "我已有"))
+    assert first.id in kiosk.screen._have()
+    kiosk.tap("带清单回家")
+    assert kiosk.screen.name == "receipt"
+    qr_text = kiosk.screen.qr.qr_text
+    assert "继承公证材料清单" in qr_text and f"✓ {first.label}" in qr_text
+    assert kiosk.screen.saved_path is not None and kiosk.screen.saved_path.is_file()
+
+
+def test_a_home_visit_is_booked_from_day_and_slot_tiles_and_queued(kiosk: Kiosk) -> None:
+    kiosk.tap("预约上门服务")
+    kiosk.tap("80岁以上老人")
+    kiosk.tap("法律咨询")
+    day_tiles = [w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2]
+    assert day_tiles, "no day tiles"
+    assert "还剩" in day_tiles[0].text
+    kiosk.tap(day_tiles[0])
+    kiosk.tap("上午")
+    kiosk.type_digits("320483194403150026")
+    kiosk.tap("下一步")
+    kiosk.type_pinyin("wang", "王")
+    kiosk.type_pinyin("xiu", "秀")
+    kiosk.type_pinyin("lan", "兰")
+    kiosk.tap("下一步")
+    kiosk.tap("武进区")
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)
+    kiosk.tap("数字", exact=True)  # 3组12号: digits and address words
+    for key in ("3", "组", "1", "2", "号"):
+        kiosk.tap(key, exact=True)
+    kiosk.tap("下一步")
+    kiosk.type_digits("13812345678")
+    kiosk.tap("下一步")
+    assert kiosk.screen.step_id == "confirm"
+    kiosk.tap("确认预约")
+    assert kiosk.screen.name == "receipt", kiosk.screen.message_text
+    code = _receipt_code(kiosk)
+    payload = _outbox_payload(kiosk, code)
+    assert payload["service"] == "consultation"
+    assert payload["slot"]["period"] == "morning"
+    assert payload["address"]["detail"] == "3组12号"
+    booking = kiosk.app.visit_ledger.get(payload["booking_id"])
+    assert booking.status == "tentative" and booking.receipt_code == code
+
+
+def test_staff_sign_in_locks_after_wrong_pins_shows_queue_and_marks_assisted_submissions(
+    kiosk: Kiosk,
+) -> None:
+    kiosk.tap("工作人员")
+    kiosk.type_digits(STAFF_ID)
+    kiosk.tap("下一步")
+    kiosk.type_digits("000000")
+    kiosk.tap("登录")
+    assert any("还可以再试 4 次" in t for t in kiosk.texts())
+    assert kiosk.screen.name == "staff_sign_in"
+    kiosk.type_digits(STAFF_PIN)
+    kiosk.tap("登录")
+    assert kiosk.screen.name == "staff"
+    assert any("待发送" in t for t in kiosk.texts())
+    kiosk.tap("管理信息")
+    assert kiosk.screen.name == "admin"
+    assert any(kiosk.app.kiosk_config.terminal_id in t for t in kiosk.texts())
+    kiosk.tap("上一步")
+    kiosk.tap("代为填写")
+    assert kiosk.screen.name == "home" and kiosk.app.session.staff_id == STAFF_ID
+    # 结束并清除 signs staff out too: the next resident is never "assisted" by accident.
+    kiosk.tap("结束并清除")
+    assert kiosk.app.session.staff_id is None
