@@ -324,14 +324,20 @@ class Outbox:
         return found
 
     # -- used by the sync agent --------------------------------------------------------------
-    def recover_interrupted(self) -> int:
-        """Rows a crashed sender left in ``sending`` go back to ``queued``, due now."""
+    def recover_interrupted(self, older_than_s: float | None = None) -> int:
+        """Rows a crashed sender left in ``sending`` go back to ``queued``, due now.
+
+        With ``older_than_s`` only rows claimed at least that long ago (a run that died in this
+        process, or another process that never finished) — not a batch in flight right now.
+        """
+        now = self._clock()
+        cutoff = now if older_than_s is None else now - older_than_s
         with self.store.atomic() as conn:
             cur = conn.execute(
                 "UPDATE outbox SET status = 'queued', next_attempt_at = ?,"
                 " last_error = COALESCE(last_error, '上次发送被中断')"
-                " WHERE status = 'sending'",
-                (self._clock(),),
+                " WHERE status = 'sending' AND COALESCE(last_attempt_at, 0) <= ?",
+                (now, cutoff),
             )
             return cur.rowcount
 

@@ -76,6 +76,7 @@ class SyncAgent:
         backoff_base_s: float = 5.0,
         backoff_max_s: float = 3600.0,
         max_failed_batches_per_run: int = 3,
+        stale_sending_s: float = 900.0,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
@@ -88,6 +89,7 @@ class SyncAgent:
         self.backoff_base_s = backoff_base_s
         self.backoff_max_s = backoff_max_s
         self.max_failed_batches_per_run = max_failed_batches_per_run
+        self.stale_sending_s = stale_sending_s
         self._clock = clock
         self._rng = rng or random.Random()
         self._on_report = on_report
@@ -176,12 +178,18 @@ class SyncAgent:
         if not self._recovered:
             report.recovered = self.outbox.recover_interrupted()
             self._recovered = True
+        else:  # rows orphaned by a run that failed outright (e.g. disk full mid-batch)
+            report.recovered = self.outbox.recover_interrupted(older_than_s=self.stale_sending_s)
         while not self._stopping.is_set():
             items = self.outbox.claim_due(self.batch_size)
             if not items:
                 break
             report.sent += len(items)
-            answer = self.transport.send_batch(items)
+            try:
+                answer = self.transport.send_batch(items)
+            except Exception as exc:  # a transport bug must not strand rows in "sending"
+                log.exception("transport raised")
+                answer = TransportFailure("transient", f"发送出错：{type(exc).__name__}")
             now = self._clock()
             if isinstance(answer, TransportFailure):
                 report.failed_batches += 1

@@ -119,3 +119,29 @@ def test_a_background_run_that_hits_disk_trouble_leaves_a_plain_problem_and_keep
         time.sleep(0.05)
     agent.stop()
     assert outbox.counts().accepted == 1 and agent.last_problem is None
+
+
+def test_a_transport_that_raises_leaves_no_row_stuck_in_sending(outbox: Outbox) -> None:
+    outbox.enqueue("legal_aid", resident(1), {})
+
+    def broken(items: Sequence[OutgoingItem]) -> BatchAnswer:
+        raise ValueError("bug")
+
+    agent = SyncAgent(outbox, ScriptedTransport(broken), backoff_base_s=60)
+    report = agent.sync_now()
+    assert report.failed_batches == 1 and "发送出错" in (report.last_error or "")
+    assert (outbox.counts().queued, outbox.counts().sending) == (1, 0)
+
+
+def test_rows_orphaned_in_sending_by_a_failed_run_are_recovered_by_a_later_run(
+    outbox: Outbox,
+) -> None:
+    outbox.enqueue("legal_aid", resident(1), {})
+    agent = SyncAgent(outbox, ScriptedTransport(accept_all, accept_all), stale_sending_s=0.05)
+    agent.sync_now()  # start-up run: nothing to do yet... then a run dies after claiming
+    outbox.enqueue("legal_aid", resident(2), {})
+    outbox.claim_due(10)
+    assert outbox.counts().sending == 1
+    time.sleep(0.1)
+    report = agent.sync_now()
+    assert report.recovered == 1 and outbox.counts().accepted == 2
