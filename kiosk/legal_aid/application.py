@@ -105,6 +105,7 @@ def _person(
     problems: list[Problem],
     today: date,
     name_max: int,
+    phone_required: bool = True,
 ) -> Person | None:
     before = len(problems)
     name = _str(obj, "name")
@@ -115,12 +116,16 @@ def _person(
     idc = check_resident_id(id_text, today)
     if idc.problem:
         problems.append(Problem(f"{path}.id_number", idc.problem))
-    phone = check_phone(_str(obj, "phone") or "")
-    if phone.problem:
-        problems.append(Problem(f"{path}.phone", phone.problem))
+    phone_text = _str(obj, "phone") or ""
+    phone_number = ""
+    if phone_text.strip() or phone_required:
+        phone = check_phone(phone_text)
+        if phone.problem:
+            problems.append(Problem(f"{path}.phone", phone.problem))
+        phone_number = phone.number
     if len(problems) > before or name is None or idc.age is None or idc.sex is None:
         return None
-    return Person(clean_text(name), idc.number, phone.number, idc.age, idc.sex)
+    return Person(clean_text(name), idc.number, phone_number, idc.age, idc.sex)
 
 
 def _int(value: Any) -> int | None:
@@ -191,8 +196,17 @@ def _parse(
     applicant_obj = _obj(payload, "applicant", problems, "applicant")
     if not applicant_obj:
         problems.append(Problem("applicant", "请填写申请人的情况。"))
+    # A child or a bedridden elder often has no phone of their own: with an agent applying,
+    # the agent's phone is the contact.
+    has_agent = isinstance(payload.get("agent"), dict)
     applicant = _person(
-        applicant_obj, "applicant", "申请人", problems, today, limits["name_max_chars"]
+        applicant_obj,
+        "applicant",
+        "申请人",
+        problems,
+        today,
+        limits["name_max_chars"],
+        phone_required=not has_agent,
     )
     migrant = applicant_obj.get("migrant_worker", False)
     if not isinstance(migrant, bool):

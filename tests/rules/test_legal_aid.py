@@ -252,3 +252,17 @@ def test_an_agent_cannot_be_the_applicant_themselves(pack: ContentPack) -> None:
 def test_unknown_groups_are_refused_by_id(pack: ContentPack) -> None:
     problems = application_problems(case(exemption_groups=["vip"]), pack, TODAY)
     assert [p.field for p in problems] == ["exemption_groups[0]"]
+
+
+def test_with_an_agent_the_applicant_may_have_no_phone_of_their_own(pack: ContentPack) -> None:
+    agent = {
+        "name": "王小山",
+        "id_number": make_id(date(1985, 5, 5)),
+        "phone": "13800001111",
+        "relation": "父亲",
+    }
+    child = make_id(date(2015, 9, 1), male=False)
+    doc = case(**{"applicant.id_number": child, "applicant.phone": "", "agent": agent})
+    assert application_problems(doc, pack, TODAY) == []
+    alone = case(**{"applicant.phone": ""})
+    assert [p.field for p in application_problems(alone, pack, TODAY)] == ["applicant.phone"]
