@@ -489,13 +489,15 @@ class BookingLedger:
 
         with self.store.atomic() as conn:
             key = self.person_key(id_check.number, conn)
-            existing = conn.execute(
+            active = conn.execute(
                 "SELECT * FROM visit_bookings WHERE person_key = ? AND service = ?"
                 " AND status IN ('tentative', 'confirmed') AND visit_date >= ?"
-                " ORDER BY visit_date LIMIT 1",
+                " ORDER BY visit_date",
                 (key, request.service, today.isoformat()),
-            ).fetchone()
-            if existing is not None:
+            ).fetchall()
+            allowed = int(pack.data("visits")["booking"]["max_active_per_person_and_service"])
+            if len(active) >= allowed:
+                existing = active[0]
                 d = date.fromisoformat(existing["visit_date"])
                 period = _period_label(pack, existing["period"])
                 raise BookingError(
