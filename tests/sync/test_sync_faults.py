@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
-
-import pytest
 
 from kiosk.provincial_sim.keys import KeyFiles, self_signed_certificate
 from offline_cache.outbox import Outbox
@@ -114,13 +114,13 @@ def test_resending_after_a_lost_answer_gives_the_original_case_number(
 
 
 def test_https_with_a_pinned_certificate_works_and_a_stranger_certificate_is_refused(
-    outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: pytest.TempPathFactory
+    outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: Path
 ) -> None:
     for i in range(3):
         outbox.enqueue("legal_aid", resident(i), {})
     sim = start_sim(tls=True)
     assert sim.url.startswith("https://127.0.0.1:")
-    other_cert, other_key = tmp_path / "other.pem", tmp_path / "other.key"  # type: ignore[operator]
+    other_cert, other_key = tmp_path / "other.pem", tmp_path / "other.key"
     self_signed_certificate(other_cert, other_key)
     refused = make_agent(outbox, keys, sim, ca_file=other_cert).sync_now()
     assert refused.accepted == 0 and "证书" in (refused.last_error or "")
@@ -196,3 +196,23 @@ def test_timer_and_manual_sync_never_overlap(
     agent.stop()
     assert outbox.counts().accepted == 60 and sim.count() == 60
     assert watch.most == 1
+
+
+def test_the_latest_pack_manifest_is_fetched_signed_and_absent_means_none(
+    keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: Path
+) -> None:
+    from kiosk.sync.https_transport import HttpsTransport
+    from kiosk.sync.signing import load_credentials
+
+    creds = load_credentials(keys.credentials)
+    bare = start_sim()
+    assert HttpsTransport(bare.url, creds).latest_pack_manifest() is None
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"id": "changzhou", "version": "1.2.0"}), "utf-8")
+    (tmp_path / "manifest.json.sig").write_text("c2lnbmF0dXJl\n", "utf-8")
+    published = start_sim("--pack-manifest", str(manifest), db_name="pack.sqlite3")
+    answer = HttpsTransport(published.url, creds).latest_pack_manifest()
+    assert answer == {
+        "manifest": {"id": "changzhou", "version": "1.2.0"},
+        "signature": "c2lnbmF0dXJl",
+    }
