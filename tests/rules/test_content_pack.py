@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from kiosk.content import DATA_FILES, ContentPack, Option, PackError, load_pack
+from kiosk.content import (
+    DATA_FILES,
+    ContentPack,
+    Option,
+    PackError,
+    load_pack,
+    screens_schema_placeholders,
+)
 from offline_cache import BUNDLED_PACK_DIR
 
 DISTRICTS = {"tianning", "zhonglou", "xinbei", "wujin", "jintan", "liyang", "jingkai"}
@@ -277,3 +284,11 @@ def test_a_spoken_word_shared_by_two_choices_on_one_screen_is_refused(tmp_path: 
         "data/legal_aid.json: legal_aid.matter: 说法“工钱”同时属于 'unpaid_wages' 和 "
         "'labour_relation'，同一界面上语音分不清，请只留给一项"
     ]
+
+
+def test_every_spoken_sentence_renders_with_the_values_the_program_fills(pack: ContentPack) -> None:
+    allowed = screens_schema_placeholders()
+    for key in pack.spoken_keys():
+        values = {name: "某某" for name in allowed[key]}
+        text = pack.spoken(key, **values)
+        assert text and "{" not in text and "}" not in text, key

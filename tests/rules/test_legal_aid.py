@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.content import ContentPack
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.content import ContentPack, load_pack
 from kiosk.legal_aid import (
     ELIGIBLE,
     INELIGIBLE,
@@ -15,8 +18,12 @@ from kiosk.legal_aid import (
     assess,
     parse_application,
 )
+from offline_cache import BUNDLED_PACK_DIR
 from tests.rules.conftest import TODAY, case
 from tests.rules.ids import make_id
+
+# Hypothesis tests can't take function-scoped fixtures; load the pack once for them.
+_PACK = load_pack(BUNDLED_PACK_DIR)
 
 
 def run(pack: ContentPack, doc: dict[str, object], today: date = TODAY) -> Assessment:
@@ -266,3 +273,43 @@ def test_with_an_agent_the_applicant_may_have_no_phone_of_their_own(pack: Conten
     assert application_problems(doc, pack, TODAY) == []
     alone = case(**{"applicant.phone": ""})
     assert [p.field for p in application_problems(alone, pack, TODAY)] == ["applicant.phone"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    size=st.integers(min_value=1, max_value=20), income=st.integers(min_value=0, max_value=200_000)
+)
+def test_the_income_test_follows_the_threshold_for_any_household(size: int, income: int) -> None:
+    pack = _PACK
+    result = run(pack, case(economy={"household_size": size, "monthly_income_yuan": income}))
+    per_capita = round(income / size, 2)
+    close = abs(per_capita - 2490) <= 249
+    expected = REVIEW if close else (ELIGIBLE if per_capita <= 2490 else INELIGIBLE)
+    assert result.outcome == expected, (size, income, result.reasons)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    group=st.sampled_from(
+        [
+            "dibao",
+            "tekun",
+            "wubao",
+            "severely_disabled",
+            "seriously_ill",
+            "judicial_assistance",
+            "preferential_care",
+            "disabled_no_income",
+        ]
+    ),
+    income=st.integers(min_value=0, max_value=1_000_000),
+)
+def test_an_exempt_group_is_never_refused_for_income(group: str, income: int) -> None:
+    pack = _PACK
+    result = run(
+        pack,
+        case(
+            exemption_groups=[group], economy={"household_size": 1, "monthly_income_yuan": income}
+        ),
+    )
+    assert result.outcome == ELIGIBLE and result.income_test is None
