@@ -579,6 +579,18 @@ class BookingLedger:
             if cur.rowcount == 0:
                 raise BookingError(f"没有这个预约：{booking_id}")
 
+    def purge(self, retention_days: int, today: date | None = None) -> int:
+        """Forget bookings whose visit day is more than ``retention_days`` past.
+
+        Even a keyed hash links visits of one person; once a visit is long over the ledger has
+        no reason to keep it. Returns how many rows were deleted.
+        """
+        today = today or date.today()
+        cutoff = (today - timedelta(days=retention_days)).isoformat()
+        with self.store.atomic() as conn:
+            cur = conn.execute("DELETE FROM visit_bookings WHERE visit_date < ?", (cutoff,))
+            return int(cur.rowcount)
+
     def set_status(self, booking_id: str, status: str) -> Booking:
         """Move a booking on (confirmed by the province, rejected, cancelled, done)."""
         if status not in STATUS_LABELS:

@@ -243,3 +243,10 @@ def test_the_provinces_answer_confirms_or_frees_the_booking(ledger: BookingLedge
     # the refused booking's place is free again
     left = ledger.available_slots("legal_aid", "wujin", start=date(2024, 3, 5), days=1, today=today)
     assert next(s for s in left if s.period == "morning").remaining == 1
+
+
+def test_old_bookings_are_forgotten_after_the_retention_period(ledger: BookingLedger) -> None:
+    ledger.reserve(request(date(2024, 3, 5)), today=date(2024, 3, 1))
+    assert ledger.purge(30, today=date(2024, 4, 1)) == 0
+    assert ledger.purge(30, today=date(2024, 4, 10)) == 1
+    assert ledger.list() == []
