@@ -30,6 +30,8 @@ ACCEPT_SCORE = 80.0
 CONFIRM_SCORE = 62.0
 # Two different options this close are ambiguous: ask rather than pick one.
 AMBIGUITY_MARGIN = 6.0
+# Below this mean word confidence from Vosk, ask even when the words match an option exactly.
+LOW_ASR_CONFIDENCE = 0.5
 
 # Words residents wrap around what they want. Longest first so 我想要 goes before 我想.
 FILLERS: tuple[str, ...] = tuple(
@@ -189,8 +191,13 @@ def match(
     *,
     accept: float = ACCEPT_SCORE,
     confirm: float = CONFIRM_SCORE,
+    asr_confidence: float | None = None,
 ) -> MatchResult[OptT]:
-    """The option the resident most likely meant, compared by sound (see module docstring)."""
+    """The option the resident most likely meant, compared by sound (see module docstring).
+
+    ``asr_confidence`` is the recognizer's own word confidence (``Transcript.confidence``): when
+    Vosk itself was unsure, even a perfect text match is confirmed before acting on it.
+    """
     heard_text = strip_fillers(transcript)
     heard = sound_key(transcript)
     # (score, option, phrase) per option; the earlier option wins a tie (pack before commands).
@@ -219,10 +226,11 @@ def match(
         and score - second[0] < AMBIGUITY_MARGIN
         and sound_key(second[2]) != sound_key(phrase)
     )
+    unsure_ear = asr_confidence is not None and asr_confidence < LOW_ASR_CONFIDENCE
     return MatchResult(
         option,
         round(score, 1),
-        needs_confirmation=score < accept or ambiguous,
+        needs_confirmation=score < accept or ambiguous or unsure_ear,
         heard=heard_text,
         phrase=phrase,
         runner_up=second[1] if second else None,

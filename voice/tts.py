@@ -70,9 +70,13 @@ class SpeechEngine(Protocol):
 
 
 class AudioOutput(Protocol):
-    """Plays a WAV file to the end, unless :meth:`stop` is called from another thread."""
+    """Plays a WAV file to the end, unless :meth:`stop` is called from another thread.
 
-    def play(self, path: Path) -> None: ...
+    ``still_wanted`` is checked under the output's own lock just before playing starts, so a
+    ``stop()`` that lands between synthesis and playback can't be missed.
+    """
+
+    def play(self, path: Path, still_wanted: Callable[[], bool]) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -86,6 +90,18 @@ class Pyttsx3Engine:
     :class:`EspeakCliEngine` (the same voice and sample rate, a rate per call); this class is
     the fallback where the espeak-ng program is missing but the library is not.
     """
+
+    _shared: Pyttsx3Engine | None = None
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> Pyttsx3Engine:
+        """The process's one instance: a second pyttsx3 espeak engine corrupts the first's output
+        (measured: empty WAV files), and pyttsx3 keeps one engine per process anyway."""
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
 
     def __init__(self, voice: str = VOICE_ID) -> None:
         import pyttsx3
@@ -141,7 +157,7 @@ class EspeakCliEngine:
 
 def default_engine() -> SpeechEngine | None:
     """The espeak-ng program, else pyttsx3 (see its note on rates), else ``None`` (no speech)."""
-    factories: tuple[Callable[[], SpeechEngine], ...] = (EspeakCliEngine, Pyttsx3Engine)
+    factories: tuple[Callable[[], SpeechEngine], ...] = (EspeakCliEngine, Pyttsx3Engine.shared)
     for factory in factories:
         try:
             engine: SpeechEngine = factory()
@@ -158,17 +174,17 @@ class AplayOutput:
         self._exe = shutil.which("aplay")
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
-        self._stopped = False
 
     @property
     def available(self) -> bool:
         return self._exe is not None
 
-    def play(self, path: Path) -> None:
+    def play(self, path: Path, still_wanted: Callable[[], bool]) -> None:
         if self._exe is None:
             return
         with self._lock:
-            self._stopped = False
+            if not still_wanted():
+                return
             self._proc = subprocess.Popen(
                 [self._exe, "-q", str(path)],
                 stdout=subprocess.DEVNULL,
@@ -200,7 +216,9 @@ class WavWriterOutput:
         self.files: list[Path] = []
         self.stopped = 0
 
-    def play(self, path: Path) -> None:
+    def play(self, path: Path, still_wanted: Callable[[], bool]) -> None:
+        if not still_wanted():
+            return
         target = self.directory / f"{len(self.files) + 1:04d}.wav"
         shutil.copyfile(path, target)
         self.files.append(target)
@@ -331,8 +349,7 @@ class Speaker:
             return
         wav.unlink(missing_ok=True)
         self._engine.synthesize(speakable(text), self._rate, wav)
-        if self._current(generation):
-            self._output.play(wav)
+        self._output.play(wav, lambda: self._current(generation))
 
     def _log_once(self, key: str, what: object) -> None:
         # Log the kind of problem only: the text may hold a resident's personal data.

@@ -177,7 +177,7 @@ def _tts_state() -> str | None:
     try:
         from voice.tts import Pyttsx3Engine
 
-        Pyttsx3Engine()
+        Pyttsx3Engine.shared()
     except Exception as exc:
         return f"pyttsx3 无法使用普通话语音（{exc}），将改用 espeak-ng 程序"
     if shutil.which("aplay") is None:

@@ -157,3 +157,11 @@ def test_yes_no_answers_to_the_confirmation_question(said: str, answer: bool | N
 def test_the_yes_and_no_commands_never_swap() -> None:
     assert match("不是", [YES, NO]).option is NO
     assert match("是", [YES, NO]).option is YES
+
+
+def test_when_the_recogniser_itself_was_unsure_the_kiosk_asks_first() -> None:
+    options = options_from_labels(["法律援助", "公证"])
+    assert match("公证", options, asr_confidence=0.95).accepted
+    unsure = match("公证", options, asr_confidence=0.3)
+    assert unsure.option is not None and unsure.option.label == "公证"
+    assert unsure.needs_confirmation

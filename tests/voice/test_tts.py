@@ -30,7 +30,7 @@ def _duration(path: Path) -> tuple[int, float]:
 
 
 def test_pyttsx3_writes_mandarin_speech_to_a_wav_with_save_to_file(tmp_path: Path) -> None:
-    engine = Pyttsx3Engine()
+    engine = Pyttsx3Engine.shared()
     out = tmp_path / "hello.wav"
     engine.synthesize(SENTENCE, DEFAULT_RATE, out)
     rate, seconds = _duration(out)
@@ -180,3 +180,27 @@ def test_the_rate_is_adjustable_within_safe_limits() -> None:
     speaker.set_rate(150)
     assert speaker.rate == 150
     speaker.close()
+
+
+def test_a_touch_right_after_synthesis_still_silences_that_sentence(tmp_path: Path) -> None:
+    output = WavWriterOutput(tmp_path / "spoken")
+
+    class TouchedRightAfter:
+        def __init__(self) -> None:
+            self.inner = EspeakCliEngine()
+            self.speaker: Speaker | None = None
+
+        def synthesize(self, text: str, rate: int, path: Path) -> None:
+            self.inner.synthesize(text, rate, path)
+            assert self.speaker is not None
+            self.speaker.stop()  # the resident touches the screen at this very moment
+
+    engine = TouchedRightAfter()
+    speaker = Speaker(engine=engine, output=output)
+    engine.speaker = speaker
+    try:
+        speaker.say(SENTENCE)
+        assert speaker.wait_idle(30)
+        assert output.files == []
+    finally:
+        speaker.close()
