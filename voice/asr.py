@@ -19,10 +19,10 @@ import logging
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from voice.audio import AudioSource, MicrophoneSource, level_of
 from voice.commands import COMMANDS
@@ -134,6 +134,51 @@ class Grammar:
     def coverage(self) -> float:
         total = len(self.phrases) + len(self.unknown)
         return len(self.phrases) / total if total else 1.0
+
+
+@dataclass(frozen=True)
+class VocabularyReport:
+    """Per screen: which phrases the model can hear, and which it can't (and why)."""
+
+    grammars: dict[str, Grammar]
+
+    @property
+    def phrase_count(self) -> int:
+        return sum(len(g.phrases) + len(g.unknown) for g in self.grammars.values())
+
+    @property
+    def unknown_count(self) -> int:
+        return sum(len(g.unknown) for g in self.grammars.values())
+
+    @property
+    def coverage(self) -> float:
+        total = self.phrase_count
+        return (total - self.unknown_count) / total if total else 1.0
+
+    def unknown(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """``(screen id, phrase, unknown words)`` for every phrase left out of a grammar."""
+        return [
+            (screen, phrase, words)
+            for screen, grammar in self.grammars.items()
+            for phrase, words in grammar.unknown.items()
+        ]
+
+
+class ScreenSource(Protocol):
+    """What :func:`pack_screens` needs of a content pack (``kiosk.content.ContentPack``)."""
+
+    def screen_ids(self) -> list[str]: ...
+
+    def screen_options(self, screen_id: str) -> Sequence[OptionLike]: ...
+
+
+def pack_screens(pack: ScreenSource, *, digits_screens: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Every screen of a content pack -> its grammar phrases (options, synonyms, commands)."""
+    with_digits = set(digits_screens)
+    return {
+        screen: screen_phrases(pack.screen_options(screen), digits=screen in with_digits)
+        for screen in pack.screen_ids()
+    }
 
 
 @dataclass(frozen=True)
@@ -313,6 +358,7 @@ class Recognizer:
         self._ready = threading.Event()
         self._listeners: list[Callable[[ModelStatus], None]] = []
         self._grammars: dict[tuple[str, ...], Grammar] = {}
+        self._vocabulary: VocabularyReport | None = None
         self._loader: threading.Thread | None = None
 
     # -- loading -------------------------------------------------------------------------------
@@ -328,19 +374,26 @@ class Recognizer:
         if done:
             callback(self._status)
 
-    def start_loading(self) -> None:
-        """Load the model on a background thread (idempotent)."""
+    def start_loading(self, screens: Mapping[str, Sequence[str]] | None = None) -> None:
+        """Load the model on a background thread (idempotent).
+
+        With ``screens`` (screen id -> phrases, see :func:`pack_screens`), every screen's grammar
+        is also built right after loading — before listeners hear "ready" — so words the model
+        doesn't know are found at start-up (:attr:`vocabulary`), not when a resident speaks.
+        """
         with self._lock:
             if self._loader is not None:
                 return
-            self._loader = threading.Thread(target=self.load, name="asr-load", daemon=True)
+            self._loader = threading.Thread(
+                target=self.load, args=(screens,), name="asr-load", daemon=True
+            )
             self._loader.start()
 
     def wait_ready(self, timeout: float | None = None) -> ModelStatus:
         self._ready.wait(timeout)
         return self._status
 
-    def load(self) -> ModelStatus:
+    def load(self, screens: Mapping[str, Sequence[str]] | None = None) -> ModelStatus:
         """Load now on this thread (the CLI and tests); the status says how it went."""
         if self._ready.is_set():
             return self._status
@@ -358,6 +411,8 @@ class Recognizer:
         except Exception as exc:
             return self._finish(ModelStatus("missing", f"语音模型无法加载（文件可能损坏）：{exc}"))
         self._vosk, self._model = vosk, model
+        if screens is not None:
+            self.check_vocabulary(screens)
         return self._finish(ModelStatus("ready", "", round(time.monotonic() - started, 2)))
 
     def _finish(self, status: ModelStatus) -> ModelStatus:
@@ -380,6 +435,20 @@ class Recognizer:
         return self._model
 
     # -- vocabulary ----------------------------------------------------------------------------
+    @property
+    def vocabulary(self) -> VocabularyReport | None:
+        """The last :meth:`check_vocabulary` report (built at load time when screens were given)."""
+        return self._vocabulary
+
+    def check_vocabulary(self, screens: Mapping[str, Sequence[str]]) -> VocabularyReport:
+        """Build every screen's grammar now and report phrases the model can't hear."""
+        grammars = {screen: self.grammar(phrases) for screen, phrases in screens.items()}
+        report = VocabularyReport(grammars)
+        self._vocabulary = report
+        if report.unknown_count:
+            log.info("%d grammar phrase(s) unknown to the voice model", report.unknown_count)
+        return report
+
     def knows(self, word: str) -> bool:
         """Whether ``word`` is in the model's vocabulary."""
         return int(self._require_model().vosk_model_find_word(word)) >= 0

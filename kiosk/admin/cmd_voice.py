@@ -186,7 +186,7 @@ def _tts_state() -> str | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from voice.asr import Recognizer, screen_phrases
+    from voice.asr import Recognizer, pack_screens
     from voice.audio import AudioError, input_devices
 
     model_dir = _model_dir(args)
@@ -202,26 +202,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     }
     if status.ready:
         lines.append(f"  已加载，用时 {status.load_seconds} 秒")
-        pack = _load_pack(args)
-        total = covered = 0
-        unknown_lines: list[str] = []
-        for screen_id in pack.screen_ids():
-            grammar = recognizer.grammar(screen_phrases(pack.screen_options(screen_id)))
-            total += len(grammar.phrases) + len(grammar.unknown)
-            covered += len(grammar.phrases)
+        report = recognizer.check_vocabulary(pack_screens(_load_pack(args)))
+        for screen_id, grammar in report.grammars.items():
             data["screens"][screen_id] = {
                 "phrases": len(grammar.phrases) + len(grammar.unknown),
                 "usable": len(grammar.phrases),
                 "unknown": {p: list(w) for p, w in grammar.unknown.items()},
             }
-            for phrase, words in grammar.unknown.items():
-                unknown_lines.append(
-                    f"  界面 {screen_id}：模型不认识“{phrase}”里的 {'、'.join(words)}"
-                )
+        unknown_lines = [
+            f"  界面 {screen_id}：模型不认识“{phrase}”里的 {'、'.join(words)}"
+            for screen_id, phrase, words in report.unknown()
+        ]
         lines += unknown_lines[:MAX_UNKNOWN_LINES]
         if len(unknown_lines) > MAX_UNKNOWN_LINES:
             lines.append(f"  ……还有 {len(unknown_lines) - MAX_UNKNOWN_LINES} 条（--json 列出全部）")
-        share = covered / total if total else 1.0
+        covered, total, share = (
+            report.phrase_count - report.unknown_count,
+            report.phrase_count,
+            report.coverage,
+        )
         data["coverage"] = round(share, 4)
         lines.append(
             f"  词表覆盖：{covered}/{total} 个说法（{share:.1%}），{len(data['screens'])} 个界面"

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.voice.conftest import KOREAN_GRAMMAR, KOREAN_PHRASES, korean_model_dir
-from voice.asr import ModelStatus, Recognizer, Transcript, join_words, screen_phrases, segment
+from voice.asr import (
+    ModelStatus,
+    Recognizer,
+    Transcript,
+    join_words,
+    pack_screens,
+    screen_phrases,
+    segment,
+)
 from voice.audio import AudioError, MicrophoneSource, WavFileSource, input_devices, level_of
 from voice.commands import COMMANDS
 from voice.options import VoiceOption
@@ -205,3 +213,37 @@ def test_the_level_meter_is_zero_for_silence_and_high_for_loud_sound() -> None:
     assert level_of(silence) == 0.0
     assert level_of(loud) > 0.8
     assert 0.0 < level_of(quiet) < 0.4
+
+
+def test_unknown_words_of_every_screen_are_found_while_the_model_loads() -> None:
+    model_dir = korean_model_dir()
+    assert model_dir is not None
+    recognizer = Recognizer(model_dir)
+    screens = {
+        "home": ["공증 서비스", "아니요"],
+        "notary": ["공증 서비스", "公证"],
+    }
+    heard: list[object] = []
+    # The report exists by the time listeners hear "ready".
+    recognizer.add_status_listener(lambda status: heard.append(recognizer.vocabulary))
+    recognizer.start_loading(screens)
+    assert recognizer.wait_ready(60).ready
+    report = recognizer.vocabulary
+    assert report is not None and heard == [report]
+    assert report.unknown() == [("notary", "公证", ("公", "证"))]
+    # The phrases given, as given: commands are added by screen_phrases(), not here.
+    assert report.phrase_count == 4 and report.unknown_count == 1
+    assert report.coverage == pytest.approx(0.75)
+
+
+def test_a_content_pack_becomes_one_grammar_per_screen() -> None:
+    from kiosk.content import load_pack
+    from offline_cache import BUNDLED_PACK_DIR
+
+    pack = load_pack(BUNDLED_PACK_DIR)
+    screens = pack_screens(pack, digits_screens=["yes_no"])
+    assert set(screens) == set(pack.screen_ids())
+    home = screens["home"]
+    assert pack.screen_options("home")[0].label in home
+    assert "返回" in home and "幺" not in home
+    assert "幺" in screens["yes_no"]
