@@ -13,6 +13,7 @@ each utterance as a numbered WAV file instead of playing it.
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import re
 import shutil
@@ -147,8 +148,10 @@ class EspeakCliEngine:
         self._voice = voice
 
     def synthesize(self, text: str, rate: int, path: Path) -> None:
+        # Text on stdin, not argv: what is read aloud (a phone number…) stays out of `ps`.
         subprocess.run(
-            [self._exe, "-v", self._voice, "-s", str(rate), "-w", str(path), "--", text],
+            [self._exe, "-v", self._voice, "-s", str(rate), "-w", str(path), "--stdin"],
+            input=text.encode("utf-8"),
             check=True,
             capture_output=True,
             timeout=60,
@@ -258,7 +261,7 @@ class Speaker:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._errors_logged: set[str] = set()
-        self._tmp = Path(tempfile.mkdtemp(prefix="kiosk-tts-"))
+        self._tmp = Path(tempfile.mkdtemp(prefix="kiosk-tts-", dir=_ram_dir()))
 
     # -- public API (any thread) ---------------------------------------------------------------
     @property
@@ -348,14 +351,24 @@ class Speaker:
             self._log_once("no-engine", "no speech engine (espeak-ng missing?)")
             return
         wav.unlink(missing_ok=True)
-        self._engine.synthesize(speakable(text), self._rate, wav)
-        self._output.play(wav, lambda: self._current(generation))
+        try:
+            self._engine.synthesize(speakable(text), self._rate, wav)
+            self._output.play(wav, lambda: self._current(generation))
+        finally:
+            wav.unlink(missing_ok=True)  # spoken personal data doesn't linger
 
     def _log_once(self, key: str, what: object) -> None:
         # Log the kind of problem only: the text may hold a resident's personal data.
         if key not in self._errors_logged:
             self._errors_logged.add(key)
             log.warning("read-aloud unavailable: %s", what if key == "no-engine" else key)
+
+
+def _ram_dir() -> str | None:
+    """A RAM-backed directory for the utterance WAV when there is one: what is read aloud may be
+    personal data, which is never written to disk in clear."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 def _clamp_rate(rate: int) -> int:
