@@ -302,10 +302,14 @@ class ListenSession:
         last_partial = ""
         result: dict[str, Any] | None = None
         pieces: list[dict[str, Any]] = []
+        # A stalled microphone delivers nothing: end the turn by the clock too.
+        deadline = time.monotonic() + self._max_seconds + 2.0
         try:
             while not self._stop.is_set():
                 block = self._source.read(timeout=0.1)
                 if block is None:
+                    if time.monotonic() > deadline:
+                        break
                     continue
                 if block == b"":
                     break
