@@ -1,0 +1,73 @@
+"""The payloads the touch-screen wizards build (kiosk.session) pass the rules unchanged."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from kiosk.content import ContentPack
+from kiosk.session import book_home_visit, legal_aid_payload, visit_payload
+from kiosk.submission_rules import validate_submission
+from kiosk.visits import BookingLedger
+from offline_cache.store import Store
+from tests.rules.ids import make_id
+
+
+def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
+    answers = {
+        "role": "self",
+        "exemption": "none",
+        "matter": "unpaid_wages",
+        "migrant": True,
+        "exempt_matter": "none",
+        "name": "王大山",
+        "id_number": make_id(date(1975, 3, 1)),
+        "phone": "13912345678",
+        "address_district": "wujin",
+        "address_town": "xueyan",
+        "address_village": "wuj_xueyan_chengwan",
+        "address_detail": "三组12号",
+        "opposing": "company",
+        "opposing_name": "某建筑劳务公司",
+        "facts": "包工头欠了三万块工钱。",
+        "evidence": ["欠条、借条"],
+        "consent": True,
+    }
+    payload = legal_aid_payload(answers, pack)
+    assert validate_submission("legal_aid", payload, pack) == []
+
+
+def test_a_wizard_home_visit_is_held_queued_and_linked(pack: ContentPack, tmp_path: Path) -> None:
+    ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
+    slot = ledger.available_slots("legal_aid", "wujin")[0]
+    answers = {
+        "who": "elderly",
+        "service": "legal_aid",
+        "day": slot.date,
+        "slot": slot.period,
+        "id_number": make_id(date(1940, 3, 3), male=False),
+        "name": "李秀英",
+        "address_district": "wujin",
+        "address_town": "xueyan",
+        "address_village": "wuj_xueyan_chengwan",
+        "address_detail": "二组5号",
+        "phone": "13912345678",
+    }
+    queued: list[dict[str, object]] = []
+
+    class Receipt:
+        submission_id = "sub-1"
+        code = "23456789"
+
+    def submit(kind: str, payload: dict[str, object]) -> Receipt:
+        assert validate_submission(kind, payload, pack) == []
+        queued.append(payload)
+        return Receipt()
+
+    booking, _ = book_home_visit(ledger, submit, answers)
+    assert queued and queued[0]["booking_id"] == booking.booking_id
+    assert ledger.by_submission("sub-1") is not None
+    assert visit_payload(answers, booking.booking_id, None)["slot"] == {
+        "date": slot.date,
+        "period": slot.period,
+    }
