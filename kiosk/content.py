@@ -167,6 +167,9 @@ class ContentPack:
             "legal_aid.exempt_matter": [option_of(m) for m in la["exempt_matters"]]
             + [option_of(self._data["screens"]["none_of_these"])],
             "legal_aid.applicant_role": [option_of(r) for r in la["applicant_roles"]],
+            "legal_aid.opposing_kind": [option_of(k) for k in la["opposing_kinds"]],
+            "legal_aid.agent_relation": [option_of(r) for r in la["agent_relations"]],
+            "legal_aid.evidence": [option_of(e) for e in la["evidence_kinds"]],
             "notary.matter": [option_of(m) for m in self._data["notary"]["matters"]],
             "visit.service": [option_of(s) for s in self._data["visits"]["services"]],
             "visit.eligibility": [option_of(e) for e in self._data["visits"]["eligibility"]],
@@ -388,7 +391,12 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     group_ids = unique("legal_aid", "/exemption_groups", la["exemption_groups"])
     unique("legal_aid", "/exempt_matters", la["exempt_matters"])
     material_ids = unique("legal_aid", "/materials", la["materials"])
-    unique("legal_aid", "/applicant_roles", la["applicant_roles"])
+    for key in ("applicant_roles", "opposing_kinds", "agent_relations", "evidence_kinds"):
+        unique("legal_aid", f"/{key}", la[key])
+    if {k["id"] for k in la["opposing_kinds"]} != {"person", "company", "government", "unknown"}:
+        problems.append(
+            "data/legal_aid.json: /opposing_kinds: 编号必须正好是 person、company、government、unknown（程序按它们处理）"
+        )
     for i, m in enumerate(la["matters"]):
         for j, mat in enumerate(m.get("materials", [])):
             if mat not in material_ids:
