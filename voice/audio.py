@@ -203,11 +203,20 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
-def input_devices() -> list[str]:
-    """Names of capture devices, for ``kiosk-admin voice check``; raises AudioError without PortAudio."""
+def _devices(channels_key: str) -> list[str]:
     sd = _sounddevice()
     try:
         devices = sd.query_devices()
     except Exception as exc:
         raise AudioError(f"无法列出声音设备：{exc}") from None
-    return [str(d["name"]) for d in devices if int(d.get("max_input_channels", 0)) > 0]
+    return [str(d["name"]) for d in devices if int(d.get(channels_key, 0)) > 0]
+
+
+def input_devices() -> list[str]:
+    """Names of capture devices, for ``kiosk-admin voice check``; raises AudioError without PortAudio."""
+    return _devices("max_input_channels")
+
+
+def output_devices() -> list[str]:
+    """Names of playback devices (speakers), for ``kiosk-admin voice check``."""
+    return _devices("max_output_channels")

@@ -187,7 +187,7 @@ def _tts_state() -> str | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from voice.asr import Recognizer, pack_screens
-    from voice.audio import AudioError, input_devices
+    from voice.audio import AudioError, input_devices, output_devices
 
     model_dir = _model_dir(args)
     recognizer = Recognizer(model_dir)
@@ -227,13 +227,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     else:
         lines.append(f"  不可用：{status.reason}")
-    try:
-        devices = input_devices()
-        data["microphones"] = devices
-        lines.append("麦克风：" + ("、".join(devices) if devices else "没有找到录音设备"))
-    except AudioError as exc:
-        data["microphones"] = []
-        lines.append(f"麦克风：{exc}")
+    for key, title, lister, none in (
+        ("microphones", "麦克风", input_devices, "没有找到录音设备（说话用不了）"),
+        ("speakers", "扬声器", output_devices, "没有找到放音设备（朗读听不到）"),
+    ):
+        try:
+            devices = lister()
+            data[key] = devices
+            lines.append(f"{title}：" + ("、".join(devices) if devices else none))
+        except AudioError as exc:
+            data[key] = []
+            lines.append(f"{title}：{exc}")
     tts_problem = _tts_state()
     data["read_aloud"] = tts_problem or "ok"
     lines.append("朗读：" + (tts_problem or "普通话语音可用"))

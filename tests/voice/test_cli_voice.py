@@ -124,7 +124,7 @@ def test_check_reports_a_missing_model_and_exits_1(
     code, out, _ = run(capsys, tmp_path, "voice", "check", "--model", str(tmp_path / "nomodel"))
     assert code == 1
     assert "不可用：没有找到语音模型目录" in out
-    assert "麦克风：" in out and "朗读：" in out
+    assert "麦克风：" in out and "扬声器：" in out and "朗读：" in out
 
 
 def test_check_loads_the_model_and_reports_vocabulary_coverage(
