@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from kiosk import receipts
 from kiosk.admin.cli import CliError, config_from_args, emit
 from kiosk.config import KioskConfig
 from kiosk.sealing import SealingError, load_private_key
+from kiosk.sync.agent import SyncAgent, SyncReport
 from kiosk.sync.setup import SyncSetupError, agent_from_config, outbox_from_config
 from offline_cache.outbox import STATUS_TEXT, STATUSES, Outbox, OutboxEntry, OutboxError
 from offline_cache.store import Store
@@ -251,7 +253,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 # -- sync -----------------------------------------------------------------------------------
-def build_agent(config: KioskConfig, args: argparse.Namespace, on_report: Any = None) -> Any:
+def build_agent(
+    config: KioskConfig,
+    args: argparse.Namespace,
+    on_report: Callable[[SyncReport], None] | None = None,
+) -> SyncAgent:
     try:
         return agent_from_config(
             config,
@@ -265,7 +271,7 @@ def build_agent(config: KioskConfig, args: argparse.Namespace, on_report: Any = 
         raise CliError(str(exc)) from None
 
 
-def _report_dict(report: Any) -> dict[str, Any]:
+def _report_dict(report: SyncReport) -> dict[str, Any]:
     return {
         "drained": report.drained,
         "recovered": report.recovered,
@@ -283,7 +289,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
     }
 
 
-def _report_text(report: Any) -> str:
+def _report_text(report: SyncReport) -> str:
     text = (
         f"本次发送 {report.sent} 条：省系统接收 {report.accepted}，拒收 {report.rejected}，"
         f"冲突 {report.conflicts}；还有 {report.remaining} 条等待发送；"
@@ -291,13 +297,13 @@ def _report_text(report: Any) -> str:
     )
     if report.last_error:
         text += f"\n最近的问题：{report.last_error}"
-    return str(text)
+    return text
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     config = config_from_args(args)
 
-    def show(report: Any) -> None:
+    def show(report: SyncReport) -> None:
         emit(args, _report_text(report), _report_dict(report))
         sys.stdout.flush()
 
