@@ -7,6 +7,7 @@ the right to mount, file permissions and SQLite's page limit stand in for the sa
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from offline_cache.outbox import Outbox
 from offline_cache.store import Store, StoreError
 from tests.conftest import ROOT
 from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, resident
+from tests.sync.test_cli import VALID_CASE
 
 
 def _mount(target: Path, options: str) -> bool:
@@ -75,6 +77,19 @@ def test_full_disk_refuses_new_submissions_plainly_and_keeps_the_queued_ones(
         message = str(info.value)
         assert "存储空间已满" in message and "已保存的申请都还在" in message
         assert len(queued) > 5
+        # The CLI says the same in one plain line, no traceback.
+        if mounted:
+            case = tmp_path / "case.json"
+            case.write_text(json.dumps({"kind": "legal_aid", "payload": VALID_CASE}), "utf-8")
+            cli = subprocess.run(
+                [*KIOSK_ADMIN, "submit", str(case), "--data-dir", str(data)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "KIOSK_PROVINCIAL_PUBLIC_KEY_FILE": str(keys.public_key)},
+            )
+            assert cli.returncode == 1
+            assert "存储空间已满" in cli.stderr and "Traceback" not in cli.stderr
         # Every receipt handed out before the disk filled is still there, readable.
         again = Outbox(Store(data / "kiosk.sqlite3"), None, TERMINAL)
         assert again.counts().queued == len(queued)
