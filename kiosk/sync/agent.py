@@ -63,7 +63,12 @@ def backoff_delay(attempts: int, base_s: float, max_s: float, rng: random.Random
 
 
 class SyncAgent:
-    """Sends queued submissions and pulls status updates; see the module docstring."""
+    """Sends queued submissions and pulls status updates; see the module docstring.
+
+    ``on_report`` is called with each run's :class:`SyncReport` from the thread that ran it
+    (the background thread after ``start()``/``request_sync()``): a Kivy caller must hop back to
+    the UI thread (``Clock.schedule_once``). ``last_report`` and ``last_problem`` can be polled.
+    """
 
     def __init__(
         self,

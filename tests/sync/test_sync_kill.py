@@ -44,7 +44,8 @@ def test_sync_killed_twenty_times_mid_drain_still_delivers_each_submission_exact
 ) -> None:
     receipts = [outbox.enqueue("legal_aid", resident(i), {}) for i in range(1000)]
     outbox.store.close()
-    sim = start_sim("--latency-ms", "15", "--drop-after-commit", "0.1")
+    # Slow enough that twenty kills land well before a quiet machine could drain 1,000 items.
+    sim = start_sim("--latency-ms", "30", "--drop-after-commit", "0.1")
     cfg = _config(tmp_path, keys, sim, outbox.store.path.parent)
     rng = random.Random(4)
     zygote = subprocess.Popen(
@@ -73,7 +74,7 @@ def test_sync_killed_twenty_times_mid_drain_still_delivers_each_submission_exact
             assert outbox.remaining() > 0, f"drained after only {kills} kills; slow the drain down"
             assert time.monotonic() - started < 90, f"only {kills} kills"
             pid = spawn(5)
-            time.sleep(rng.uniform(0.05, 0.6))
+            time.sleep(rng.uniform(0.05, 0.4))
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             code = exit_code()
