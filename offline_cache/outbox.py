@@ -165,6 +165,10 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
     )
 
 
+def _cursor_key(scope: str) -> str:
+    return f"sync.status_cursor:{scope}" if scope else "sync.status_cursor"
+
+
 _ENTRY_COLUMNS = (
     "receipt_code, submission_id, kind, created_at, metadata, status, attempts, last_error,"
     " last_attempt_at, next_attempt_at, accepted_at, case_number, remote_status,"
@@ -418,9 +422,18 @@ class Outbox:
                 self.store.set_meta("outbox.last_success_at", repr(now), conn)
 
     def record_status_updates(
-        self, updates: Sequence[StatusUpdate], cursor: str, now: float | None = None
+        self,
+        updates: Sequence[StatusUpdate],
+        cursor: str,
+        now: float | None = None,
+        *,
+        scope: str = "",
     ) -> int:
-        """Store pulled status updates and the new cursor in one transaction."""
+        """Store pulled status updates and the new cursor in one transaction.
+
+        ``scope`` names the server the cursor belongs to (its endpoint): a cursor means nothing
+        to another server, e.g. after the terminal is pointed at a new one.
+        """
         now = self._clock() if now is None else now
         changed = 0
         with self.store.atomic() as conn:
@@ -442,11 +455,11 @@ class Outbox:
                     ),
                 )
                 changed += cur.rowcount
-            self.store.set_meta("sync.status_cursor", cursor, conn)
+            self.store.set_meta(_cursor_key(scope), cursor, conn)
         return changed
 
-    def status_cursor(self) -> str:
-        return self.store.get_meta("sync.status_cursor", "0") or "0"
+    def status_cursor(self, scope: str = "") -> str:
+        return self.store.get_meta(_cursor_key(scope), "0") or "0"
 
     def purge_accepted(self, retention_days: int, now: float | None = None) -> int:
         """Drop the ciphertext of submissions accepted more than ``retention_days`` ago."""

@@ -82,6 +82,7 @@ class SyncAgent:
         backoff_max_s: float = 3600.0,
         max_failed_batches_per_run: int = 3,
         stale_sending_s: float = 900.0,
+        cursor_scope: str = "",
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
@@ -95,6 +96,7 @@ class SyncAgent:
         self.backoff_max_s = backoff_max_s
         self.max_failed_batches_per_run = max_failed_batches_per_run
         self.stale_sending_s = stale_sending_s
+        self.cursor_scope = cursor_scope
         self._clock = clock
         self._rng = rng or random.Random()
         self._on_report = on_report
@@ -239,7 +241,7 @@ class SyncAgent:
         return report
 
     def _pull_status(self, report: SyncReport, max_pages: int = 20) -> None:
-        cursor = self.outbox.status_cursor()
+        cursor = self.outbox.status_cursor(self.cursor_scope)
         for _ in range(max_pages):
             page = self.transport.status_updates(cursor)
             if isinstance(page, TransportFailure):
@@ -248,7 +250,7 @@ class SyncAgent:
                     report.auth_failed = True
                 return
             report.status_updates += self.outbox.record_status_updates(
-                page.updates, page.next_cursor
+                page.updates, page.next_cursor, scope=self.cursor_scope
             )
             cursor = page.next_cursor
             if not page.more:

@@ -66,4 +66,5 @@ def agent_from_config(
         retention_days=config.retention_days,
         backoff_base_s=backoff_base_s,
         on_report=on_report,
+        cursor_scope=config.provincial_endpoint,
     )
