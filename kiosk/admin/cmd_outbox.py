@@ -312,10 +312,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         report = agent.sync_now()
         emit(args, _report_text(report), _report_dict(report))
         if report.auth_failed:
-            print(
-                "kiosk-admin: 省系统拒绝了本终端的凭据，同步已停止，请管理员检查终端密钥。",
-                file=sys.stderr,
-            )
+            print(f"kiosk-admin: 同步已停止：{report.last_error}", file=sys.stderr)
             return 1
         return 0 if report.drained else 2
     agent = build_agent(config, args, on_report=show)

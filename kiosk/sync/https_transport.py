@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,7 @@ class HttpsTransport:
         connect_timeout_s: float = 10.0,
         read_timeout_s: float = 30.0,
         session: requests.Session | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.credentials = credentials
@@ -117,6 +118,7 @@ class HttpsTransport:
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxy/netrc surprises from the environment
         self.verify: bool | str = str(ca_file) if ca_file else True
+        self._clock = clock
 
     # -- plumbing ----------------------------------------------------------------------------
     def _request(
@@ -127,7 +129,7 @@ class HttpsTransport:
             url = f"{url}?{urlencode(query)}"
         parts = urlsplit(url)
         signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = sign_headers(self.credentials, method, signed_path, body)
+        headers = sign_headers(self.credentials, method, signed_path, body, now=self._clock())
         headers["Accept"] = "application/json"
         if body:
             headers["Content-Type"] = "application/json"
@@ -154,7 +156,7 @@ class HttpsTransport:
     def _classify(self, response: requests.Response) -> requests.Response | TransportFailure:
         code = response.status_code
         if code in (401, 403):
-            return TransportFailure("auth", "省系统拒绝了本终端的凭据，请管理员检查终端密钥")
+            return TransportFailure("auth", self._auth_problem(response))
         if code == 429:
             return TransportFailure(
                 "transient", "省系统繁忙，要求稍后再发", retry_after_s=_retry_after(response)
@@ -166,6 +168,20 @@ class HttpsTransport:
                 "transient", f"省系统暂时出错（{code}）", retry_after_s=_retry_after(response)
             )
         return response
+
+    def _auth_problem(self, response: requests.Response) -> str:
+        """Tell a wrong clock (common on village terminals) from wrong credentials."""
+        doc = _json_body(response) or {}
+        reason = str(doc.get("message", ""))
+        if "replay window" in reason:
+            skew = ""
+            try:
+                server_now = parsedate_to_datetime(response.headers.get("Date", "")).timestamp()
+                skew = f"（相差约 {abs(self._clock() - server_now) / 60:.0f} 分钟）"
+            except (TypeError, ValueError):
+                pass
+            return f"本机时间与省系统不一致{skew}，请先校准终端的日期和时间，再同步"
+        return "省系统拒绝了本终端的凭据，请管理员检查终端密钥"
 
     # -- the interface -----------------------------------------------------------------------
     def send_batch(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:

@@ -216,3 +216,23 @@ def test_the_latest_pack_manifest_is_fetched_signed_and_absent_means_none(
         "manifest": {"id": "changzhou", "version": "1.2.0"},
         "signature": "c2lnbmF0dXJl",
     }
+
+
+def test_a_terminal_clock_off_by_an_hour_is_reported_as_a_clock_problem_not_bad_keys(
+    outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
+) -> None:
+    from kiosk.sync.agent import SyncAgent
+    from kiosk.sync.https_transport import HttpsTransport
+    from kiosk.sync.signing import load_credentials
+
+    outbox.enqueue("legal_aid", resident(1), {})
+    sim = start_sim()
+    late = HttpsTransport(
+        sim.url, load_credentials(keys.credentials), clock=lambda: time.time() - 3600
+    )
+    report = SyncAgent(outbox, late).sync_now()
+    assert report.auth_failed
+    assert "校准终端的日期和时间" in (report.last_error or "") and "60 分钟" in (
+        report.last_error or ""
+    )
+    assert outbox.counts().queued == 1
