@@ -198,7 +198,7 @@ class KioskApp(App):  # type: ignore[misc]
         if self.idle is not None:
             self.idle.activity()
         if self.idle_warning is not None and self.idle_warning.parent is not None:
-            self.idle_warning.dismiss()
+            self.idle_warning.dismiss(animation=False)
         return False  # never consume: the touch still reaches the widget
 
     def _swallow_keys(self, _window: Any, key: int, *_args: Any) -> bool:
@@ -222,7 +222,7 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _continue_after_warning(self) -> None:
         if self.idle_warning is not None:
-            self.idle_warning.dismiss()
+            self.idle_warning.dismiss(animation=False)
         if self.idle is not None:
             self.idle.activity()
 

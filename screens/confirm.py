@@ -19,7 +19,7 @@ class ConfirmView(ModalView):  # type: ignore[misc]
         self._on_answer = on_answer
 
     def answer(self, yes: bool) -> None:
-        self.dismiss()
+        self.dismiss(animation=False)
         self._on_answer(yes)
 
     def spoken_text(self) -> str:

@@ -38,6 +38,10 @@ class DisplayLabel(Label):  # type: ignore[misc]
     """Very large centred text: the hotline number, a receipt code."""
 
 
+class ProgressLabel(Label):  # type: ignore[misc]
+    """第N步/共M步 in the nav bar, between 上一步 and 下一步."""
+
+
 class NoteLabel(Label):  # type: ignore[misc]
     """A boxed message (error, result, reason) on the field colour, never colour alone."""
 
@@ -53,10 +57,28 @@ class AnswerBox(Label):  # type: ignore[misc]
 
 
 class BigButton(Button):  # type: ignore[misc]
-    """A touch target of at least 120×120 px. ``role``: normal, accent (go on) or danger."""
+    """A touch target of at least 120×120 px. ``role``: normal, accent (go on) or danger.
+
+    With a fixed height (``size_hint_y=None``) it grows to fit wrapped text at large font
+    scales instead of cutting it off; the text's width comes from the button's width, never
+    the other way round, so there is no layout loop.
+    """
 
     role = StringProperty("normal")
     surface_color = ColorProperty((0, 0, 0, 1))
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.min_height = max(124.0, float(kwargs.get("height", 124)))
+        self.bind(texture_size=self._grow)
+
+    def set_min_height(self, value: float) -> None:
+        self.min_height = value
+        self._grow()
+
+    def _grow(self, *_: Any) -> None:
+        if self.size_hint_y is None:
+            self.height = max(self.min_height, self.texture_size[1] + 24)
 
 
 class BarButton(Button):  # type: ignore[misc]
@@ -116,7 +138,7 @@ class ChoiceGrid(GridLayout):  # type: ignore[misc]
         self.clear_widgets()
         for button in option_buttons(self.options, self._pick, self.selected or None):
             button.size_hint_y = None
-            button.height = self.row_height
+            button.set_min_height(self.row_height)
             self.add_widget(button)
 
     def _pick(self, option_id: str) -> None:
@@ -144,6 +166,7 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self.theme_button = self._button("高对比", "toggle_theme")
         self.staff_button = self._button("工作人员", "staff")
         self.end_button = self._button("结束并清除", "end_session", role="danger")
+        self.read_button.bind(font_size=self._update_texts)
         self._layout()
 
     def _button(self, text: str, outcome: str, role: str = "normal") -> BarButton:
@@ -169,15 +192,51 @@ class TopBar(BoxLayout):  # type: ignore[misc]
 
     def on_voice_ready(self, *_: Any) -> None:
         self._layout()
+        self._update_texts()
 
     def on_show_staff(self, *_: Any) -> None:
         self._layout()
+        self._update_texts()
 
-    def on_scale_label(self, _w: Any, label: str) -> None:
-        self.scale_button.text = f"字号：{label}"
+    def on_scale_label(self, *_: Any) -> None:
+        self._update_texts()
 
-    def on_theme_name(self, _w: Any, name: str) -> None:
-        self.theme_button.text = "标准颜色" if name == "high_contrast" else "高对比"
+    def on_theme_name(self, *_: Any) -> None:
+        self._update_texts()
+
+    def on_width(self, *_: Any) -> None:
+        self._update_texts()
+
+    def _update_texts(self, *_: Any) -> None:
+        """Full words when they fit; short ones on a narrow screen with a large font.
+
+        Decided from the font size and the bar's width only (never from rendered text widths),
+        so switching can't feed back into itself.
+        """
+        high = self.theme_name == "high_contrast"
+        full = {
+            self.scale_button: f"字号：{self.scale_label}",
+            self.theme_button: "标准颜色" if high else "高对比",
+            self.staff_button: "工作人员",
+        }
+        short = {
+            self.scale_button: "字号",
+            self.theme_button: "颜色",
+            self.staff_button: "员工",
+        }
+        shown = [w for w in self.children if isinstance(w, BarButton)]
+        font = self.read_button.font_size
+
+        def need(texts: dict[Any, str]) -> float:
+            total = 0.0
+            for w in shown:
+                n = len(texts.get(w, w.text))
+                total += max(124.0, n * font + 56) + self.spacing
+            return total
+
+        texts = full if need(full) <= self.width else short
+        for button, text in texts.items():
+            button.text = text
 
 
 class Keypad(GridLayout):  # type: ignore[misc]
@@ -307,33 +366,45 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.letters = self.letters[candidate.consumes :]
         self.page = 0
 
-    def _refresh(self, *_: Any) -> None:
-        self._candidates = pinyin.candidates(self.letters)
+    def _build_row(self) -> None:
+        """The candidate row's buttons, made once per width: typing only relabels them."""
         row = self.candidate_row
         row.clear_widgets()
+        self._prev = BigButton(text="往前", size_hint_x=None, width=124)
+        self._prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
+        row.add_widget(self._prev)
+        self._slots: list[BigButton] = []
+        for _ in range(self.per_page):
+            button = BigButton(text="", role="accent", size_hint_x=None, width=124)
+            button.candidate = None
+            button.bind(on_release=lambda w: self.pick(w.candidate) if w.candidate else None)
+            row.add_widget(button)
+            self._slots.append(button)
+        row.add_widget(Label(size_hint_x=1))
+        self._more = BigButton(text="更多", size_hint_x=None, width=124)
+        self._more.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
+        row.add_widget(self._more)
+        self._switch = BigButton(text="数字", role="accent", size_hint_x=None, width=124)
+        self._switch.bind(on_release=lambda _w: self.toggle_mode())
+        row.add_widget(self._switch)
+        self._row_size = self.per_page
+
+    def _refresh(self, *_: Any) -> None:
+        if getattr(self, "_row_size", None) != self.per_page:
+            self._build_row()
+        self._candidates = pinyin.candidates(self.letters)
         start = self.page * self.per_page
         shown = self._candidates[start : start + self.per_page]
-        prev = BigButton(text="往前", size_hint_x=None, width=124, disabled=self.page == 0)
-        prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
-        row.add_widget(prev)
-        for cand in shown:
-            button = BigButton(text=cand.text, role="accent", size_hint_x=None, width=124)
+        for i, button in enumerate(self._slots):
+            cand = shown[i] if i < len(shown) else None
             button.candidate = cand
-            button.bind(on_release=lambda w: self.pick(w.candidate))
-            row.add_widget(button)
-        row.add_widget(Label(size_hint_x=1))
-        more = len(self._candidates) > start + self.per_page
-        nxt = BigButton(text="更多", size_hint_x=None, width=124, disabled=not more)
-        nxt.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
-        row.add_widget(nxt)
-        switch = BigButton(
-            text="拼音" if self.mode == "digits" else "数字",
-            role="accent",
-            size_hint_x=None,
-            width=124,
-        )
-        switch.bind(on_release=lambda _w: self.toggle_mode())
-        row.add_widget(switch)
+            button.text = cand.text if cand else ""
+            # An empty slot is neither seen nor touchable.
+            button.opacity = 1 if cand else 0
+            button.disabled = cand is None
+        self._prev.disabled = self.page == 0
+        self._more.disabled = len(self._candidates) <= start + self.per_page
+        self._switch.text = "拼音" if self.mode == "digits" else "数字"
 
     @property
     def shown_candidates(self) -> list[str]:

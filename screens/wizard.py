@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from kivy.uix.label import Label
-
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
     AnswerBox,
@@ -22,6 +20,7 @@ from screens.widgets import (
     Keypad,
     NoteLabel,
     PinyinKeyboard,
+    ProgressLabel,
     TitleLabel,
     beside_keypad,
     nav_button,
@@ -47,6 +46,10 @@ class WizardScreen(PageScreen):
         self.answer_box: AnswerBox | None = None
         self._commit: Callable[[], bool] | None = None
         self._back_override: Callable[[], None] | None = None
+        # The keyboard and keypads are built once and moved from page to page: building ~45
+        # keys per page would make every 下一步 wait.
+        self._shared: dict[str, Any] = {}
+        self._bindings: list[tuple[Any, str, Any]] = []
         self.on_step: Callable[[str, str], None] | None = None
 
     # -- what subclasses provide ------------------------------------------------------------
@@ -80,6 +83,9 @@ class WizardScreen(PageScreen):
         self.answer_box = None
         self._commit = None
         self._back_override = None
+        for widget, prop, callback in self._bindings:
+            widget.unbind(**{prop: callback})
+        self._bindings = []
         self.page.clear()
         self.render(step_id)
         if self.on_step is not None:
@@ -108,6 +114,32 @@ class WizardScreen(PageScreen):
         else:
             self.show(steps[i - 1])
 
+    def _watch(self, widget: Any, prop: str, callback: Any) -> None:
+        widget.bind(**{prop: callback})
+        self._bindings.append((widget, prop, callback))
+
+    def _detached(self, key: str, make: Callable[[], Any]) -> Any:
+        widget = self._shared.get(key)
+        if widget is None:
+            widget = self._shared[key] = make()
+        if widget.parent is not None:
+            widget.parent.remove_widget(widget)
+        return widget
+
+    def shared_keyboard(self, max_length: int) -> PinyinKeyboard:
+        keyboard: PinyinKeyboard = self._detached("keyboard", PinyinKeyboard)
+        keyboard.max_length = max_length
+        keyboard.mode = "pinyin"
+        keyboard.letters = ""
+        keyboard.page = 0
+        return keyboard
+
+    def shared_keypad(self, max_length: int, allow_x: bool) -> Keypad:
+        key = "keypad_x" if allow_x else "keypad"
+        keypad: Keypad = self._detached(key, lambda: Keypad(allow_x=allow_x))
+        keypad.max_length = max_length
+        return keypad
+
     # -- page pieces -------------------------------------------------------------------------
     def header(self, question: str) -> None:
         self.question = question
@@ -120,12 +152,7 @@ class WizardScreen(PageScreen):
 
     def nav(self, *, next_text: str | None = "下一步", extra: Sequence[Any] = ()) -> None:
         n, m = self.position()
-        progress = Label(
-            text=f"第{n}步/共{m}步",
-            font_size=self.style.body_px,
-            color=self.style.text,
-            bold=True,
-        )
+        progress = ProgressLabel(text=f"第{n}步/共{m}步")
         self.progress_label = progress
         self.page.nav.clear_widgets()
         self.page.nav.add_widget(nav_button("上一步", self.go_back))
@@ -183,7 +210,7 @@ class WizardScreen(PageScreen):
         box.clear_widgets()
         for button in option_buttons(self.choices, pick, selected or None):
             button.size_hint_y = None
-            button.height = self.style.touch_px * 1.5
+            button.set_min_height(self.style.touch_px * 1.5)
             button.font_size = self.style.title_px
             box.add_widget(button)
         self.page.add(box)
@@ -234,13 +261,14 @@ class WizardScreen(PageScreen):
         """Chinese text on the on-screen pinyin keyboard."""
         self.header(question)
         box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
-        keyboard = PinyinKeyboard(max_length=max_length)
+        keyboard = self.shared_keyboard(max_length)
         keyboard.value = str(self.answer(key) or "")
 
         def show(*_: Any) -> None:
             box.value = keyboard.value + (f"  〔{keyboard.letters}〕" if keyboard.letters else "")
 
-        keyboard.bind(value=show, letters=show)
+        self._watch(keyboard, "value", show)
+        self._watch(keyboard, "letters", show)
         show()
         self.answer_box, self.keyboard = box, keyboard
         error = NoteLabel(text="", opacity=0)
@@ -279,9 +307,9 @@ class WizardScreen(PageScreen):
         """Numbers on the big keypad (X for ID numbers)."""
         self.header(question)
         box = AnswerBox(hint="用右边的数字键输入")
-        keypad = Keypad(max_length=max_length, allow_x=allow_x)
-        keypad.value = str(self.answer(key) or "")
-        keypad.bind(value=lambda _k, v: setattr(box, "value", v))
+        keypad = self.shared_keypad(max_length, allow_x)
+        keypad.value = str(self.answer(key) or "")[:max_length]
+        self._watch(keypad, "value", lambda _k, v: setattr(box, "value", v))
         box.value = keypad.value
         error = NoteLabel(text="", opacity=0)
         left: list[Any] = [box, error]
@@ -442,6 +470,13 @@ class WizardScreen(PageScreen):
 
     def wipe(self) -> None:
         self.session.discard_draft(self.kind)
+        for widget in self._shared.values():  # what was typed last must not linger in a key
+            widget.value = ""
+            if isinstance(widget, PinyinKeyboard):
+                widget.letters = ""
+        for widget, prop, callback in self._bindings:
+            widget.unbind(**{prop: callback})
+        self._bindings = []
         self.step_id = ""
         self.question = self.message_text = ""
         self.choices = []

@@ -183,6 +183,10 @@ def start_kiosk(data_dir: Path) -> Kiosk:
 
     EventLoop.ensure_window()
     app._run_prepare()
+    from kivy.clock import Clock
+
+    # Tests advance the clock themselves: no sleeping to hold 60 frames per second.
+    Clock._max_fps = 0
     kiosk = Kiosk(app=app, data_dir=data_dir, private_key=private)
     kiosk.pump(5)
     return kiosk
