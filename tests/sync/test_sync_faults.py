@@ -23,12 +23,12 @@ def test_thousand_submissions_through_5xx_lost_answers_429s_and_timeouts_all_end
     sim = start_sim(
         "--fail-rate", "0.3",
         "--drop-after-commit", "0.1",
-        "--rate-limit", "10",
-        "--stall-rate", "0.05",
+        "--rate-limit", "20",
+        "--stall-rate", "0.1",
         "--stall-ms", "600",
         "--latency-ms", "2",
     )  # fmt: skip
-    agent = make_agent(outbox, keys, sim, batch_size=50, read_timeout_s=0.3)
+    agent = make_agent(outbox, keys, sim, batch_size=25, read_timeout_s=0.3)
     errors = drain(agent)
     counts = outbox.counts()
     assert (counts.accepted, counts.queued, counts.sending, counts.rejected) == (1000, 0, 0, 0)
