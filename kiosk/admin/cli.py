@@ -46,13 +46,17 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a sub-command's copy of these options must not overwrite a value given before
+    # the sub-command (`kiosk-admin --json outbox list` and `kiosk-admin outbox list --json`).
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--json", action="store_true", help="machine-readable JSON output")
     common.add_argument("--config", help="terminal config TOML (default: none, env only)")
     common.add_argument("--data-dir", help="data directory (overrides config and KIOSK_DATA_DIR)")
-    parser = argparse.ArgumentParser(
-        prog="kiosk-admin", description="乡村法律服务终端 管理工具", parents=[common]
-    )
+    parser = argparse.ArgumentParser(prog="kiosk-admin", description="乡村法律服务终端 管理工具")
+    # Own copies with real defaults (parents would share the Action objects with ``common``).
+    parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    parser.add_argument("--config", help="terminal config TOML (default: none, env only)")
+    parser.add_argument("--data-dir", help="data directory (overrides config and KIOSK_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -107,4 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run through the package module so CliError is the class the commands raise.
+    from kiosk.admin.cli import main as package_main
+
+    sys.exit(package_main())
