@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kiosk.sync.transport import Transport, TransportFailure
@@ -116,7 +118,7 @@ class SyncAgent:
 
     def sync_now(self) -> SyncReport:
         """Run one sync now, in the calling thread (waits if the timer's run is in progress)."""
-        with self._lock:
+        with self._lock, self._process_lock():
             report = self._run()
         self.last_report = report
         if self._on_report is not None:
@@ -144,6 +146,27 @@ class SyncAgent:
         if self._thread is not None:
             self._thread.join(timeout_s)
             self._thread = None
+
+    @contextlib.contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """Serialise runs across processes too (the kiosk app and ``kiosk-admin sync``).
+
+        Without it, one process's start-up recovery could put the other's in-flight rows back
+        in the queue; the server would deduplicate them, but it is cleaner never to send twice.
+        The lock file sits beside the database; the OS releases it if the holder is killed.
+        """
+        lock_path = self.outbox.store.path.parent / "sync.lock"
+        try:
+            handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole run
+        except OSError:  # read-only data dir: the run itself will report the disk problem
+            yield
+            return
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
 
     # -- background --------------------------------------------------------------------------
     def _safe_sync(self) -> None:
