@@ -14,10 +14,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import ConfigError, KioskConfig, load_config
 from offline_cache.store import StoreError
+
+if TYPE_CHECKING:
+    from kiosk.content import ContentPack
 
 COMMAND_MODULES = (
     "kiosk.admin.cmd_rules",  # check-id, legal-aid, notary, visit        (issue 3)
@@ -43,6 +46,28 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
     overrides = {"paths.data_dir": getattr(args, "data_dir", None)}
     config_path = getattr(args, "config", None)
     return load_config(Path(config_path) if config_path else None, overrides=overrides)
+
+
+def active_pack(args: argparse.Namespace) -> ContentPack:
+    """The pack named with ``--pack DIR`` (when the command has it), else the terminal's active
+    installed pack, else the bundled Changzhou pack — the same pack the kiosk would serve."""
+    from kiosk.content import PackError, load_pack
+    from offline_cache import BUNDLED_PACK_DIR
+    from offline_cache.pack_store import PackStore
+
+    if getattr(args, "pack", None):
+        directory = Path(args.pack)
+        if not directory.is_dir():
+            raise CliError(f"内容包目录不存在：{directory}")
+    else:
+        config = config_from_args(args)
+        directory = PackStore(
+            config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
+        ).active_dir()
+    try:
+        return load_pack(directory)
+    except PackError as exc:
+        raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

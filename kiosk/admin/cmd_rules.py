@@ -13,34 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.admin.cli import CliError, config_from_args, emit
-from kiosk.content import ContentPack, PackError, load_pack
+from kiosk.admin.cli import CliError, active_pack, config_from_args, emit
+from kiosk.content import ContentPack
 
 
 # -- shared ------------------------------------------------------------------------------------
 def _pack(args: argparse.Namespace) -> ContentPack:
     """The pack given with ``--pack``, else the terminal's active pack, else the bundled one."""
-    from offline_cache import BUNDLED_PACK_DIR
-
-    directory: Path = BUNDLED_PACK_DIR
-    if getattr(args, "pack", None):
-        directory = Path(args.pack)
-        if not directory.is_dir():
-            raise CliError(f"内容包目录不存在：{directory}")
-    else:
-        try:
-            from offline_cache.pack_store import PackStore
-        except ImportError:
-            pass
-        else:
-            config = config_from_args(args)
-            directory = PackStore(
-                config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
-            ).active_dir()
-    try:
-        return load_pack(directory)
-    except PackError as exc:
-        raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
+    return active_pack(args)
 
 
 def _today(args: argparse.Namespace) -> date:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.admin.cli import CliError, config_from_args, emit
+from kiosk.admin.cli import CliError, active_pack, config_from_args, emit
 from voice.options import OptionLike, options_from_labels
 
 MAX_UNKNOWN_LINES = 20
@@ -19,23 +19,7 @@ MAX_UNKNOWN_LINES = 20
 
 def _load_pack(args: argparse.Namespace) -> Any:
     """The active content pack (installed by staff), else the bundled Changzhou pack."""
-    from kiosk.content import PackError, load_pack
-    from offline_cache import BUNDLED_PACK_DIR
-
-    directory = BUNDLED_PACK_DIR
-    config = config_from_args(args)
-    try:
-        from offline_cache.pack_store import PackStore
-
-        directory = PackStore(
-            config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
-        ).active_dir()
-    except ImportError:
-        pass
-    try:
-        return load_pack(directory)
-    except PackError as exc:
-        raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
+    return active_pack(args)
 
 
 def _screen_options(args: argparse.Namespace, screen_id: str) -> list[OptionLike]:
