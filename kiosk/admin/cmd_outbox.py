@@ -253,19 +253,48 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 # -- sync -----------------------------------------------------------------------------------
+def _pack_or_none(config: KioskConfig) -> Any:
+    """The active content pack, or ``None`` if it can't be loaded (syncing still works)."""
+    try:
+        return _load_pack(config)
+    except CliError as exc:
+        print(f"kiosk-admin: {exc}（上门预约的状态本次不更新）", file=sys.stderr)
+        return None
+
+
 def build_agent(
     config: KioskConfig,
     args: argparse.Namespace,
     on_report: Callable[[SyncReport], None] | None = None,
 ) -> SyncAgent:
+    """The agent with the same hooks as the kiosk app (pack puller, bookings follow-up)."""
+    from kiosk.audit import AuditLog
+    from kiosk.sync.hooks import build_sync_hooks
+
+    store = Store(config.db_path)
+    try:
+        outbox = outbox_from_config(config, store, need_key=False)
+    except SyncSetupError as exc:
+        raise CliError(str(exc)) from None
+    if config.provincial_credentials_file is None:  # say so before loading the pack
+        raise CliError("没有配置终端凭据（provincial.credentials_file），不能同步。")
+    hooks = build_sync_hooks(
+        store,
+        _pack_or_none(config),
+        config,
+        AuditLog(store),
+        pull_packs=not getattr(args, "no_pack_pull", False),
+    )
     try:
         return agent_from_config(
             config,
-            _outbox(config, need_key=False),
+            outbox,
             batch_size=args.batch_size,
             backoff_base_s=args.backoff_base,
             read_timeout_s=args.timeout,
             on_report=on_report,
+            pack_puller=hooks.pack_puller,
+            after_run=hooks.after_run,
         )
     except SyncSetupError as exc:
         raise CliError(str(exc)) from None
@@ -286,6 +315,10 @@ def _report_dict(report: SyncReport) -> dict[str, Any]:
         "purged": report.purged,
         "remaining": report.remaining,
         "errors": report.errors,
+        "pack_installed": report.pack_installed,
+        "pack_problem": report.pack_problem,
+        "notes": report.notes,
+        **report.facts,
     }
 
 
@@ -295,6 +328,8 @@ def _report_text(report: SyncReport) -> str:
         f"冲突 {report.conflicts}；还有 {report.remaining} 条等待发送；"
         f"更新办理进度 {report.status_updates} 条"
     )
+    for note in report.notes:
+        text += f"\n{note}"
     if report.last_error:
         text += f"\n最近的问题：{report.last_error}"
     return text
@@ -333,13 +368,15 @@ def cmd_provincial_sim(args: argparse.Namespace) -> int:
     from kiosk.provincial_sim.keys import load_terminal_registry
     from kiosk.provincial_sim.server import (
         Faults,
+        PackZipError,
         ProvincialSimulator,
+        PublishedPack,
         base_url,
         make_server,
         run_progress,
     )
 
-    for name in ("fail_rate", "drop_after_commit", "captive_portal", "stall_rate"):
+    for name in ("fail_rate", "drop_after_commit", "captive_portal", "stall_rate", "pack_corrupt"):
         value = getattr(args, name)
         if not 0 <= value <= 1:
             raise CliError(f"--{name.replace('_', '-')} 应在 0 到 1 之间")
@@ -359,13 +396,21 @@ def cmd_provincial_sim(args: argparse.Namespace) -> int:
         reject_auth=args.reject_auth,
         stall_rate=args.stall_rate,
         stall_ms=args.stall_ms,
+        pack_corrupt=args.pack_corrupt,
     )
+    if args.pack_zip and args.pack_manifest:
+        raise CliError("--pack-zip 和 --pack-manifest 只能用一个")
+    try:
+        published = PublishedPack.load(Path(args.pack_zip)) if args.pack_zip else None
+    except PackZipError as exc:
+        raise CliError(f"--pack-zip：{exc}") from None
     sim = ProvincialSimulator(
         Path(args.db),
         private_key,
         terminals,
         faults,
         pack_manifest=Path(args.pack_manifest) if args.pack_manifest else None,
+        pack_zip=published,
         seed=args.seed,
     )
     tls = args.tls_cert is not None
@@ -473,6 +518,11 @@ def register(
     p.add_argument(
         "--timeout", type=_positive_float, default=30.0, help="seconds to wait for an answer"
     )
+    p.add_argument(
+        "--no-pack-pull",
+        action="store_true",
+        help="don't download a newer content pack the province offers",
+    )
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("status", parents=[common], help="last known status of a receipt (offline)")
@@ -519,6 +569,16 @@ def register(
     )
     p.add_argument(
         "--pack-manifest", help="manifest JSON served at /packs/latest (FILE.sig beside it)"
+    )
+    p.add_argument(
+        "--pack-zip",
+        help="signed pack zip offered at /packs/latest and served at /packs/{id}/{version}.zip",
+    )
+    p.add_argument(
+        "--pack-corrupt",
+        type=float,
+        default=0.0,
+        help="share of pack downloads with a byte flipped in transit",
     )
     p.add_argument("--seed", type=int, help="random seed for reproducible faults")
     p.set_defaults(func=cmd_provincial_sim)

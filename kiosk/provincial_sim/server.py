@@ -20,12 +20,13 @@ import socket
 import ssl
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -34,10 +35,12 @@ from kiosk import sealing
 from kiosk.provincial_sim.schema import BATCH_REQUEST
 from kiosk.provincial_sim.store import SimStore
 from kiosk.sync import signing
+from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, pack_zip_path
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 20 * 1024 * 1024
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
+_PACK_ZIP_ROUTE = re.compile(rf"^{API_PREFIX}/packs/([^/]+)/([^/]+)\.zip$")
 _CAPTIVE_PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>WiFi 登录</title></head>"
     "<body><h1>欢迎使用村委会免费 WiFi</h1><p>请先输入手机号登录。</p></body></html>"
@@ -54,6 +57,53 @@ class Faults:
     reject_auth: bool = False  # refuse every request with 401
     stall_rate: float = 0.0  # wait stall_ms before processing (longer than client timeouts)
     stall_ms: int = 2000
+    pack_corrupt: float = 0.0  # share of pack downloads with a byte flipped in transit
+
+
+class PackZipError(Exception):
+    """The ``--pack-zip`` file can't be published; ``str()`` says why."""
+
+
+@dataclass(frozen=True)
+class PublishedPack:
+    """A signed pack zip the simulator offers at ``/packs/latest`` and serves for download."""
+
+    manifest: dict[str, Any]
+    signature: str | None
+    data: bytes
+    sha256: str
+
+    @property
+    def path(self) -> str:
+        return pack_zip_path(str(self.manifest["id"]), str(self.manifest["version"]))
+
+    @classmethod
+    def load(cls, path: Path, max_bytes: int = MAX_PACK_ZIP_BYTES) -> PublishedPack:
+        """Read the zip once; it must be a pack (``manifest.json``) no larger than ``max_bytes``."""
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise PackZipError(f"{path.name} 有 {size} 字节，超过模拟器的上限 {max_bytes} 字节")
+            data = path.read_bytes()
+            with zipfile.ZipFile(path) as zf:
+                manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
+                try:
+                    signature: str | None = zf.read("signature.json").decode("utf-8")
+                except KeyError:
+                    signature = None
+        except OSError as exc:
+            raise PackZipError(f"读不到 {path}：{exc.strerror or exc}") from None
+        except KeyError:
+            raise PackZipError(f"{path.name} 里没有 manifest.json，不是内容包") from None
+        except (zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
+            raise PackZipError(f"{path.name} 不是有效的内容包 zip：{exc}") from None
+        if not (
+            isinstance(manifest, dict)
+            and isinstance(manifest.get("id"), str)
+            and isinstance(manifest.get("version"), str)
+        ):
+            raise PackZipError(f"{path.name} 的 manifest.json 缺少 id 或 version")
+        return cls(manifest, signature, data, hashlib.sha256(data).hexdigest())
 
 
 class _RateLimiter:
@@ -88,6 +138,7 @@ class ProvincialSimulator:
         faults: Faults = Faults(),
         *,
         pack_manifest: Path | None = None,
+        pack_zip: PublishedPack | None = None,
         seed: int | None = None,
     ) -> None:
         self.store = SimStore(db_path)
@@ -95,6 +146,7 @@ class ProvincialSimulator:
         self.terminal_secrets = dict(terminal_secrets)
         self.faults = faults
         self.pack_manifest = pack_manifest
+        self.pack_zip = pack_zip
         self.nonces = signing.NonceCache()
         self.rate = _RateLimiter(faults.rate_limit)
         self.rng = random.Random(seed)
@@ -188,6 +240,13 @@ class ProvincialSimulator:
         return 200, {"updates": updates, "next_cursor": str(last), "more": more}
 
     def get_latest_pack(self) -> tuple[int, dict[str, Any]]:
+        if self.pack_zip is not None:
+            pack = self.pack_zip
+            return 200, {
+                "manifest": pack.manifest,
+                "signature": pack.signature,
+                "download": {"path": pack.path, "sha256": pack.sha256, "size": len(pack.data)},
+            }
         if self.pack_manifest is None or not self.pack_manifest.is_file():
             return 404, {"error": "not_found", "message": "no content pack published"}
         try:
@@ -197,6 +256,22 @@ class ProvincialSimulator:
         sig_path = self.pack_manifest.with_name(self.pack_manifest.name + ".sig")
         signature = sig_path.read_text(encoding="utf-8").strip() if sig_path.is_file() else None
         return 200, {"manifest": manifest, "signature": signature}
+
+    def get_pack_zip(self, pack_id: str, version: str) -> tuple[int, dict[str, Any] | bytes]:
+        """The published zip, or 404 for any other pack or version (only the latest is kept)."""
+        pack = self.pack_zip
+        if (
+            pack is None
+            or pack.manifest["id"] != unquote(pack_id)
+            or pack.manifest["version"] != unquote(version)
+        ):
+            return 404, {"error": "not_found", "message": "no such content pack"}
+        data = pack.data
+        if self.chance(self.faults.pack_corrupt):
+            flipped = bytearray(data)
+            flipped[len(flipped) // 2] ^= 0xFF
+            data = bytes(flipped)
+        return 200, data
 
 
 _BATCH_VALIDATOR = jsonschema.Draft7Validator(BATCH_REQUEST)
@@ -280,6 +355,9 @@ class _Handler(BaseHTTPRequestHandler):
             f"{API_PREFIX}/status-updates": "GET",
             f"{API_PREFIX}/packs/latest": "GET",
         }
+        pack_zip = _PACK_ZIP_ROUTE.match(route)
+        if pack_zip is not None:
+            routes[route] = "GET"
         if route not in routes:
             self._send(404, {"error": "not_found", "message": "no such endpoint"})
             return
@@ -325,6 +403,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif route.endswith("/status-updates"):
             code, doc = sim.get_status_updates(terminal, parts.query)
             self._send(code, doc)
+        elif pack_zip is not None:
+            code, answer = sim.get_pack_zip(pack_zip.group(1), pack_zip.group(2))
+            if isinstance(answer, bytes):
+                self._send_bytes(code, answer, "application/zip")
+            else:
+                self._send(code, answer)
         else:
             code, doc = sim.get_latest_pack()
             self._send(code, doc)

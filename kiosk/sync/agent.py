@@ -9,7 +9,11 @@
 - an auth failure stops the run (retrying with bad credentials only gets the terminal locked out);
 - rows a crash left in ``sending`` are recovered on the agent's first run (start-up);
 - status updates are pulled since the stored cursor, so 查询办理进度 works offline afterwards;
-- the ciphertext of accepted rows is purged after the retention period.
+- the ciphertext of accepted rows is purged after the retention period;
+- then, optionally, a newer content pack is pulled (``pack_puller``, only after a run that met
+  no problem) and the ``after_run`` hooks see the report (e.g. home-visit bookings follow the
+  province's answers, old bookings are purged). Both are plain callables given by the
+  composition root (:mod:`kiosk.sync.hooks`), so this module knows nothing of packs or visits.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from kiosk.sync.transport import Transport, TransportFailure
 from offline_cache.outbox import Outbox, OutboxCounts, OutgoingItem
@@ -48,6 +53,16 @@ class SyncReport:
     purged: int = 0
     remaining: int = 0
     errors: list[str] = field(default_factory=list)
+    # Filled by the pack puller and the after-run hooks (see SyncAgent):
+    pack_installed: str | None = None  # e.g. "changzhou 2.1.0", active from the next idle switch
+    pack_problem: str | None = None  # why an offered pack was not downloaded or installed
+    notes: list[str] = field(default_factory=list)  # plain sentences for staff
+    facts: dict[str, Any] = field(default_factory=dict)  # the same as numbers, for --json
+
+    @property
+    def succeeded(self) -> bool:
+        """Every request of the run got a usable answer (nothing failed, credentials fine)."""
+        return not self.auth_failed and not self.errors
 
     @property
     def drained(self) -> bool:
@@ -56,6 +71,20 @@ class SyncReport:
     @property
     def last_error(self) -> str | None:
         return self.errors[-1] if self.errors else None
+
+
+@dataclass(frozen=True)
+class PackPullOutcome:
+    """What the pack puller did: installed a pack (``installed`` label and staff message) or
+    met a problem (``problem``, plain words); ``None`` instead of this means nothing to do."""
+
+    installed: str | None = None
+    message: str | None = None
+    problem: str | None = None
+
+
+PackPuller = Callable[[Transport], PackPullOutcome | None]
+AfterRunHook = Callable[[SyncReport], None]
 
 
 def backoff_delay(attempts: int, base_s: float, max_s: float, rng: random.Random) -> float:
@@ -70,6 +99,12 @@ class SyncAgent:
     ``on_report`` is called with each run's :class:`SyncReport` from the thread that ran it
     (the background thread after ``start()``/``request_sync()``): a Kivy caller must hop back to
     the UI thread (``Clock.schedule_once``). ``last_report`` and ``last_problem`` can be polled.
+
+    ``pack_puller(transport)`` runs after a run that :attr:`~SyncReport.succeeded`; it may
+    install a newer pack into the pack store (which never switches the pack being served: the
+    running kiosk does that at idle). ``after_run`` hooks run after every run, in order, before
+    ``on_report``. Both run in the run's thread, under the run lock; an exception in either is
+    logged and added to the report's errors, never breaking the sync itself.
     """
 
     def __init__(
@@ -88,6 +123,8 @@ class SyncAgent:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
+        pack_puller: PackPuller | None = None,
+        after_run: Sequence[AfterRunHook] = (),
     ) -> None:
         self.outbox = outbox
         self.transport = transport
@@ -102,6 +139,8 @@ class SyncAgent:
         self._clock = clock
         self._rng = rng or random.Random()
         self._on_report = on_report
+        self.pack_puller = pack_puller
+        self.after_run: list[AfterRunHook] = list(after_run)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -118,8 +157,12 @@ class SyncAgent:
 
     def sync_now(self) -> SyncReport:
         """Run one sync now, in the calling thread (waits if the timer's run is in progress)."""
-        with self._lock, self._process_lock():
-            report = self._run()
+        with self._lock:
+            with self._process_lock():
+                report = self._run()
+            # Outside the cross-process lock: a slow pack download must not hold up the other
+            # process's outbox run; the thread lock still keeps this process's runs apart.
+            self._extras(report)
         self.last_report = report
         if self._on_report is not None:
             self._on_report(report)
@@ -167,6 +210,32 @@ class SyncAgent:
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
             handle.close()
+
+    def _extras(self, report: SyncReport) -> None:
+        """The pack puller (after a clean run) and the after-run hooks; never raises."""
+        if self.pack_puller is not None and report.succeeded and not self._stopping.is_set():
+            try:
+                outcome = self.pack_puller(self.transport)
+            except Exception as exc:
+                log.exception("pack puller failed")
+                outcome = PackPullOutcome(problem=f"内容包更新出错：{type(exc).__name__}")
+            if outcome is not None:
+                report.pack_installed = outcome.installed
+                report.pack_problem = outcome.problem
+                if outcome.message:
+                    report.notes.append(outcome.message)
+                if outcome.problem:
+                    report.errors.append(outcome.problem)
+        for hook in self.after_run:
+            try:
+                hook(report)
+            except StoreError as exc:
+                log.error("after-run hook failed: %s", exc)
+                report.errors.append(str(exc))
+            except Exception as exc:
+                log.exception("after-run hook failed")
+                report.errors.append(f"同步后的处理出错：{type(exc).__name__}")
+        report.finished_at = self._clock()
 
     # -- background --------------------------------------------------------------------------
     def _safe_sync(self) -> None:

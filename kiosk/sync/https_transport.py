@@ -9,7 +9,9 @@ counts; everything else is a :class:`TransportFailure`, never an acceptance.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from email.utils import parsedate_to_datetime
@@ -20,10 +22,18 @@ from urllib.parse import urlencode, urlsplit
 import requests
 
 from kiosk.sync.signing import TerminalCredentials, sign_headers
-from kiosk.sync.transport import BatchAnswer, StatusPage, TransportFailure
+from kiosk.sync.transport import (
+    MAX_PACK_ZIP_BYTES,
+    BatchAnswer,
+    StatusPage,
+    TransportFailure,
+    pack_zip_path,
+)
 from offline_cache.outbox import ItemResult, OutgoingItem, StatusUpdate
 
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 64 * 1024
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -122,7 +132,14 @@ class HttpsTransport:
 
     # -- plumbing ----------------------------------------------------------------------------
     def _request(
-        self, method: str, path: str, query: dict[str, str] | None = None, body: bytes = b""
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str] | None = None,
+        body: bytes = b"",
+        *,
+        accept: str = "application/json",
+        stream: bool = False,
     ) -> requests.Response | TransportFailure:
         url = f"{self.endpoint}{path}"
         if query:
@@ -130,7 +147,7 @@ class HttpsTransport:
         parts = urlsplit(url)
         signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = sign_headers(self.credentials, method, signed_path, body, now=self._clock())
-        headers["Accept"] = "application/json"
+        headers["Accept"] = accept
         if body:
             headers["Content-Type"] = "application/json"
         try:
@@ -142,6 +159,7 @@ class HttpsTransport:
                 timeout=self.timeout,
                 verify=self.verify,
                 allow_redirects=False,
+                stream=stream,
             )
         except requests.exceptions.SSLError:
             return TransportFailure("transient", "服务器证书校验失败（可能连到了假冒的服务器）")
@@ -245,3 +263,64 @@ class HttpsTransport:
         if response.status_code != 200 or doc is None or not isinstance(doc.get("manifest"), dict):
             return TransportFailure("transient", "内容包清单的回答不是有效的数据")
         return doc
+
+    def download_pack(
+        self, offer: dict[str, Any], max_bytes: int = MAX_PACK_ZIP_BYTES
+    ) -> bytes | TransportFailure:
+        manifest, download = offer.get("manifest"), offer.get("download")
+        if not isinstance(manifest, dict) or not isinstance(download, dict):
+            return TransportFailure("refused", "省系统没有提供这个内容包的下载信息")
+        pack_id, version = manifest.get("id"), manifest.get("version")
+        sha256, size = download.get("sha256"), download.get("size")
+        if not (
+            isinstance(pack_id, str)
+            and pack_id
+            and isinstance(version, str)
+            and version
+            and isinstance(sha256, str)
+            and _SHA256.match(sha256)
+            and isinstance(size, int)
+            and not isinstance(size, bool)
+            and size > 0
+        ):
+            return TransportFailure("refused", "内容包的下载信息不完整（缺少大小或 SHA-256）")
+        if size > max_bytes:
+            return TransportFailure(
+                "refused",
+                f"内容包有 {size / 1048576:.1f} MB，超过下载上限 {max_bytes / 1048576:.1f} MB，没有下载",
+            )
+        response = self._request(
+            "GET", pack_zip_path(pack_id, version), accept="application/zip", stream=True
+        )
+        if isinstance(response, TransportFailure):
+            return response
+        with response:
+            ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if response.status_code != 200 or ctype != "application/zip":
+                return TransportFailure(
+                    "transient",
+                    f"内容包下载的回答不是 zip 文件（{response.status_code}，可能是网络登录页面）",
+                )
+            limit = min(size, max_bytes)
+            digest = hashlib.sha256()
+            chunks: list[bytes] = []
+            received = 0
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    received += len(chunk)
+                    if received > limit:
+                        return TransportFailure(
+                            "refused",
+                            f"下载的内容包超过了公布的大小（{size} 字节），已放弃",
+                        )
+                    digest.update(chunk)
+                    chunks.append(chunk)
+            except requests.exceptions.RequestException as exc:
+                return TransportFailure("transient", f"内容包下载中断：{type(exc).__name__}")
+        if received < size:
+            return TransportFailure("transient", "内容包下载不完整（连接中断），下次再试")
+        if digest.hexdigest() != sha256:
+            return TransportFailure(
+                "refused", "下载的内容包与省系统公布的 SHA-256 不符（传输中损坏或被替换），已丢弃"
+            )
+        return b"".join(chunks)

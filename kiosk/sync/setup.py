@@ -7,11 +7,11 @@ the setting to fix.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from kiosk.config import KioskConfig
 from kiosk.sealing import SealingError, load_public_key
-from kiosk.sync.agent import SyncAgent, SyncReport
+from kiosk.sync.agent import AfterRunHook, PackPuller, SyncAgent, SyncReport
 from kiosk.sync.https_transport import HttpsTransport
 from kiosk.sync.signing import CredentialsError, load_credentials
 from offline_cache.outbox import Outbox
@@ -43,8 +43,14 @@ def agent_from_config(
     backoff_base_s: float = 5.0,
     read_timeout_s: float = 30.0,
     on_report: Callable[[SyncReport], None] | None = None,
+    pack_puller: PackPuller | None = None,
+    after_run: Sequence[AfterRunHook] = (),
 ) -> SyncAgent:
-    """The agent with the HTTPS transport to ``provincial.endpoint``."""
+    """The agent with the HTTPS transport to ``provincial.endpoint``.
+
+    ``pack_puller`` and ``after_run``: see :class:`SyncAgent`; build them with
+    :func:`kiosk.sync.hooks.build_sync_hooks`.
+    """
     if config.provincial_credentials_file is None:
         raise SyncSetupError("没有配置终端凭据（provincial.credentials_file），不能同步。")
     try:
@@ -67,4 +73,6 @@ def agent_from_config(
         backoff_base_s=backoff_base_s,
         on_report=on_report,
         cursor_scope=config.provincial_endpoint,
+        pack_puller=pack_puller,
+        after_run=after_run,
     )

@@ -10,16 +10,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import quote
 
 from offline_cache.outbox import ItemResult, OutgoingItem, StatusUpdate
 
-FailureKind = Literal["transient", "auth"]
+FailureKind = Literal["transient", "auth", "refused"]
+
+# A pack zip larger than this is never downloaded (announced size or bytes actually received).
+# The bundled pack is well under 1 MiB; audio prompts make a few MiB.
+MAX_PACK_ZIP_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class TransportFailure:
     """No usable answer. ``transient``: try again later (network, 5xx, 429, captive portal,
-    malformed answer); ``auth``: the server refused our credentials — stop and tell staff."""
+    malformed answer); ``auth``: the server refused our credentials — stop and tell staff;
+    ``refused``: an answer arrived but failed our checks (a pack download too large or not
+    matching the announced SHA-256) — the same offer should not simply be fetched again."""
 
     kind: FailureKind
     message: str
@@ -45,4 +52,22 @@ class Transport(Protocol):
 
     def status_updates(self, cursor: str, limit: int = 200) -> StatusPage | TransportFailure: ...
 
-    def latest_pack_manifest(self) -> dict[str, Any] | TransportFailure | None: ...
+    def latest_pack_manifest(self) -> dict[str, Any] | TransportFailure | None:
+        """``GET /packs/latest``: ``{"manifest", "signature", "download"?}``, ``None`` if none."""
+        ...
+
+    def download_pack(
+        self, offer: dict[str, Any], max_bytes: int = MAX_PACK_ZIP_BYTES
+    ) -> bytes | TransportFailure:
+        """``GET /packs/{pack_id}/{version}.zip`` for an offer from :meth:`latest_pack_manifest`.
+
+        The bytes are returned only if they are at most ``max_bytes`` and match the SHA-256 and
+        size the offer announced. Trust comes from the signature inside the zip, checked at
+        install; this check only stops a corrupted or substituted download early.
+        """
+        ...
+
+
+def pack_zip_path(pack_id: str, version: str) -> str:
+    """The download path of a pack, relative to the API base (``/packs/{id}/{version}.zip``)."""
+    return f"/packs/{quote(pack_id, safe='')}/{quote(version, safe='')}.zip"
