@@ -369,6 +369,8 @@ def test_kiosk_admin_sync_once_installs_the_offered_pack_and_settles_bookings(
     packs = PackStore(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
     assert packs.active_version() == "2.0.0"
     assert AuditLog(outbox.store).entries(action="pack.installed")[0].actor == "sync"
+    manual = AuditLog(outbox.store).entries(action="sync.manual")
+    assert len(manual) == 1 and manual[0].detail["pack_installed"] == "changzhou 2.0.0"
 
     _province_schedules_every_case(sim)
     code, second = _sync_once(cfg)
