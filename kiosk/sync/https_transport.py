@@ -296,12 +296,21 @@ class HttpsTransport:
             return response
         with response:
             ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if response.status_code == 404:
+                return TransportFailure(
+                    "transient", "省系统上已没有这个内容包版本（可能刚发布了更新的），下次再试"
+                )
             if response.status_code != 200 or ctype != "application/zip":
                 return TransportFailure(
                     "transient",
                     f"内容包下载的回答不是 zip 文件（{response.status_code}，可能是网络登录页面）",
                 )
             limit = min(size, max_bytes)
+            announced = response.headers.get("Content-Length", "")
+            if announced.isdigit() and int(announced) > limit:
+                return TransportFailure(
+                    "refused", f"下载的内容包超过了公布的大小（{size} 字节），已放弃"
+                )
             digest = hashlib.sha256()
             chunks: list[bytes] = []
             received = 0

@@ -406,3 +406,32 @@ def test_kiosk_admin_provincial_sim_refuses_a_pack_zip_that_is_not_a_pack(
         timeout=30,
     )
     assert done.returncode == 1 and "manifest.json" in done.stderr
+
+
+def test_a_download_without_a_length_is_cut_off_at_the_announced_size(keys: KeyFiles) -> None:
+    import hashlib
+    import io
+
+    import requests
+
+    endless = b"PK" + b"\0" * 200_000  # a server streaming far more than it announced
+
+    class Streaming(requests.Session):
+        def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+            assert kwargs["stream"] is True and url.endswith("/packs/changzhou/2.0.0.zip")
+            response = requests.Response()
+            response.status_code = 200
+            response.headers["Content-Type"] = "application/zip"  # no Content-Length
+            response.raw = io.BytesIO(endless)
+            return response
+
+    transport = HttpsTransport(
+        "http://127.0.0.1:9/api/v1", load_credentials(keys.credentials), session=Streaming()
+    )
+    offer = {
+        "manifest": {"id": "changzhou", "version": "2.0.0"},
+        "download": {"sha256": hashlib.sha256(endless[:4096]).hexdigest(), "size": 4096},
+    }
+    answer = transport.download_pack(offer)
+    assert not isinstance(answer, bytes) and answer.kind == "refused"
+    assert "超过了公布的大小" in answer.message
