@@ -51,16 +51,21 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
 def active_pack(args: argparse.Namespace) -> ContentPack:
     """The pack named with ``--pack DIR`` (when the command has it), else the terminal's active
     installed pack, else the bundled Changzhou pack — the same pack the kiosk would serve."""
-    from kiosk.content import PackError, load_pack
-    from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
-
     if getattr(args, "pack", None):
         directory = Path(args.pack)
         if not directory.is_dir():
             raise CliError(f"内容包目录不存在：{directory}")
-    else:
-        config = config_from_args(args)
+        return load_active_pack(config_from_args(args), directory)
+    return load_active_pack(config_from_args(args))
+
+
+def load_active_pack(config: KioskConfig, directory: Path | None = None) -> ContentPack:
+    """Load ``directory``, or the terminal's active pack; a broken pack is a :class:`CliError`."""
+    from kiosk.content import PackError, load_pack
+    from offline_cache import BUNDLED_PACK_DIR
+    from offline_cache.pack_store import PackStore
+
+    if directory is None:
         directory = PackStore(
             config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
         ).active_dir()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import receipts
-from kiosk.admin.cli import CliError, config_from_args, emit
+from kiosk.admin.cli import CliError, config_from_args, emit, load_active_pack
 from kiosk.config import KioskConfig
 from kiosk.sealing import SealingError, load_private_key
 from kiosk.sync.agent import SyncAgent, SyncReport
@@ -68,25 +68,6 @@ def _entry_dict(e: OutboxEntry) -> dict[str, Any]:
 
 
 # -- submit ---------------------------------------------------------------------------------
-def _load_pack(config: KioskConfig) -> Any:
-    from kiosk.content import PackError, load_pack
-    from offline_cache import BUNDLED_PACK_DIR
-
-    directory = BUNDLED_PACK_DIR
-    try:
-        from offline_cache.pack_store import PackStore
-
-        directory = PackStore(
-            config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
-        ).active_dir()
-    except ImportError:
-        pass
-    try:
-        return load_pack(directory)
-    except PackError as exc:
-        raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
-
-
 def cmd_submit(args: argparse.Namespace) -> int:
     from kiosk.submissions import InvalidSubmission, describe, submit
 
@@ -106,7 +87,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         )
     config = config_from_args(args)
     outbox = _outbox(config, need_key=True)
-    pack = _load_pack(config)
+    pack = load_active_pack(config)
     try:
         receipt = submit(kind, payload, pack=pack, outbox=outbox, staff_id=args.staff)
     except InvalidSubmission as exc:
@@ -256,7 +237,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _pack_or_none(config: KioskConfig) -> Any:
     """The active content pack, or ``None`` if it can't be loaded (syncing still works)."""
     try:
-        return _load_pack(config)
+        return load_active_pack(config)
     except CliError as exc:
         print(f"kiosk-admin: {exc}（上门预约的状态本次不更新）", file=sys.stderr)
         return None
