@@ -21,6 +21,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.config import KioskConfig
 from kiosk.session import Session
 from offline_cache.store import Store
+from screens.background import Background
 from screens.base import KioskScreen
 from screens.confirm import ConfirmView
 from screens.flow import Flow
@@ -105,6 +106,7 @@ class KioskApp(App):  # type: ignore[misc]
         self._voice_poll: Any = None
         self._listening = False
         self._session_counted = False
+        self.background = Background()
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -144,6 +146,7 @@ class KioskApp(App):  # type: ignore[misc]
     def on_stop(self) -> None:
         if self.idle is not None:
             self.idle.stop()
+        self.background.stop()
         if self.sync_agent is not None and hasattr(self.sync_agent, "stop"):
             self.sync_agent.stop()
 
@@ -235,7 +238,7 @@ class KioskApp(App):  # type: ignore[misc]
         if self.speaker is not None:
             _safe(self.speaker.stop)
         if self.stats is not None and self._session_counted and not self.session.completed:
-            _safe(self.stats.session_abandoned, self.session.id)
+            self._later(self.stats.session_abandoned, self.session.id)
         self._session_counted = False
         self.session.wipe()
         self.style.apply(self.kiosk_config.theme, self.kiosk_config.font_scale)
@@ -260,14 +263,14 @@ class KioskApp(App):  # type: ignore[misc]
             "hotline",
         ):
             if not self._session_counted:
-                _safe(self.stats.session_started, self.session.id)
+                self._later(self.stats.session_started, self.session.id)
                 self._session_counted = True
             self.session.service = target
-            _safe(self.stats.service_chosen, self.session.id, target)
+            self._later(self.stats.service_chosen, self.session.id, target)
 
     def step_reached(self, service: str, step_id: str) -> None:
         if self.stats is not None and self._session_counted:
-            _safe(self.stats.step_reached, self.session.id, service, step_id)
+            self._later(self.stats.step_reached, self.session.id, service, step_id)
 
     # -- submissions -----------------------------------------------------------------------------
     def _submit(self, kind: str, payload: dict[str, Any]) -> Any:
@@ -278,18 +281,20 @@ class KioskApp(App):  # type: ignore[misc]
         self.session.completed = True
         if self.stats is not None:
             if not self._session_counted:
-                _safe(self.stats.session_started, self.session.id)
+                self._later(self.stats.session_started, self.session.id)
                 self._session_counted = True
-            meta = payload.get("_public", {}) if isinstance(payload, dict) else {}
-            _safe(
+            # Only the pack's ids leave for the statistics: matter category and village.
+            matter = payload.get("matter") or {}
+            address = payload.get("address") or (payload.get("applicant") or {}).get("address")
+            self._later(
                 self.stats.session_completed,
                 self.session.id,
-                kind,
-                meta.get("matter_category"),
-                meta.get("village"),
+                "legal_aid" if kind == "legal_aid" else "visit",
+                matter.get("category") if isinstance(matter, dict) else None,
+                address.get("village") if isinstance(address, dict) else None,
             )
         if self.audit is not None and self.session.staff_id:
-            _safe(
+            self._later(
                 self.audit.append,
                 f"staff:{self.session.staff_id}",
                 "assisted_submission",
@@ -356,9 +361,13 @@ class KioskApp(App):  # type: ignore[misc]
         elif outcome == "sync_now":
             self._audit(self.session.staff_id or "", "sync_now", {})
 
+    def _later(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Statistics and audit entries: written by the background worker, never waited for."""
+        self.background.submit(fn, *args)
+
     def _audit(self, staff_id: str, action: str, detail: dict[str, Any]) -> None:
         if self.audit is not None:
-            _safe(self.audit.append, f"staff:{staff_id}", action, detail)
+            self._later(self.audit.append, f"staff:{staff_id}", action, detail)
 
     def confirm_end_session(self) -> None:
         if not self.session.has_input:
@@ -454,7 +463,7 @@ class KioskApp(App):  # type: ignore[misc]
         self._listening = True
         self.session.voice_used = True
         if self.stats is not None and self._session_counted:
-            _safe(self.stats.voice_used, self.session.id)
+            self._later(self.stats.voice_used, self.session.id)
         self.say("请说")
 
         def on_result(result: Any) -> None:  # background thread

@@ -117,14 +117,26 @@ class ChoiceGrid(GridLayout):  # type: ignore[misc]
     options = ListProperty([])  # [(id, label), ...]
     selected = StringProperty("")
     row_height = NumericProperty(124)
+    # Columns follow the width (each at least ``min_col_width``), up to ``max_cols``: long
+    # lists fit on a wide screen without scrolling, and still wrap sensibly on a narrow one.
+    max_cols = NumericProperty(2)
+    min_col_width = NumericProperty(340)
 
     def __init__(self, **kwargs: Any) -> None:
+        if "cols" in kwargs:
+            kwargs["max_cols"] = kwargs.pop("cols")
         options = kwargs.pop("options", [])
         selected = kwargs.pop("selected", "")
         super().__init__(**kwargs)
         self.selected = selected
         self.options = options
+        self.bind(width=self._fit_cols, max_cols=self._fit_cols)
+        self._fit_cols()
         self.rebuild()
+
+    def _fit_cols(self, *_: Any) -> None:
+        fit = int((self.width + self.spacing[0]) // (self.min_col_width + self.spacing[0]))
+        self.cols = max(1, min(int(self.max_cols), fit)) if self.width > 1 else int(self.max_cols)
 
     def on_options(self, *_: Any) -> None:
         self.rebuild()
@@ -428,7 +440,9 @@ class Page(BoxLayout):  # type: ignore[misc]
             do_scroll_x=False,
             bar_width=16,
             scroll_type=["bars", "content"],
-            scroll_timeout=150,
+            # A finger held this long without moving is a press: the button reacts on release,
+            # instead of Kivy's default wait (200 ms) plus its fixed 200 ms release delay.
+            scroll_timeout=100,
         )
         # Right padding keeps content clear of the scroll bar.
         self.body = BoxLayout(

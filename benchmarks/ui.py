@@ -1,0 +1,398 @@
+"""UI benchmark: touch → the next screen's first frame, across all screens; idle CPU vs bare Kivy.
+
+Runs the real kiosk (the composition root in main.py, SDL offscreen when there is no display)
+in a child process and drives it with Kivy's own touch events: every home tile, every page of
+the legal-aid and home-visit wizards, the notary questions, keypad screens and back again. For
+each touch it records the time from dispatching the touch to the first frame flipped after the
+screen changed. Then it measures the kiosk's CPU time while idle on the home screen and, in the
+same run, a bare Kivy app showing one Label, and reports the ratio.
+
+Prints the figures, then ONE JSON line: ``{"median_ms", "p95_ms", "idle_cpu_ratio", ...}``.
+Goals (issue 5): median ≤ 50 ms, p95 ≤ 100 ms, idle CPU ≤ 1.5× bare Kivy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HOLD_S = 0.15  # how long a finger rests on the screen in one tap (elderly taps are slower)
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(
+        KIVY_HOME=str(data_dir / "kivy-home"),
+        KIVY_NO_ARGS="1",
+        KIVY_NO_CONSOLELOG="1",
+        KIVY_NO_FILELOG="1",
+    )
+    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env.setdefault("SDL_VIDEODRIVER", "offscreen")
+    return env
+
+
+def run_child(which: str, data_dir: Path, idle_s: float) -> dict[str, Any]:
+    (data_dir / "kivy-home").mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            which,
+            "--data-dir",
+            str(data_dir),
+            "--idle",
+            str(idle_s),
+        ],
+        cwd=ROOT,
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(
+            f"{which} failed (exit {done.returncode}):\n{(done.stderr + done.stdout)[-3000:]}"
+        )
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+# -- child: bare Kivy --------------------------------------------------------------------------
+def child_bare(idle_s: float) -> None:
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1920")
+    Config.set("graphics", "height", "1080")
+    from kivy.app import App
+    from kivy.uix.label import Label
+
+    class Bare(App):  # type: ignore[misc]
+        def build(self) -> Label:
+            return Label(text="Hello", font_size=48)
+
+    app = Bare()
+    measure_idle(app, idle_s, {})
+    app.run()
+
+
+def measure_idle(app: Any, idle_s: float, result: dict[str, Any]) -> None:
+    from kivy.clock import Clock
+    from kivy.graphics.opengl import glFinish
+
+    def begin(_dt: float) -> None:
+        glFinish()
+        cpu0 = time.process_time()
+
+        def end(_dt: float) -> None:
+            result["idle_cpu_s"] = time.process_time() - cpu0
+            result["idle_s"] = idle_s
+            print(json.dumps(result), flush=True)
+            app.stop()
+
+        Clock.schedule_once(end, idle_s)
+
+    app.bind(on_start=lambda *_: Clock.schedule_once(begin, 2.0))
+
+
+# -- child: the kiosk ---------------------------------------------------------------------------
+def child_kiosk(data_dir: Path, idle_s: float) -> None:
+    sys.path.insert(0, str(ROOT))
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1920")
+    Config.set("graphics", "height", "1080")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+
+    from kiosk.config import load_config
+    from kiosk.sealing import generate_private_key, public_key_pem
+    from offline_cache.store import Store
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = data_dir / "provincial-public.pem"
+    key.write_bytes(public_key_pem(generate_private_key().public_key()))
+    config = load_config(
+        None,
+        env={},
+        overrides={"paths.data_dir": str(data_dir), "provincial.public_key_file": str(key)},
+    )
+    store = Store(config.db_path)
+    from screens.fonts import register_default_font
+
+    register_default_font()
+    import main as kiosk_main
+    from screens.app import KioskApp
+
+    app = KioskApp(
+        config=config, store=store, **kiosk_main.build_services(config, store, voice=False)
+    )
+    driver = Driver(app)
+    result: dict[str, Any] = {}
+
+    def after_touches() -> None:
+        result["samples_ms"] = driver.samples
+        result["labels"] = driver.labels
+        result["missed"] = driver.missed
+        result["rendered_ms"] = driver.rendered
+        app.end_session()
+        measure_idle_now(app, idle_s, result)
+
+    app.bind(on_start=lambda *_: driver.start(after_touches))
+    app.run()
+
+
+def measure_idle_now(app: Any, idle_s: float, result: dict[str, Any]) -> None:
+    from kivy.clock import Clock
+    from kivy.graphics.opengl import glFinish
+
+    def begin(_dt: float) -> None:
+        # Software GL renders on its own threads: let earlier frames finish first.
+        glFinish()
+        cpu0 = time.process_time()
+
+        def end(_dt: float) -> None:
+            result["idle_cpu_s"] = time.process_time() - cpu0
+            result["idle_s"] = idle_s
+            print(json.dumps(result), flush=True)
+            app.stop()
+
+        Clock.schedule_once(end, idle_s)
+
+    Clock.schedule_once(begin, 2.0)
+
+
+class Driver:
+    """Taps through the kiosk like a resident, timing touch → first frame of what follows."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.samples: list[float] = []
+        self.labels: list[str] = []
+        self.missed: list[str] = []
+        self.rendered: list[float] = []
+        self.steps = self.script()
+        self._pending: tuple[str, float] | None = None
+
+    def script(self) -> list[tuple[str, Any]]:
+        """(label, action) — an action returns the widget to tap, or None for untimed set-up."""
+        a = self.app
+        steps: list[tuple[str, Any]] = []
+        tiles = [
+            "申请法律援助",
+            "公证材料清单",
+            "预约上门服务",
+            "查询办理进度",
+            "法律常识",
+            "12348",
+        ]
+        for label in tiles:
+            steps.append((f"home→{label}", lambda t=label: self.find(t)))
+            steps.append(("上一步/回首页", lambda: self.find("回首页") or self.find("上一步")))
+            steps.append(("reset", lambda: a.end_session()))
+        steps += [
+            ("home→法律援助", lambda: self.find("申请法律援助")),
+            ("给自己申请", lambda: self.find("给自己申请")),
+            ("都不是", lambda: self.find("都不是", exact=True)),
+            ("务工欠薪", lambda: self.find("务工欠薪")),
+            ("农民工：不是", lambda: self.find("不是", exact=True)),
+            ("都不是(事项)", lambda: self.find("都不是", exact=True)),
+            ("上一步", lambda: self.find("上一步")),
+            ("reset", lambda: a.end_session()),
+            ("home→公证", lambda: self.find("公证材料清单")),
+            ("继承", lambda: self.find("继承")),
+            ("是", lambda: self.find("是", exact=True)),
+            ("不是", lambda: self.find("不是", exact=True)),
+            ("reset", lambda: a.end_session()),
+            ("home→上门", lambda: self.find("预约上门服务")),
+            ("80岁以上老人", lambda: self.find("80岁以上老人")),
+            ("法律咨询", lambda: self.find("法律咨询")),
+            ("reset", lambda: a.end_session()),
+            ("home→法律常识", lambda: self.find("法律常识")),
+            ("讨工钱", lambda: self.find("讨工钱")),
+            ("上一步", lambda: self.find("上一步")),
+            ("reset", lambda: a.end_session()),
+            ("home→工作人员", lambda: self.find("工作人员")),
+            ("reset", lambda: a.end_session()),
+        ]
+        return steps
+
+    def find(self, text: str, exact: bool = False) -> Any:
+        from kivy.core.window import Window
+        from kivy.uix.behaviors import ButtonBehavior
+
+        found = None
+
+        def walk(w: Any) -> None:
+            nonlocal found
+            if getattr(w, "opacity", 1) <= 0:
+                return
+            label = getattr(w, "text", None)
+            tappable = isinstance(w, ButtonBehavior) and isinstance(label, str) and not w.disabled
+            if tappable and ((label == text) if exact else (text in label)):
+                found = w
+            for c in w.children:
+                walk(c)
+
+        for root in reversed(Window.children):
+            walk(root)
+        return found
+
+    def start(self, done: Any) -> None:
+        from kivy.clock import Clock
+        from kivy.core.window import Window
+
+        self._done = done
+        Window.bind(on_flip=self._flipped)
+        Clock.schedule_once(lambda _dt: self._next(0), 3.0)
+
+    def _next(self, index: int) -> None:
+        from kivy.clock import Clock
+        from kivy.tests.common import UnitTestTouch
+
+        if index >= len(self.steps):
+            from kivy.core.window import Window
+
+            Window.unbind(on_flip=self._flipped)
+            self._done()
+            return
+        label, action = self.steps[index]
+        if os.environ.get("UI_BENCH_DEBUG"):
+            print(f"step {index} {label} {self._state()}", file=sys.stderr, flush=True)
+        widget = action()
+        if widget is None or not hasattr(widget, "to_window"):
+            Clock.schedule_once(lambda _dt: self._next(index + 1), 0.3)
+            return
+        scroll = _scroller(widget)
+        if scroll is not None and not getattr(self, "_scrolled", False):
+            # Scroll it into view first (as a finger would), touch on the next frame.
+            scroll.scroll_to(widget, padding=20, animate=False)
+            self._scrolled = True
+            Clock.schedule_once(lambda _dt: self._next(index), 0.1)
+            return
+        self._scrolled = False
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        self._index = index
+        self._before = self._state()
+        touch.touch_down()
+
+        def lift(_dt: float) -> None:
+            # Timed from the finger lifting: kiosk buttons act on release, like every button.
+            self._pending = (label, time.perf_counter())
+            touch.touch_up()
+            Clock.schedule_once(lambda _dt, i=index: self._watchdog(i), 3.0)
+
+        Clock.schedule_once(lambda _dt: lift(_dt), HOLD_S)
+
+    def _watchdog(self, index: int) -> None:
+        """A touch that changed nothing on screen is reported, not waited for forever."""
+        from kivy.clock import Clock
+
+        if self._pending is not None and self._index == index:
+            label, _t0 = self._pending
+            self._pending = None
+            self.missed.append(label)
+            Clock.schedule_once(lambda _dt: self._next(index + 1), 0.1)
+
+    def _state(self) -> tuple[str, str]:
+        screen = self.app.manager.current_screen
+        detail = [getattr(screen, k, "") for k in ("step_id", "stage", "topic_id", "title")]
+        return screen.name, "|".join(str(x) for x in detail)
+
+    def _flipped(self, *_: Any) -> None:
+        from kivy.clock import Clock
+
+        if self._pending is None:
+            return
+        label, t0 = self._pending
+        if self._state() == self._before:
+            return  # the change hasn't reached the screen yet (a ScrollView still deciding)
+        from kivy.graphics.opengl import glFinish
+
+        self._pending = None
+        self.samples.append((time.perf_counter() - t0) * 1000)
+        # Also when the software renderer has really drawn it (on a GPU the two are close).
+        glFinish()
+        self.rendered.append((time.perf_counter() - t0) * 1000)
+        self.labels.append(label)
+        Clock.schedule_once(lambda _dt: self._next(self._index + 1), 0.3)
+
+
+def _scroller(widget: Any) -> Any:
+    from kivy.uix.scrollview import ScrollView
+
+    w = widget.parent
+    while w is not None and w is not w.parent:
+        if isinstance(w, ScrollView) and w.do_scroll_y:
+            return w
+        w = w.parent
+    return None
+
+
+# -- parent ----------------------------------------------------------------------------------------
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--idle", type=float, default=10.0, help="idle seconds to measure (default 10)")
+    p.add_argument("--child", choices=["kiosk", "bare"], help=argparse.SUPPRESS)
+    p.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child == "bare":
+        child_bare(args.idle)
+        return 0
+    if args.child == "kiosk":
+        child_kiosk(args.data_dir, args.idle)
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="ui-bench-") as tmp:
+        kiosk = run_child("kiosk", Path(tmp) / "kiosk", args.idle)
+        bare = run_child("bare", Path(tmp) / "bare", args.idle)
+    samples = sorted(kiosk["samples_ms"])
+    median = statistics.median(samples)
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    ratio = kiosk["idle_cpu_s"] / max(bare["idle_cpu_s"], 1e-6)
+    rendered = sorted(kiosk["rendered_ms"])
+    r_median = statistics.median(rendered)
+    r_p95 = rendered[min(len(rendered) - 1, round(0.95 * (len(rendered) - 1)))]
+    worst = sorted(zip(kiosk["samples_ms"], kiosk["labels"], strict=True), reverse=True)[:5]
+    print(f"touch → next screen's first frame over {len(samples)} touches:")
+    if kiosk.get("missed"):
+        print(f"  touches that changed nothing (not counted): {kiosk['missed']}")
+    print(f"  median {median:.1f} ms (goal ≤ 50), p95 {p95:.1f} ms (goal ≤ 100)")
+    print("  slowest: " + ", ".join(f"{label} {ms:.0f} ms" for ms, label in worst))
+    print(
+        f"  until the software renderer finished drawing it (glFinish): median {r_median:.1f} ms,"
+        f" p95 {r_p95:.1f} ms — llvmpipe on a shared CPU; a GPU draws a frame in a few ms"
+    )
+    print(
+        f"idle CPU over {args.idle:.0f} s on the home screen: kiosk {kiosk['idle_cpu_s']:.3f} s, "
+        f"bare Kivy {bare['idle_cpu_s']:.3f} s → ratio {ratio:.2f} (goal ≤ 1.5)"
+    )
+    print(
+        json.dumps(
+            {
+                "median_ms": round(median, 1),
+                "p95_ms": round(p95, 1),
+                "idle_cpu_ratio": round(ratio, 2),
+                "touches": len(samples),
+                "rendered_median_ms": round(r_median, 1),
+                "rendered_p95_ms": round(r_p95, 1),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
