@@ -72,7 +72,8 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     one-line note; the screens then degrade (说话 hidden, submissions explain to ask staff).
     """
     from kiosk.audit import AuditLog
-    from kiosk.content import PackError, load_pack
+    from kiosk.content import PackError
+    from kiosk.packs.switching import PackSwitcher
     from kiosk.staff import StaffDirectory, StaffError
     from kiosk.stats import StatsRecorder
     from offline_cache import BUNDLED_PACK_DIR
@@ -84,17 +85,17 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     services: dict[str, Any] = {}
     pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
     services["pack_store"] = pack_store
-    pack_dir = pack_store.begin_serving()
-    if pack_store.last_problem:
-        note(pack_store.last_problem)
+    switcher = PackSwitcher(pack_store)
+    services["pack_switcher"] = switcher
     pack = None
-    for candidate in dict.fromkeys([pack_dir, BUNDLED_PACK_DIR]):
-        try:
-            pack = load_pack(candidate)
-            break
-        except PackError as exc:
-            services["pack_error"] = "；".join(exc.problems[:3])
-            note(f"内容包不能用（{candidate}）：{services['pack_error']}")
+    try:
+        pack = switcher.start()
+    except PackError as exc:  # even the bundled pack is broken: a damaged installation
+        services["pack_error"] = "；".join(exc.problems[:3])
+        note(f"内容包不能用：{services['pack_error']}")
+    if switcher.problem:
+        services["pack_error"] = switcher.problem
+        note(switcher.problem)
     services["pack"] = pack
 
     staff = StaffDirectory(store)

@@ -16,6 +16,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
+from kivy.logger import Logger
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.config import KioskConfig
@@ -75,6 +76,7 @@ class KioskApp(App):  # type: ignore[misc]
         audit: Any = None,
         staff: Any = None,
         pack_store: Any = None,
+        pack_switcher: Any = None,
         visit_ledger: Any = None,
         receipts_dir: Path | None = None,
         **kwargs: Any,
@@ -95,6 +97,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.audit = audit
         self.staff = staff
         self.pack_store = pack_store
+        self.pack_switcher = pack_switcher
         self.visit_ledger = visit_ledger
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
@@ -121,10 +124,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.manager = ScreenManager(transition=NoTransition())
         self.flow = Flow(self.manager, self.on_unhandled_outcome, self._on_switch)
         for name, target in SCREEN_CLASSES.items():
-            try:
-                screen = self.make_screen(name, target)
-            except ModuleNotFoundError:  # TEMP while screens are being written
-                continue
+            screen = self.make_screen(name, target)
             self.flow.attach(screen)
             self.manager.add_widget(screen)
         self.manager.current = "home"
@@ -242,8 +242,45 @@ class KioskApp(App):  # type: ignore[misc]
         self._session_counted = False
         self.session.wipe()
         self.style.apply(self.kiosk_config.theme, self.kiosk_config.font_scale)
+        self._switch_pack_if_pending()
         if self.flow is not None:
             self.flow.show("home")
+
+    def _switch_pack_if_pending(self) -> None:
+        """Between residents only: a pack installed meanwhile takes over now, never mid-way."""
+        if self.pack_switcher is None:
+            return
+        try:
+            new = self.pack_switcher.switch_if_pending()
+        except Exception:  # keep serving the pack we have
+            Logger.exception("kiosk: pack switch failed")
+            return
+        self.pack_error = self.pack_switcher.problem or ""
+        if new is None:
+            return
+        self.pack = new
+        if self.visit_ledger is not None:
+            self.visit_ledger.pack = new
+        self._rebuild_screens()
+
+    def _rebuild_screens(self) -> None:
+        assert self.manager is not None and self.flow is not None
+        self.manager.current = "home"
+        for screen in list(self.manager.screens):
+            if screen.name != "home":
+                self.manager.remove_widget(screen)
+        old_home = self.manager.get_screen("home")
+        for name, target in SCREEN_CLASSES.items():
+            screen = self.make_screen(name, target)
+            self.flow.attach(screen)
+            if name == "home":
+                screen.name = "home-new"
+            self.manager.add_widget(screen)
+        new_home = self.manager.get_screen("home-new")
+        self.manager.current = "home-new"
+        self.manager.remove_widget(old_home)
+        new_home.name = "home"
+        self._set_voice_ready(self.voice_ready())
 
     def _wipe_screens(self, _session: Session) -> None:
         if self.manager is None:

@@ -48,13 +48,16 @@ class HomeScreen(KioskScreen):
         return [(o.id, o.label) for o in self.pack.services()]
 
     def _icon(self, icons_dir: Path, service_id: str) -> str:
+        # Our own pictograms first: white shapes the tile tints to the theme's text colour, so
+        # they follow 高对比 too. A pack's icon is used for a service we have no pictogram for.
+        path = icons_dir / f"{service_id}.png"
+        if path.is_file():
+            return str(path)
         if self.pack is not None:
-            entry = self.pack.service(service_id)
-            rel = entry.get("icon")
+            rel = self.pack.service(service_id).get("icon")
             if rel and (self.pack.assets_dir / rel).is_file():
                 return str(self.pack.assets_dir / rel)
-        path = icons_dir / f"{service_id}.png"
-        return str(path) if path.is_file() else ""
+        return ""
 
     def voice_choices(self) -> list[Any]:
         return list(self.pack.services()) if self.pack is not None else []

@@ -108,12 +108,22 @@ class LegalAidScreen(WizardScreen):
             options = [(g["id"], g["label"]) for g in la["exemption_groups"]]
             options.append((NONE, "都不是"))
             question = self._q("exemption", groups="").replace("？。", "？")
-            self.choice_page(question or "您属于下面哪一种情况吗？", "exemption", options, cols=5)
+            self.choice_page(
+                question or "您属于下面哪一种情况吗？",
+                "exemption",
+                options,
+                cols=6,
+                min_col_width=280,
+            )
         elif step == "matter":
             self.voice_options_id = "legal_aid.matter"
             options = [(m["id"], m["label"]) for m in la["matters"]]
             self.choice_page(
-                self._q("matter", matters="").replace("？。", "？"), "matter", options, cols=5
+                self._q("matter", matters="").replace("？。", "？"),
+                "matter",
+                options,
+                cols=6,
+                min_col_width=280,
             )
         elif step == "migrant":
             self.yes_no_page(self._q("migrant"), "migrant")

@@ -162,13 +162,13 @@ class NotaryScreen(PageScreen):
                 text="✓ 我已有" if mine else "我已有",
                 role="accent" if mine else "normal",
                 size_hint_x=None,
-                width=220,
+                width=self.style.body_px * 5.5,
             )
             no = BigButton(
                 text="还缺" if mine else "✓ 还缺",
                 role="normal" if mine else "danger",
                 size_hint_x=None,
-                width=220,
+                width=self.style.body_px * 5.5,
             )
             yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))

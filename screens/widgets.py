@@ -203,12 +203,14 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self.add_widget(self.end_button)
 
     def on_voice_ready(self, *_: Any) -> None:
-        self._layout()
-        self._update_texts()
+        if hasattr(self, "end_button"):
+            self._layout()
+            self._update_texts()
 
     def on_show_staff(self, *_: Any) -> None:
-        self._layout()
-        self._update_texts()
+        if hasattr(self, "end_button"):
+            self._layout()
+            self._update_texts()
 
     def on_scale_label(self, *_: Any) -> None:
         self._update_texts()
@@ -225,6 +227,8 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         Decided from the font size and the bar's width only (never from rendered text widths),
         so switching can't feed back into itself.
         """
+        if not hasattr(self, "end_button"):  # kv sets properties before __init__ has run
+            return
         high = self.theme_name == "high_contrast"
         full = {
             self.scale_button: f"字号：{self.scale_label}",

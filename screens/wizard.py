@@ -171,6 +171,7 @@ class WizardScreen(PageScreen):
         cols: int = 2,
         then: Callable[[], None] | None = None,
         note: str = "",
+        min_col_width: float = 340,
     ) -> None:
         """Pick one; the page moves on by itself (one tap per question)."""
         self.header(question)
@@ -178,7 +179,12 @@ class WizardScreen(PageScreen):
             self.page.add(BodyLabel(text=note))
         self.choices = list(options)
         current = self.answer(key)
-        grid = ChoiceGrid(cols=cols, options=list(options), selected=str(current or ""))
+        grid = ChoiceGrid(
+            cols=cols,
+            options=list(options),
+            selected=str(current or ""),
+            min_col_width=min_col_width,
+        )
 
         def picked(_g: Any, option_id: str) -> None:
             value: Any = option_id
