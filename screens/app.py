@@ -493,10 +493,13 @@ class KioskApp(App):  # type: ignore[misc]
             return
         from voice.commands import NAVIGATION
 
+        dictation = bool(getattr(screen, "wants_dictation", lambda: False)())
         options = list(screen.voice_choices()) + list(NAVIGATION)
-        phrases: list[str] = []
-        for option in options:
-            phrases += [option.label, *option.synonyms]
+        phrases: list[str] | None = None
+        if not dictation:  # choices: listen for exactly these words (fast and accurate)
+            phrases = []
+            for option in options:
+                phrases += [option.label, *option.synonyms]
         self._listening = True
         self.session.voice_used = True
         if self.stats is not None and self._session_counted:
@@ -504,7 +507,10 @@ class KioskApp(App):  # type: ignore[misc]
         self.say("请说")
 
         def on_result(result: Any) -> None:  # background thread
-            Clock.schedule_once(lambda _dt: self._heard(screen, options, result), 0)
+            if dictation:
+                Clock.schedule_once(lambda _dt: self._dictated(screen, result), 0)
+            else:
+                Clock.schedule_once(lambda _dt: self._heard(screen, options, result), 0)
 
         def on_error(_message: str) -> None:  # background thread
             Clock.schedule_once(lambda _dt: self._listen_failed(), 0)
@@ -514,6 +520,15 @@ class KioskApp(App):  # type: ignore[misc]
         except Exception:  # a device problem must never take the kiosk down
             self._listening = False
             self.say("没有听清，请用手点一下。")
+
+    def _dictated(self, screen: Any, result: Any) -> None:
+        self._listening = False
+        text = result if isinstance(result, str) else getattr(result, "text", "") or ""
+        if not text:
+            self.say("没有听清，请再说一次，或者用拼音键盘输入。")
+            return
+        screen.dictated(text)
+        self.say(f"您说的是：{text}。不对的话，点“删除”改一下。")
 
     def _listen_failed(self) -> None:
         self._listening = False

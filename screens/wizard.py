@@ -83,6 +83,7 @@ class WizardScreen(PageScreen):
         self.answer_box = None
         self._commit = None
         self._back_override = None
+        self.dictation_target: Any = None
         for widget, prop, callback in self._bindings:
             widget.unbind(**{prop: callback})
         self._bindings = []
@@ -294,6 +295,7 @@ class WizardScreen(PageScreen):
             return True
 
         self._commit = commit
+        self.dictation_target = keyboard
         extra = []
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
@@ -439,6 +441,16 @@ class WizardScreen(PageScreen):
             pass
         detail = self.answer(f"{prefix}_detail")
         return "".join(parts) + (detail or "")
+
+    def wants_dictation(self) -> bool:
+        """A text page: 说话 fills the answer box (free dictation) instead of picking."""
+        return getattr(self, "dictation_target", None) is not None
+
+    def dictated(self, text: str) -> None:
+        target = self.dictation_target
+        if target is not None and text:
+            room = int(target.max_length) - len(target.value)
+            target.value += text[: max(0, room)]
 
     # -- voice --------------------------------------------------------------------------------
     def voice_choices(self) -> list[Any]:
