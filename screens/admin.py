@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from screens.base import PageScreen
+from screens.base import PageScreen, TourStep
 from screens.status import when_text
 from screens.widgets import BodyLabel, NoteLabel, TitleLabel, nav_button
 
@@ -94,3 +94,6 @@ class AdminScreen(PageScreen):
         if not self.facts:
             return self.title
         return f"管理信息。终端编号 {self.facts['terminal_id']}，内容包版本 {self.facts['pack_version']}。"
+
+    def tour_steps(self) -> Iterator[TourStep]:
+        yield "main", lambda: self.prepare({})

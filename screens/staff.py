@@ -3,10 +3,10 @@ font scale, the admin screen, sign out — and, in kiosk mode, the only way out 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from screens.base import PageScreen
+from screens.base import PageScreen, TourStep
 from screens.status import STATUS_WORDS, when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
@@ -113,3 +113,6 @@ class StaffScreen(PageScreen):
 
     def spoken_text(self) -> str:
         return "工作人员页面。可以代为填写、查看待发送的申请、立即同步、调整字号。"
+
+    def tour_steps(self) -> Iterator[TourStep]:
+        yield "main", lambda: self.prepare({})
