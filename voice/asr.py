@@ -361,6 +361,7 @@ class Recognizer:
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._listeners: list[Callable[[ModelStatus], None]] = []
+        self._done = False  # loading finished; ``_ready`` is set only after listeners have run
         self._grammars: dict[tuple[str, ...], Grammar] = {}
         self._vocabulary: VocabularyReport | None = None
         self._loader: threading.Thread | None = None
@@ -374,7 +375,7 @@ class Recognizer:
         """``callback(status)`` from the loader thread when loading ends (at once if it has)."""
         with self._lock:
             self._listeners.append(callback)
-            done = self._ready.is_set()
+            done = self._done
         if done:
             callback(self._status)
 
@@ -399,7 +400,7 @@ class Recognizer:
 
     def load(self, screens: Mapping[str, Sequence[str]] | None = None) -> ModelStatus:
         """Load now on this thread (the CLI and tests); the status says how it went."""
-        if self._ready.is_set():
+        if self._done:
             return self._status
         started = time.monotonic()
         problem = model_problem(self.model_dir)
@@ -422,7 +423,7 @@ class Recognizer:
     def _finish(self, status: ModelStatus) -> ModelStatus:
         with self._lock:
             self._status = status
-            self._ready.set()
+            self._done = True
             listeners = list(self._listeners)
         if status.state == "missing":
             log.info("voice recognition off: %s", status.reason)
@@ -431,6 +432,8 @@ class Recognizer:
                 callback(status)
             except Exception:
                 log.exception("voice status listener failed")
+        # Only now: whoever waited on wait_ready() sees every listener already told.
+        self._ready.set()
         return status
 
     def _require_model(self) -> Any:
