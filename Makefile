@@ -8,7 +8,19 @@ DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri fonts-wqy-microhei espeak-n
 DATA_DIR ?= $(or $(KIOSK_DATA_DIR),var/kiosk)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck tour bench clean debs
+# The demo terminal's keys: a provincial key pair, terminal credentials and a TLS certificate
+# for the local simulator, made once per data dir. A real terminal gets these from the province
+# through its config file; env values already set (or a --config) are never overridden.
+DEMO_KEYS := $(DATA_DIR)/demo-keys
+DEMO_TERMINAL := CZ-DEMO-0001
+DEMO_PORT ?= 8765
+DEMO_ENV := KIOSK_TERMINAL_ID=$${KIOSK_TERMINAL_ID:-$(DEMO_TERMINAL)} \
+  KIOSK_PROVINCIAL_ENDPOINT=$${KIOSK_PROVINCIAL_ENDPOINT:-https://127.0.0.1:$(DEMO_PORT)/api/v1} \
+  KIOSK_PROVINCIAL_PUBLIC_KEY_FILE=$${KIOSK_PROVINCIAL_PUBLIC_KEY_FILE:-$(DEMO_KEYS)/provincial_public.pem} \
+  KIOSK_PROVINCIAL_CREDENTIALS_FILE=$${KIOSK_PROVINCIAL_CREDENTIALS_FILE:-$(DEMO_KEYS)/terminal-$(DEMO_TERMINAL).json} \
+  KIOSK_PROVINCIAL_CA_FILE=$${KIOSK_PROVINCIAL_CA_FILE:-$(DEMO_KEYS)/tls_cert.pem}
+
+.PHONY: setup run sim test lint typecheck tour bench clean debs demo-keys
 
 setup: debs $(STAMP)
 
@@ -33,11 +45,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-run: setup
-	$(PY) main.py --data-dir "$(DATA_DIR)" $(ARGS)
+demo-keys: setup
+	@test -f "$(DEMO_KEYS)/provincial_public.pem" || \
+	  $(VENV)/bin/kiosk-admin keys init "$(DEMO_KEYS)" --terminal-id $(DEMO_TERMINAL) --tls >/dev/null
 
-tour: setup
-	$(PY) main.py --data-dir "$(DATA_DIR)" --tour tour
+# The kiosk on the bundled demo pack. Submissions queue locally; run `make sim` in a second
+# terminal to let them sync to the provincial-system simulator on 127.0.0.1.
+run: demo-keys
+	$(DEMO_ENV) $(PY) main.py --data-dir "$(DATA_DIR)" $(ARGS)
+
+sim: demo-keys
+	$(VENV)/bin/kiosk-admin provincial-sim --host 127.0.0.1 --port $(DEMO_PORT) \
+	  --db "$(DATA_DIR)/provincial-sim.sqlite3" --private-key "$(DEMO_KEYS)/provincial_private.pem" \
+	  --terminals "$(DEMO_KEYS)/terminals.json" --tls-cert "$(DEMO_KEYS)/tls_cert.pem" \
+	  --tls-key "$(DEMO_KEYS)/tls_key.pem" --progress-seconds 30
+
+tour: demo-keys
+	$(DEMO_ENV) $(PY) main.py --data-dir "$(DATA_DIR)" --tour tour
 
 lint: setup
 	$(VENV)/bin/ruff check .
