@@ -186,8 +186,9 @@ class KioskApp(App):  # type: ignore[misc]
             "knowledge": {"pack": self.pack},
             "hotline": {"pack": self.pack},
             "receipt": {"receipts_dir": self.receipts_dir, "station_name": c.station_name},
-            "staff_sign_in": {"staff": self.staff},
+            "staff_sign_in": {"staff": self.staff, "audit": self._audit},
             "staff": {
+                "audit": self._audit,
                 "outbox": self.outbox,
                 "sync_agent": self.sync_agent,
                 "kiosk_mode": self.kiosk_mode,
@@ -390,13 +391,9 @@ class KioskApp(App):  # type: ignore[misc]
             self.say("已换成高对比颜色" if theme == "high_contrast" else "已换回标准颜色")
         elif outcome == "end_session":
             self.confirm_end_session()
-        elif outcome == "staff_signed_in":
-            self._audit(data.get("staff_id", ""), "staff_sign_in", {})
         elif outcome == "exit_app":
             self._audit(self.session.staff_id or "", "exit_app", {})
             self.stop()
-        elif outcome == "sync_now":
-            self._audit(self.session.staff_id or "", "sync_now", {})
 
     def _later(self, fn: Callable[..., Any], *args: Any) -> None:
         """Statistics and audit entries: written by the background worker, never waited for."""

@@ -22,9 +22,11 @@ class StaffScreen(PageScreen):
         outbox: Any,
         sync_agent: Any,
         kiosk_mode: bool,
+        audit: Callable[[str, str, dict[str, Any]], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.audit = audit
         self.session = session
         self.outbox = outbox
         self.sync_agent = sync_agent
@@ -93,6 +95,7 @@ class StaffScreen(PageScreen):
 
     def assist(self) -> None:
         """Back to home with the staff id kept: what is submitted now is 代为填写."""
+        self._record("assist_start")
         self.report("assist")
 
     def sync_now(self) -> None:
@@ -101,15 +104,20 @@ class StaffScreen(PageScreen):
         else:
             self.sync_agent.request_sync()
             self.sync_message = "已开始同步，稍后点“立即同步”刷新数字。"
-            self.report("sync_now")
+            self._record("sync_now")
         self.refresh()
 
     def set_scale(self, name: str) -> None:
         self.style.apply(scale_name=name)
 
     def sign_out(self) -> None:
+        self._record("staff_sign_out")
         self.session.staff_sign_out()
         self.report("signed_out")
+
+    def _record(self, action: str) -> None:
+        if self.audit is not None:
+            self.audit(self.session.staff_id or "", action, {})
 
     def spoken_text(self) -> str:
         return "工作人员页面。可以代为填写、查看待发送的申请、立即同步、调整字号。"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from screens.base import PageScreen, TourStep
@@ -18,9 +18,17 @@ from screens.widgets import (
 
 
 class StaffSignInScreen(PageScreen):
-    def __init__(self, *, staff: Any, session: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        staff: Any,
+        session: Any,
+        audit: Callable[[str, str, dict[str, Any]], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.staff = staff
+        self.audit = audit
         self.session = session
         self.title = "工作人员登录"
         self.step = "id"
@@ -73,6 +81,14 @@ class StaffSignInScreen(PageScreen):
             return
         result = self.staff.sign_in(self.staff_id, self.keypad.value)
         self.keypad.value = ""  # never keep a PIN around, right or wrong
+        if self.audit is not None:  # who tried, never what was typed as the PIN
+            locked = result.locked_until is not None
+            action = (
+                "staff_sign_in"
+                if result.ok
+                else ("staff_locked" if locked else "staff_sign_in_failed")
+            )
+            self.audit(self.staff_id, action, {})
         if not result.ok:
             self._message(result.message)
             return

@@ -228,6 +228,10 @@ def test_staff_sign_in_locks_after_wrong_pins_shows_queue_and_marks_assisted_sub
     kiosk.type_digits(STAFF_PIN)
     kiosk.tap("登录")
     assert kiosk.screen.name == "staff"
+    kiosk.app.background.drain()
+    actions = [e.action for e in kiosk.app.audit.entries(limit=10)]
+    assert "staff_sign_in_failed" in actions and "staff_sign_in" in actions
+    assert STAFF_PIN not in str([e.to_dict() for e in kiosk.app.audit.entries(limit=10)])
     assert any("待发送" in t for t in kiosk.texts())
     kiosk.tap("管理信息")
     assert kiosk.screen.name == "admin"
@@ -238,3 +242,12 @@ def test_staff_sign_in_locks_after_wrong_pins_shows_queue_and_marks_assisted_sub
     # 结束并清除 signs staff out too: the next resident is never "assisted" by accident.
     kiosk.tap("结束并清除")
     assert kiosk.app.session.staff_id is None
+
+
+def test_usage_statistics_count_services_without_anything_personal(kiosk: Kiosk) -> None:
+    before = kiosk.app._usage_by_service().get("knowledge", 0)
+    kiosk.tap("法律常识")
+    kiosk.tap("讨工钱")
+    kiosk.tap("结束并清除")
+    kiosk.app.background.drain()
+    assert kiosk.app._usage_by_service().get("knowledge", 0) == before + 1
