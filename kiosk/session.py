@@ -225,6 +225,7 @@ def legal_aid_payload(answers: dict[str, Any], pack: Any) -> dict[str, Any]:
 # -- the home-visit wizard -------------------------------------------------------------------------
 VISIT_STEPS = (
     "who",
+    "override_reason",  # only when staff book outside the eligibility rules (see visit_steps)
     "service",
     "day",
     "slot",
@@ -234,6 +235,17 @@ VISIT_STEPS = (
     "phone",
     "confirm",
 )
+
+
+STAFF_OVERRIDE = "staff_override"
+
+
+def visit_steps(answers: dict[str, Any], staff_id: str | None) -> list[str]:
+    """The home-visit pages; the written reason only for a staff override."""
+    steps = list(VISIT_STEPS)
+    if not (staff_id and answers.get("who") == STAFF_OVERRIDE):
+        steps.remove("override_reason")
+    return steps
 
 
 def visit_payload(answers: dict[str, Any], booking_id: str, staff_id: str | None) -> dict[str, Any]:
@@ -256,6 +268,12 @@ def visit_payload(answers: dict[str, Any], booking_id: str, staff_id: str | None
         "eligibility": {"reason": answers.get("who", "")},
         "consent": {"visit": True},
     }
+    if staff_id and answers.get("who") == STAFF_OVERRIDE:
+        payload["eligibility"] = {
+            "reason": STAFF_OVERRIDE,
+            "staff_id": staff_id,
+            "note": answers.get("override_reason", ""),
+        }
     return payload
 
 
@@ -284,6 +302,8 @@ def book_home_visit(
         visit_date=date.fromisoformat(str(answers.get("day"))),
         period=str(answers.get("slot", "")),
         eligibility=str(answers.get("who", "")),
+        staff_id=staff_id if answers.get("who") == STAFF_OVERRIDE else None,
+        override_reason=answers.get("override_reason") if staff_id else None,
     )
     booking = ledger.reserve(request)
     try:

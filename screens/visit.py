@@ -9,7 +9,7 @@ from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.session import VISIT_STEPS, book_home_visit
+from kiosk.session import STAFF_OVERRIDE, book_home_visit, visit_steps
 from kiosk.validation import check_phone, check_resident_id, name_problem
 from screens.base import TourStep
 from screens.widgets import BigButton, BodyLabel, NoteLabel, nav_button
@@ -41,7 +41,7 @@ class VisitScreen(WizardScreen):
     def steps(self) -> list[str]:
         if self.pack is None or self.ledger is None:
             return ["unavailable"]
-        return list(VISIT_STEPS)
+        return visit_steps(self.answers, self.session.staff_id)
 
     def _district(self) -> str | None:
         chosen = self.answer("address_district")
@@ -66,11 +66,26 @@ class VisitScreen(WizardScreen):
         vs = self.pack.data("visits")
         if step == "who":
             self.voice_options_id = "visit.eligibility"
+            options = [(e["id"], e["label"]) for e in vs["eligibility"]]
+            if self.session.staff_id:  # only staff may book outside the rules, with a reason
+                options.append((STAFF_OVERRIDE, "工作人员破例预约"))
             self.choice_page(
                 "请问是谁需要上门服务？",
                 "who",
-                [(e["id"], e["label"]) for e in vs["eligibility"]],
+                options,
                 note="上门服务是给行动不便的老人、残疾人和重病患者的。",
+            )
+        elif step == "override_reason":
+            from kiosk.validation import text_problem
+
+            least = int(vs["booking"]["override_reason_min_chars"])
+            self.text_page(
+                "破例预约的理由（写清楚为什么需要上门）：",
+                "override_reason",
+                max_length=200,
+                validate=lambda v: text_problem(
+                    v, "破例预约的理由", min_chars=least, max_chars=200
+                ),
             )
         elif step == "service":
             self.voice_options_id = "visit.service"
@@ -220,7 +235,9 @@ class VisitScreen(WizardScreen):
         from kiosk.visits import BookingError
 
         try:
-            booking, receipt = book_home_visit(self.ledger, self.submit, self.answers)
+            booking, receipt = book_home_visit(
+                self.ledger, self.submit, self.answers, staff_id=self.session.staff_id
+            )
         except (BookingError, InvalidSubmission) as exc:
             self.show("confirm")
             self.message(f"没能预约：{exc}")

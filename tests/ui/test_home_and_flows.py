@@ -251,3 +251,45 @@ def test_usage_statistics_count_services_without_anything_personal(kiosk: Kiosk)
     kiosk.tap("结束并清除")
     kiosk.app.background.drain()
     assert kiosk.app._usage_by_service().get("knowledge", 0) == before + 1
+
+
+def test_staff_can_book_a_visit_outside_the_rules_with_a_written_reason(kiosk: Kiosk) -> None:
+    kiosk.tap("工作人员")
+    kiosk.type_digits(STAFF_ID)
+    kiosk.tap("下一步")
+    kiosk.type_digits(STAFF_PIN)
+    kiosk.tap("登录")
+    kiosk.tap("代为填写")
+    kiosk.tap("预约上门服务")
+    kiosk.tap("工作人员破例预约")
+    assert kiosk.screen.step_id == "override_reason"
+    for syllable, char in (("du", "独"), ("ju", "居"), ("tan", "瘫"), ("huan", "痪")):
+        kiosk.type_pinyin(syllable, char)
+    kiosk.tap("下一步")
+    kiosk.tap("公证")
+    day = next(w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2)
+    kiosk.tap(day)
+    kiosk.tap("还剩")  # whichever half-day still has room
+    kiosk.type_digits("320483198001010010")  # 46 years old: no age rule would allow it
+    kiosk.tap("下一步")
+    kiosk.type_pinyin("li", "李")
+    kiosk.type_pinyin("qiang", "强")
+    kiosk.tap("下一步")
+    kiosk.tap("武进区")
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)
+    kiosk.tap(kiosk.screen.choices[0][1], exact=True)
+    kiosk.tap("数字", exact=True)
+    for key in ("5", "组"):
+        kiosk.tap(key, exact=True)
+    kiosk.tap("下一步")
+    kiosk.type_digits("13812345678")
+    kiosk.tap("下一步")
+    kiosk.tap("确认预约")
+    assert kiosk.screen.name == "receipt", kiosk.app.manager.get_screen("visit").message_text
+    document = _outbox_document(kiosk, kiosk.screen.code)
+    assert document["staff_id"] == STAFF_ID
+    assert document["payload"]["eligibility"] == {
+        "reason": "staff_override",
+        "staff_id": STAFF_ID,
+        "note": "独居瘫痪",
+    }
