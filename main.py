@@ -117,12 +117,16 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
         def submit_with_rules(
             kind: str, payload: dict[str, Any], *, staff_id: str | None = None
         ) -> Any:
-            return submit(kind, payload, pack=pack, outbox=outbox, staff_id=staff_id)
+            # The pack being served now: a new pack switched in between residents applies.
+            current = switcher.pack or pack
+            return submit(kind, payload, pack=current, outbox=outbox, staff_id=staff_id)
 
         services["submit"] = submit_with_rules
         services["visit_ledger"] = BookingLedger(store, pack)
         if outbox.public_key is not None:
-            services["sync_agent"] = _build_sync_agent(config, outbox, note)
+            services["sync_agent"] = _build_sync_agent(
+                config, store, outbox, pack, pack_store, services["audit"], note
+            )
 
     if voice:
         from voice.asr import Recognizer
@@ -136,43 +140,34 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
 
 
 def _build_outbox(config: Any, store: Any, note: Any) -> Any:
-    from kiosk.sealing import SealingError, load_public_key
+    from kiosk.sync.setup import SyncSetupError, outbox_from_config
     from offline_cache.outbox import Outbox
 
-    key = None
     if config.provincial_public_key_file is None:
         note("没有配置省系统公钥（provincial.public_key_file）：本机可以查询，但不能保存新申请。")
-    else:
-        try:
-            key = load_public_key(config.provincial_public_key_file)
-        except SealingError as exc:
-            note(f"省系统公钥不能用：{exc}")
+    try:
+        return outbox_from_config(config, store, need_key=False)
+    except SyncSetupError as exc:
+        note(f"省系统公钥不能用：{exc}")
     # Without a key the outbox is read-only: status queries work, new submissions are refused
     # with a plain message.
-    return Outbox(store, key, config.terminal_id)
+    return Outbox(store, None, config.terminal_id)
 
 
-def _build_sync_agent(config: Any, outbox: Any, note: Any) -> Any:
-    from kiosk.sync.agent import SyncAgent
-    from kiosk.sync.https_transport import HttpsTransport
-    from kiosk.sync.signing import CredentialsError, load_credentials
+def _build_sync_agent(
+    config: Any, store: Any, outbox: Any, pack: Any, pack_store: Any, audit: Any, note: Any
+) -> Any:
+    """The agent with the same hooks ``kiosk-admin sync`` uses (bookings follow the province's
+    answers, newer signed packs are pulled and switched in between residents)."""
+    from kiosk.sync.hooks import build_sync_hooks
+    from kiosk.sync.setup import SyncSetupError, agent_from_config
 
-    if config.provincial_credentials_file is None:
-        note("没有配置终端凭据（provincial.credentials_file）：申请存在本机，暂不上报。")
-        return None
     try:
-        creds = load_credentials(config.provincial_credentials_file)
-    except CredentialsError as exc:
-        note(f"终端凭据不能用：{exc}")
+        agent = agent_from_config(config, outbox)
+    except SyncSetupError as exc:
+        note(f"{exc}申请存在本机，暂不上报。")
         return None
-    transport = HttpsTransport(config.provincial_endpoint, creds, ca_file=config.provincial_ca_file)
-    agent = SyncAgent(
-        outbox,
-        transport,
-        interval_s=config.sync_interval_s,
-        batch_size=config.sync_batch_size,
-        retention_days=config.retention_days,
-    )
+    build_sync_hooks(store, pack, config, audit, pack_store=pack_store).attach(agent)
     agent.start()
     return agent
 
