@@ -5,23 +5,20 @@ are a small space, so the KDF is deliberately slow (scrypt, ~50 ms, 16 MiB) and 
 lock that staff number for 15 minutes — counted in the database so a restart doesn't reset it.
 Unknown staff numbers share one counter and run the same KDF, so trying numbers reveals nothing.
 
-Staff are provisioned by an administrator, either with ``python -m kiosk.staff add`` on the
+Staff are provisioned by an administrator, either with ``kiosk-admin staff add`` on the
 terminal or from the JSON file named by ``paths.staff_pins_file`` (hashes only, made with
-``python -m kiosk.staff hash``).
+``kiosk-admin staff hash``).
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
-import getpass
 import hashlib
 import hmac
 import json
 import os
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,52 +217,3 @@ class StaffDirectory:
         if not rows:
             return 0, 0.0
         return int(rows[0]["failures"]), float(rows[0]["locked_until"])
-
-
-def _main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kiosk.staff add|hash|list`` — provisioning on the terminal itself."""
-    from kiosk.config import ConfigError, load_config
-
-    parser = argparse.ArgumentParser(prog="python -m kiosk.staff", description="终端工作人员")
-    parser.add_argument("--config", type=Path)
-    parser.add_argument("--data-dir")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    add = sub.add_parser("add", help="add or replace a staff member (PIN asked twice)")
-    add.add_argument("staff_id")
-    add.add_argument("--role", choices=ROLES, default="staff")
-    sub.add_parser("hash", help="print a PIN hash for paths.staff_pins_file")
-    sub.add_parser("list", help="list staff numbers and roles")
-    args = parser.parse_args(argv)
-    if args.cmd == "hash":
-        pin = getpass.getpass("PIN: ")
-        problem = pin_problem(pin)
-        if problem:
-            print(problem, file=sys.stderr)
-            return 1
-        print(hash_pin(pin))
-        return 0
-    try:
-        config = load_config(args.config, overrides={"paths.data_dir": args.data_dir})
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    directory = StaffDirectory(Store(config.db_path))
-    if args.cmd == "list":
-        for m in directory.members():
-            print(f"{m.staff_id}\t{m.role}\t{'在用' if m.active else '停用'}")
-        return 0
-    pin = getpass.getpass("PIN: ")
-    if getpass.getpass("再输一次: ") != pin:
-        print("两次输入的密码不一样。", file=sys.stderr)
-        return 1
-    try:
-        directory.add(args.staff_id, pin, args.role)
-    except StaffError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"工号 {args.staff_id}（{args.role}）已保存。")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main())

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "kiosk.admin.cmd_outbox",  # submit, outbox, sync, status, provincial-sim (issue 4)
     "kiosk.admin.cmd_voice",  # voice ...                                  (issue 6)
     "kiosk.admin.cmd_pack",  # pack ..., audit ..., stats                  (issue 7)
+    "kiosk.admin.cmd_staff",  # staff add|deactivate|list|hash              (issue 5)
 )
 
 
