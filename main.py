@@ -73,6 +73,7 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     """
     from kiosk.audit import AuditLog
     from kiosk.content import PackError
+    from kiosk.housekeeping import PRINT_SPOOL_MAX_AGE_S, purge_old_files
     from kiosk.packs.switching import PackSwitcher
     from kiosk.staff import StaffDirectory, StaffError
     from kiosk.stats import StatsRecorder
@@ -106,6 +107,7 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
             note(f"工作人员名单没有导入：{exc}")
     services["staff"] = staff
     services["audit"] = AuditLog(store)
+    purge_old_files(config.data_dir / "receipts", PRINT_SPOOL_MAX_AGE_S)
     services["stats"] = StatsRecorder(store)
 
     outbox = _build_outbox(config, store, note)
