@@ -72,7 +72,7 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     one-line note; the screens then degrade (说话 hidden, submissions explain to ask staff).
     """
     from kiosk.audit import AuditLog
-    from kiosk.content import PackError
+    from kiosk.content import PackError, ValidationCache, load_pack
     from kiosk.housekeeping import PRINT_SPOOL_MAX_AGE_S, purge_old_files
     from kiosk.packs.switching import PackSwitcher
     from kiosk.staff import StaffDirectory, StaffError
@@ -86,7 +86,9 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     services: dict[str, Any] = {}
     pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
     services["pack_store"] = pack_store
-    switcher = PackSwitcher(pack_store)
+    # Contents that passed every check before aren't re-validated at each start (kiosk.content).
+    validated = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")
+    switcher = PackSwitcher(pack_store, loader=lambda d: load_pack(d, cache=validated))
     services["pack_switcher"] = switcher
     pack = None
     try:

@@ -27,6 +27,7 @@ from screens.base import KioskScreen
 from screens.confirm import ConfirmView
 from screens.flow import Flow
 from screens.idle import IdleWarning, IdleWatcher
+from screens.lazy_manager import LazyScreenManager
 from screens.style import Style
 from screens.theme import next_scale
 
@@ -101,7 +102,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.visit_ledger = visit_ledger
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
-        self.manager: ScreenManager | None = None
+        self.manager: LazyScreenManager | None = None
         self.flow: Flow | None = None
         self.idle: IdleWatcher | None = None
         self.idle_warning: IdleWarning | None = None
@@ -121,13 +122,13 @@ class KioskApp(App):  # type: ignore[misc]
             Window.bind(on_keyboard=self._swallow_keys)
         for stem in ("widgets", "idle", "confirm"):
             load_kv(stem)
-        self.manager = ScreenManager(transition=NoTransition())
+        self.manager = LazyScreenManager(self._make_attached, transition=NoTransition())
         self.flow = Flow(self.manager, self.on_unhandled_outcome, self._on_switch)
-        for name, target in SCREEN_CLASSES.items():
-            screen = self.make_screen(name, target)
-            self.flow.attach(screen)
-            self.manager.add_widget(screen)
+        # Home first, the rest after the first frame (see screens/lazy_manager.py).
+        self.manager.add_widget(self._make_attached("home"))
+        self.manager.defer(n for n in SCREEN_CLASSES if n != "home")
         self.manager.current = "home"
+        Clock.schedule_once(lambda _dt: self.manager.build_rest_when_idle(), 0)
         self.session.on_wipe(self._wipe_screens)
         Window.bind(on_touch_down=self._on_any_touch)
         self.idle = IdleWatcher(
@@ -149,6 +150,12 @@ class KioskApp(App):  # type: ignore[misc]
         self.background.stop()
         if self.sync_agent is not None and hasattr(self.sync_agent, "stop"):
             self.sync_agent.stop()
+
+    def _make_attached(self, name: str) -> KioskScreen:
+        assert self.flow is not None
+        screen = self.make_screen(name, SCREEN_CLASSES[name])
+        self.flow.attach(screen)
+        return screen
 
     def make_screen(self, name: str, target: str) -> KioskScreen:
         module_name, class_name = target.split(":")
@@ -271,13 +278,12 @@ class KioskApp(App):  # type: ignore[misc]
             if screen.name != "home":
                 self.manager.remove_widget(screen)
         old_home = self.manager.get_screen("home")
-        for name, target in SCREEN_CLASSES.items():
-            screen = self.make_screen(name, target)
-            self.flow.attach(screen)
-            if name == "home":
-                screen.name = "home-new"
-            self.manager.add_widget(screen)
-        new_home = self.manager.get_screen("home-new")
+        new_home = self._make_attached("home")
+        new_home.name = "home-new"
+        self.manager.add_widget(new_home)
+        # The other screens are rebuilt with the new pack as they are needed.
+        self.manager.defer(n for n in SCREEN_CLASSES if n != "home")
+        self.manager.build_rest_when_idle()
         self.manager.current = "home-new"
         self.manager.remove_widget(old_home)
         new_home.name = "home"

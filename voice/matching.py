@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, cast
 
-import cn2an
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
@@ -126,6 +125,8 @@ def _spoken_numbers(text: str) -> str:
         number = m.group(0)
         if len(number) >= 5 or (len(number) > 1 and number.startswith("0")):
             return "".join("零一二三四五六七八九"[int(d)] for d in number)
+        import cn2an  # slow to import; only needed when a number is in the text
+
         return str(cn2an.an2cn(number, "low"))
 
     return _NUMBER_RE.sub(say, text)

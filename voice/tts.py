@@ -24,8 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-import cn2an
-
 from voice.digits import digits_to_speech
 
 log = logging.getLogger(__name__)
@@ -57,6 +55,8 @@ def speakable(text: str) -> str:
         ):
             return " " + digits_to_speech(number) + " "
         try:
+            import cn2an  # slow to import; only needed when a number is in the text
+
             return str(cn2an.an2cn(number, "low"))
         except ValueError:
             return digits_to_speech(number)

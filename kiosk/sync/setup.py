@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from kiosk.config import KioskConfig
 from kiosk.sealing import SealingError, load_public_key
 from kiosk.sync.agent import AfterRunHook, PackPuller, SyncAgent, SyncReport
-from kiosk.sync.https_transport import HttpsTransport
 from kiosk.sync.signing import CredentialsError, load_credentials
+from kiosk.sync.transport import DeferredTransport, Transport
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
 
@@ -57,13 +57,19 @@ def agent_from_config(
         creds = load_credentials(config.provincial_credentials_file)
     except CredentialsError as exc:
         raise SyncSetupError(str(exc)) from None
-    transport = HttpsTransport(
-        config.provincial_endpoint,
-        creds,
-        ca_file=config.provincial_ca_file,
-        connect_timeout_s=min(10.0, read_timeout_s),
-        read_timeout_s=read_timeout_s,
-    )
+
+    def build_transport() -> Transport:
+        from kiosk.sync.https_transport import HttpsTransport
+
+        return HttpsTransport(
+            config.provincial_endpoint,
+            creds,
+            ca_file=config.provincial_ca_file,
+            connect_timeout_s=min(10.0, read_timeout_s),
+            read_timeout_s=read_timeout_s,
+        )
+
+    transport = DeferredTransport(build_transport)
     return SyncAgent(
         outbox,
         transport,

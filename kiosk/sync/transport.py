@@ -7,7 +7,8 @@ agent's decisions are plain code over results. The real implementation is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
@@ -71,3 +72,36 @@ class Transport(Protocol):
 def pack_zip_path(pack_id: str, version: str) -> str:
     """The download path of a pack, relative to the API base (``/packs/{id}/{version}.zip``)."""
     return f"/packs/{quote(pack_id, safe='')}/{quote(version, safe='')}.zip"
+
+
+class DeferredTransport:
+    """Builds the real transport on first use, on the sync thread.
+
+    The HTTPS transport pulls in ``requests`` (about 0.1 s of imports); building it lazily keeps
+    that off the path from power-on to the home screen.
+    """
+
+    def __init__(self, build: Callable[[], Transport]) -> None:
+        self._build = build
+        self._real: Transport | None = None
+        self._lock = threading.Lock()
+
+    def _transport(self) -> Transport:
+        with self._lock:
+            if self._real is None:
+                self._real = self._build()
+            return self._real
+
+    def send_batch(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:
+        return self._transport().send_batch(items)
+
+    def status_updates(self, cursor: str, limit: int = 200) -> StatusPage | TransportFailure:
+        return self._transport().status_updates(cursor, limit)
+
+    def latest_pack_manifest(self) -> dict[str, Any] | TransportFailure | None:
+        return self._transport().latest_pack_manifest()
+
+    def download_pack(
+        self, offer: dict[str, Any], max_bytes: int = MAX_PACK_ZIP_BYTES
+    ) -> bytes | TransportFailure:
+        return self._transport().download_pack(offer, max_bytes)
