@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "offline_cache" / "pack_schema"
 
@@ -72,6 +72,9 @@ def _json_path(parts: Iterable[Any]) -> str:
 
 
 def _schema_problems(file_label: str, data: Any, schema: dict[str, Any]) -> list[str]:
+    # jsonschema takes ~0.1 s to import; a pack already known good never needs it.
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema)
     errors: list[ValidationError] = sorted(
         validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
