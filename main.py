@@ -74,6 +74,7 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     from kiosk.audit import AuditLog
     from kiosk.content import PackError, ValidationCache, load_pack
     from kiosk.housekeeping import PRINT_SPOOL_MAX_AGE_S, purge_old_files
+    from kiosk.packs.staff_actions import PackAdmin
     from kiosk.packs.switching import PackSwitcher
     from kiosk.staff import StaffDirectory, StaffError
     from kiosk.stats import StatsRecorder
@@ -109,6 +110,8 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
             note(f"工作人员名单没有导入：{exc}")
     services["staff"] = staff
     services["audit"] = AuditLog(store)
+    # Staff install packs from a USB stick on the admin screen (confirmed there, audited).
+    services["pack_admin"] = PackAdmin(pack_store, services["audit"], config.removable_media_dir)
     purge_old_files(config.data_dir / "receipts", PRINT_SPOOL_MAX_AGE_S)
     services["stats"] = StatsRecorder(store)
 

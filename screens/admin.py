@@ -1,17 +1,19 @@
-"""Admin: terminal id, pack version, voice model status, last sync, and a usage chart."""
+"""Admin: terminal id, pack version, voice model status, last sync, a usage chart, and the
+content packs on a USB stick (install with confirmation, roll back)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from screens.base import PageScreen, TourStep
 from screens.status import when_text
-from screens.widgets import BodyLabel, NoteLabel, TitleLabel, nav_button
+from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
 SERVICE_LABELS = {
     "legal_aid": "法律援助",
@@ -40,13 +42,39 @@ class Bar(Widget):  # type: ignore[misc]
 
 
 class AdminScreen(PageScreen):
-    def __init__(self, *, info: Callable[[], dict[str, Any]], session: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        info: Callable[[], dict[str, Any]],
+        session: Any,
+        pack_admin: Any = None,
+        confirm: Callable[..., None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.info = info
+        self.session = session
+        self.pack_admin = pack_admin  # kiosk.packs.staff_actions.PackAdmin, or None
+        self.confirm = confirm  # opens the one kind of pop-up: a confirmation
         self.title = "管理信息"
         self.facts: dict[str, Any] = {}
+        self.candidates: list[Any] = []
+        self.pack_message = ""
+        self.installing = False
 
     def prepare(self, data: dict[str, Any]) -> None:
+        if not self.installing:
+            self.pack_message = ""
+        self.find_packs()
+
+    def find_packs(self) -> None:
+        """Look at the USB folder again (only manifests are read: quick) and redraw."""
+        self.candidates = []
+        if self.pack_admin is not None:
+            try:
+                self.candidates = list(self.pack_admin.media_packs())
+            except OSError as exc:  # a stick pulled out mid-read
+                self.pack_message = f"读不了U盘：{exc.strerror or exc}"
         self.refresh()
 
     def refresh(self) -> None:
@@ -85,7 +113,144 @@ class AdminScreen(PageScreen):
             line.add_widget(label)
             line.add_widget(Bar(n / top, self.style.tile, size_hint_x=0.6))
             page.add(line)
+        self._add_pack_section()
         page.set_nav(left=[nav_button("上一步", lambda: self.report("back"))])
+
+    # -- content packs on a USB stick ---------------------------------------------------------
+    def _add_pack_section(self) -> None:
+        page = self.page
+        page.add(TitleLabel(text="U盘里的内容包"))
+        admin = self.pack_admin
+        if admin is None:
+            page.add(NoteLabel(text="内容包管理没有启用。"))
+            return
+        for line in admin.overview():
+            page.add(BodyLabel(text=line))
+        if self.pack_message:
+            page.add(NoteLabel(text=self.pack_message))
+        if self.installing:
+            return  # no buttons while a pack is being checked and installed
+        if admin.media_dir is None:
+            page.add(
+                NoteLabel(
+                    text="本机没有设置U盘目录（配置里的 paths.removable_media_dir），请联系管理员。"
+                )
+            )
+        elif not self.candidates:
+            page.add(NoteLabel(text="U盘里没有找到内容包（.zip 文件）。插好U盘后点“重新查找”。"))
+        for candidate in self.candidates:
+            page.add(BodyLabel(text=self._describe(candidate)))
+            if candidate.installable:
+                button = self._button(
+                    f"安装 {candidate.manifest.version}",
+                    lambda c=candidate: self.ask_install(c),
+                    "accent",
+                )
+                page.add(row(button, Widget()))
+        buttons = [] if admin.media_dir is None else [self._button("重新查找", self.find_packs)]
+        if self._rollback_target() is not None:
+            buttons.append(self._button("回退到上一个版本", self.ask_rollback, "danger"))
+        if buttons:
+            page.add(row(*buttons, *([Widget()] if len(buttons) == 1 else [])))
+
+    def _button(self, text: str, action: Callable[[], None], role: str = "normal") -> BigButton:
+        button = BigButton(text=text, role=role)
+        button.bind(on_release=lambda _w: action())
+        return button
+
+    def _describe(self, candidate: Any) -> str:
+        m = candidate.manifest
+        if m is None:
+            return f"文件 {candidate.path.name}：不能用，{candidate.problem}"
+        what = f"{m.pack_id} 版本 {m.version}（{m.region}，{m.valid_from} 起生效）"
+        if candidate.problem is not None:
+            return f"{what}：不能安装，{candidate.problem}。"
+        newer = "比正在用的新" if candidate.is_newer else "不比正在用的新"
+        return f"{what}：{newer}，已由受信任的密钥签名，可以安装。"
+
+    def _rollback_target(self) -> str | None:
+        """What 回退 would go back to, or None when the bundled pack is already in use."""
+        rows = self.pack_admin.store.list() if self.pack_admin is not None else []
+        if not any(r.status == "active" and r.name != "bundled" for r in rows):
+            return None
+        for r in rows:
+            if r.status in ("previous", "bundled"):
+                label = "内置内容包" if r.name == "bundled" else "版本"
+                return f"{label} {r.version}"
+        return "内置内容包"
+
+    def _staff_id(self) -> str:
+        return str(getattr(self.session, "staff_id", "") or "")
+
+    def _ask(self, question: str, detail: str, yes: str, no: str, then: Callable[[], None]) -> None:
+        if self.confirm is None:
+            return  # no way to confirm: nothing is changed without it
+        self.confirm(
+            question=question,
+            detail=detail,
+            yes_text=yes,
+            no_text=no,
+            on_answer=lambda answer: then() if answer else None,
+        )
+
+    def ask_install(self, candidate: Any) -> None:
+        m = candidate.manifest
+        self._ask(
+            f"要安装内容包 {m.version} 吗？",
+            "安装前会先检查签名和每一个文件，检查不通过就不会安装，现在的内容照常使用。"
+            "新内容会在这位居民办完后生效。",
+            "安装",
+            "不安装",
+            lambda: self.install(candidate),
+        )
+
+    def install(self, candidate: Any) -> None:
+        if self.pack_admin is None or self.installing:
+            return
+        self.installing = True
+        self.pack_message = f"正在检查并安装 {candidate.path.name}，请稍候……"
+        self.refresh()
+
+        def done(outcome: Any) -> None:  # on the install thread: hop onto Kivy's
+            Clock.schedule_once(lambda _dt: self._installed(outcome), 0)
+
+        self.pack_admin.install_in_background(candidate.path, self._staff_id(), done)
+
+    def _installed(self, outcome: Any) -> None:
+        self.installing = False
+        if outcome.ok:
+            self.pack_message = f"{outcome.message}\n新内容会在这位居民办完后生效。"
+        else:
+            details = "".join(f"\n· {p}" for p in outcome.problems[:3])
+            self.pack_message = f"{outcome.message}{details}\n现在的内容照常使用。"
+        self.find_packs()
+
+    def ask_rollback(self) -> None:
+        target = self._rollback_target()
+        if target is None:
+            return
+        self._ask(
+            "要回退到上一个版本吗？",
+            f"会换回{target}。换回的内容会在这位居民办完后生效。",
+            "回退",
+            "不回退",
+            self.rollback,
+        )
+
+    def rollback(self) -> None:
+        if self.pack_admin is None or self.installing:
+            return
+        outcome = self.pack_admin.rollback(self._staff_id())
+        self.pack_message = (
+            f"{outcome.message}\n换回的内容会在这位居民办完后生效。"
+            if outcome.ok
+            else outcome.message
+        )
+        self.find_packs()
+
+    def wipe(self) -> None:
+        if not self.installing:
+            self.pack_message = ""
 
     def go_back(self) -> None:
         self.report("back")
@@ -93,7 +258,14 @@ class AdminScreen(PageScreen):
     def spoken_text(self) -> str:
         if not self.facts:
             return self.title
-        return f"管理信息。终端编号 {self.facts['terminal_id']}，内容包版本 {self.facts['pack_version']}。"
+        text = f"管理信息。终端编号 {self.facts['terminal_id']}，内容包版本 {self.facts['pack_version']}。"
+        return text + self.pack_message.replace("\n", "")
 
     def tour_steps(self) -> Iterator[TourStep]:
         yield "main", lambda: self.prepare({})
+
+        def packs() -> None:
+            self.prepare({})
+            self.page.scroll.scroll_y = 0  # the USB section at the bottom of the page
+
+        yield "packs", packs

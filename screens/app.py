@@ -78,6 +78,7 @@ class KioskApp(App):  # type: ignore[misc]
         staff: Any = None,
         pack_store: Any = None,
         pack_switcher: Any = None,
+        pack_admin: Any = None,
         visit_ledger: Any = None,
         receipts_dir: Path | None = None,
         **kwargs: Any,
@@ -99,6 +100,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.staff = staff
         self.pack_store = pack_store
         self.pack_switcher = pack_switcher
+        self.pack_admin = pack_admin
         self.visit_ledger = visit_ledger
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
@@ -200,7 +202,7 @@ class KioskApp(App):  # type: ignore[misc]
                 "sync_agent": self.sync_agent,
                 "kiosk_mode": self.kiosk_mode,
             },
-            "admin": {"info": self.admin_info},
+            "admin": {"info": self.admin_info, "pack_admin": self.pack_admin, "confirm": self.ask},
         }
         return {**common, **per_screen.get(name, {})}
 
@@ -418,12 +420,26 @@ class KioskApp(App):  # type: ignore[misc]
             if yes:
                 self.end_session()
 
-        self.confirm_view = ConfirmView(
-            answered,
+        self.ask(
             question="要结束并清除吗？",
             detail="您填写的内容会全部清除，不会保存。",
             yes_text="清除",
             no_text="不清除",
+            on_answer=answered,
+        )
+
+    def ask(
+        self,
+        *,
+        question: str,
+        on_answer: Callable[[bool], None],
+        detail: str = "",
+        yes_text: str = "是",
+        no_text: str = "不是",
+    ) -> None:
+        """The one kind of pop-up: a question with two big answers, read aloud as it opens."""
+        self.confirm_view = ConfirmView(
+            on_answer, question=question, detail=detail, yes_text=yes_text, no_text=no_text
         )
         self.confirm_view.open(animation=False)
         self.say(self.confirm_view.spoken_text())

@@ -41,6 +41,7 @@ EXPECTED = [
     "staff_sign_in-id",
     "staff-main",
     "admin-main",
+    "admin-packs",
 ]
 
 
