@@ -62,7 +62,7 @@ def active_pack(args: argparse.Namespace) -> ContentPack:
 
 def load_active_pack(config: KioskConfig, directory: Path | None = None) -> ContentPack:
     """Load ``directory``, or the terminal's active pack; a broken pack is a :class:`CliError`."""
-    from kiosk.content import PackError, load_pack
+    from kiosk.content import PackError, ValidationCache, load_pack
     from offline_cache import BUNDLED_PACK_DIR
     from offline_cache.pack_store import PackStore
 
@@ -70,8 +70,10 @@ def load_active_pack(config: KioskConfig, directory: Path | None = None) -> Cont
         directory = PackStore(
             config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
         ).active_dir()
+    # The cache the kiosk uses too (main.py): contents that passed every check aren't re-validated.
+    cache = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")
     try:
-        return load_pack(directory)
+        return load_pack(directory, cache=cache)
     except PackError as exc:
         raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
 

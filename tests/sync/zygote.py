@@ -16,6 +16,12 @@ import sys
 import kiosk.admin.cli as cli
 
 cli.build_parser()  # imports every command module before forking
+# ...and what the commands import on first use (the kiosk defers these to start faster), so each
+# forked child reaches its first send quickly and the kill windows land mid-drain.
+import jsonschema  # noqa: E402, F401
+
+import kiosk.sync.hooks  # noqa: E402
+import kiosk.sync.https_transport  # noqa: E402, F401
 
 for line in sys.stdin:
     argv = json.loads(line)
