@@ -70,21 +70,17 @@ def test_sync_killed_twenty_times_mid_drain_still_delivers_each_submission_exact
         kills = 0
         found_sending = 0
         started = time.monotonic()
-        window = 0.4  # seconds a child may run before the kill; widened if it made no progress
         while kills < 20:
             assert outbox.remaining() > 0, f"drained after only {kills} kills; slow the drain down"
             assert time.monotonic() - started < 90, f"only {kills} kills"
-            accepted_before = outbox.counts().accepted
             pid = spawn(5)
-            time.sleep(rng.uniform(0.05, window))
+            time.sleep(rng.uniform(0.05, 0.4))
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             code = exit_code()
             assert code in (-signal.SIGKILL, 0, 2), code
             kills += code == -signal.SIGKILL
             found_sending += outbox.counts().sending
-            if outbox.counts().accepted == accepted_before:  # a loaded machine: start-up ate it
-                window = min(window * 1.5, 3.0)
         # The kills were spread over a real drain: progress between them, rows caught mid-batch.
         assert outbox.counts().accepted > 0 and found_sending > 0
         for _ in range(40):
