@@ -128,31 +128,46 @@ class VisitScreen(WizardScreen):
         by_day: dict[str, list[Any]] = {}
         for s in self._load_slots():
             by_day.setdefault(s.date, []).append(s)
-        grid = GridLayout(cols=4, spacing=20, size_hint_y=None)
-        grid.bind(minimum_height=grid.setter("height"))
-        self.choices = []
+        tiles = []
         for day, slots in sorted(by_day.items()):
-            left = sum(s.remaining for s in slots)
             d = date.fromisoformat(day)
-            label = f"{d.month}月{d.day}日\n星期{slots[0].weekday}\n" + (
-                f"还剩{left}个" if left else "已约满"
-            )
-            chosen = self.answer("day") == day
-            button = BigButton(
-                text=("✓ " if chosen else "") + label,
-                role="accent" if chosen else "normal",
-                size_hint_y=None,
-                height=self.style.touch_px * 1.8,
-                disabled=left == 0,
-            )
-            button.option_id = day
-            button.bind(on_release=lambda _w, dd=day: self._pick_day(dd))
-            grid.add_widget(button)
-            self.choices.append((day, label.replace("\n", "，")))
+            tiles.append((day, f"{d.month}月{d.day}日\n星期{slots[0].weekday}", slots))
+        grid = self._capacity_grid(tiles, "day", self._pick_day, cols=4, spacing=20, rows_px=1.8)
         if not by_day:
             self.message("最近两周没有空的名额了，请过几天再来，或者拨打 12348。")
         self.page.add(grid)
         self.nav(next_text="下一步" if self.answer("day") else None)
+
+    def _capacity_grid(
+        self,
+        tiles: list[tuple[str, str, list[Any]]],
+        answer_key: str,
+        pick: Callable[[str], None],
+        *,
+        cols: int,
+        spacing: int,
+        rows_px: float,
+    ) -> GridLayout:
+        """Day or half-day tiles, each saying what is left (never colour alone); full ones off."""
+        grid = GridLayout(cols=cols, spacing=spacing, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        self.choices = []
+        for key, heading, slots in tiles:
+            left = sum(s.remaining for s in slots)
+            label = f"{heading}\n" + (f"还剩{left}个" if left else "已约满")
+            chosen = self.answer(answer_key) == key
+            button = BigButton(
+                text=("✓ " if chosen else "") + label,
+                role="accent" if chosen else "normal",
+                size_hint_y=None,
+                height=self.style.touch_px * rows_px,
+                disabled=left == 0,
+            )
+            button.option_id = key
+            button.bind(on_release=lambda _w, k=key: pick(k))
+            grid.add_widget(button)
+            self.choices.append((key, label.replace("\n", "，")))
+        return grid
 
     def _pick_day(self, day: str) -> None:
         self.set_answer("day", day)
@@ -167,27 +182,11 @@ class VisitScreen(WizardScreen):
         for s in self.slots or self._load_slots():
             if s.date == day:
                 periods.setdefault(s.period, []).append(s)
-        grid = GridLayout(cols=2, spacing=40, size_hint_y=None)
-        grid.bind(minimum_height=grid.setter("height"))
-        self.choices = []
-        for period, slots in periods.items():
-            left = sum(s.remaining for s in slots)
-            first = slots[0]
-            label = f"{first.period_label}\n{first.start}–{first.end}\n" + (
-                f"还剩{left}个" if left else "已约满"
-            )
-            chosen = self.answer("slot") == period
-            button = BigButton(
-                text=("✓ " if chosen else "") + label,
-                role="accent" if chosen else "normal",
-                size_hint_y=None,
-                height=self.style.touch_px * 2,
-                disabled=left == 0,
-            )
-            button.option_id = period
-            button.bind(on_release=lambda _w, p=period: self._pick_slot(p))
-            grid.add_widget(button)
-            self.choices.append((period, label.replace("\n", "，")))
+        tiles = [
+            (period, f"{slots[0].period_label}\n{slots[0].start}–{slots[0].end}", slots)
+            for period, slots in periods.items()
+        ]
+        grid = self._capacity_grid(tiles, "slot", self._pick_slot, cols=2, spacing=40, rows_px=2)
         self.page.add(grid)
         self.nav(next_text="下一步" if self.answer("slot") else None)
 
