@@ -356,10 +356,7 @@ class LegalAidScreen(WizardScreen):
         if a is not None and a.materials:
             lines.append("请带齐：" + "、".join(m.label for m in a.materials) + "。")
         lines.append("网络不通也没关系，申请已保存在本机，网络恢复后自动上报。")
-        self.session.discard_draft(self.kind)
-        self.step_id = ""
-        self.page.clear()
-        self.report("submitted", receipt=receipt, title="法律援助申请已提交", lines=lines)
+        self.finish_submitted(receipt, "法律援助申请已提交", lines)
 
     def spoken_text(self) -> str:
         if self.step_id == "result" and self.assessment is not None:

@@ -230,18 +230,12 @@ class VisitScreen(WizardScreen):
         self.nav(next_text=None, extra=[nav_button("确认预约", self.send, role="accent")])
 
     def send(self) -> None:
-        from kiosk.submissions import InvalidSubmission
-        from kiosk.visits import BookingError
 
         try:
             booking, receipt = book_home_visit(
                 self.ledger, self.submit, self.answers, staff_id=self.session.staff_id
             )
-        except (BookingError, InvalidSubmission) as exc:
-            self.show("confirm")
-            self.message(f"没能预约：{exc}")
-            return
-        except Exception as exc:  # storage trouble: keep the answers, say so plainly
+        except Exception as exc:  # rules, a full slot or storage trouble: keep the answers
             self.show("confirm")
             self.message(f"没能预约：{exc}")
             return
@@ -250,10 +244,7 @@ class VisitScreen(WizardScreen):
             f"{summary['时间']}，{summary['上门服务']}上门服务。",
             f"现在是“{booking.status_label}”。" + self.pack.data("visits")["booking"]["text"],
         ]
-        self.session.discard_draft(self.kind)
-        self.step_id = ""
-        self.page.clear()
-        self.report("submitted", receipt=receipt, title="上门服务预约已提交", lines=lines)
+        self.finish_submitted(receipt, "上门服务预约已提交", lines)
 
     def spoken_text(self) -> str:
         if self.step_id == "confirm":

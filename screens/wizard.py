@@ -146,6 +146,13 @@ class WizardScreen(PageScreen):
         self.question = question
         self.page.add(TitleLabel(text=question))
 
+    def finish_submitted(self, receipt: Any, title: str, lines: list[str]) -> None:
+        """The submission is durably queued: forget the draft, clear the page, show the receipt."""
+        self.session.discard_draft(self.kind)
+        self.step_id = ""
+        self.page.clear()
+        self.report("submitted", receipt=receipt, title=title, lines=lines)
+
     def message(self, text: str) -> None:
         self.message_text = text
         if text:
