@@ -65,49 +65,65 @@ def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
     Config.set("graphics", "resizable", "0" if args.kiosk else "1")
 
 
-def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, Any]:
-    """Every collaborator the App needs, built here and nowhere else (no service locator).
+def _note(text: str) -> None:
+    print(text, file=sys.stderr)
 
-    A part that can't be built (no provincial key yet, no voice model) is left out with a
-    one-line note; the screens then degrade (说话 hidden, submissions explain to ask staff).
+
+def open_pack(config: Any) -> dict[str, Any]:
+    """The content pack being served, and the store and switcher that own it.
+
+    This is all the home screen needs, so it is the only service built before the first frame;
+    the rest come from ``build_services`` right after it (see ``KioskApp.late_services``).
     """
-    from kiosk.audit import AuditLog
     from kiosk.content import PackError, ValidationCache, load_pack
-    from kiosk.housekeeping import PRINT_SPOOL_MAX_AGE_S, purge_old_files
-    from kiosk.packs.staff_actions import PackAdmin
     from kiosk.packs.switching import PackSwitcher
-    from kiosk.staff import StaffDirectory, StaffError
-    from kiosk.stats import StatsRecorder
     from offline_cache import BUNDLED_PACK_DIR
     from offline_cache.pack_store import PackStore
 
-    def note(text: str) -> None:
-        print(text, file=sys.stderr)
-
-    services: dict[str, Any] = {}
+    packs: dict[str, Any] = {}
     pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
-    services["pack_store"] = pack_store
+    packs["pack_store"] = pack_store
     # Contents that passed every check before aren't re-validated at each start (kiosk.content).
     validated = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")
     switcher = PackSwitcher(pack_store, loader=lambda d: load_pack(d, cache=validated))
-    services["pack_switcher"] = switcher
+    packs["pack_switcher"] = switcher
     pack = None
     try:
         pack = switcher.start()
     except PackError as exc:  # even the bundled pack is broken: a damaged installation
-        services["pack_error"] = "；".join(exc.problems[:3])
-        note(f"内容包不能用：{services['pack_error']}")
+        packs["pack_error"] = "；".join(exc.problems[:3])
+        _note(f"内容包不能用：{packs['pack_error']}")
     if switcher.problem:
-        services["pack_error"] = switcher.problem
-        note(switcher.problem)
-    services["pack"] = pack
+        packs["pack_error"] = switcher.problem
+        _note(switcher.problem)
+    packs["pack"] = pack
+    return packs
+
+
+def build_services(
+    config: Any, store: Any, *, voice: bool = True, packs: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every collaborator the App needs, built here and nowhere else (no service locator).
+
+    ``packs`` is what ``open_pack`` returned, when that was done already. A part that can't be
+    built (no provincial key yet, no voice model) is left out with a one-line note; the screens
+    then degrade (说话 hidden, submissions explain to ask staff).
+    """
+    from kiosk.audit import AuditLog
+    from kiosk.housekeeping import PRINT_SPOOL_MAX_AGE_S, purge_old_files
+    from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.staff import StaffDirectory, StaffError
+    from kiosk.stats import StatsRecorder
+
+    services: dict[str, Any] = dict(packs if packs is not None else open_pack(config))
+    pack, switcher, pack_store = (services[k] for k in ("pack", "pack_switcher", "pack_store"))
 
     staff = StaffDirectory(store)
     if config.staff_pins_file is not None:
         try:
             staff.import_file(config.staff_pins_file)
         except StaffError as exc:
-            note(f"工作人员名单没有导入：{exc}")
+            _note(f"工作人员名单没有导入：{exc}")
     services["staff"] = staff
     services["audit"] = AuditLog(store)
     # Staff install packs from a USB stick on the admin screen (confirmed there, audited).
@@ -115,7 +131,7 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     purge_old_files(config.data_dir / "receipts", PRINT_SPOOL_MAX_AGE_S)
     services["stats"] = StatsRecorder(store)
 
-    outbox = _build_outbox(config, store, note)
+    outbox = _build_outbox(config, store)
     services["outbox"] = outbox
     if outbox is not None and pack is not None:
         from kiosk.submissions import submit
@@ -132,7 +148,7 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
         services["visit_ledger"] = BookingLedger(store, pack)
         if outbox.public_key is not None:
             services["sync_agent"] = _build_sync_agent(
-                config, store, outbox, pack, pack_store, services["audit"], note
+                config, store, outbox, pack, pack_store, services["audit"]
             )
 
     if voice:
@@ -146,23 +162,23 @@ def build_services(config: Any, store: Any, *, voice: bool = True) -> dict[str, 
     return services
 
 
-def _build_outbox(config: Any, store: Any, note: Any) -> Any:
+def _build_outbox(config: Any, store: Any) -> Any:
     from kiosk.sync.setup import SyncSetupError, outbox_from_config
     from offline_cache.outbox import Outbox
 
     if config.provincial_public_key_file is None:
-        note("没有配置省系统公钥（provincial.public_key_file）：本机可以查询，但不能保存新申请。")
+        _note("没有配置省系统公钥（provincial.public_key_file）：本机可以查询，但不能保存新申请。")
     try:
         return outbox_from_config(config, store, need_key=False)
     except SyncSetupError as exc:
-        note(f"省系统公钥不能用：{exc}")
+        _note(f"省系统公钥不能用：{exc}")
     # Without a key the outbox is read-only: status queries work, new submissions are refused
     # with a plain message.
     return Outbox(store, None, config.terminal_id)
 
 
 def _build_sync_agent(
-    config: Any, store: Any, outbox: Any, pack: Any, pack_store: Any, audit: Any, note: Any
+    config: Any, store: Any, outbox: Any, pack: Any, pack_store: Any, audit: Any
 ) -> Any:
     """The agent with the same hooks ``kiosk-admin sync`` uses (bookings follow the province's
     answers, newer signed packs are pulled and switched in between residents)."""
@@ -172,16 +188,44 @@ def _build_sync_agent(
     try:
         agent = agent_from_config(config, outbox)
     except SyncSetupError as exc:
-        note(f"{exc}申请存在本机，暂不上报。")
+        _note(f"{exc}申请存在本机，暂不上报。")
         return None
     build_sync_hooks(store, pack, config, audit, pack_store=pack_store).attach(agent)
     agent.start()
     return agent
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def _resume_gc_after_first_frame() -> None:
+    """Cyclic garbage collection is off while starting up (``main``); back on at the first frame.
 
+    Importing Kivy and our modules allocates hundreds of thousands of objects, none of them
+    garbage, and the collector kept re-scanning them (≈ 50 ms of the wait for the home screen).
+    ``gc.freeze`` then keeps those long-lived objects out of every later full collection, which
+    would otherwise stall a touch now and then (issue 5).
+    """
+    import gc
+
+    from kivy.core.window import Window
+
+    def resume(*_args: Any) -> None:
+        Window.unbind(on_flip=resume)
+        gc.freeze()
+        gc.enable()
+
+    Window.bind(on_flip=resume)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import gc
+
+    gc.disable()  # until the first frame: see _resume_gc_after_first_frame
+    try:
+        return _run(parse_args(sys.argv[1:] if argv is None else argv))
+    finally:
+        gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
     from offline_cache.store import Store, StoreError
 
@@ -198,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     configure_kivy(args, config.data_dir)
+    _resume_gc_after_first_frame()
 
     from screens.fonts import FontMissing, register_default_font
 
@@ -209,8 +254,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from screens.app import KioskApp
 
+    # The home screen needs only the pack; every other service is built right after its first
+    # frame, so a resident sees the kiosk as soon as Kivy can draw (issue 2: start-up time).
+    packs = open_pack(config)
     app = KioskApp(
-        config=config, store=store, kiosk_mode=args.kiosk, **build_services(config, store)
+        config=config,
+        store=store,
+        kiosk_mode=args.kiosk,
+        late_services=lambda: build_services(config, store, packs=packs),
+        **packs,
     )
     if args.tour:
         from screens.tour import run_tour

@@ -48,6 +48,8 @@ SCREEN_CLASSES: dict[str, str] = {
     "staff": "screens.staff:StaffScreen",
     "admin": "screens.admin:AdminScreen",
 }
+# The pop-ups' rules: not needed for the first frame.
+MODAL_KV = ("idle", "confirm")
 
 
 def load_kv(stem: str) -> None:
@@ -81,6 +83,7 @@ class KioskApp(App):  # type: ignore[misc]
         pack_admin: Any = None,
         visit_ledger: Any = None,
         receipts_dir: Path | None = None,
+        late_services: Callable[[], dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -113,6 +116,23 @@ class KioskApp(App):  # type: ignore[misc]
         self._listening = False
         self._session_counted = False
         self.background = Background()
+        # Builds the collaborators the home screen doesn't need; called once, right after the
+        # first frame (or sooner, if another screen is wanted first). See ``attach_services``.
+        self._late_services = late_services
+
+    def attach_services(self, **services: Any) -> None:
+        """Hand over collaborators built after the App (the same names as the constructor's)."""
+        for name, value in services.items():
+            if name not in _LATE_SERVICE_NAMES:
+                raise TypeError(f"KioskApp has no collaborator called {name!r}")
+            setattr(self, name, value)
+        self._watch_voice()
+
+    def ensure_services(self) -> None:
+        """Build and attach the late services now, if that hasn't happened yet."""
+        build, self._late_services = self._late_services, None
+        if build is not None:
+            self.attach_services(**build())
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -122,15 +142,14 @@ class KioskApp(App):  # type: ignore[misc]
             # Residents must not be able to close or leave the app; only staff (PIN) can.
             Window.bind(on_request_close=lambda *_a, **_k: True)
             Window.bind(on_keyboard=self._swallow_keys)
-        for stem in ("widgets", "idle", "confirm"):
-            load_kv(stem)
+        load_kv("widgets")  # the pop-ups' kv ("idle", "confirm") loads after the first frame
         self.manager = LazyScreenManager(self._make_attached, transition=NoTransition())
         self.flow = Flow(self.manager, self.on_unhandled_outcome, self._on_switch)
         # Home first, the rest after the first frame (see screens/lazy_manager.py).
         self.manager.add_widget(self._make_attached("home"))
         self.manager.defer(n for n in SCREEN_CLASSES if n != "home")
         self.manager.current = "home"
-        Clock.schedule_once(lambda _dt: self.manager.build_rest_when_idle(), 0)
+        Window.bind(on_flip=self._after_first_frame)
         self.session.on_wipe(self._wipe_screens)
         Window.bind(on_touch_down=self._on_any_touch)
         self.idle = IdleWatcher(
@@ -146,6 +165,19 @@ class KioskApp(App):  # type: ignore[misc]
         self._watch_voice()
         return self.manager
 
+    def _after_first_frame(self, *_args: Any) -> None:
+        Window.unbind(on_flip=self._after_first_frame)
+
+        def rest(_dt: float) -> None:
+            for stem in MODAL_KV:
+                load_kv(stem)
+            self.ensure_services()
+            assert self.manager is not None
+            self.manager.build_rest_when_idle()
+
+        # Not inside on_flip itself: whoever else waits for the first frame hears of it first.
+        Clock.schedule_once(rest, 0)
+
     def on_stop(self) -> None:
         if self.idle is not None:
             self.idle.stop()
@@ -155,6 +187,8 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _make_attached(self, name: str) -> KioskScreen:
         assert self.flow is not None
+        if name != "home":  # every other screen may need the late services
+            self.ensure_services()
         screen = self.make_screen(name, SCREEN_CLASSES[name])
         self.flow.attach(screen)
         return screen
@@ -223,6 +257,7 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _show_idle_warning(self, seconds_left: float) -> None:
         if self.idle_warning is None:
+            load_kv("idle")
             self.idle_warning = IdleWarning(on_continue=self._continue_after_warning)
         self.idle_warning.seconds_left = round(seconds_left)
         if self.idle_warning.parent is None:
@@ -438,6 +473,7 @@ class KioskApp(App):  # type: ignore[misc]
         no_text: str = "不是",
     ) -> None:
         """The one kind of pop-up: a question with two big answers, read aloud as it opens."""
+        load_kv("confirm")
         self.confirm_view = ConfirmView(
             on_answer, question=question, detail=detail, yes_text=yes_text, no_text=no_text
         )
@@ -572,6 +608,7 @@ class KioskApp(App):  # type: ignore[misc]
                 if yes:
                     self._act_on_voice(screen, option.id)
 
+            load_kv("confirm")
             self.confirm_view = ConfirmView(answered, question=f"您说的是“{option.label}”吗？")
             self.confirm_view.open(animation=False)
             self.say(self.confirm_view.spoken_text())
@@ -593,6 +630,27 @@ class KioskApp(App):  # type: ignore[misc]
     def screen_names(self) -> list[str]:
         assert self.manager is not None
         return [n for n in SCREEN_CLASSES if self.manager.has_screen(n)]
+
+
+# What ``attach_services`` accepts: the constructor's collaborators.
+_LATE_SERVICE_NAMES = frozenset(
+    (
+        "pack",
+        "pack_error",
+        "submit",
+        "outbox",
+        "sync_agent",
+        "speaker",
+        "recognizer",
+        "stats",
+        "audit",
+        "staff",
+        "pack_store",
+        "pack_switcher",
+        "pack_admin",
+        "visit_ledger",
+    )
+)
 
 
 def _safe(fn: Callable[..., Any], *args: Any) -> Any:

@@ -14,23 +14,35 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from kiosk.packs.errors import PackRefused
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+# ``cryptography`` (≈ 50 ms to import) is imported inside the functions that use it: a kiosk
+# whose pack passed every check before doesn't verify it again at start (kiosk.content's
+# ValidationCache), and start-up time is what a resident waits through (issue 2).
 
 ALGORITHM = "ed25519"
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
 
 
 def parse_public_key(text: str) -> Ed25519PublicKey:
     """A base64 raw key (as in the config) or a PEM public key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     text = text.strip()
     try:
         if text.startswith("-----BEGIN"):
@@ -55,6 +67,9 @@ def fingerprint(public_key: str) -> str:
 
 def generate_key(private_path: Path, passphrase: bytes | None = None) -> str:
     """Write a new private key (mode 0600, never overwriting) and return its public key text."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase)
@@ -73,6 +88,9 @@ def generate_key(private_path: Path, passphrase: bytes | None = None) -> str:
 
 
 def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -124,6 +142,8 @@ def sign(manifest_bytes: bytes, key: Ed25519PrivateKey) -> Signature:
 
 def verify(manifest_bytes: bytes, signature: Signature | None, trusted_keys: list[str]) -> str:
     """Check the signature against the trusted keys; return the signer's key, or refuse."""
+    from cryptography.exceptions import InvalidSignature
+
     if signature is None:
         raise PackRefused("unsigned", "内容包没有签名（缺少 signature.json），不能安装。")
     trusted = {k.strip() for k in trusted_keys}

@@ -177,8 +177,15 @@ def start_kiosk(data_dir: Path) -> Kiosk:
     import main as kiosk_main
     from screens.app import KioskApp
 
-    services = kiosk_main.build_services(config, store, voice=False)
-    app = KioskApp(config=config, store=store, **services)
+    # The way main.py does it: the pack first, the other services after the first frame (or
+    # when a screen other than home is first needed: the tests tap before drawing anything).
+    packs = kiosk_main.open_pack(config)
+    app = KioskApp(
+        config=config,
+        store=store,
+        late_services=lambda: kiosk_main.build_services(config, store, voice=False, packs=packs),
+        **packs,
+    )
     from kivy.base import EventLoop
 
     EventLoop.ensure_window()
@@ -188,5 +195,7 @@ def start_kiosk(data_dir: Path) -> Kiosk:
     # Tests advance the clock themselves: no sleeping to hold 60 frames per second.
     Clock._max_fps = 0
     kiosk = Kiosk(app=app, data_dir=data_dir, private_key=private)
+    kiosk.draw()  # the first frame: the late services are built on the next tick
     kiosk.pump(5)
+    assert app.staff is not None and app.outbox is not None, "late services not attached"
     return kiosk
