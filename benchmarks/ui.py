@@ -26,6 +26,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLD_S = 0.15  # how long a finger rests on the screen in one tap (elderly taps are slower)
+# Debugging aid: profile every touch, print where the time went for those slower than this.
+PROFILE_SLOW_MS = float(os.environ.get("UI_BENCH_PROFILE_MS") or 0)
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -109,48 +111,43 @@ def measure_idle(app: Any, idle_s: float, result: dict[str, Any]) -> None:
 
 # -- child: the kiosk ---------------------------------------------------------------------------
 def child_kiosk(data_dir: Path, idle_s: float) -> None:
+    """The kiosk exactly as ``main.py`` starts it (late services, garbage-collector set-up)."""
     sys.path.insert(0, str(ROOT))
-    from kivy.config import Config
-
-    Config.set("graphics", "width", "1920")
-    Config.set("graphics", "height", "1080")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
-
-    from kiosk.config import load_config
     from kiosk.sealing import generate_private_key, public_key_pem
-    from offline_cache.store import Store
 
     data_dir.mkdir(parents=True, exist_ok=True)
     key = data_dir / "provincial-public.pem"
     key.write_bytes(public_key_pem(generate_private_key().public_key()))
-    config = load_config(
-        None,
-        env={},
-        overrides={"paths.data_dir": str(data_dir), "provincial.public_key_file": str(key)},
-    )
-    store = Store(config.db_path)
-    from screens.fonts import register_default_font
-
-    register_default_font()
+    os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
     import main as kiosk_main
-    from screens.app import KioskApp
 
-    app = KioskApp(
-        config=config, store=store, **kiosk_main.build_services(config, store, voice=False)
-    )
-    driver = Driver(app)
     result: dict[str, Any] = {}
+    configure = kiosk_main.configure_kivy
 
-    def after_touches() -> None:
-        result["samples_ms"] = driver.samples
-        result["labels"] = driver.labels
-        result["missed"] = driver.missed
-        result["rendered_ms"] = driver.rendered
-        app.end_session()
-        measure_idle_now(app, idle_s, result)
+    def configure_then_drive(args: Any, path: Path) -> None:
+        configure(args, path)
+        from kivy.app import App
+        from kivy.core.window import Window
 
-    app.bind(on_start=lambda *_: driver.start(after_touches))
-    app.run()
+        def first_frame(*_: Any) -> None:
+            Window.unbind(on_flip=first_frame)
+            app = App.get_running_app()
+            driver = Driver(app)
+
+            def after_touches() -> None:
+                result["samples_ms"] = driver.samples
+                result["labels"] = driver.labels
+                result["missed"] = driver.missed
+                result["rendered_ms"] = driver.rendered
+                app.end_session()
+                measure_idle_now(app, idle_s, result)
+
+            driver.start(after_touches)
+
+        Window.bind(on_flip=first_frame)
+
+    kiosk_main.configure_kivy = configure_then_drive  # type: ignore[assignment]
+    kiosk_main.main(["--data-dir", str(data_dir), "--size", "1920x1080"])
 
 
 def measure_idle_now(app: Any, idle_s: float, result: dict[str, Any]) -> None:
@@ -269,7 +266,7 @@ class Driver:
             return
         label, action = self.steps[index]
         if os.environ.get("UI_BENCH_DEBUG"):
-            print(f"step {index} {label} {self._state()}", file=sys.stderr, flush=True)
+            print(f"step {index} {label} {self._state()}", file=sys.__stderr__, flush=True)
         widget = action()
         if widget is None or not hasattr(widget, "to_window"):
             Clock.schedule_once(lambda _dt: self._next(index + 1), 0.3)
@@ -290,6 +287,11 @@ class Driver:
 
         def lift(_dt: float) -> None:
             # Timed from the finger lifting: kiosk buttons act on release, like every button.
+            if PROFILE_SLOW_MS:
+                import cProfile
+
+                self._profile = cProfile.Profile()
+                self._profile.enable()
             self._pending = (label, time.perf_counter())
             touch.touch_up()
             Clock.schedule_once(lambda _dt, i=index: self._watchdog(i), 3.0)
@@ -323,11 +325,27 @@ class Driver:
 
         self._pending = None
         self.samples.append((time.perf_counter() - t0) * 1000)
+        if PROFILE_SLOW_MS:
+            self._report_profile(label, self.samples[-1])
         # Also when the software renderer has really drawn it (on a GPU the two are close).
         glFinish()
         self.rendered.append((time.perf_counter() - t0) * 1000)
         self.labels.append(label)
         Clock.schedule_once(lambda _dt: self._next(self._index + 1), 0.3)
+
+
+    def _report_profile(self, label: str, ms: float) -> None:
+        """With UI_BENCH_PROFILE_MS=N: where the time of each touch slower than N ms went."""
+        import io
+        import pstats
+
+        profile, self._profile = self._profile, None
+        profile.disable()
+        if ms < PROFILE_SLOW_MS:
+            return
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(12)
+        print(f"--- {label}: {ms:.0f} ms\n{out.getvalue()}", file=sys.__stderr__, flush=True)
 
 
 def _scroller(widget: Any) -> Any:

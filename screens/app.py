@@ -28,6 +28,7 @@ from screens.confirm import ConfirmView
 from screens.flow import Flow
 from screens.idle import IdleWarning, IdleWatcher
 from screens.lazy_manager import LazyScreenManager
+from screens.quiet_gc import QuietCollector
 from screens.style import Style
 from screens.theme import next_scale
 
@@ -116,6 +117,7 @@ class KioskApp(App):  # type: ignore[misc]
         self._listening = False
         self._session_counted = False
         self.background = Background()
+        self.collector = QuietCollector()
         # Builds the collaborators the home screen doesn't need; called once, right after the
         # first frame (or sooner, if another screen is wanted first). See ``attach_services``.
         self._late_services = late_services
@@ -150,6 +152,7 @@ class KioskApp(App):  # type: ignore[misc]
         self.manager.defer(n for n in SCREEN_CLASSES if n != "home")
         self.manager.current = "home"
         Window.bind(on_flip=self._after_first_frame)
+        self.collector.start()
         self.session.on_wipe(self._wipe_screens)
         Window.bind(on_touch_down=self._on_any_touch)
         self.idle = IdleWatcher(
@@ -179,6 +182,7 @@ class KioskApp(App):  # type: ignore[misc]
         Clock.schedule_once(rest, 0)
 
     def on_stop(self) -> None:
+        self.collector.stop()
         if self.idle is not None:
             self.idle.stop()
         self.background.stop()

@@ -50,6 +50,8 @@ class NotaryScreen(PageScreen):
         self.stage = ""
         self.question: notary.Question | None = None
         self.result: notary.Checklist | None = None
+        # doc id → its 我已有 / 还缺 buttons on the checklist page shown now.
+        self._ticks: dict[str, tuple[BigButton, BigButton]] = {}
         self.show_matters()
 
     # -- state in the session draft ---------------------------------------------------------
@@ -155,21 +157,13 @@ class NotaryScreen(PageScreen):
         page.clear()
         page.add(TitleLabel(text=self.title))
         page.add(BodyLabel(text="已经有的点“我已有”，还没有的点“还缺”。带回家的清单会先列还缺的。"))
+        self._ticks = {}
         for doc in c.documents:
             text = BodyLabel(text=f"{doc.label}\n为什么要：{doc.why}\n去哪里开：{doc.where}")
-            mine = doc.id in have
-            yes = BigButton(
-                text="✓ 我已有" if mine else "我已有",
-                role="accent" if mine else "normal",
-                size_hint_x=None,
-                width=self.style.body_px * 5.5,
-            )
-            no = BigButton(
-                text="还缺" if mine else "✓ 还缺",
-                role="normal" if mine else "danger",
-                size_hint_x=None,
-                width=self.style.body_px * 5.5,
-            )
+            yes = BigButton(size_hint_x=None, width=self.style.body_px * 5.5)
+            no = BigButton(size_hint_x=None, width=self.style.body_px * 5.5)
+            self._ticks[doc.id] = (yes, no)
+            _show_tick(yes, no, doc.id in have)
             yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
             line = row(text, yes, no, height=self.style.touch_px)
@@ -202,9 +196,9 @@ class NotaryScreen(PageScreen):
         else:
             have.discard(doc_id)
         self.draft.set("have", sorted(have))
-        y = self.page.scroll.scroll_y
-        self.show_checklist()
-        self.page.scroll.scroll_y = y
+        # Only the two buttons change (rebuilding the whole list made every tick slow).
+        yes, no = self._ticks[doc_id]
+        _show_tick(yes, no, has_it)
 
     def checklist_text(self) -> str:
         """The list as plain text for the QR code: what is missing first."""
@@ -292,3 +286,9 @@ class NotaryScreen(PageScreen):
                 self.mark(first, True)
 
         yield "checklist", checklist
+
+
+def _show_tick(yes: BigButton, no: BigButton, has_it: bool) -> None:
+    """我已有 / 还缺: the chosen one carries ✓ as well as its colour."""
+    yes.text, yes.role = ("✓ 我已有", "accent") if has_it else ("我已有", "normal")
+    no.text, no.role = ("还缺", "normal") if has_it else ("✓ 还缺", "danger")

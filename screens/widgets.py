@@ -102,12 +102,24 @@ def option_buttons(
     """One BigButton per (id, label); the chosen one is marked with ✓ as well as colour."""
     out: list[BigButton] = []
     for option_id, label in options:
-        mark = "✓ " if option_id == selected else ""
-        button = BigButton(text=f"{mark}{label}", role="accent" if mark else "normal")
+        button = BigButton()
         button.option_id = option_id
+        button.option_label = label
+        mark_choice(button, option_id == selected)
         button.bind(on_release=lambda w: on_pick(w.option_id))
         out.append(button)
     return out
+
+
+def mark_choice(button: BigButton, chosen: bool) -> None:
+    """Show a button as chosen or not: ✓ in the text as well as the colour (never colour alone).
+
+    Changing the mark relabels the button; rebuilding the buttons instead cost a page's worth
+    of widgets on every tap (issue 5: touch → frame).
+    """
+    label = button.option_label
+    button.text = f"✓ {label}" if chosen else label
+    button.role = "accent" if chosen else "normal"
 
 
 class ChoiceGrid(GridLayout):  # type: ignore[misc]
@@ -128,11 +140,10 @@ class ChoiceGrid(GridLayout):  # type: ignore[misc]
         options = kwargs.pop("options", [])
         selected = kwargs.pop("selected", "")
         super().__init__(**kwargs)
-        self.selected = selected
-        self.options = options
         self.bind(width=self._fit_cols, max_cols=self._fit_cols)
         self._fit_cols()
-        self.rebuild()
+        self.selected = selected  # nothing to mark yet
+        self.options = options  # builds the buttons, once
 
     def _fit_cols(self, *_: Any) -> None:
         fit = int((self.width + self.spacing[0]) // (self.min_col_width + self.spacing[0]))
@@ -142,7 +153,8 @@ class ChoiceGrid(GridLayout):  # type: ignore[misc]
         self.rebuild()
 
     def on_selected(self, *_: Any) -> None:
-        self.rebuild()
+        for button in self.children:
+            mark_choice(button, button.option_id == self.selected)
 
     def rebuild(self) -> None:
         if self.canvas is None:

@@ -23,6 +23,7 @@ from screens.widgets import (
     ProgressLabel,
     TitleLabel,
     beside_keypad,
+    mark_choice,
     nav_button,
     option_buttons,
 )
@@ -236,29 +237,22 @@ class WizardScreen(PageScreen):
         chosen: list[str] = list(self.answer(key) or [])
         grid = ChoiceGrid(cols=2)
 
-        def redraw() -> None:
-            grid.clear_widgets()
-            for option_id, label in options:
-                on = label in chosen
-                button = BigButton(
-                    text=f"✓ {label}" if on else label,
-                    role="accent" if on else "normal",
-                    size_hint_y=None,
-                    height=self.style.touch_px,
-                )
-                button.option_id = option_id
-                button.bind(on_release=lambda _w, lab=label: toggle(lab))
-                grid.add_widget(button)
-
         def toggle(label: str) -> None:
             if label in chosen:
                 chosen.remove(label)
             else:
                 chosen.append(label)
             self.set_answer(key, list(chosen))
-            redraw()
+            for button in grid.children:
+                mark_choice(button, button.option_label in chosen)
 
-        redraw()
+        for option_id, label in options:
+            button = BigButton(size_hint_y=None, height=self.style.touch_px)
+            button.option_id = option_id
+            button.option_label = label
+            mark_choice(button, label in chosen)
+            button.bind(on_release=lambda _w, lab=label: toggle(lab))
+            grid.add_widget(button)
         self.choices = list(options)
         self.page.add(grid)
         self.nav()

@@ -83,7 +83,13 @@ def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: 
     kiosk.type_pinyin("gei", "给")
     kiosk.type_pinyin("gongqian", "工钱")
     kiosk.tap("下一步")
+    # Several materials can be ticked; a ticked one carries ✓ (not colour alone), a second tap
+    # takes it off again.
+    kiosk.tap("照片")
     kiosk.tap("工资条")
+    assert _chosen(kiosk) == ["✓ 工资条、考勤记录", "✓ 照片、视频"]
+    kiosk.tap("照片")
+    assert _chosen(kiosk) == ["✓ 工资条、考勤记录"]
     kiosk.tap("下一步")
     assert kiosk.screen.step_id == "review"
     assert any("张桂英" in t for t in kiosk.texts())
@@ -105,6 +111,37 @@ def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: 
     kiosk.type_digits(code)
     kiosk.tap("查询", exact=True)
     assert any("已保存在本机" in t or "等待" in t for t in kiosk.texts())
+
+
+def test_going_back_shows_each_earlier_answer_ticked(kiosk: Kiosk) -> None:
+    kiosk.tap("申请法律援助")
+    kiosk.tap("给自己申请")
+    kiosk.tap("都不是", exact=True)
+    kiosk.tap("务工欠薪")
+    kiosk.tap("是", exact=True)
+    assert kiosk.screen.step_id == "name"
+    kiosk.tap("上一步")
+    assert "农民工" in kiosk.screen.question and _chosen(kiosk) == ["✓ 是"]
+    kiosk.tap("上一步")
+    assert _chosen(kiosk) == ["✓ 务工欠薪"]
+    kiosk.tap("赡养费")  # a different answer: the tick moves with it
+    assert kiosk.screen.step_id != "matter"
+    kiosk.tap("上一步")
+    assert _chosen(kiosk) == ["✓ 赡养费"]
+
+
+def _chosen(kiosk: Kiosk) -> list[str]:
+    """The texts of the buttons shown as chosen (✓), in reading order."""
+    from kivy.uix.behaviors import ButtonBehavior
+
+    marked = [
+        w
+        for w in kiosk.walk()
+        if isinstance(w, ButtonBehavior) and str(getattr(w, "text", "")).startswith("✓")
+    ]
+    for w in marked:  # the mark is more than colour, and the colour agrees with it
+        assert w.role in ("accent", "danger"), w.text
+    return sorted(w.text for w in marked)
 
 
 def test_a_family_above_the_threshold_is_asked_income_and_can_fix_an_answer_on_review(
@@ -170,8 +207,14 @@ def test_the_notary_checklist_goes_home_as_a_qr_code_and_a_printable_receipt(kio
     while kiosk.screen.question is not None:
         kiosk.tap("不是", exact=True)
     first = kiosk.screen.result.documents[0]
+    everything_missing = _chosen(kiosk)
+    assert everything_missing == ["✓ 还缺"] * len(kiosk.screen.result.documents)
     kiosk.tap(kiosk.beside(first.label, "我已有"))
     assert first.id in kiosk.screen._have()
+    assert sorted(_chosen(kiosk)) == sorted(["✓ 我已有", *everything_missing[1:]])
+    kiosk.tap(kiosk.beside(first.label, "还缺"))  # changed her mind: back to missing
+    assert first.id not in kiosk.screen._have() and _chosen(kiosk) == everything_missing
+    kiosk.tap(kiosk.beside(first.label, "我已有"))
     kiosk.tap("带清单回家")
     assert kiosk.screen.name == "receipt"
     qr_text = kiosk.screen.qr.qr_text
