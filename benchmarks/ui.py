@@ -333,7 +333,6 @@ class Driver:
         self.labels.append(label)
         Clock.schedule_once(lambda _dt: self._next(self._index + 1), 0.3)
 
-
     def _report_profile(self, label: str, ms: float) -> None:
         """With UI_BENCH_PROFILE_MS=N: where the time of each touch slower than N ms went."""
         import io
