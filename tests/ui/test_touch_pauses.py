@@ -1,0 +1,51 @@
+"""No full garbage collection stalls a touch (issue 5: touch → next frame).
+
+A full collection of the kiosk's heap takes 100–300 ms on the terminal's CPU. Left to CPython,
+one started every few pages — inside the touch that builds the next page. The kiosk runs them
+right after the touched page is on screen instead (screens/quiet_gc.py).
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from tests.ui.harness import Kiosk
+
+
+def test_full_collections_wait_until_the_touched_page_has_been_drawn(kiosk: Kiosk) -> None:
+    during_touch: list[bool] = []  # one entry per full collection: was a touch being handled?
+    touching = [False]
+
+    def watch(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            during_touch.append(touching[0])
+
+    def tap(text: str, exact: bool = False) -> None:
+        touching[0] = True
+        try:
+            kiosk.tap(text, exact=exact)  # the touch, and the ticks that lay out the new page
+        finally:
+            touching[0] = False
+        kiosk.draw()  # the new page's frame
+        kiosk.pump(2)
+
+    gc.callbacks.append(watch)
+    try:
+        for _ in range(8):  # a morning's worth of page changes, compressed
+            tap("申请法律援助")
+            tap("给自己申请")
+            tap("都不是", exact=True)
+            tap("务工欠薪")
+            tap("上一步")
+            tap("上一步")
+            kiosk.app.end_session()
+            kiosk.draw()
+            tap("法律常识")
+            tap("讨工钱")
+            kiosk.app.end_session()
+            kiosk.draw()
+    finally:
+        gc.callbacks.remove(watch)
+    assert during_touch, "no full collection at all: garbage would pile up"
+    assert not any(during_touch), f"{during_touch.count(True)} full collections inside a touch"
