@@ -39,6 +39,8 @@ def main() -> None:
     ap.add_argument("--idle-runs", type=int, default=2)
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     args = ap.parse_args()
+    if args.runs < 1 or args.idle_runs < 1:
+        ap.error("--runs and --idle-runs must be at least 1 (the figures are medians)")
 
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         data = Path(tmp)

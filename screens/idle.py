@@ -46,6 +46,7 @@ class IdleWatcher:
         self._tick = tick
         self._expire = expire
         self.warning = False
+        self._expire_at_idle = timeout_s  # idle seconds at which the current warning ends
         self._event: Any = None
 
     def start(self) -> None:
@@ -81,8 +82,11 @@ class IdleWatcher:
                 self._arm(warn_at)
                 return
             self.warning = True
-            self._warn(self.timeout_s - idle)
-        left = self.timeout_s - idle
+            # The full warning time from the moment the warning shows, even when this timer
+            # fired late (a busy CPU, a suspended clock): nobody loses answers unwarned.
+            self._expire_at_idle = max(self.timeout_s, idle + self.warning_s)
+            self._warn(self._expire_at_idle - idle)
+        left = self._expire_at_idle - idle
         if left <= 0:
             self.warning = False
             self._expire()

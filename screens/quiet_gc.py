@@ -4,31 +4,43 @@ CPython starts a full (generation 2) collection by itself after every ten young 
 kiosk that was 100–300 ms each (tens of thousands of widgets, canvas instructions and bindings
 left behind by the previous page), and because a page is built right when a finger lifts, the
 collection almost always landed in the middle of a touch: the slow touches of ``benchmarks/ui.py``
-(issue 5). The young generations stay automatic (a few ms each). The full collection runs here,
-as soon as the frame showing what a touch did has been flipped — a resident is then reading the
-new page and won't touch again for well over the collection's time. An automatic full collection
-stays as a backstop if nothing here runs for a long time (a touch screen kept busy for hours).
+(issue 5). The young generations stay automatic (a few ms each). The full collection, when one is
+due, runs here:
+
+- on the tick after the frame that shows what a touch did — the resident is now reading the new
+  page and won't touch again for well over the collection's time; if no frame follows (nothing
+  changed on screen), half a second after the touch;
+- once a minute while nobody touches the screen (the sync and voice threads allocate too).
+
+CPython's own full collection stays as a backstop at a few times its usual interval.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-# CPython's own pace: a full collection after this many young (generation 1) collections.
+# CPython's own pace: a full collection is due after this many young (generation 1) collections.
 FULL_AFTER = 10
-# If touches never give us a moment, CPython collects by itself after this many.
-BACKSTOP_AFTER = 20 * FULL_AFTER
+# If nothing here runs for a long while, CPython collects by itself after this many.
+BACKSTOP_AFTER = 4 * FULL_AFTER
+NO_FRAME_S = 0.5  # a touch that changed nothing on screen: collect this long after it
+IDLE_CHECK_S = 60.0  # while nobody touches: look this often
+IDLE_AFTER_S = 10.0  # …and collect if the last touch is at least this old
 
 
 class QuietCollector:
-    def __init__(self) -> None:
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self._clock = clock
         self._saved: tuple[int, int, int] | None = None
-        self._touched = False
-        self.collections = 0  # full collections run here (for tests and the admin's curiosity)
+        self._after_touch: Any = None  # the pending "no frame came" fallback
+        self._idle: Any = None
+        self._last_touch = clock()
+        self.collections = 0
 
     def start(self) -> None:
         if self._saved is not None:
@@ -36,27 +48,49 @@ class QuietCollector:
         self._saved = gc.get_threshold()
         young, middle, _full = self._saved
         gc.set_threshold(young, middle, BACKSTOP_AFTER)
-        Window.bind(on_touch_up=self._on_touch_up, on_flip=self._on_flip)
+        Window.bind(on_touch_up=self._on_touch_up)
+        self._idle = Clock.schedule_interval(self._when_idle, IDLE_CHECK_S)
 
     def stop(self) -> None:
         if self._saved is None:
             return
         Window.unbind(on_touch_up=self._on_touch_up, on_flip=self._on_flip)
+        for event in (self._after_touch, self._idle):
+            if event is not None:
+                event.cancel()
+        self._after_touch = self._idle = None
         gc.set_threshold(*self._saved)
         self._saved = None
 
+    @staticmethod
+    def due() -> bool:
+        return gc.get_count()[2] >= FULL_AFTER
+
     def _on_touch_up(self, *_args: Any) -> bool:
-        self._touched = True
+        self._last_touch = self._clock()
+        if self._after_touch is None:
+            Window.bind(on_flip=self._on_flip)
+            self._after_touch = Clock.schedule_once(self._collect_if_due, NO_FRAME_S)
         return False  # never consume: the touch still reaches the widgets
 
     def _on_flip(self, *_args: Any) -> None:
-        if not self._touched:
-            return
-        self._touched = False
-        if gc.get_count()[2] >= FULL_AFTER:
-            # Next tick: the frame is flipped first, and whoever else waits for it hears first.
-            Clock.schedule_once(self._collect, 0)
+        # The frame showing the touch is out. Collect on the next tick, so that whoever else
+        # waits for this frame hears of it first.
+        Window.unbind(on_flip=self._on_flip)
+        if self._after_touch is not None:
+            self._after_touch.cancel()
+        self._after_touch = Clock.schedule_once(self._collect_if_due, 0)
 
-    def _collect(self, _dt: float) -> None:
+    def _collect_if_due(self, _dt: float) -> None:
+        Window.unbind(on_flip=self._on_flip)
+        self._after_touch = None
+        if self.due():
+            self.collect()
+
+    def _when_idle(self, _dt: float) -> None:
+        if self.due() and self._clock() - self._last_touch >= IDLE_AFTER_S:
+            self.collect()
+
+    def collect(self) -> None:
         gc.collect()
         self.collections += 1

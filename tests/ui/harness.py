@@ -36,6 +36,16 @@ class Kiosk:
             Clock.tick()
             Clock.tick_draw()
 
+    def idle_for(self, seconds: float) -> None:
+        """Nobody touches the screen for ``seconds`` — as the idle timer sees it when it fires.
+
+        Moves the session's last touch back instead of sleeping, so the idle tests don't depend
+        on how fast this machine runs the taps before it.
+        """
+        self.app.session.last_activity -= seconds
+        self.app.idle._check(0)
+        self.pump(2)
+
     def draw(self) -> None:
         from kivy.base import EventLoop
 

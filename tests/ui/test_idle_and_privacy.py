@@ -54,39 +54,30 @@ def _enter_name_and_phone(kiosk: Kiosk) -> None:
     assert leftovers(kiosk), "test set-up: the entered text should be on screen"
 
 
-@pytest.fixture
-def short_idle(kiosk: Kiosk) -> Iterator[Kiosk]:
-    idle = kiosk.app.idle
-    saved = idle.timeout_s, idle.warning_s
-    idle.timeout_s, idle.warning_s = 2.0, 1.2
-    idle.start()
-    yield kiosk
-    idle.timeout_s, idle.warning_s = saved
-    idle.start()
-
-
 def test_the_configured_warning_gives_at_least_20_seconds(kiosk: Kiosk) -> None:
     config = kiosk.app.kiosk_config
     assert config.idle_timeout_s == 90
     assert config.idle_warning_s >= 20
 
 
-def test_idle_warning_offers_continue_and_keeps_the_answers(short_idle: Kiosk) -> None:
-    kiosk = short_idle
+def test_idle_warning_offers_continue_and_keeps_the_answers(kiosk: Kiosk) -> None:
     _enter_name_and_phone(kiosk)
-    kiosk.pump(2, seconds=1.0)
+    kiosk.idle_for(59)
+    assert kiosk.app.idle_warning is None or kiosk.app.idle_warning.parent is None
+    kiosk.idle_for(1)  # 60 s without a touch: the warning, with 30 s left
     warning = kiosk.app.idle_warning
     assert warning is not None and warning.parent is not None
-    assert any("您还在吗" in t for t in kiosk.texts())
+    assert any("您还在吗" in t for t in kiosk.texts()) and warning.seconds_left == 30
     kiosk.tap("继续", exact=True)
     assert warning.parent is None
     assert kiosk.screen.name == "legal_aid" and leftovers(kiosk)
 
 
-def test_after_the_idle_time_nothing_entered_survives_anywhere(short_idle: Kiosk) -> None:
-    kiosk = short_idle
+def test_after_the_idle_time_nothing_entered_survives_anywhere(kiosk: Kiosk) -> None:
     _enter_name_and_phone(kiosk)
-    kiosk.pump(2, seconds=2.6)
+    kiosk.idle_for(60)
+    assert kiosk.screen.name == "legal_aid" and leftovers(kiosk)  # warned, nothing wiped yet
+    kiosk.idle_for(30)
     assert kiosk.screen.name == "home"
     assert leftovers(kiosk) == []
     assert not kiosk.app.session.has_input
