@@ -31,7 +31,8 @@ class KnowledgeScreen(PageScreen):
         page.add(TitleLabel(text=self.title))
         if not self.topics():
             page.add(NoteLabel(text="内容包没有装好，暂时看不了法律常识。请找工作人员。"))
-        grid = ChoiceGrid(options=[(t["id"], t["label"]) for t in self.topics()])
+        # Three columns where they fit: every topic on one 1920×1080 page, no scrolling.
+        grid = ChoiceGrid(cols=3, options=[(t["id"], t["label"]) for t in self.topics()])
         grid.bind(on_choice=lambda _g, topic_id: self.show_topic(topic_id))
         page.add(grid)
         page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))])

@@ -22,6 +22,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 from screens import pinyin
 
@@ -444,7 +445,9 @@ class Page(BoxLayout):  # type: ignore[misc]
     """The frame of every screen except home: top bar, a scrolling body, a fixed nav bar.
 
     The body scrolls only when a large font on a small screen needs it; 上一步/下一步 stay put
-    at the bottom so they are always where the hand expects them.
+    at the bottom so they are always where the hand expects them. A page that scrolls gets big
+    往上翻 / 往下翻 buttons beside it: a thin scroll bar and a swipe mean nothing to someone who
+    has never used a smartphone, and a button that is there says "there is more".
     """
 
     def __init__(self, screen: Any, **kwargs: Any) -> None:
@@ -466,17 +469,57 @@ class Page(BoxLayout):  # type: ignore[misc]
         )
         self.body.bind(minimum_height=self.body.setter("height"))
         self.scroll.add_widget(self.body)
+        self.up_button = BigButton(text="往上翻", size_hint=(1, None))
+        self.down_button = BigButton(text="往下翻", size_hint=(1, None))
+        self.up_button.bind(on_release=lambda _w: self.turn(-1))
+        self.down_button.bind(on_release=lambda _w: self.turn(1))
+        self.pager = BoxLayout(orientation="vertical", size_hint_x=None, width=150, spacing=16)
+        self._spacer = Widget()
+        self.middle = BoxLayout(spacing=16)
+        self.middle.add_widget(self.scroll)
         # Scrolling only when the page doesn't fit: otherwise a ScrollView holds every tap back
         # until it knows the finger isn't dragging, and taps must answer at once.
         self.body.bind(height=self._fit_scroll)
-        self.scroll.bind(height=self._fit_scroll)
+        self.scroll.bind(height=self._fit_scroll, scroll_y=self._show_pager_buttons)
         self.nav = BoxLayout(size_hint_y=None, height=124, spacing=40)
         self.add_widget(self.top_bar)
-        self.add_widget(self.scroll)
+        self.add_widget(self.middle)
         self.add_widget(self.nav)
 
     def _fit_scroll(self, *_: Any) -> None:
-        self.scroll.do_scroll_y = self.body.height > self.scroll.height + 1
+        # No layout loop: the strip only ever narrows the body while it overflows (which makes
+        # it taller, so it still overflows), and leaves when the content fits even so.
+        overflows = self.body.height > self.scroll.height + 1
+        self.scroll.do_scroll_y = overflows
+        if overflows and self.pager.parent is None:
+            self.middle.add_widget(self.pager)
+        elif not overflows and self.pager.parent is not None:
+            self.middle.remove_widget(self.pager)
+        self._show_pager_buttons()
+
+    def _show_pager_buttons(self, *_: Any) -> None:
+        """Only the buttons that can move the page are there (a dead button is still a target)."""
+        overflows = self.pager.parent is not None
+        wanted: list[Widget] = []
+        if overflows and self.scroll.scroll_y < 0.999:
+            wanted.append(self.up_button)
+        wanted.append(self._spacer)  # keeps 往上翻 at the top and 往下翻 at the bottom
+        if overflows and self.scroll.scroll_y > 0.001:
+            wanted.append(self.down_button)
+        for button in (self.up_button, self.down_button):
+            button.set_min_height(max(124.0, self.scroll.height / 2 - 8))
+        if list(reversed(self.pager.children)) != wanted:  # scroll_y moves on every drag step
+            self.pager.clear_widgets()
+            for w in wanted:
+                self.pager.add_widget(w)
+
+    def turn(self, direction: int) -> None:
+        """One screenful down (1) or up (-1), keeping a line of the last view for context."""
+        hidden = self.body.height - self.scroll.height
+        if hidden <= 0:
+            return
+        step = self.scroll.height * 0.85 / hidden
+        self.scroll.scroll_y = min(1.0, max(0.0, self.scroll.scroll_y - direction * step))
 
     def clear(self) -> None:
         self.body.clear_widgets()
