@@ -148,7 +148,7 @@ def build_services(
         services["visit_ledger"] = BookingLedger(store, pack)
         if outbox.public_key is not None:
             services["sync_agent"] = _build_sync_agent(
-                config, store, outbox, pack, pack_store, services["audit"]
+                config, store, outbox, services["visit_ledger"], pack_store, services["audit"]
             )
 
     if voice:
@@ -178,7 +178,7 @@ def _build_outbox(config: Any, store: Any) -> Any:
 
 
 def _build_sync_agent(
-    config: Any, store: Any, outbox: Any, pack: Any, pack_store: Any, audit: Any
+    config: Any, store: Any, outbox: Any, ledger: Any, pack_store: Any, audit: Any
 ) -> Any:
     """The agent with the same hooks ``kiosk-admin sync`` uses (bookings follow the province's
     answers, newer signed packs are pulled and switched in between residents)."""
@@ -190,7 +190,11 @@ def _build_sync_agent(
     except SyncSetupError as exc:
         _note(f"{exc}申请存在本机，暂不上报。")
         return None
-    build_sync_hooks(store, pack, config, audit, pack_store=pack_store).attach(agent)
+    # The App's own ledger: a pack switched in between residents reaches the bookings hook too.
+    hooks = build_sync_hooks(
+        store, ledger.pack, config, audit, pack_store=pack_store, ledger=ledger
+    )
+    hooks.attach(agent)
     agent.start()
     return agent
 

@@ -14,6 +14,7 @@ class KnowledgeScreen(PageScreen):
         super().__init__(**kwargs)
         self.pack = pack
         self.topic_id = ""
+        self._list_shown = False  # the topic list is what the page holds now
         self.show_topics()
 
     def topics(self) -> list[dict[str, Any]]:
@@ -23,6 +24,10 @@ class KnowledgeScreen(PageScreen):
         self.show_topics()
 
     def show_topics(self) -> None:
+        if self._list_shown:  # already there (coming back, or a wipe): nothing to rebuild,
+            self._grid.selected = ""  # but nothing of the last resident's choice stays marked
+            self.page.scroll.scroll_y = 1
+            return
         self.topic_id = ""
         self.voice_screen_id = "knowledge.topic"
         self.title = "法律常识：选一个题目，我读给您听"
@@ -34,12 +39,15 @@ class KnowledgeScreen(PageScreen):
         # Three columns where they fit: every topic on one 1920×1080 page, no scrolling.
         grid = ChoiceGrid(cols=3, options=[(t["id"], t["label"]) for t in self.topics()])
         grid.bind(on_choice=lambda _g, topic_id: self.show_topic(topic_id))
+        self._grid = grid
         page.add(grid)
         page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))])
+        self._list_shown = True
 
     def show_topic(self, topic_id: str) -> None:
         topic = next(t for t in self.topics() if t["id"] == topic_id)
         self.topic_id = topic_id
+        self._list_shown = False
         self.title = topic["label"]
         page = self.page
         page.clear()

@@ -35,7 +35,11 @@ class LazyScreenManager(ScreenManager):  # type: ignore[misc]
 
     def _build(self, name: str) -> None:
         self._pending.remove(name)
-        self.add_widget(self._factory(name))
+        screen = self._factory(name)
+        # Laid out at its real size now, while nobody waits: otherwise every label of the screen
+        # re-wraps and re-renders its text on the first touch that shows it.
+        screen.size = self.size
+        self.add_widget(screen)
 
     def build_rest_when_idle(self) -> None:
         """Build the deferred screens one per frame, so a touch never waits for all of them."""

@@ -65,13 +65,16 @@ def build_sync_hooks(
     *,
     pack_store: PackStore | None = None,
     pull_packs: bool = True,
+    ledger: BookingLedger | None = None,
 ) -> SyncHooks:
     """The hooks for this terminal.
 
     ``pack`` is the content pack being served (``None``: no bookings hook — nothing could have
     been booked). ``pack_store`` should be the running kiosk's own instance when there is one
     (otherwise one is built from the config). No pack puller without ``packs.trusted_keys``:
-    nothing downloaded could be installed.
+    nothing downloaded could be installed. ``ledger`` is the running kiosk's own booking ledger:
+    when the kiosk switches to a newer pack between residents it updates that ledger, and the
+    bookings hook then reads the province's answers with the new pack's mapping too.
     """
     hooks = SyncHooks()
     if pull_packs and config.trusted_pack_keys:
@@ -79,10 +82,12 @@ def build_sync_hooks(
             config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
         )
         hooks.pack_puller = SyncPackPuller(store_for_packs, audit)
-    if pack is not None:
+    if ledger is None and pack is not None:
+        ledger = BookingLedger(store, pack)
+    if ledger is not None:
         hooks.after_run.append(
             bookings_hook(
-                BookingLedger(store, pack),
+                ledger,
                 Outbox(store, None, config.terminal_id),
                 config.retention_days,
             )
