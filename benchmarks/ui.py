@@ -343,7 +343,9 @@ class Driver:
         if ms < PROFILE_SLOW_MS:
             return
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(12)
+        pstats.Stats(profile, stream=out).sort_stats(
+            os.environ.get("UI_BENCH_PROFILE_SORT", "tottime")
+        ).print_stats(25)
         print(f"--- {label}: {ms:.0f} ms\n{out.getvalue()}", file=sys.__stderr__, flush=True)
 
 

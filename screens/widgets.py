@@ -441,6 +441,9 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         return [c.text for c in self._candidates[start : start + self.per_page]]
 
 
+SCROLL_BAR_COLOR = (0.55, 0.55, 0.55, 0.9)
+
+
 class Page(BoxLayout):  # type: ignore[misc]
     """The frame of every screen except home: top bar, a scrolling body, a fixed nav bar.
 
@@ -458,6 +461,11 @@ class Page(BoxLayout):  # type: ignore[misc]
         self.scroll = ScrollView(
             do_scroll_x=False,
             bar_width=16,
+            # A bar that stays as it is: Kivy fades it after every layout change, and that fade
+            # redrew the whole screen for half a second after each page change — on a software
+            # renderer, CPU taken from the next touch (benchmarks/ui.py).
+            bar_color=SCROLL_BAR_COLOR,
+            bar_inactive_color=SCROLL_BAR_COLOR,
             scroll_type=["bars", "content"],
             # A finger held this long without moving is a press: the button reacts on release,
             # instead of Kivy's default wait (200 ms) plus its fixed 200 ms release delay.

@@ -49,3 +49,30 @@ def test_full_collections_wait_until_the_touched_page_has_been_drawn(kiosk: Kios
         gc.callbacks.remove(watch)
     assert during_touch, "no full collection at all: garbage would pile up"
     assert not any(during_touch), f"{during_touch.count(True)} full collections inside a touch"
+
+
+def test_a_new_page_is_drawn_and_then_the_screen_stays_still(kiosk: Kiosk) -> None:
+    """Nothing animates by itself: every redraw of a 1920×1080 frame costs a software renderer
+    tens of milliseconds of CPU that the next touch then waits for. (Kivy's fading scroll bar
+    alone redrew every page ~20 times in the second after it appeared.)"""
+    import time
+
+    from kivy.core.window import Window
+
+    flips = [0]
+
+    def count(*_: Any) -> None:
+        flips[0] += 1
+
+    Window.bind(on_flip=count)
+    try:
+        for target in ("申请法律援助", "给自己申请"):
+            kiosk.tap(target)
+            flips[0] = 0
+            for _ in range(60):  # ≈ 1.2 s of frames
+                kiosk.draw()
+                time.sleep(0.02)
+            # The new page, its texts, the page buttons appearing: a handful of frames at most.
+            assert flips[0] <= 12, f"{flips[0]} redraws in the second after {target}"
+    finally:
+        Window.unbind(on_flip=count)
