@@ -49,8 +49,8 @@ SCREEN_CLASSES: dict[str, str] = {
     "staff": "screens.staff:StaffScreen",
     "admin": "screens.admin:AdminScreen",
 }
-# The pop-ups' rules: not needed for the first frame.
-MODAL_KV = ("idle", "confirm")
+# The rules of everything but home (pages, pop-ups): not needed for the first frame.
+LATER_KV = ("pages", "idle", "confirm")
 
 
 def load_kv(stem: str) -> None:
@@ -144,7 +144,7 @@ class KioskApp(App):  # type: ignore[misc]
             # Residents must not be able to close or leave the app; only staff (PIN) can.
             Window.bind(on_request_close=lambda *_a, **_k: True)
             Window.bind(on_keyboard=self._swallow_keys)
-        load_kv("widgets")  # the pop-ups' kv ("idle", "confirm") loads after the first frame
+        load_kv("widgets")  # the rest (LATER_KV) loads after the first frame
         self.manager = LazyScreenManager(self._make_attached, transition=NoTransition())
         self.flow = Flow(self.manager, self.on_unhandled_outcome, self._on_switch)
         # Home first, the rest after the first frame (see screens/lazy_manager.py).
@@ -172,7 +172,7 @@ class KioskApp(App):  # type: ignore[misc]
         Window.unbind(on_flip=self._after_first_frame)
 
         def rest(_dt: float) -> None:
-            for stem in MODAL_KV:
+            for stem in LATER_KV:
                 load_kv(stem)
             self.ensure_services()
             assert self.manager is not None
@@ -199,6 +199,8 @@ class KioskApp(App):  # type: ignore[misc]
 
     def make_screen(self, name: str, target: str) -> KioskScreen:
         module_name, class_name = target.split(":")
+        if name != "home":  # a screen wanted before the first frame's follow-up ran
+            load_kv("pages")
         load_kv(module_name.rsplit(".", 1)[1])
         cls = getattr(importlib.import_module(module_name), class_name)
         screen: KioskScreen = cls(name=name, style=self.style, **self._screen_kwargs(name))

@@ -22,9 +22,15 @@ def test_full_collections_wait_until_the_touched_page_has_been_drawn(kiosk: Kios
             during_touch.append(touching[0])
 
     def tap(text: str, exact: bool = False) -> None:
+        from kivy.tests.common import UnitTestTouch
+
+        widget = kiosk.find(text, exact=exact)
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
         touching[0] = True
-        try:
-            kiosk.tap(text, exact=exact)  # the touch, and the ticks that lay out the new page
+        try:  # the finger down and up, and the new page built by the button's handler
+            touch.touch_down()
+            touch.touch_up()
         finally:
             touching[0] = False
         kiosk.draw()  # the new page's frame
