@@ -26,6 +26,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLD_S = 0.15  # how long a finger rests on the screen in one tap (elderly taps are slower)
+PAUSE_S = 0.3  # between a page's frame and the next touch
+START_S = 3.0  # after the first frame, before the first touch (the other screens get built)
 # Debugging aid: profile every touch, print where the time went for those slower than this.
 PROFILE_SLOW_MS = float(os.environ.get("UI_BENCH_PROFILE_MS") or 0)
 
@@ -252,7 +254,7 @@ class Driver:
 
         self._done = done
         Window.bind(on_flip=self._flipped)
-        Clock.schedule_once(lambda _dt: self._next(0), 3.0)
+        Clock.schedule_once(lambda _dt: self._next(0), START_S)
 
     def _next(self, index: int) -> None:
         from kivy.clock import Clock
@@ -269,7 +271,7 @@ class Driver:
             print(f"step {index} {label} {self._state()}", file=sys.__stderr__, flush=True)
         widget = action()
         if widget is None or not hasattr(widget, "to_window"):
-            Clock.schedule_once(lambda _dt: self._next(index + 1), 0.3)
+            Clock.schedule_once(lambda _dt: self._next(index + 1), PAUSE_S)
             return
         scroll = _scroller(widget)
         if scroll is not None and not getattr(self, "_scrolled", False):
@@ -331,7 +333,7 @@ class Driver:
         glFinish()
         self.rendered.append((time.perf_counter() - t0) * 1000)
         self.labels.append(label)
-        Clock.schedule_once(lambda _dt: self._next(self._index + 1), 0.3)
+        Clock.schedule_once(lambda _dt: self._next(self._index + 1), PAUSE_S)
 
     def _report_profile(self, label: str, ms: float) -> None:
         """With UI_BENCH_PROFILE_MS=N: where the time of each touch slower than N ms went."""
