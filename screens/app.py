@@ -500,7 +500,7 @@ class KioskApp(App):  # type: ignore[misc]
             return
         screen = self.current_screen()
         if screen is not None:
-            self.say(screen.spoken_text())
+            self.say(screen.spoken_text() + _more_below(screen))
 
     def voice_status_text(self) -> str:
         status = getattr(self.recognizer, "status", None) if self.recognizer else None
@@ -657,6 +657,15 @@ _LATE_SERVICE_NAMES = frozenset(
         "visit_ledger",
     )
 )
+
+
+def _more_below(screen: Any) -> str:
+    """Said after a page that goes on below the screen: where the rest is and how to get there."""
+    page = getattr(screen, "page", None)
+    down = getattr(page, "down_button", None)
+    if down is not None and down.parent is not None:
+        return "这一页下面还有内容，请点右边的“往下翻”。"
+    return ""
 
 
 def _safe(fn: Callable[..., Any], *args: Any) -> Any:

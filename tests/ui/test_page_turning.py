@@ -55,3 +55,24 @@ def test_a_page_that_fits_has_no_page_buttons(kiosk: Kiosk) -> None:
     kiosk.pump(3)
     assert not _shown(kiosk, "往下翻") and not _shown(kiosk, "往上翻")
     assert kiosk.screen.page.pager.parent is None
+
+
+def test_read_aloud_tells_that_the_page_goes_on_below(kiosk: Kiosk) -> None:
+    said: list[str] = []
+    speaker = type("Speaker", (), {"say": lambda _self, text: said.append(text), "stop": print})()
+    kiosk.app.speaker = speaker
+    try:
+        kiosk.tap("公证材料清单")
+        kiosk.tap("继承")
+        while kiosk.screen.question is not None:
+            kiosk.tap("不是", exact=True)
+        kiosk.pump(3)
+        kiosk.tap("朗读")
+        assert said[-1].endswith("请点右边的“往下翻”。")
+        while _shown(kiosk, "往下翻"):
+            kiosk.tap("往下翻", exact=True)
+            kiosk.pump(2)
+        kiosk.tap("朗读")  # at the end of the page: nothing more to point at
+        assert "往下翻" not in said[-1]
+    finally:
+        kiosk.app.speaker = None
