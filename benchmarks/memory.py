@@ -32,54 +32,33 @@ def rss_mb() -> float:
 def child_kiosk(data_dir: Path, rounds: int) -> None:
     import gc
 
-    import ui  # benchmarks/ui.py: the same touch script and Driver
+    import ui  # benchmarks/ui.py: the same kiosk start, touch script and Driver
 
-    ui.HOLD_S, ui.PAUSE_S, ui.START_S = 0.05, 0.05, 2.0
-    sys.path.insert(0, str(ROOT))
-    from kiosk.sealing import generate_private_key, public_key_pem
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = data_dir / "provincial-public.pem"
-    key.write_bytes(public_key_pem(generate_private_key().public_key()))
-    os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
-    import main as kiosk_main
-
+    ui.HOLD_S, ui.PAUSE_S = 0.05, 0.05
     result: dict[str, Any] = {"rss_mb": [], "page_changes": 0}
-    configure = kiosk_main.configure_kivy
 
-    def configure_then_drive(args: Any, path: Path) -> None:
-        configure(args, path)
-        from kivy.app import App
-        from kivy.core.window import Window
-
-        def first_frame(*_: Any) -> None:
-            Window.unbind(on_flip=first_frame)
-            app = App.get_running_app()
-
-            def round_done(driver: Any) -> None:
-                result["page_changes"] += len(driver.samples)
-                app.end_session()
-                gc.collect()
-                result["rss_mb"].append(round(rss_mb(), 1))
-                if len(result["rss_mb"]) > rounds:
-                    print(json.dumps(result), flush=True)
-                    app.stop()
-                    return
-                start_round()
-
-            def start_round() -> None:
-                driver = ui.Driver(app)
-                driver.start(lambda: round_done(driver))
-
-            result["rss_mb"].append(round(rss_mb(), 1))  # before the first round
-            ui.START_S = 2.0
+    def drive(app: Any) -> None:
+        def round_done(driver: Any) -> None:
+            result["page_changes"] += len(driver.samples)
+            app.end_session()
+            gc.collect()
+            result["rss_mb"].append(round(rss_mb(), 1))
+            if len(result["rss_mb"]) > rounds:
+                print(json.dumps(result), flush=True)
+                app.stop()
+                return
             start_round()
-            ui.START_S = 0.1
 
-        Window.bind(on_flip=first_frame)
+        def start_round() -> None:
+            driver = ui.Driver(app)
+            driver.start(lambda: round_done(driver))
 
-    kiosk_main.configure_kivy = configure_then_drive  # type: ignore[assignment]
-    kiosk_main.main(["--data-dir", str(data_dir), "--size", "1920x1080"])
+        result["rss_mb"].append(round(rss_mb(), 1))  # before the first round
+        ui.START_S = 2.0  # the other screens get built first
+        start_round()
+        ui.START_S = 0.1
+
+    ui.run_kiosk(data_dir, drive)
 
 
 def child_bare(pages: int, rounds: int) -> None:

@@ -112,8 +112,9 @@ def measure_idle(app: Any, idle_s: float, result: dict[str, Any]) -> None:
 
 
 # -- child: the kiosk ---------------------------------------------------------------------------
-def child_kiosk(data_dir: Path, idle_s: float) -> None:
-    """The kiosk exactly as ``main.py`` starts it (late services, garbage-collector set-up)."""
+def run_kiosk(data_dir: Path, on_first_frame: Any) -> None:
+    """The kiosk exactly as ``main.py`` starts it (late services, garbage-collector set-up),
+    with a provincial key so it can submit; ``on_first_frame(app)`` runs after its first frame."""
     sys.path.insert(0, str(ROOT))
     from kiosk.sealing import generate_private_key, public_key_pem
 
@@ -123,33 +124,40 @@ def child_kiosk(data_dir: Path, idle_s: float) -> None:
     os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
     import main as kiosk_main
 
-    result: dict[str, Any] = {}
     configure = kiosk_main.configure_kivy
 
-    def configure_then_drive(args: Any, path: Path) -> None:
+    def configure_then_hook(args: Any, path: Path) -> None:
         configure(args, path)
         from kivy.app import App
         from kivy.core.window import Window
 
         def first_frame(*_: Any) -> None:
             Window.unbind(on_flip=first_frame)
-            app = App.get_running_app()
-            driver = Driver(app)
-
-            def after_touches() -> None:
-                result["samples_ms"] = driver.samples
-                result["labels"] = driver.labels
-                result["missed"] = driver.missed
-                result["rendered_ms"] = driver.rendered
-                app.end_session()
-                measure_idle_now(app, idle_s, result)
-
-            driver.start(after_touches)
+            on_first_frame(App.get_running_app())
 
         Window.bind(on_flip=first_frame)
 
-    kiosk_main.configure_kivy = configure_then_drive  # type: ignore[assignment]
+    kiosk_main.configure_kivy = configure_then_hook  # type: ignore[assignment]
     kiosk_main.main(["--data-dir", str(data_dir), "--size", "1920x1080"])
+
+
+def child_kiosk(data_dir: Path, idle_s: float) -> None:
+    result: dict[str, Any] = {}
+
+    def drive(app: Any) -> None:
+        driver = Driver(app)
+
+        def after_touches() -> None:
+            result["samples_ms"] = driver.samples
+            result["labels"] = driver.labels
+            result["missed"] = driver.missed
+            result["rendered_ms"] = driver.rendered
+            app.end_session()
+            measure_idle_now(app, idle_s, result)
+
+        driver.start(after_touches)
+
+    run_kiosk(data_dir, drive)
 
 
 def measure_idle_now(app: Any, idle_s: float, result: dict[str, Any]) -> None:
