@@ -124,8 +124,9 @@ class KioskApp(App):  # type: ignore[misc]
 
     def attach_services(self, **services: Any) -> None:
         """Hand over collaborators built after the App (the same names as the constructor's)."""
+        known = _collaborator_names()
         for name, value in services.items():
-            if name not in _LATE_SERVICE_NAMES:
+            if name not in known:
                 raise TypeError(f"KioskApp has no collaborator called {name!r}")
             setattr(self, name, value)
         self._watch_voice()
@@ -638,25 +639,12 @@ class KioskApp(App):  # type: ignore[misc]
         return [n for n in SCREEN_CLASSES if self.manager.has_screen(n)]
 
 
-# What ``attach_services`` accepts: the constructor's collaborators.
-_LATE_SERVICE_NAMES = frozenset(
-    (
-        "pack",
-        "pack_error",
-        "submit",
-        "outbox",
-        "sync_agent",
-        "speaker",
-        "recognizer",
-        "stats",
-        "audit",
-        "staff",
-        "pack_store",
-        "pack_switcher",
-        "pack_admin",
-        "visit_ledger",
-    )
-)
+def _collaborator_names() -> set[str]:
+    """What ``attach_services`` accepts: the constructor's keyword collaborators."""
+    import inspect
+
+    params = inspect.signature(KioskApp.__init__).parameters
+    return set(params) - {"self", "config", "store", "kiosk_mode", "late_services", "kwargs"}
 
 
 def _more_below(screen: Any) -> str:

@@ -503,6 +503,8 @@ class Page(BoxLayout):  # type: ignore[misc]
             self.middle.add_widget(self.pager)
         elif not overflows and self.pager.parent is not None:
             self.middle.remove_widget(self.pager)
+        for button in (self.up_button, self.down_button):  # each half the strip's height
+            button.set_min_height(max(124.0, self.scroll.height / 2 - 8))
         self._show_pager_buttons()
 
     def _show_pager_buttons(self, *_: Any) -> None:
@@ -514,8 +516,6 @@ class Page(BoxLayout):  # type: ignore[misc]
         wanted.append(self._spacer)  # keeps 往上翻 at the top and 往下翻 at the bottom
         if overflows and self.scroll.scroll_y > 0.001:
             wanted.append(self.down_button)
-        for button in (self.up_button, self.down_button):
-            button.set_min_height(max(124.0, self.scroll.height / 2 - 8))
         if list(reversed(self.pager.children)) != wanted:  # scroll_y moves on every drag step
             self.pager.clear_widgets()
             for w in wanted:
