@@ -14,7 +14,7 @@ class KnowledgeScreen(PageScreen):
         super().__init__(**kwargs)
         self.pack = pack
         self.topic_id = ""
-        self._list_shown = False  # the topic list is what the page holds now
+        self._grid: ChoiceGrid | None = None  # the topic list, once built
         self.show_topics()
 
     def topics(self) -> list[dict[str, Any]]:
@@ -24,7 +24,7 @@ class KnowledgeScreen(PageScreen):
         self.show_topics()
 
     def show_topics(self) -> None:
-        if self._list_shown:  # already there (coming back, or a wipe): nothing to rebuild,
+        if self._grid is not None and not self.topic_id:  # the list is shown: don't rebuild it,
             self._grid.selected = ""  # but nothing of the last resident's choice stays marked
             self.page.scroll.scroll_y = 1
             return
@@ -42,12 +42,10 @@ class KnowledgeScreen(PageScreen):
         self._grid = grid
         page.add(grid)
         page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))])
-        self._list_shown = True
 
     def show_topic(self, topic_id: str) -> None:
         topic = next(t for t in self.topics() if t["id"] == topic_id)
         self.topic_id = topic_id
-        self._list_shown = False
         self.title = topic["label"]
         page = self.page
         page.clear()
