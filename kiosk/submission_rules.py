@@ -33,8 +33,9 @@ from kiosk.validation import (
     text_problem,
 )
 from kiosk.visits import WorkCalendar, booking_window, check_eligibility, list_slots
+from offline_cache.vocabulary import KIND_VALUES, Service, SubmissionKind
 
-KINDS = ("legal_aid", "visit_booking")
+KINDS = KIND_VALUES
 
 __all__ = ["KINDS", "Problem", "public_metadata", "validate_submission"]
 
@@ -46,9 +47,9 @@ def validate_submission(
     today = today or date.today()
     if not isinstance(payload, dict):
         return [Problem("", "申请内容格式不对（应当是 JSON 对象）。")]
-    if kind == "legal_aid":
+    if kind == SubmissionKind.LEGAL_AID:
         return application_problems(payload, pack, today)
-    if kind == "visit_booking":
+    if kind == SubmissionKind.VISIT_BOOKING:
         return visit_booking_problems(payload, pack, today)
     return [Problem("kind", f"没有这种申请：{kind}（只能是 {' 或 '.join(KINDS)}）。")]
 
@@ -58,8 +59,8 @@ def public_metadata(
 ) -> dict[str, str]:
     """Non-identifying facts about a valid submission, safe to keep unencrypted."""
     today = today or date.today()
-    if kind == "legal_aid":
-        meta = {"service": "legal_aid"}
+    if kind == SubmissionKind.LEGAL_AID:
+        meta = {"service": Service.LEGAL_AID.value}
         matter = payload.get("matter")
         if isinstance(matter, dict) and isinstance(matter.get("category"), str):
             meta["matter_category"] = matter["category"]
@@ -72,8 +73,8 @@ def public_metadata(
             meta["outcome"] = result.outcome
             meta["priority"] = "yes" if result.priority else "no"
         return meta
-    if kind == "visit_booking":
-        meta = {"service": "visit"}
+    if kind == SubmissionKind.VISIT_BOOKING:
+        meta = {"service": Service.VISIT.value}
         if isinstance(payload.get("service"), str):
             meta["visit_service"] = payload["service"]
         meta.update(_place(payload.get("address"), pack))

@@ -32,16 +32,11 @@ import chinese_calendar
 from kiosk.content import ContentPack
 from kiosk.validation import check_resident_id, text_problem
 from offline_cache.store import Store
+from offline_cache.vocabulary import BookingStatus
 
 SECRET_META_KEY = "visits.person_key_secret"
-ACTIVE_STATUSES = ("tentative", "confirmed")
-STATUS_LABELS = {
-    "tentative": "待确认",
-    "confirmed": "已确认",
-    "rejected": "未通过",
-    "cancelled": "已取消",
-    "done": "已上门",
-}
+ACTIVE_STATUSES = tuple(s.value for s in BookingStatus if s.active)
+STATUS_LABELS = {s.value: s.label for s in BookingStatus}
 # Which status may follow which: a confirmed visit can still be cancelled; ends are final.
 _TRANSITIONS = {
     "tentative": {"confirmed", "rejected", "cancelled"},

@@ -29,18 +29,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from kiosk import receipts, sealing
 from offline_cache.store import Store, StoreError, explain_os_error
+from offline_cache.vocabulary import KIND_VALUES, OutboxStatus
 
-STATUSES = ("queued", "sending", "accepted", "rejected")
-KINDS = ("legal_aid", "visit_booking")
-
-# What a resident or staff member reads for each local state (the province's own wording, once
-# known, is shown instead).
-STATUS_TEXT = {
-    "queued": "已保存在本机，等待联网发送到省法律援助系统",
-    "sending": "正在发送到省法律援助系统",
-    "accepted": "省法律援助系统已收到",
-    "rejected": "省法律援助系统未接收，请工作人员处理",
-}
+STATUSES = tuple(s.value for s in OutboxStatus)
+KINDS = KIND_VALUES
 
 
 class OutboxError(Exception):
@@ -286,9 +278,9 @@ class Outbox:
         e = self.get(receipt_code)
         if e is None:
             return None
-        text = e.remote_status_text or STATUS_TEXT[e.status]
+        text = e.remote_status_text or OutboxStatus(e.status).staff_text
         if e.status == "rejected" and e.remote_status_text is None:
-            text = STATUS_TEXT["rejected"]
+            text = OutboxStatus.REJECTED.staff_text
         return StatusView(
             receipt_code=e.receipt_code,
             kind=e.kind,

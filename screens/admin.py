@@ -11,18 +11,10 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
 from screens.status import when_text
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
-
-SERVICE_LABELS = {
-    "legal_aid": "法律援助",
-    "notary": "公证清单",
-    "visit": "上门预约",
-    "status": "查询进度",
-    "knowledge": "法律常识",
-    "hotline": "12348",
-}
 
 
 class Bar(Widget):  # type: ignore[misc]
@@ -107,7 +99,7 @@ class AdminScreen(PageScreen):
         for service, n in sorted(usage.items(), key=lambda kv: -kv[1]):
             line = BoxLayout(size_hint_y=None, height=64, spacing=20)
             label = BodyLabel(
-                text=f"{SERVICE_LABELS.get(service, service)}：{n} 次",
+                text=f"{_short_label(service)}：{n} 次",
                 size_hint_x=0.4,
             )
             line.add_widget(label)
@@ -269,3 +261,10 @@ class AdminScreen(PageScreen):
             self.page.scroll.scroll_y = 0  # the USB section at the bottom of the page
 
         yield "packs", packs
+
+
+def _short_label(service: str) -> str:
+    try:
+        return Service(service).short_label
+    except ValueError:
+        return service

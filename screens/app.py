@@ -22,6 +22,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.config import KioskConfig
 from kiosk.session import Session
 from offline_cache.store import Store
+from offline_cache.vocabulary import Service, SubmissionKind
 from screens.background import Background
 from screens.base import KioskScreen
 from screens.confirm import ConfirmView
@@ -342,14 +343,7 @@ class KioskApp(App):  # type: ignore[misc]
     def _on_switch(self, source: str, target: str) -> None:
         if self.stats is None:
             return
-        if source == "home" and target in (
-            "legal_aid",
-            "notary",
-            "visit",
-            "status",
-            "knowledge",
-            "hotline",
-        ):
+        if source == "home" and target in set(Service):
             if not self._session_counted:
                 self._later(self.stats.session_started, self.session.id)
                 self._session_counted = True
@@ -377,7 +371,7 @@ class KioskApp(App):  # type: ignore[misc]
             self._later(
                 self.stats.session_completed,
                 self.session.id,
-                "legal_aid" if kind == "legal_aid" else "visit",
+                SubmissionKind(kind).service.value,
                 matter.get("category") if isinstance(matter, dict) else None,
                 address.get("village") if isinstance(address, dict) else None,
             )

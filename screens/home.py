@@ -7,18 +7,12 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from offline_cache.vocabulary import Service
 from screens.base import KioskScreen
 from screens.widgets import Tile
 
 # Used when no content pack could be loaded: (outcome, label). The pack's services.json wins.
-FALLBACK_TILES = (
-    ("legal_aid", "申请法律援助"),
-    ("notary", "公证材料清单"),
-    ("visit", "预约上门服务"),
-    ("status", "查询办理进度"),
-    ("knowledge", "法律常识"),
-    ("hotline", "12348 热线"),
-)
+FALLBACK_TILES = tuple((s.value, s.label) for s in Service)
 
 
 class HomeScreen(KioskScreen):

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
-from screens.status import STATUS_WORDS, when_text
+from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
-
-KIND_LABELS = {"legal_aid": "法律援助申请", "visit_booking": "上门服务预约"}
 
 
 class StaffScreen(PageScreen):
@@ -74,12 +73,12 @@ class StaffScreen(PageScreen):
                 status="rejected", limit=20
             )
             for entry in waiting:
-                state = STATUS_WORDS.get(entry.status, entry.status)
+                state = outbox_resident_text(entry.status)
                 error = f"（{entry.last_error}）" if entry.last_error else ""
                 by = f"，代为填写：工号 {entry.staff_id}" if entry.staff_id else ""
                 page.add(
                     NoteLabel(
-                        text=f"{entry.receipt_code}  {KIND_LABELS.get(entry.kind, entry.kind)}"
+                        text=f"{entry.receipt_code}  {kind_label(entry.kind)}"
                         f"  {state}{error}，{when_text(entry.created_at)}{by}"
                     )
                 )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kiosk import receipts
+from offline_cache.vocabulary import outbox_resident_text
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
     AnswerBox,
@@ -17,13 +18,6 @@ from screens.widgets import (
     beside_keypad,
     nav_button,
 )
-
-STATUS_WORDS = {
-    "queued": "已保存在本机，等待上报",
-    "sending": "正在上报",
-    "accepted": "已上报，等待办理",
-    "rejected": "上报没有成功，工作人员会处理",
-}
 
 
 def when_text(ts: float | None, now: float | None = None) -> str:
@@ -75,7 +69,7 @@ class StatusScreen(PageScreen):
         if view is None:
             self._say("本机没有查到这个回执号。如果是在别的地方办的，请拨打 12348 查询。")
             return
-        status = view.text or STATUS_WORDS.get(view.local_status, view.local_status)
+        status = view.text or outbox_resident_text(view.local_status)
         learned = view.learned_at or view.remote_status_at or view.created_at
         case = f"案件编号：{view.case_number}。" if view.case_number else ""
         self._say(

@@ -18,10 +18,9 @@ from kiosk.config import KioskConfig
 from kiosk.sealing import SealingError, load_private_key
 from kiosk.sync.agent import SyncAgent, SyncReport
 from kiosk.sync.setup import SyncSetupError, agent_from_config, outbox_from_config
-from offline_cache.outbox import STATUS_TEXT, STATUSES, Outbox, OutboxEntry, OutboxError
+from offline_cache.outbox import STATUSES, Outbox, OutboxEntry, OutboxError
 from offline_cache.store import Store
-
-KIND_NAMES = {"legal_aid": "法律援助申请", "visit_booking": "上门服务预约"}
+from offline_cache.vocabulary import KIND_VALUES, OutboxStatus, kind_label
 
 
 def _when(t: float | None) -> str:
@@ -83,7 +82,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         kind, payload = kind or doc["kind"], doc["payload"]
     if not kind:
         raise CliError(
-            "请用 --kind 指明申请类型（legal_aid 或 visit_booking），或在文件里写 kind 和 payload"
+            f"请用 --kind 指明申请类型（{' 或 '.join(KIND_VALUES)}），或在文件里写 kind 和 payload"
         )
     config = config_from_args(args)
     outbox = _outbox(config, need_key=True)
@@ -136,7 +135,7 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     for e in entries:
         extra = f"  {e.last_error}" if e.last_error and e.status != "accepted" else ""
         lines.append(
-            f"{receipts.display(e.receipt_code)}  {KIND_NAMES.get(e.kind, e.kind)}  "
+            f"{receipts.display(e.receipt_code)}  {kind_label(e.kind)}  "
             f"{_when(e.created_at)}  {e.status}  尝试{e.attempts}次"
             f"{'  ' + e.case_number if e.case_number else ''}{extra}"
         )
@@ -160,9 +159,9 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace, e: OutboxEntry) -> None:
     lines = [
         f"回执号码：{receipts.display(e.receipt_code)}",
-        f"类型：{KIND_NAMES.get(e.kind, e.kind)}",
+        f"类型：{kind_label(e.kind)}",
         f"提交时间：{_when(e.created_at)}",
-        f"本机状态：{e.status}（{STATUS_TEXT[e.status]}）",
+        f"本机状态：{e.status}（{OutboxStatus(e.status).staff_text}）",
         f"尝试发送：{e.attempts} 次，最近一次 {_when(e.last_attempt_at)}",
     ]
     if e.status == "queued":
@@ -493,7 +492,7 @@ def register(
     p.add_argument(
         "file", help='JSON: {"kind": ..., "payload": {...}} or a bare payload with --kind'
     )
-    p.add_argument("--kind", choices=("legal_aid", "visit_booking"))
+    p.add_argument("--kind", choices=KIND_VALUES)
     p.add_argument("--staff", help="staff id recorded with the submission")
     p.set_defaults(func=cmd_submit)
 
