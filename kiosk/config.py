@@ -6,11 +6,13 @@ the person reading it is a station technician, not a developer.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}
 THEMES = ("default", "high_contrast")
@@ -91,6 +93,45 @@ _RANGES: dict[str, tuple[int, int]] = {
     "sync.batch_size": (1, 500),
     "sync.retention_days": (0, 3650),
 }
+
+
+# Plain http is allowed only to this machine itself (the simulator in demos and tests).
+_LOOPBACK_NAMES = ("localhost",)
+
+
+def endpoint_problem(url: str) -> str | None:
+    """Why ``url`` can't be the provincial endpoint, or None when it can.
+
+    The URL is parsed, not prefix-matched: ``http://127.0.0.1@evil.example/`` (a user name
+    in front of another host) and ``http://localhost.evil.example/`` look local to a prefix test
+    but send residents' submissions elsewhere. https is required except for an exact loopback
+    host; user names or passwords inside the address are never accepted.
+    """
+    plain = "必须是 https:// 地址（本机测试可用 http://127.0.0.1）"
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        _ = parts.port  # a non-numeric or out-of-range port raises here
+    except ValueError:
+        return "不是正确的网址：" + plain
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "网址里不能带用户名或密码（“@”前面的部分）"
+    if not host:
+        return "网址里没有服务器地址：" + plain
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and _is_loopback(host):
+        return None
+    return plain
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def env_name(key: str) -> str:
@@ -181,10 +222,9 @@ def load_config(
     if values["ui.theme"] not in THEMES:
         raise ConfigError("ui.theme", f"应为 {'/'.join(THEMES)} 之一")
     endpoint = values["provincial.endpoint"]
-    if not endpoint.startswith(("https://", "http://127.", "http://localhost")):
-        raise ConfigError(
-            "provincial.endpoint", "必须是 https:// 地址（本机测试可用 http://127.0.0.1）"
-        )
+    problem = endpoint_problem(endpoint)
+    if problem is not None:
+        raise ConfigError("provincial.endpoint", problem)
     if values["session.idle_warning_s"] >= values["session.idle_timeout_s"]:
         raise ConfigError("session.idle_warning_s", "必须小于 session.idle_timeout_s")
 
