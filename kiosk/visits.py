@@ -29,7 +29,9 @@ from typing import Any, Protocol
 
 import chinese_calendar
 
+from kiosk import holidays
 from kiosk.content import ContentPack
+from kiosk.holidays import statutory_holiday
 from kiosk.validation import check_resident_id, text_problem
 from offline_cache.store import Store
 from offline_cache.vocabulary import BookingStatus
@@ -66,7 +68,9 @@ class WorkCalendar:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            return day.weekday() < 5
+            # A year not yet announced: weekends and the days the regulation fixes are closed;
+            # its swapped working weekends come with a pack once published.
+            return day.weekday() < 5 and statutory_holiday(day) is None
 
     def is_confirmed(self, day: date) -> bool:
         """Whether the day's status comes from official data (library or the pack's additions)."""
@@ -82,7 +86,7 @@ class WorkCalendar:
         try:
             on_holiday, name = chinese_calendar.get_holiday_detail(day)
         except NotImplementedError:
-            return None
+            return statutory_holiday(day)
         return _HOLIDAY_NAMES.get(str(name), str(name)) if on_holiday and name else None
 
     def add_working_days(self, day: date, n: int) -> date:
@@ -100,13 +104,13 @@ class WorkCalendar:
 
 
 _HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
+    "New Year's Day": holidays.NEW_YEAR,
+    "Spring Festival": holidays.SPRING_FESTIVAL,
+    "Tomb-sweeping Day": holidays.TOMB_SWEEPING,
+    "Labour Day": holidays.LABOUR_DAY,
+    "Dragon Boat Festival": holidays.DRAGON_BOAT,
+    "National Day": holidays.NATIONAL_DAY,
+    "Mid-autumn Festival": holidays.MID_AUTUMN,
 }
 
 
