@@ -17,7 +17,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="乡村法律服务终端")
     p.add_argument("--config", type=Path, help="terminal config TOML (see kiosk.example.toml)")
     p.add_argument(
-        "--data-dir", type=Path, help="data directory (default: KIOSK_DATA_DIR or ~/.local/share)"
+        "--data-dir",
+        type=Path,
+        help="data directory (default: KIOSK_DATA_DIR, the config, or var/kiosk in a checkout)",
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--kiosk", action="store_true", help="fullscreen, no cursor, can't be closed")

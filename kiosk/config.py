@@ -140,8 +140,20 @@ def env_name(key: str) -> str:
 
 
 def default_data_dir() -> Path:
+    """Where the kiosk keeps its database when neither the config nor the caller says.
+
+    On a development checkout that is ``var/kiosk`` inside it — the same folder ``make run``,
+    ``make tour``, ``main.py --tour`` and ``.venv/bin/kiosk-admin`` all use, so what one writes
+    the others see. An installed terminal uses the XDG data folder (docs/admin-guide.md).
+    """
+    if _is_checkout(REPO_ROOT):
+        return REPO_ROOT / "var" / "kiosk"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "village-legal-kiosk"
+
+
+def _is_checkout(root: Path) -> bool:
+    return (root / "pyproject.toml").is_file() and (root / ".git").exists()
 
 
 def _flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:

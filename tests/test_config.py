@@ -116,3 +116,12 @@ def test_an_endpoint_that_only_looks_local_or_hides_a_host_is_refused(
 def test_https_or_plain_http_to_this_machine_is_accepted(tmp_path: Path, endpoint: str) -> None:
     cfg = load_config(write(tmp_path, f'[provincial]\nendpoint = "{endpoint}"\n'), env={})
     assert cfg.provincial_endpoint == endpoint
+
+
+def test_a_development_checkout_keeps_its_data_where_make_run_does(tmp_path: Path) -> None:
+    # make run, make tour, main.py --tour and .venv/bin/kiosk-admin must all meet in var/kiosk.
+    cfg = load_config(None, env={})
+    repo = Path(__file__).resolve().parent.parent
+    assert cfg.data_dir == repo / "var" / "kiosk"
+    makefile = (repo / "Makefile").read_text(encoding="utf-8")
+    assert "var/kiosk" in makefile
