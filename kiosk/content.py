@@ -37,6 +37,7 @@ DATA_FILES = (
     "hotline",
     "regions",
     "screens",
+    "lexicon",  # the voice lexicon: dialect words, accent sounds, per-option phrases (docs/voice.md)
 )
 
 
@@ -370,7 +371,7 @@ def load_pack(
         raise PackError(problems)
     pack = ContentPack(directory, data, manifest)
     if not known_good:
-        problems = voice_collisions(pack)
+        problems = voice_collisions(pack) + lexicon_problems(pack)
         if problems:
             raise PackError(problems)
         if cache is not None:
@@ -404,6 +405,36 @@ def voice_collisions(pack: ContentPack) -> list[str]:
                         "同一界面上语音分不清，请只留给一项"
                     )
                 owner.setdefault(word, option.id)
+    return problems
+
+
+def lexicon_problems(pack: ContentPack) -> list[str]:
+    """``lexicon.json`` entries that name a screen or an option the pack doesn't have, or give an
+    option a phrase another option of the same screen already has (voice couldn't tell them apart)."""
+    problems: list[str] = []
+    screens = set(pack.screen_ids())
+    lexicon = pack.data("lexicon")
+    entries = [("option_phrases", e) for e in lexicon["option_phrases"]]
+    entries += [("age_groups", e) for e in lexicon["age_groups"]]
+    index = {"option_phrases": 0, "age_groups": 0}
+    for key, e in entries:
+        where = f"data/lexicon.json: /{key}/{index[key]}"
+        index[key] += 1
+        if e["screen"] not in screens:
+            problems.append(f"{where}/screen: 界面 '{e['screen']}' 在内容包里没有")
+            continue
+        options = {o.id: o for o in pack.screen_options(e["screen"])}
+        if e["option"] not in options:
+            problems.append(f"{where}/option: 界面 '{e['screen']}' 上没有选项 '{e['option']}'")
+            continue
+        for word in e.get("say", ()):
+            owner = next(
+                (o.id for o in options.values() if word in (o.label, *o.synonyms)), e["option"]
+            )
+            if owner != e["option"]:
+                problems.append(
+                    f"{where}/say: 说法“{word}”已经属于 '{owner}'，同一界面上语音分不清"
+                )
     return problems
 
 

@@ -6,6 +6,12 @@ So both sides are compared as toneless pinyin, folded the way southern (Wu-area)
 sounds (z/zh, c/ch, s/sh, n/l, f/h, in/ing, en/eng, an/ang), with filler words removed, using
 rapidfuzz's edit-distance ratios. A score below ``ACCEPT_SCORE`` but above ``CONFIRM_SCORE`` is
 returned with ``needs_confirmation`` so the kiosk asks 您是说"…"吗？ instead of guessing.
+
+Before any score, the safety rules of :mod:`voice.rules` run: negations bind to what follows
+them and refuse that option, a question back is never an answer, a place that belongs elsewhere
+in the pack is not taken for a similar-sounding one here, and on binary pages (consent, yes/no,
+confirm, submit) only an unambiguous answer is taken without asking. The pack's
+:class:`voice.lexicon.Lexicon` adds local words, accent sounds, per-option phrases and age groups.
 """
 
 from __future__ import annotations
@@ -13,13 +19,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Generic, TypeVar, cast
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
 
+from voice.lexicon import EMPTY, Lexicon
 from voice.options import OptionLike, phrases_of
+from voice.rules import (
+    PageKind,
+    ask_again_text,
+    has_negation,
+    is_question,
+    negated_scopes,
+    normalise_negations,
+    other_place_text,
+    refused_text,
+)
 
 OptT = TypeVar("OptT", bound=OptionLike)
 
@@ -29,6 +47,12 @@ ACCEPT_SCORE = 80.0
 CONFIRM_SCORE = 62.0
 # Two different options this close are ambiguous: ask rather than pick one.
 AMBIGUITY_MARGIN = 6.0
+# On binary pages (consent, yes/no, confirm, submit) only the words of an answer themselves are
+# taken without asking back.
+BINARY_ACCEPT_SCORE = 100.0
+SOUND_ALIKE_SCORE = 99.0
+# A name of a place elsewhere in the pack that makes up this much of what was said is that place.
+OTHER_PLACE_SHARE = 0.6
 # Below this mean word confidence from Vosk, ask even when the words match an option exactly.
 LOW_ASR_CONFIDENCE = 0.5
 
@@ -56,12 +80,26 @@ _YES_WORDS = ("是", "是的", "对", "对的", "对了", "对对", "没错", "�
 _NO_WORDS = ("不是", "不对", "不要", "错了", "不", "不是的", "没有", "取消", "不行", "搞错了", "不用")  # fmt: skip
 
 
+class Reason(StrEnum):
+    """Why a result is what it is, when a safety rule decided it (empty: the scores did)."""
+
+    NONE = ""
+    QUESTION = "question"  # a question back (好不好？): ask again in plain words
+    NEGATED = "negated"  # the option was refused (勿要法律援助)
+    OTHER_PLACE = "other_place"  # a place that is elsewhere in the pack, not on this page
+    AGE = "age"  # an age said as a number, matched by the pack's age groups
+    UNSURE = "unsure"  # a binary page and the answer was not unambiguous
+
+
 @dataclass(frozen=True)
 class MatchResult(Generic[OptT]):
     """The outcome for one transcript.
 
     ``option`` is ``None`` when nothing on the screen is close enough. When ``needs_confirmation``
     is true, ``option`` is the best guess and the kiosk must ask :func:`confirmation_prompt` first.
+    When ``asked_back`` is true nothing may be acted on and the kiosk says ``say`` (the choices
+    again in plain words); ``say`` is also set for a confirmation (您是说“…”吗？). ``reason`` names
+    the safety rule that decided, if one did.
     """
 
     option: OptT | None
@@ -70,11 +108,14 @@ class MatchResult(Generic[OptT]):
     heard: str
     phrase: str | None = None
     runner_up: OptT | None = None
+    asked_back: bool = False
+    reason: Reason = Reason.NONE
+    say: str | None = None
 
     @property
     def accepted(self) -> bool:
         """Matched with enough confidence to act on without asking."""
-        return self.option is not None and not self.needs_confirmation
+        return self.option is not None and not self.needs_confirmation and not self.asked_back
 
 
 def clean(text: str) -> str:
@@ -152,7 +193,18 @@ def _syllable_cost(a: str, b: str) -> float:
     return min(1.0, 1.6 * (1.0 - fuzz.ratio(a, b) / 100.0))
 
 
-def _align_cost(heard: tuple[str, ...], phrase: tuple[str, ...], *, inside: bool) -> float:
+@lru_cache(maxsize=16384)
+def _cost(lexicon: Lexicon, a: str, b: str) -> float:
+    """:func:`_syllable_cost`, with the sounds the pack's lexicon says an accent swaps nearly free."""
+    cost = _syllable_cost(a, b)
+    if cost > 0.1 and lexicon.sounds_alike(a, b, _fold_syllable):
+        return 0.1
+    return cost
+
+
+def _align_cost(
+    heard: tuple[str, ...], phrase: tuple[str, ...], *, inside: bool, lexicon: Lexicon = EMPTY
+) -> float:
     """Edit distance over syllables with graded substitutions.
 
     With ``inside`` the phrase may sit anywhere in what was heard (extra words before or after
@@ -167,13 +219,13 @@ def _align_cost(heard: tuple[str, ...], phrase: tuple[str, ...], *, inside: bool
             cur[j] = min(
                 prev[j] + 1.0,
                 cur[j - 1] + 1.0,
-                prev[j - 1] + _syllable_cost(p, heard[j - 1]),
+                prev[j - 1] + _cost(lexicon, p, heard[j - 1]),
             )
         prev = cur
     return min(prev) if inside else prev[cols]
 
 
-def _similarity(heard: tuple[str, ...], phrase: tuple[str, ...]) -> float:
+def _similarity(heard: tuple[str, ...], phrase: tuple[str, ...], lexicon: Lexicon = EMPTY) -> float:
     """0..100: how well ``phrase`` explains ``heard``.
 
     Syllables are compared whole (a homophone costs nothing, a near sound a little, an unrelated
@@ -184,13 +236,82 @@ def _similarity(heard: tuple[str, ...], phrase: tuple[str, ...]) -> float:
     """
     if not heard or not phrase:
         return 0.0
-    whole = 1.0 - _align_cost(heard, phrase, inside=False) / max(len(heard), len(phrase))
+    whole = 1.0 - _align_cost(heard, phrase, inside=False, lexicon=lexicon) / max(
+        len(heard), len(phrase)
+    )
     best = whole
     if len(heard) > len(phrase) >= 2:
-        inside = 1.0 - _align_cost(heard, phrase, inside=True) / len(phrase)
+        inside = 1.0 - _align_cost(heard, phrase, inside=True, lexicon=lexicon) / len(phrase)
         coverage = len(phrase) / len(heard)
         best = max(whole, inside * (0.55 + 0.45 * coverage))
     return 100.0 * max(0.0, best)
+
+
+def _contains(heard: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(heard[i : i + n] == part for i in range(len(heard) - n + 1))
+
+
+def _normalised(text: str, lexicon: Lexicon) -> str:
+    """Dialect negations and local words rewritten to the Mandarin the options are written in."""
+    return lexicon.rewrite(normalise_negations(clean(text), lexicon.negation_table))
+
+
+def _phrase_score(heard: str, phrase: str, lexicon: Lexicon) -> float:
+    if not heard:
+        return 0.0
+    if strip_fillers(phrase) == strip_fillers(heard):
+        return 100.0
+    # The same sounds in other characters (事的 for 是的) score just under the words themselves,
+    # so a binary page can tell a word said from a word that merely sounds the same.
+    return min(SOUND_ALIKE_SCORE, _similarity(sound_key(heard), sound_key(phrase), lexicon))
+
+
+def _other_place(heard: str, here: set[tuple[str, ...]], lexicon: Lexicon) -> str | None:
+    """A place named elsewhere in the pack that is most of what was said, if any."""
+    key = sound_key(heard)
+    if not key:
+        return None
+    for place in lexicon.places:
+        place_key = sound_key(place)
+        if (
+            len(place_key) >= 2
+            and place_key not in here
+            and len(place_key) >= OTHER_PLACE_SHARE * len(key)
+            and _contains(key, place_key)
+        ):
+            return place
+    return None
+
+
+def _age_result(
+    text: str, options: Sequence[OptT], screen: str | None, lexicon: Lexicon, heard: str
+) -> MatchResult[OptT] | None:
+    groups = lexicon.ages_on(screen)
+    if not groups:
+        return None
+    from voice.digits import spoken_age
+
+    age = spoken_age(text)
+    if age is None:
+        return None
+    by_id = {o.id: o for o in options}
+    if not age.approximate:
+        for group in groups:
+            if group.holds(age.years) and group.option in by_id:
+                return MatchResult(
+                    by_id[group.option], 100.0, False, heard, f"{age.years}岁", reason=Reason.AGE
+                )
+    # An age that fits no group (or 快八十了): never the option that merely sounds nearest.
+    return MatchResult(
+        None,
+        0.0,
+        False,
+        heard,
+        asked_back=True,
+        reason=Reason.AGE,
+        say=f"您说的是{age.spoken}。请说您属于这一页上的哪一种情况，也可以用手点一下。",
+    )
 
 
 def match(
@@ -200,29 +321,94 @@ def match(
     accept: float = ACCEPT_SCORE,
     confirm: float = CONFIRM_SCORE,
     asr_confidence: float | None = None,
+    page: PageKind = PageKind.CHOICE,
+    screen: str | None = None,
+    lexicon: Lexicon | None = None,
 ) -> MatchResult[OptT]:
     """The option the resident most likely meant, compared by sound (see module docstring).
 
     ``asr_confidence`` is the recognizer's own word confidence (``Transcript.confidence``): when
-    Vosk itself was unsure, even a perfect text match is confirmed before acting on it.
+    Vosk itself was unsure, even a perfect text match is confirmed before acting on it. ``page``
+    says what the page asks for (binary pages take only unambiguous answers); ``screen`` is the
+    pack's screen id (``ContentPack.screen_ids``) whose lexicon phrases and age groups apply;
+    ``lexicon`` is :meth:`Lexicon.from_pack` of the pack the kiosk serves.
     """
-    heard_text = strip_fillers(transcript)
-    heard = sound_key(transcript)
-    # (score, option, phrase) per option; the earlier option wins a tie (pack before commands).
-    scored: list[tuple[float, OptT, str]] = []
-    for option in options:
-        top = max(
-            ((_similarity(heard, sound_key(phrase)), phrase) for phrase in phrases_of(option)),
-            key=lambda item: item[0],
-            default=(0.0, ""),
+    lex = lexicon or EMPTY
+    norm = _normalised(transcript, lex)
+    heard_text = strip_fillers(norm)
+    labels = [o.label for o in options]
+    # (option, phrase) pairs, the pack's phrases first, then the lexicon's for this screen.
+    phrases = [
+        (option, phrase)
+        for option in options
+        for phrase in dict.fromkeys((*phrases_of(option), *lex.extra_phrases(screen, option.id)))
+    ]
+    said_exactly = any(strip_fillers(_normalised(p, lex)) == heard_text for _, p in phrases)
+    if is_question(transcript) and not said_exactly:
+        return MatchResult(
+            None,
+            0.0,
+            False,
+            heard_text,
+            asked_back=True,
+            reason=Reason.QUESTION,
+            say=ask_again_text(labels, page),
         )
-        if heard_text and strip_fillers(top[1]) == heard_text:
-            top = (100.0, top[1])
-        scored.append((top[0], option, top[1]))
+    aged = _age_result(norm, options, screen, lex, heard_text)
+    if aged is not None:
+        return aged
+    negations, positive = negated_scopes(norm)
+    # Each phrase meets the words it could be: one with its own negation (不是, 没签合同) meets
+    # all that was said; any other only what was said outside a negation's scope.
+    per_option: dict[str, tuple[float, OptT, str]] = {}
+    refused: dict[str, tuple[float, OptT]] = {}
+    negative_ids: set[str] = set()
+    said_negative: set[str] = set()  # options whose own negated phrase was said (没签合同)
+    negative_best: set[str] = set()  # options best explained by a phrase with a negation
+    for option, phrase in phrases:
+        p = _normalised(phrase, lex)
+        if has_negation(p):
+            negative_ids.add(option.id)
+            score = _phrase_score(norm, p, lex)
+            if score >= accept:
+                said_negative.add(option.id)
+        else:
+            score = _phrase_score(positive, p, lex)
+            if negations:  # explains less than a phrase that explains the negation too
+                score = max(0.0, score - 1.0)
+            for negation in negations:
+                refusal = _phrase_score(negation.scope, p, lex)
+                if refusal >= confirm and refusal > refused.get(option.id, (0.0,))[0]:
+                    refused[option.id] = (refusal, option)
+        if option.id not in per_option or score > per_option[option.id][0]:
+            per_option[option.id] = (score, option, phrase)
+            if has_negation(p):
+                negative_best.add(option.id)
+            else:
+                negative_best.discard(option.id)
+    for option_id in said_negative:
+        refused.pop(option_id, None)
+    scored = [v for k, v in per_option.items() if k not in refused]
+    if refused and not said_negative:
+        return _after_refusal(
+            refused, scored, negative_ids, heard_text, page=page, accept=accept, confirm=confirm
+        )
     if not scored:
         return MatchResult(None, 0.0, False, heard_text)
     best = max(scored, key=lambda item: item[0])  # max keeps the first of equals
     score, option, phrase = best
+    here = {sound_key(p) for _, p in phrases}
+    place = _other_place(norm, here, lex) if score < 100.0 else None
+    if place is not None:
+        return MatchResult(
+            None,
+            0.0,
+            False,
+            heard_text,
+            asked_back=True,
+            reason=Reason.OTHER_PLACE,
+            say=other_place_text(place),
+        )
     if score < confirm:
         return MatchResult(None, round(score, 1), False, heard_text)
     rivals = [s for s in scored if s[1].id != option.id]
@@ -235,13 +421,62 @@ def match(
         and sound_key(second[2]) != sound_key(phrase)
     )
     unsure_ear = asr_confidence is not None and asr_confidence < LOW_ASR_CONFIDENCE
+    # On a binary page a positive answer next to a negation (是的，不要) is not unambiguous.
+    mixed = page.binary and option.id not in negative_best and bool(negations)
+    strict = page.binary and (score < BINARY_ACCEPT_SCORE or mixed)
+    unsure = score < accept or ambiguous or unsure_ear or strict
     return MatchResult(
         option,
         round(score, 1),
-        needs_confirmation=score < accept or ambiguous or unsure_ear,
+        needs_confirmation=unsure,
         heard=heard_text,
         phrase=phrase,
         runner_up=second[1] if second else None,
+        reason=Reason.UNSURE if strict else Reason.NONE,
+        say=confirmation_prompt(option) if unsure else None,
+    )
+
+
+def _after_refusal(
+    refused: dict[str, tuple[float, OptT]],
+    scored: list[tuple[float, OptT, str]],
+    negative_ids: set[str],
+    heard: str,
+    *,
+    page: PageKind,
+    accept: float,
+    confirm: float,
+) -> MatchResult[OptT]:
+    """Something was refused (伐要 / 勿要法律援助): never that option, whatever it scored."""
+    refusal, refused_option = max(refused.values(), key=lambda item: item[0])
+    if page.binary:
+        # On a yes/no page refusing the yes is the no: the page's one negative option.
+        negative = [s for s in scored if s[1].id in negative_ids]
+        if len(negative) == 1 or len({s[1].id for s in negative}) == 1:
+            option = negative[0][1]
+            sure = refusal >= BINARY_ACCEPT_SCORE
+            return MatchResult(
+                option,
+                round(max(refusal, negative[0][0]), 1),
+                needs_confirmation=not sure,
+                heard=heard,
+                phrase=negative[0][2],
+                reason=Reason.NEGATED,
+                say=None if sure else confirmation_prompt(option),
+            )
+    else:
+        # 不是公证，是法律援助: what was said outside the negation can still be the choice.
+        best = max(scored, key=lambda item: item[0], default=None)
+        if best is not None and best[0] >= accept:
+            return MatchResult(best[1], round(best[0], 1), False, heard, best[2])
+    return MatchResult(
+        None,
+        0.0,
+        False,
+        heard,
+        asked_back=True,
+        reason=Reason.NEGATED,
+        say=refused_text(refused_option.label),
     )
 
 
@@ -250,20 +485,31 @@ def confirmation_prompt(option: OptionLike) -> str:
     return f"您是说“{option.label}”吗？"
 
 
-def match_yes_no(transcript: str) -> bool | None:
+def match_yes_no(transcript: str, *, lexicon: Lexicon | None = None) -> bool | None:
     """The answer to 您是说"…"吗？: ``True`` for 是/对…, ``False`` for 不是/不对…, else ``None``.
 
-    Negative words are checked first because 不是 contains 是.
+    Dialect negations count as negations (伐要, 勿是 → no, never yes); a question back (是不是？
+    好伐？) is no answer at all. Negative words are checked first because 不是 contains 是.
     """
-    text = clean(transcript)
+    if is_question(transcript):
+        return None
+    lex = lexicon or EMPTY
+    text = _normalised(transcript, lex)
     for filler in ("嗯", "啊", "呃", "哦", "呀", "吧", "呢", "啦"):
         text = text.strip(filler) or text
     if not text:
         return None
-    if any(text == w or text.startswith(w) for w in _NO_WORDS if len(w) > 1) or text == "不":
+    if text in _YES_WORDS:  # 没错 starts like a negation but is a yes
+        return True
+    if any(text == w or text.startswith(w) for w in _NO_WORDS if len(w) > 1) or text in (
+        "不",
+        "没",
+    ):
         return False
-    if text.startswith("不") and len(text) <= 3:
+    if text.startswith(("不", "没")) and len(text) <= 3:
         return False
+    if has_negation(text):  # 是的，不要 / 好是好，不过不要: not a clear yes
+        return None
     if any(text == w or text.startswith(w) for w in _YES_WORDS):
         return True
     heard = sound_key(text)
