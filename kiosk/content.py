@@ -38,6 +38,7 @@ DATA_FILES = (
     "regions",
     "screens",
     "lexicon",  # the voice lexicon: dialect words, accent sounds, per-option phrases (docs/voice.md)
+    "qa",  # 问一问: vetted questions and answers with their legal basis (docs/voice.md)
 )
 
 
@@ -610,6 +611,13 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
             )
     unique("knowledge", "/topics", data["knowledge"]["topics"])
     unique("screens", "/answers", data["screens"]["answers"])
+    qa_topics = unique("qa", "/topics", data["qa"]["topics"])
+    unique("qa", "/entries", data["qa"]["entries"])
+    for i, entry in enumerate(data["qa"]["entries"]):
+        if entry["topic"] not in qa_topics:
+            problems.append(
+                f"data/qa.json: /entries/{i}/topic: 话题 '{entry['topic']}' 没有在 /topics 里定义"
+            )
     return problems
 
 

@@ -136,6 +136,11 @@ class StatsRecorder:
             if s is not None:
                 s.voice = True
 
+    def ask_missed(self) -> None:
+        """问一问 had no vetted answer: one more miss today. The question itself is never passed
+        here, so nothing a resident said is kept (``voice.ask.AskIndex(on_miss=...)``)."""
+        self._bump(self._today().isoformat(), "ask", "", self.default_village, "ask_missed")
+
     def session_completed(
         self,
         session_id: str,

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "kiosk.admin.cmd_voice",  # voice ...                                  (issue 6)
     "kiosk.admin.cmd_pack",  # pack ..., audit ..., stats                  (issue 7)
     "kiosk.admin.cmd_staff",  # staff add|deactivate|list|hash              (issue 5)
+    "kiosk.admin.cmd_ask",  # ask                                         (issue 15)
 )
 
 
