@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 DIGIT_WORDS: dict[str, str] = {
     "零": "0", "〇": "0", "洞": "0",
@@ -26,6 +27,108 @@ DIGIT_WORDS: dict[str, str] = {
 # Said for the letter X; checked before single characters.
 _X_WORDS = ("艾克斯", "爱克斯", "埃克斯", "挨克斯", "叉叉")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+
+
+# Said to take back the digits just said: …幺五九，错了，幺五八….
+CORRECTIONS = ("说错了", "搞错了", "弄错了", "错了", "不对", "不是", "重说", "重新说")
+# Recognisers write 幺 as these inside a run of digits (yao); elsewhere they are ordinary words.
+_YAO_ALIKE = "要腰药摇"
+_PAUSES = " ，,、。.；;：:-—"
+
+
+def _digit_of(text: str, i: int) -> str | None:
+    ch = text[i]
+    if ch.isascii() and ch.isdigit():
+        return ch
+    return DIGIT_WORDS.get(ch)
+
+
+def _digit_groups(text: str) -> list[tuple[str, bool]]:
+    """``(digits, taken_back)`` per group said between pauses; ``taken_back`` when a correction
+    word (错了, 不对 …) follows the group."""
+    text = text.translate(_FULLWIDTH)
+    for word in _X_WORDS:
+        text = text.replace(word, "X" if word != "叉叉" else "XX")
+    groups: list[tuple[str, bool]] = []
+    current: list[str] = []
+
+    def close(taken_back: bool = False) -> None:
+        if current or taken_back:
+            groups.append(("".join(current), taken_back))
+            current.clear()
+
+    i = 0
+    while i < len(text):
+        correction = next((w for w in CORRECTIONS if text.startswith(w, i)), None)
+        if correction is not None:
+            close(taken_back=True)
+            i += len(correction)
+            continue
+        digit = _digit_of(text, i)
+        if digit is None and text[i] in _YAO_ALIKE:
+            before = _digit_of(text, i - 1) if i > 0 else None
+            after = _digit_of(text, i + 1) if i + 1 < len(text) else None
+            edge_before = i == 0 or text[i - 1] in _PAUSES
+            edge_after = i + 1 >= len(text) or text[i + 1] in _PAUSES
+            if (before and after) or (before and edge_after) or (after and edge_before):
+                digit = "1"
+        if digit is not None:
+            current.append(digit)
+        elif text[i] in _PAUSES:
+            close()
+        i += 1
+    close()
+    return groups
+
+
+def _undo_repeat(groups: list[str], length: int) -> str | None:
+    """The digits with one group said twice by mistake taken out, when that makes ``length``."""
+    joined = "".join(groups)
+    excess = len(joined) - length
+    if excess <= 0:
+        return None
+    for i in range(len(groups) - 1):
+        if groups[i] == groups[i + 1] and len(groups[i]) == excess:
+            return "".join(groups[:i] + groups[i + 1 :])
+    candidates = {
+        joined[:i] + joined[i + excess :]
+        for i in range(len(joined) - 2 * excess + 1)
+        if joined[i : i + excess] == joined[i + excess : i + 2 * excess]
+    }
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+def digit_string(text: str, length: int | None = None) -> str:
+    """The digits a resident meant, with their own corrections and slips applied.
+
+    - 不对 / 错了 takes back the group said just before it (``…幺五九，错了，幺五八`` → …158);
+      said without a pause, as many digits as the replacement has;
+    - a group said twice by mistake is said once, when ``length`` (11 for a mobile, 18 for an ID
+      number) makes it clear and only one reading gives that length;
+    - 要 (and other sounds like 幺) inside a run of digits is 1.
+    """
+    groups = _digit_groups(text)
+    said = sum(len(g) for g, _ in groups)
+    kept: list[str] = []
+    for i, (digits, taken_back) in enumerate(groups):
+        if not taken_back:
+            kept.append(digits)
+            continue
+        replacement = next((g for g, _ in groups[i + 1 :] if g), "")
+        # No pause before the correction: take back as many digits as were said again — or, when
+        # the length is known, as many as are too many (幺五九错了幺五八八: the 8 goes on).
+        drop = len(replacement)
+        if length is not None and 0 < said - length <= len(digits):
+            drop = said - length
+        if digits and replacement and len(digits) > drop:
+            kept.append(digits[:-drop])
+        elif not digits and kept:
+            kept.pop()  # "…幺五九，错了": the group before the pause
+    kept = [g for g in kept if g]
+    joined = "".join(kept)
+    if length is not None and len(joined) > length:
+        return _undo_repeat(kept, length) or joined
+    return joined
 
 
 def spoken_digits(text: str) -> str:
@@ -57,12 +160,16 @@ _LANDLINE_RE = re.compile(r"^0519\d{8}$|^\d{8}$")
 
 
 def spoken_phone(text: str) -> str | None:
-    """A mainland mobile (11 digits) or a Changzhou landline (0519 + 8 digits, or 8 local digits)."""
-    digits = spoken_digits(text)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if _MOBILE_RE.match(digits) or _LANDLINE_RE.match(digits):
-        return digits
+    """A mainland mobile (11 digits) or a Changzhou landline (0519 + 8 digits, or 8 local digits).
+
+    Corrections and a group said twice are honoured (:func:`digit_string`).
+    """
+    for length in (11, 12, 13, 8):
+        digits = digit_string(text, length)
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        if _MOBILE_RE.match(digits) or _LANDLINE_RE.match(digits):
+            return digits
     return None
 
 
@@ -70,40 +177,114 @@ def spoken_id_number(text: str) -> str | None:
     """An 18-character resident ID number whose check character and birth date are right."""
     from stdnum.cn import ric  # small import, but only needed here
 
-    candidate = spoken_digits(text)
+    candidate = digit_string(text, 18)
     if len(candidate) != 18 or "X" in candidate[:-1]:
         return None
     return candidate if ric.is_valid(candidate) else None
 
 
-_AMOUNT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:元|块|圆)?")
+class Period(StrEnum):
+    """What an amount is counted per, when the resident said so."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class SpokenAmount:
+    """A money amount heard in a sentence. ``approximate`` (一万出头, 两千多, 大概…左右) means the
+    kiosk should ask for the figure rather than use it; ``period`` is per month/year… if said."""
+
+    value: Decimal
+    period: Period | None
+    approximate: bool
+
+
+_PERIODS: tuple[tuple[str, Period], ...] = (
+    ("每个月", Period.MONTH), ("一个月", Period.MONTH), ("每月", Period.MONTH), ("月收入", Period.MONTH),
+    ("个月", Period.MONTH), ("月", Period.MONTH),
+    ("每年", Period.YEAR), ("一年", Period.YEAR), ("年收入", Period.YEAR), ("一年到头", Period.YEAR),
+    ("每天", Period.DAY), ("一天", Period.DAY), ("每周", Period.WEEK), ("一个礼拜", Period.WEEK),
+    ("一周", Period.WEEK), ("每个礼拜", Period.WEEK),
+)  # fmt: skip
+# After a number these make it a count or a date, not money (3个人, 2个月, 80岁, 5号, 3亩).
+_NOT_MONEY_AFTER = ("个月", "个人", "口人", "个", "月", "年", "天", "岁", "口", "人", "号", "日", "点",
+                    "周", "礼拜", "星期", "亩", "斤", "次", "层", "楼", "分", "趟", "辆", "间")  # fmt: skip
+_APPROXIMATE = (
+    "出头",
+    "多",
+    "左右",
+    "上下",
+    "大概",
+    "大约",
+    "差不多",
+    "将近",
+    "不到",
+    "快",
+    "几",
+    "来块",
+)
+_NUMBER_RUN_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千)?")
+_UNIT_RE = re.compile(r"^(?:块钱|块|元钱|元|圆|块人民币)")
+
+
+def amount_in_sentence(text: str) -> SpokenAmount | None:
+    """The money amount anywhere in ``text``: ``"养老金一个月四千五"`` → 4500 per month.
+
+    Before or after the unit and the period (一个月…, …块钱, 每年…), with 零 and the usual
+    shortenings (两千零八十, 四千五, 一万二). Counts and dates (三口人, 两个月, 八十岁) are
+    not taken for money; 一万出头, 两千多, 大概三千左右 come back ``approximate``.
+    """
+    cleaned = text.replace(" ", "").replace("人民币", "")
+    jiao = re.search(r"([一二三四五六七八九])(角|毛)$", cleaned)
+    if jiao:
+        cleaned = cleaned[: jiao.start()]
+    # 三块五 is 3.5 yuan: the digit after 块 is tenths, not a new number.
+    tenths = re.search(r"块([一二三四五六七八九])$", cleaned)
+    if tenths:
+        cleaned = cleaned[: tenths.start() + 1]
+    converted = _cn2an_text(cleaned)
+    if converted is None:
+        return None
+    best: tuple[int, Decimal, int, int] | None = None  # (priority, value, start, end)
+    for found in _NUMBER_RUN_RE.finditer(converted):
+        after = converted[found.end() :]
+        if found.group(2) is None and after.startswith(_NOT_MONEY_AFTER):
+            continue
+        if converted[: found.start()].endswith("第"):
+            continue
+        try:
+            value = Decimal(found.group(1))
+        except InvalidOperation:
+            continue
+        value *= {"万": 10000, "千": 1000, None: 1}[found.group(2)]
+        priority = 2 if _UNIT_RE.match(after) else 1
+        if best is None or (priority, value) > (best[0], best[1]):
+            best = (priority, value, found.start(), found.end())
+    if best is None:
+        return None
+    _, value, start, end = best
+    if jiao:
+        value += Decimal(spoken_digits(jiao.group(1))) / 10
+    if tenths:
+        value += Decimal(spoken_digits(tenths.group(1))) / 10
+    around = converted[max(0, start - 4) : end + 4]
+    approximate = any(word in around for word in _APPROXIMATE) or bool(
+        re.search(r"\d\s*(?:到|至|或者)\s*\d", converted)
+    )
+    period = next((p for word, p in _PERIODS if word in cleaned), None)
+    return SpokenAmount(value, period, approximate)
 
 
 def spoken_amount(text: str) -> Decimal | None:
-    """A money amount in yuan: ``"两千五百块"`` → 2500, ``"一万二"`` → 12000, ``"三百五十元五角"`` → 350.5."""
-    cleaned = text.replace(" ", "").replace("钱", "").replace("人民币", "")
-    jiao = re.search(r"([一二三四五六七八九])(角|毛)", cleaned)
-    cleaned = re.sub(r"[一二三四五六七八九](角|毛)", "", cleaned)
-    try:
-        import cn2an  # 0.4 s to import (it compiles its patterns): only when a number is said
+    """A money amount in yuan: ``"两千五百块"`` → 2500, ``"一万二"`` → 12000, ``"三百五十元五角"`` → 350.5.
 
-        converted = cn2an.transform(cleaned, "cn2an")
-    except (ValueError, KeyError):
-        return None
-    found = _AMOUNT_RE.search(converted)
-    if not found:
-        return None
-    try:
-        value = Decimal(found.group(1))
-    except InvalidOperation:
-        return None
-    if found.group(2) == "万":
-        value *= 10000
-    elif found.group(2) == "千":
-        value *= 1000
-    if jiao:
-        value += Decimal(spoken_digits(jiao.group(1))) / 10
-    return value
+    The figure only; :func:`amount_in_sentence` also says per what and whether it was approximate.
+    """
+    found = amount_in_sentence(text)
+    return found.value if found is not None else None
 
 
 _DATE_RE = re.compile(r"(?:(\d{2,4})年)?(\d{1,2})月(\d{1,2})(?:日|号)?")
