@@ -63,7 +63,7 @@ FILLERS: tuple[str, ...] = tuple(
             "嗯", "啊", "呃", "额", "哦", "噢", "唉", "哎", "诶", "欸", "呀", "吧", "呢", "啦", "嘛",
             "那个", "这个", "就是", "就是说", "然后", "还有",
             "我想", "我要", "我想要", "想要", "我想问", "我问一下", "问一下",
-            "帮我", "给我", "帮帮我", "请", "请问", "麻烦", "麻烦你", "麻烦您", "你好", "您好",
+            "帮我", "给我", "帮帮我", "请问", "麻烦", "麻烦你", "麻烦您", "你好", "您好",
             "一下", "我来", "我是来", "的话", "的事", "的事情", "的问题", "方面的", "有关",
             "怎么办", "咋办", "找一下", "看看", "看一下", "我选", "选",
             # Particles recognizers insert and drop freely; no label depends on them.
@@ -268,7 +268,8 @@ def _phrase_score(heard: str, phrase: str, lexicon: Lexicon) -> float:
 
 
 def _other_place(heard: str, here: set[tuple[str, ...]], lexicon: Lexicon) -> str | None:
-    """A place named elsewhere in the pack that is most of what was said, if any."""
+    """A place named elsewhere in the pack that is most of what was said, if any (a part of a
+    name on this page, 茶山 of 茶山社区, is not elsewhere)."""
     key = sound_key(heard)
     if not key:
         return None
@@ -276,7 +277,7 @@ def _other_place(heard: str, here: set[tuple[str, ...]], lexicon: Lexicon) -> st
         place_key = sound_key(place)
         if (
             len(place_key) >= 2
-            and place_key not in here
+            and not any(_contains(h, place_key) for h in here)
             and len(place_key) >= OTHER_PLACE_SHARE * len(key)
             and _contains(key, place_key)
         ):
@@ -354,10 +355,14 @@ def match(
             reason=Reason.QUESTION,
             say=ask_again_text(labels, page),
         )
-    aged = _age_result(norm, options, screen, lex, heard_text)
+    negations, positive = negated_scopes(norm)
+    aged = (
+        None if negations or said_exactly else _age_result(norm, options, screen, lex, heard_text)
+    )
     if aged is not None:
         return aged
-    negations, positive = negated_scopes(norm)
+    # More negations than a phrase holds: the extra one refuses it (勿要没有固定收入的老年人).
+    said_negations = len(negated_scopes(strip_fillers(norm))[0])
     # Each phrase meets the words it could be: one with its own negation (不是, 没签合同) meets
     # all that was said; any other only what was said outside a negation's scope.
     per_option: dict[str, tuple[float, OptT, str]] = {}
@@ -370,7 +375,10 @@ def match(
         if has_negation(p):
             negative_ids.add(option.id)
             score = _phrase_score(norm, p, lex)
-            if score >= accept:
+            if said_negations > len(negated_scopes(strip_fillers(p))[0]):
+                if score >= confirm and score > refused.get(option.id, (0.0,))[0]:
+                    refused[option.id] = (score, option)
+            elif score >= accept:
                 said_negative.add(option.id)
         else:
             score = _phrase_score(positive, p, lex)

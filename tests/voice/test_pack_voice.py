@@ -33,3 +33,20 @@ def test_a_command_word_is_not_taken_over_by_a_pack_option() -> None:
         for command in COMMANDS[:5]:  # 返回 上一步 下一步 重听 帮助
             result = match(command.label, options)
             assert result.option is command, (screen_id, command.label, result.option)
+
+
+def test_every_phrase_of_the_pack_lexicon_chooses_its_own_option_on_its_screen() -> None:
+    from voice.lexicon import Lexicon
+
+    pack = load_pack(BUNDLED_PACK_DIR)
+    lexicon = Lexicon.from_pack(pack)
+    problems = []
+    for screen, option_id, said in lexicon.phrases:
+        options = list(pack.screen_options(screen)) + list(COMMANDS)
+        for phrase in said:
+            result = match(phrase, options, screen=screen, lexicon=lexicon)
+            if result.option is None or result.option.id != option_id or not result.accepted:
+                problems.append(
+                    f"{screen}: “{phrase}” -> {result.option.id if result.option else None}"
+                )
+    assert lexicon.phrases and not problems, problems
