@@ -118,6 +118,11 @@ class MatchResult(Generic[OptT]):
         return self.option is not None and not self.needs_confirmation and not self.asked_back
 
 
+def _asked_back(heard: str, reason: Reason, say: str) -> MatchResult[Any]:
+    """Nothing may be acted on: the kiosk says ``say`` and listens again."""
+    return MatchResult(None, 0.0, False, heard, asked_back=True, reason=reason, say=say)
+
+
 def clean(text: str) -> str:
     """Drop spaces and punctuation (Vosk puts spaces between words)."""
     return _NOT_SPOKEN_RE.sub("", text)
@@ -304,14 +309,10 @@ def _age_result(
                     by_id[group.option], 100.0, False, heard, f"{age.years}岁", reason=Reason.AGE
                 )
     # An age that fits no group (or 快八十了): never the option that merely sounds nearest.
-    return MatchResult(
-        None,
-        0.0,
-        False,
+    return _asked_back(
         heard,
-        asked_back=True,
-        reason=Reason.AGE,
-        say=f"您说的是{age.spoken}。请说您属于这一页上的哪一种情况，也可以用手点一下。",
+        Reason.AGE,
+        f"您说的是{age.spoken}。请说您属于这一页上的哪一种情况，也可以用手点一下。",
     )
 
 
@@ -346,15 +347,7 @@ def match(
     ]
     said_exactly = any(strip_fillers(_normalised(p, lex)) == heard_text for _, p in phrases)
     if is_question(transcript) and not said_exactly:
-        return MatchResult(
-            None,
-            0.0,
-            False,
-            heard_text,
-            asked_back=True,
-            reason=Reason.QUESTION,
-            say=ask_again_text(labels, page),
-        )
+        return _asked_back(heard_text, Reason.QUESTION, ask_again_text(labels, page))
     negations, positive = negated_scopes(norm)
     aged = (
         None if negations or said_exactly else _age_result(norm, options, screen, lex, heard_text)
@@ -408,15 +401,7 @@ def match(
     here = {sound_key(p) for _, p in phrases}
     place = _other_place(norm, here, lex) if score < 100.0 else None
     if place is not None:
-        return MatchResult(
-            None,
-            0.0,
-            False,
-            heard_text,
-            asked_back=True,
-            reason=Reason.OTHER_PLACE,
-            say=other_place_text(place),
-        )
+        return _asked_back(heard_text, Reason.OTHER_PLACE, other_place_text(place))
     if score < confirm:
         return MatchResult(None, round(score, 1), False, heard_text)
     rivals = [s for s in scored if s[1].id != option.id]
@@ -477,15 +462,7 @@ def _after_refusal(
         best = max(scored, key=lambda item: item[0], default=None)
         if best is not None and best[0] >= accept:
             return MatchResult(best[1], round(best[0], 1), False, heard, best[2])
-    return MatchResult(
-        None,
-        0.0,
-        False,
-        heard,
-        asked_back=True,
-        reason=Reason.NEGATED,
-        say=refused_text(refused_option.label),
-    )
+    return _asked_back(heard, Reason.NEGATED, refused_text(refused_option.label))
 
 
 def confirmation_prompt(option: OptionLike) -> str:
