@@ -272,6 +272,9 @@ def _run(args: argparse.Namespace) -> int:
         from screens.tour import run_tour
 
         app.bind(on_start=lambda *_: run_tour(app, args.tour))
+    from screens.watchdog import start_watchdog
+
+    start_watchdog(app)  # systemd readiness and watchdog pings (docs/deploy.md)
     app.run()
     return 0
 
