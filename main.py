@@ -272,11 +272,20 @@ def _run(args: argparse.Namespace) -> int:
         from screens.tour import run_tour
 
         app.bind(on_start=lambda *_: run_tour(app, args.tour))
+    nightly = _start_appliance(app, config)
+    app.run()
+    return nightly.exit_code if nightly is not None else 0
+
+
+def _start_appliance(app: Any, config: Any) -> Any:
+    """systemd readiness and watchdog pings, and the nightly restart (docs/deploy.md)."""
+    from screens.maintenance import start_maintenance_restart
     from screens.watchdog import start_watchdog
 
-    start_watchdog(app)  # systemd readiness and watchdog pings (docs/deploy.md)
-    app.run()
-    return 0
+    watchdog = start_watchdog(app)
+    return start_maintenance_restart(
+        app, config.maintenance_restart, quiet_s=config.idle_timeout_s, before_exit=watchdog.stop
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
+
+from kiosk.appliance.maintenance import parse_time_of_day
 
 FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}
 THEMES = ("default", "high_contrast")
@@ -51,6 +54,8 @@ class KioskConfig:
     trusted_pack_keys: tuple[str, ...] = field(default_factory=tuple)
     removable_media_dir: Path | None = None
     staff_pins_file: Path | None = None
+    # Appliance: the nightly maintenance restart's quiet hour (None = no restart).
+    maintenance_restart: time | None = None
 
     @property
     def db_path(self) -> Path:
@@ -81,6 +86,7 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "sync.batch_size": (int, 50),
     "sync.retention_days": (int, 30),
     "packs.trusted_keys": (list, []),
+    "appliance.maintenance_restart": (str, ""),
 }
 
 _RANGES: dict[str, tuple[int, int]] = {
@@ -188,6 +194,11 @@ def load_config(
     if values["session.idle_warning_s"] >= values["session.idle_timeout_s"]:
         raise ConfigError("session.idle_warning_s", "必须小于 session.idle_timeout_s")
 
+    try:
+        maintenance_restart = parse_time_of_day(values["appliance.maintenance_restart"])
+    except ValueError as exc:
+        raise ConfigError("appliance.maintenance_restart", str(exc)) from None
+
     def opt_path(key: str) -> Path | None:
         return Path(values[key]).expanduser() if values[key] else None
 
@@ -218,4 +229,5 @@ def load_config(
         trusted_pack_keys=tuple(values["packs.trusted_keys"]),
         removable_media_dir=opt_path("paths.removable_media_dir"),
         staff_pins_file=opt_path("paths.staff_pins_file"),
+        maintenance_restart=maintenance_restart,
     )
