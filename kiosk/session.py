@@ -286,8 +286,10 @@ def book_home_visit(
 ) -> tuple[Any, Any]:
     """Hold the slot, queue the booking for the province, link the two; ``(booking, receipt)``.
 
-    If queueing fails the held slot is released (cancelled) so nobody else is kept from it, and
-    the error goes up unchanged (``BookingError`` / ``InvalidSubmission`` carry plain messages).
+    All three in one transaction (``submit`` queues in the ledger's store): a power cut or an
+    error at any point leaves either all of it or none — never a held slot without its
+    submission, nor a submission its booking doesn't know. The error goes up unchanged
+    (``BookingError`` / ``InvalidSubmission`` carry plain messages).
     """
     from datetime import date
 
@@ -305,11 +307,8 @@ def book_home_visit(
         staff_id=staff_id if answers.get("who") == STAFF_OVERRIDE else None,
         override_reason=answers.get("override_reason") if staff_id else None,
     )
-    booking = ledger.reserve(request)
-    try:
+    with ledger.store.atomic():
+        booking = ledger.reserve(request)
         receipt = submit("visit_booking", visit_payload(answers, booking.booking_id, staff_id))
-    except BaseException:
-        ledger.set_status(booking.booking_id, "cancelled")
-        raise
-    ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)
+        ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)
     return booking, receipt
