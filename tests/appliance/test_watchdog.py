@@ -18,10 +18,10 @@ from typing import Any
 from tests.appliance.notify_socket import NotifySocket
 from tests.conftest import ROOT
 
-WATCHDOG_S = 2.0  # WatchdogSec= as systemd passes it (WATCHDOG_USEC)
-RUN_BEFORE_S = 3.5  # after the first frame, before the hang
-BLOCK_S = 4.0  # the hang: twice WatchdogSec, when systemd would restart the kiosk
-RUN_AFTER_S = 2.5
+WATCHDOG_S = 3.0  # WatchdogSec= as systemd passes it (WATCHDOG_USEC)
+RUN_BEFORE_S = 4.5  # after the first frame, before the hang
+BLOCK_S = 5.0  # the hang: longer than WatchdogSec, when systemd would restart the kiosk
+RUN_AFTER_S = 3.0
 
 CHILD = r"""
 import json, os, sys, time
