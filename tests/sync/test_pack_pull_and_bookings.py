@@ -21,6 +21,7 @@ from kiosk.content import ContentPack, load_pack
 from kiosk.packs.switching import PackSwitcher
 from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.provincial_sim.store import SimStore
+from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.hooks import SyncPackPuller, build_sync_hooks
 from kiosk.sync.https_transport import HttpsTransport
@@ -238,8 +239,8 @@ def _book(ledger: BookingLedger, outbox: Outbox, id_number: str, day: date) -> t
             **PLACE,
         )
     )
-    receipt = outbox.enqueue(
-        "visit_booking", {"booking_id": booking.booking_id}, {"service": "legal_aid"}
+    receipt = queue_sealed(
+        outbox, "visit_booking", {"booking_id": booking.booking_id}, {"service": "legal_aid"}
     )
     ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)
     return booking, receipt.code
