@@ -63,11 +63,11 @@ def active_pack(args: argparse.Namespace) -> ContentPack:
 def load_active_pack(config: KioskConfig, directory: Path | None = None) -> ContentPack:
     """Load ``directory``, or the terminal's active pack; a broken pack is a :class:`CliError`."""
     from kiosk.content import PackError, ValidationCache, load_pack
+    from kiosk.packs.checks import open_pack_store
     from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
 
     if directory is None:
-        directory = PackStore(
+        directory = open_pack_store(
             config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
         ).active_dir()
     # The cache the kiosk uses too (main.py): contents that passed every check aren't re-validated.

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from kiosk.audit import AuditLog
 from kiosk.config import KioskConfig, load_config
 from kiosk.content import ContentPack, load_pack
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.switching import PackSwitcher
 from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.provincial_sim.store import SimStore
@@ -55,7 +56,7 @@ def data_dir(outbox: Outbox) -> Path:
 
 @pytest.fixture
 def pack_store(data_dir: Path, bureau: Keys) -> PackStore:  # noqa: F811
-    return PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    return open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
 
 
 @pytest.fixture
@@ -367,7 +368,7 @@ def test_kiosk_admin_sync_once_installs_the_offered_pack_and_settles_bookings(
     assert first["pack_installed"] == "changzhou 2.0.0"
     assert first["bookings_freed"] == 1
     assert ledger.get(refused.booking_id).status == "rejected"  # type: ignore[union-attr]
-    packs = PackStore(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
+    packs = open_pack_store(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
     assert packs.active_version() == "2.0.0"
     assert AuditLog(outbox.store).entries(action="pack.installed")[0].actor == "sync"
     manual = AuditLog(outbox.store).entries(action="sync.manual")
