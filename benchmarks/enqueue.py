@@ -1,7 +1,7 @@
 """Durable enqueue latency: ``kiosk.submissions.queue_sealed`` — what 提交 costs after the rules.
 
-That is: reserve the receipt number (one fsynced COMMIT), seal the payload, then
-``Outbox.enqueue`` of the sealed envelope (INSERT + a second fsynced COMMIT).
+That is, in one ``Outbox.queueing`` transaction: the receipt counter, sealing (X25519 + HKDF +
+AES-GCM), the INSERT of the sealed envelope, and one fsynced COMMIT.
 
 Measured next to a baseline in the same run: a bare INSERT of a blob of the same size into a
 WAL + ``synchronous=FULL`` SQLite file, one committed transaction each — the floor any durable

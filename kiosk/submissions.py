@@ -4,7 +4,8 @@ The one path for both the touch screen and ``kiosk-admin submit``, so a payload 
 refuse is refused the same way from a script, with the same plain messages. The order matters:
 the payload is checked, gets its receipt code (:mod:`kiosk.receipts`), is sealed to the
 provincial key (:mod:`kiosk.sealing`) and only then handed to the outbox, which stores the
-ciphertext and the non-identifying metadata in one transaction and never sees the payload.
+ciphertext and the non-identifying metadata — in the same transaction that gave out the receipt
+number — and never sees the payload.
 """
 
 from __future__ import annotations
@@ -76,34 +77,37 @@ def queue_sealed(
     """
     if outbox.public_key is None:
         raise OutboxError("本机没有配置省系统公钥（provincial.public_key_file），不能保存新申请。")
-    code = receipts.code_for_counter(outbox.reserve_receipt_number())
-    submission_id = str(uuid.uuid4())
-    now = outbox.now()
-    plaintext = json.dumps(
-        {
-            "version": 1,
-            "submission_id": submission_id,
-            "kind": kind,
-            "receipt_code": code,
-            "terminal_id": outbox.terminal_id,
-            "created_at": now,
-            "staff_id": staff_id,
-            "payload": payload,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-    ).encode("utf-8")
-    return outbox.enqueue(
-        SealedSubmission(
-            submission_id=submission_id,
-            kind=kind,
-            receipt_code=code,
-            created_at=now,
-            envelope=sealing.seal(outbox.public_key, submission_id, kind, plaintext),
-            metadata=dict(metadata),
-            staff_id=staff_id,
+    public_key = outbox.public_key
+    with outbox.queueing() as q:
+        code = receipts.code_for_counter(q.receipt_number())
+        submission_id = str(uuid.uuid4())
+        now = outbox.now()
+        plaintext = json.dumps(
+            {
+                "version": 1,
+                "submission_id": submission_id,
+                "kind": kind,
+                "receipt_code": code,
+                "terminal_id": outbox.terminal_id,
+                "created_at": now,
+                "staff_id": staff_id,
+                "payload": payload,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode("utf-8")
+        receipt = q.put(
+            SealedSubmission(
+                submission_id=submission_id,
+                kind=kind,
+                receipt_code=code,
+                created_at=now,
+                envelope=sealing.seal(public_key, submission_id, kind, plaintext),
+                metadata=dict(metadata),
+                staff_id=staff_id,
+            )
         )
-    )
+    return receipt  # committed: only now may anyone be told the code
 
 
 class _Plain:

@@ -6,11 +6,12 @@ before it touches the disk; only the kind, receipt code, times, status and non-i
 metadata stay readable, so staff can answer "where is my application?" offline.
 
 The outbox stores; it does not seal. :func:`kiosk.submissions.submit` validates, mints the
-receipt code (from :meth:`Outbox.reserve_receipt_number`), seals the payload and hands over a
+receipt code from the number :meth:`Outbox.queueing` gives it, seals the payload and hands over a
 :class:`SealedSubmission`, so nothing readable ever reaches this module.
 
 Rules the sync agent relies on:
-- :meth:`Outbox.enqueue` returns only after the row is committed (WAL, ``synchronous=FULL``).
+- a submission queued in :meth:`Outbox.queueing` is committed (WAL, ``synchronous=FULL``) when
+  the block ends, before anyone is told its receipt code;
 - nothing leaves the table until the server has explicitly accepted it, and even then only the
   envelope is purged, after the retention period;
 - a row is claimed (``sending``) inside one transaction, so two senders never claim the same row;
@@ -25,7 +26,8 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -213,6 +215,45 @@ _ENTRY_COLUMNS = (
 )
 
 
+class Queueing:
+    """The open transaction of :meth:`Outbox.queueing`."""
+
+    def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+        self._store = store
+        self._conn = conn
+
+    def receipt_number(self) -> int:
+        """This terminal's next receipt number (1, 2, …), taken in this transaction."""
+        return self._store.next_counter("receipt", self._conn)
+
+    def put(self, sealed: SealedSubmission) -> Receipt:
+        """Store one sealed submission, status ``queued``, due now; durable once the block ends."""
+        if sealed.kind not in KINDS:
+            raise OutboxError(f"不认识的申请类型：{sealed.kind}")
+        clean_meta = {str(k): str(v) for k, v in sealed.metadata.items()}
+        self._conn.execute(
+            "INSERT INTO outbox (submission_id, receipt_code, kind, created_at, metadata,"
+            " staff_id, envelope, content_sha256, status, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+            (
+                sealed.submission_id,
+                sealed.receipt_code,
+                sealed.kind,
+                sealed.created_at,
+                json.dumps(clean_meta, ensure_ascii=False, sort_keys=True),
+                sealed.staff_id,
+                sealed.envelope,
+                hashlib.sha256(sealed.envelope).hexdigest(),
+                sealed.created_at,
+            ),
+        )
+        return Receipt(
+            code=sealed.receipt_code,
+            submission_id=sealed.submission_id,
+            created_at=sealed.created_at,
+        )
+
+
 class Outbox:
     """The durable outbox over the terminal's :class:`Store`.
 
@@ -239,49 +280,26 @@ class Outbox:
         return self._clock()
 
     # -- queueing ----------------------------------------------------------------------------
-    def reserve_receipt_number(self) -> int:
-        """The next receipt number of this terminal, committed so it is never handed out twice.
+    @contextmanager
+    def queueing(self) -> Iterator[Queueing]:
+        """One write transaction for taking a receipt number and storing the sealed submission.
 
-        A number whose submission is then never stored (a crash, a full disk) is simply skipped:
-        receipt codes stay unique, they need not be consecutive.
+        The number is taken and the row inserted in the same transaction (one fsynced commit),
+        so a receipt code is handed out exactly when its row is on disk. Nothing is committed
+        if the block raises. Use it as::
+
+            with outbox.queueing() as q:
+                number = q.receipt_number()
+                ...  # mint the code and seal (kiosk.submissions)
+                receipt = q.put(sealed)
+            # committed here
         """
         try:
             with self.store.atomic() as conn:
-                return self.store.next_counter("receipt", conn)
-        except sqlite3.Error as exc:
-            raise StoreError(explain_os_error(exc, self.store.path)) from exc
-
-    def enqueue(self, sealed: SealedSubmission) -> Receipt:
-        """Store one sealed submission (status ``queued``); durable on disk when this returns."""
-        if sealed.kind not in KINDS:
-            raise OutboxError(f"不认识的申请类型：{sealed.kind}")
-        clean_meta = {str(k): str(v) for k, v in sealed.metadata.items()}
-        try:
-            with self.store.atomic() as conn:
-                conn.execute(
-                    "INSERT INTO outbox (submission_id, receipt_code, kind, created_at, metadata,"
-                    " staff_id, envelope, content_sha256, status, next_attempt_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
-                    (
-                        sealed.submission_id,
-                        sealed.receipt_code,
-                        sealed.kind,
-                        sealed.created_at,
-                        json.dumps(clean_meta, ensure_ascii=False, sort_keys=True),
-                        sealed.staff_id,
-                        sealed.envelope,
-                        hashlib.sha256(sealed.envelope).hexdigest(),
-                        sealed.created_at,
-                    ),
-                )
+                yield Queueing(self.store, conn)
         except sqlite3.Error as exc:
             # Errors inside the transaction body (disk full while inserting) come here raw.
             raise StoreError(explain_os_error(exc, self.store.path)) from exc
-        return Receipt(
-            code=sealed.receipt_code,
-            submission_id=sealed.submission_id,
-            created_at=sealed.created_at,
-        )
 
     # -- reading -----------------------------------------------------------------------------
     def counts(self) -> OutboxCounts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -12,7 +13,7 @@ import pytest
 from kiosk import receipts, sealing
 from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.submissions import queue_sealed
-from offline_cache.outbox import ItemResult, Outbox, OutboxError, StatusUpdate
+from offline_cache.outbox import ItemResult, Outbox, OutboxError, SealedSubmission, StatusUpdate
 from offline_cache.store import Store
 from tests.sync.conftest import RESIDENT, TERMINAL, private_key, resident
 
@@ -29,6 +30,41 @@ def test_enqueue_returns_a_valid_unique_receipt_and_the_row_is_committed(
     # Another connection (another process after a power cut) sees every row.
     with sqlite3.connect(outbox.store.path) as c:
         assert c.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0] == 50
+
+
+def test_the_outbox_keeps_the_sealed_envelope_it_is_handed_byte_for_byte(outbox: Outbox) -> None:
+    envelope = (
+        b"KS1" + bytes(range(256)) * 4
+    )  # whatever the sealing made; the outbox never opens it
+    with outbox.queueing() as q:
+        code = receipts.code_for_counter(q.receipt_number())
+        receipt = q.put(
+            SealedSubmission(
+                submission_id="6f1c1d7e-0000-4000-8000-000000000001",
+                kind="legal_aid",
+                receipt_code=code,
+                created_at=1_700_000_000.0,
+                envelope=envelope,
+                metadata={"service": "legal_aid", "district": "wujin"},
+            )
+        )
+    assert outbox.envelope(receipt.submission_id) == envelope
+    entry = outbox.get(code)
+    assert entry is not None and entry.status == "queued"
+    assert entry.metadata == {"service": "legal_aid", "district": "wujin"}
+    [item] = outbox.claim_due(10, now=1_700_000_001.0)
+    assert item.content_sha256 == hashlib.sha256(envelope).hexdigest()
+
+
+def test_a_submission_that_fails_before_it_is_stored_uses_up_no_receipt_code(
+    outbox: Outbox,
+) -> None:
+    with pytest.raises(RuntimeError), outbox.queueing() as q:
+        q.receipt_number()
+        raise RuntimeError("sealing failed")  # e.g. a broken key: nothing may be committed
+    receipt = queue_sealed(outbox, "legal_aid", RESIDENT, {})
+    assert receipt.code == receipts.code_for_counter(1)
+    assert outbox.counts().queued == 1
 
 
 def test_only_the_provincial_private_key_opens_a_queued_application(
