@@ -78,12 +78,12 @@ def open_pack(config: Any) -> dict[str, Any]:
     the rest come from ``build_services`` right after it (see ``KioskApp.late_services``).
     """
     from kiosk.content import PackError, ValidationCache, load_pack
+    from kiosk.packs.checks import open_pack_store
     from kiosk.packs.switching import PackSwitcher
     from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
 
     packs: dict[str, Any] = {}
-    pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
+    pack_store = open_pack_store(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
     packs["pack_store"] = pack_store
     # Contents that passed every check before aren't re-validated at each start (kiosk.content).
     validated = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")

@@ -26,6 +26,7 @@ import requests  # noqa: E402
 
 from kiosk.provincial_sim.keys import init_keys  # noqa: E402
 from kiosk.sealing import load_public_key  # noqa: E402
+from kiosk.submissions import queue_sealed  # noqa: E402
 from kiosk.sync.agent import SyncAgent  # noqa: E402
 from kiosk.sync.https_transport import HttpsTransport, batch_body  # noqa: E402
 from kiosk.sync.signing import load_credentials, sign_headers  # noqa: E402
@@ -44,7 +45,7 @@ META = {"service": "legal_aid", "district": "wujin"}
 
 def fill(outbox: Outbox, n: int) -> None:
     for _ in range(n):
-        outbox.enqueue("legal_aid", PAYLOAD, META)
+        queue_sealed(outbox, "legal_aid", PAYLOAD, META)
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Entry point of ``kiosk-admin``.
 
-Each area registers its own sub-commands from a module listed in ``COMMAND_MODULES``; a module
-exposes ``register(subparsers, common)`` and sets ``func(args) -> int`` on its parsers. Errors
+Each area registers its own sub-commands from its ``cmd_*`` module (see :func:`build_parser`); a
+module exposes ``register(subparsers, common)`` and sets ``func(args) -> int`` on its parsers. Errors
 meant for a person are raised as :class:`CliError` and printed as one plain line on stderr
 (exit 1), never as a traceback.
 """
@@ -9,7 +9,6 @@ meant for a person are raised as :class:`CliError` and printed as one plain line
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -21,14 +20,6 @@ from offline_cache.store import StoreError
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
-
-COMMAND_MODULES = (
-    "kiosk.admin.cmd_rules",  # check-id, legal-aid, notary, visit        (issue 3)
-    "kiosk.admin.cmd_outbox",  # submit, outbox, sync, status, provincial-sim (issue 4)
-    "kiosk.admin.cmd_voice",  # voice ...                                  (issue 6)
-    "kiosk.admin.cmd_pack",  # pack ..., audit ..., stats                  (issue 7)
-    "kiosk.admin.cmd_staff",  # staff add|deactivate|list|hash              (issue 5)
-)
 
 
 class CliError(Exception):
@@ -63,11 +54,11 @@ def active_pack(args: argparse.Namespace) -> ContentPack:
 def load_active_pack(config: KioskConfig, directory: Path | None = None) -> ContentPack:
     """Load ``directory``, or the terminal's active pack; a broken pack is a :class:`CliError`."""
     from kiosk.content import PackError, ValidationCache, load_pack
+    from kiosk.packs.checks import open_pack_store
     from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
 
     if directory is None:
-        directory = PackStore(
+        directory = open_pack_store(
             config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
         ).active_dir()
     # The cache the kiosk uses too (main.py): contents that passed every check aren't re-validated.
@@ -91,13 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="terminal config TOML (default: none, env only)")
     parser.add_argument("--data-dir", help="data directory (overrides config and KIOSK_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # that area is not built yet
-                continue
-            raise
+    # Imported here, not at the top: each command module imports CliError and emit from this one.
+    from kiosk.admin import cmd_outbox, cmd_pack, cmd_rules, cmd_staff, cmd_voice
+
+    for module in (cmd_rules, cmd_outbox, cmd_voice, cmd_pack, cmd_staff):
         module.register(sub, common)
     return parser
 

@@ -19,6 +19,7 @@ from kiosk.admin.cli import CliError, config_from_args, emit
 from kiosk.audit import EXPORT, PACK_ROLLED_BACK, AuditLog
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.packs import archive, build, signing
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.diff import diff_packs
 from kiosk.packs.errors import PackRefused
 from kiosk.packs.manifest import CHINA_TZ, Manifest, regenerate
@@ -38,8 +39,8 @@ def _actor() -> str:
     return f"admin-cli:{user}"[:80]
 
 
-def _pack_store(config: KioskConfig) -> PackStore:
-    return PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
+def _pack_store(config: KioskConfig) -> PackStore[Manifest]:
+    return open_pack_store(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
 
 
 def _audit(config: KioskConfig) -> AuditLog:

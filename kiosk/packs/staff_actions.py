@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kiosk.audit import PACK_ROLLED_BACK, AuditLog
 from kiosk.packs.errors import PackRefused
+from kiosk.packs.manifest import Manifest
 from kiosk.packs.sources import Candidate, install_with_audit, media_candidates
 from offline_cache.pack_store import PackStore
 
@@ -27,7 +28,9 @@ class Outcome:
 
 
 class PackAdmin:
-    def __init__(self, store: PackStore, audit: AuditLog | None, media_dir: Path | None) -> None:
+    def __init__(
+        self, store: PackStore[Manifest], audit: AuditLog | None, media_dir: Path | None
+    ) -> None:
         self.store = store
         self.audit = audit
         self.media_dir = media_dir

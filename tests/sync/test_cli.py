@@ -14,6 +14,7 @@ import pytest
 
 from kiosk import receipts
 from kiosk.provincial_sim.keys import KeyFiles
+from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.conftest import ROOT
 from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, Sim, resident
@@ -114,7 +115,7 @@ def test_submit_refuses_an_invalid_application_with_the_rules_own_words_and_queu
 def test_sync_once_exit_codes_say_drained_items_remain_or_error(
     tmp_path: Path, keys: KeyFiles, outbox: Outbox, start_sim: Callable[..., Sim]
 ) -> None:
-    codes = [outbox.enqueue("legal_aid", resident(i), {}).code for i in range(3)]
+    codes = [queue_sealed(outbox, "legal_aid", resident(i), {}).code for i in range(3)]
     offline = _config(tmp_path, keys)  # nothing listens on port 9
     down = kiosk_admin("sync", "--once", "--config", offline, "--backoff-base", "0.05")
     assert down.returncode == 2 and "还有 3 条等待发送" in down.stdout and "连不上" in down.stdout
@@ -133,7 +134,7 @@ def test_sync_once_exit_codes_say_drained_items_remain_or_error(
     assert status.returncode == 0 and "已收到" in status.stdout
 
     refusing = start_sim("--reject-auth", db_name="other.sqlite3")
-    outbox.enqueue("legal_aid", resident(9), {})
+    queue_sealed(outbox, "legal_aid", resident(9), {})
     locked = kiosk_admin("sync", "--once", "--config", _config(tmp_path, keys, refusing.url))
     assert locked.returncode == 1 and "凭据" in locked.stderr
 

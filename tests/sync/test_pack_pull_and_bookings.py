@@ -18,9 +18,11 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from kiosk.audit import AuditLog
 from kiosk.config import KioskConfig, load_config
 from kiosk.content import ContentPack, load_pack
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.switching import PackSwitcher
 from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.provincial_sim.store import SimStore
+from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.hooks import SyncPackPuller, build_sync_hooks
 from kiosk.sync.https_transport import HttpsTransport
@@ -54,7 +56,7 @@ def data_dir(outbox: Outbox) -> Path:
 
 @pytest.fixture
 def pack_store(data_dir: Path, bureau: Keys) -> PackStore:  # noqa: F811
-    return PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    return open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
 
 
 @pytest.fixture
@@ -238,8 +240,8 @@ def _book(ledger: BookingLedger, outbox: Outbox, id_number: str, day: date) -> t
             **PLACE,
         )
     )
-    receipt = outbox.enqueue(
-        "visit_booking", {"booking_id": booking.booking_id}, {"service": "legal_aid"}
+    receipt = queue_sealed(
+        outbox, "visit_booking", {"booking_id": booking.booking_id}, {"service": "legal_aid"}
     )
     ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)
     return booking, receipt.code
@@ -366,7 +368,7 @@ def test_kiosk_admin_sync_once_installs_the_offered_pack_and_settles_bookings(
     assert first["pack_installed"] == "changzhou 2.0.0"
     assert first["bookings_freed"] == 1
     assert ledger.get(refused.booking_id).status == "rejected"  # type: ignore[union-attr]
-    packs = PackStore(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
+    packs = open_pack_store(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
     assert packs.active_version() == "2.0.0"
     assert AuditLog(outbox.store).entries(action="pack.installed")[0].actor == "sync"
     manual = AuditLog(outbox.store).entries(action="sync.manual")
