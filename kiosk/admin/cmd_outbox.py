@@ -1,4 +1,4 @@
-"""``kiosk-admin submit | outbox ... | sync | status | provincial-sim | keys init`` (issue 4)."""
+"""``kiosk-admin submit | outbox ... | sync | status`` (issue 4)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from typing import Any
 from kiosk import receipts
 from kiosk.admin.cli import CliError, config_from_args, emit, load_active_pack
 from kiosk.config import KioskConfig
-from kiosk.sealing import SealingError, load_private_key
 from kiosk.sync.agent import SyncAgent, SyncReport
 from kiosk.sync.setup import SyncSetupError, agent_from_config, outbox_from_config
 from offline_cache.outbox import STATUSES, Outbox, OutboxEntry, OutboxError
@@ -371,112 +370,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- simulator and keys ---------------------------------------------------------------------
-def cmd_provincial_sim(args: argparse.Namespace) -> int:
-    from kiosk.provincial_sim.keys import load_terminal_registry
-    from kiosk.provincial_sim.server import (
-        Faults,
-        PackZipError,
-        ProvincialSimulator,
-        PublishedPack,
-        base_url,
-        make_server,
-        run_progress,
-    )
-
-    for name in ("fail_rate", "drop_after_commit", "captive_portal", "stall_rate", "pack_corrupt"):
-        value = getattr(args, name)
-        if not 0 <= value <= 1:
-            raise CliError(f"--{name.replace('_', '-')} 应在 0 到 1 之间")
-    try:
-        private_key = load_private_key(Path(args.private_key))
-        terminals = load_terminal_registry(Path(args.terminals))
-    except SealingError as exc:
-        raise CliError(str(exc)) from None
-    except (OSError, ValueError) as exc:
-        raise CliError(f"读不到终端登记文件 {args.terminals}：{exc}") from None
-    faults = Faults(
-        fail_rate=args.fail_rate,
-        drop_after_commit=args.drop_after_commit,
-        latency_ms=args.latency_ms,
-        rate_limit=args.rate_limit,
-        captive_portal=args.captive_portal,
-        reject_auth=args.reject_auth,
-        stall_rate=args.stall_rate,
-        stall_ms=args.stall_ms,
-        pack_corrupt=args.pack_corrupt,
-    )
-    if args.pack_zip and args.pack_manifest:
-        raise CliError("--pack-zip 和 --pack-manifest 只能用一个")
-    try:
-        published = PublishedPack.load(Path(args.pack_zip)) if args.pack_zip else None
-    except PackZipError as exc:
-        raise CliError(f"--pack-zip：{exc}") from None
-    sim = ProvincialSimulator(
-        Path(args.db),
-        private_key,
-        terminals,
-        faults,
-        pack_manifest=Path(args.pack_manifest) if args.pack_manifest else None,
-        pack_zip=published,
-        seed=args.seed,
-    )
-    tls = args.tls_cert is not None
-    try:
-        server = make_server(
-            sim,
-            args.host,
-            args.port,
-            tls_cert=Path(args.tls_cert) if tls else None,
-            tls_key=Path(args.tls_key) if args.tls_key else None,
-        )
-    except OSError as exc:
-        raise CliError(f"模拟器无法监听 {args.host}:{args.port}：{exc.strerror or exc}") from None
-    url = base_url(server, tls)
-    emit(args, f"省系统模拟器已启动：{url}", {"url": url})
-    sys.stdout.flush()
-    stop = threading.Event()
-    if args.progress_seconds > 0:
-        threading.Thread(
-            target=run_progress, args=(sim, args.progress_seconds, stop), daemon=True
-        ).start()
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        server.server_close()
-    return 0
-
-
-def cmd_keys_init(args: argparse.Namespace) -> int:
-    from kiosk.provincial_sim.keys import init_keys
-
-    terminal = args.terminal_id or config_from_args(args).terminal_id
-    try:
-        files = init_keys(Path(args.directory), terminal, tls=args.tls)
-    except OSError as exc:
-        raise CliError(f"无法写入 {args.directory}：{exc.strerror or exc}") from None
-    data = {k: str(v) if v else None for k, v in files.__dict__.items()}
-    human = "\n".join(
-        [
-            f"省系统私钥（只给模拟器/省系统）：{files.private_key}",
-            f"省系统公钥（终端 provincial.public_key_file）：{files.public_key}",
-            f"终端 {terminal} 凭据（终端 provincial.credentials_file）：{files.credentials}",
-            f"模拟器的终端登记表（--terminals）：{files.terminals}",
-        ]
-        + (
-            [f"TLS 证书（终端 provincial.ca_file，模拟器 --tls-cert）：{files.tls_cert}"]
-            if args.tls
-            else []
-        )
-    )
-    emit(args, human, data)
-    return 0
-
-
 # -- registration ---------------------------------------------------------------------------
 def _positive_float(text: str) -> float:
     value = float(text)
@@ -536,69 +429,3 @@ def register(
     p = sub.add_parser("status", parents=[common], help="last known status of a receipt (offline)")
     p.add_argument("receipt")
     p.set_defaults(func=cmd_status)
-
-    p = sub.add_parser(
-        "provincial-sim", parents=[common], help="run the provincial-system simulator"
-    )
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8443, help="0 picks a free port")
-    p.add_argument("--db", required=True, help="the simulator's own SQLite file")
-    p.add_argument("--private-key", required=True, help="provincial private key (PEM)")
-    p.add_argument("--terminals", required=True, help="terminal registry JSON from `keys init`")
-    p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
-    p.add_argument("--tls-key", help="private key of --tls-cert")
-    p.add_argument("--fail-rate", type=float, default=0.0, help="share of requests answered 503")
-    p.add_argument(
-        "--drop-after-commit",
-        type=float,
-        default=0.0,
-        help="share of batches whose answer is lost after commit",
-    )
-    p.add_argument("--latency-ms", type=int, default=0, help="delay before every answer")
-    p.add_argument(
-        "--rate-limit", type=int, default=0, help="requests per second per terminal, else 429"
-    )
-    p.add_argument(
-        "--captive-portal", type=float, default=0.0, help="share answered 200 with an HTML page"
-    )
-    p.add_argument("--reject-auth", action="store_true", help="answer 401 to everything")
-    p.add_argument(
-        "--stall-rate",
-        type=float,
-        default=0.0,
-        help="share of batches processed only after --stall-ms",
-    )
-    p.add_argument("--stall-ms", type=int, default=2000)
-    p.add_argument(
-        "--progress-seconds",
-        type=float,
-        default=0.0,
-        help="advance each case one status step this often",
-    )
-    p.add_argument(
-        "--pack-manifest", help="manifest JSON served at /packs/latest (FILE.sig beside it)"
-    )
-    p.add_argument(
-        "--pack-zip",
-        help="signed pack zip offered at /packs/latest and served at /packs/{id}/{version}.zip",
-    )
-    p.add_argument(
-        "--pack-corrupt",
-        type=float,
-        default=0.0,
-        help="share of pack downloads with a byte flipped in transit",
-    )
-    p.add_argument("--seed", type=int, help="random seed for reproducible faults")
-    p.set_defaults(func=cmd_provincial_sim)
-
-    keys = sub.add_parser("keys", help="create key material for demos and tests")
-    ksub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
-    p = ksub.add_parser(
-        "init", parents=[common], help="provincial key pair, terminal credentials, TLS cert"
-    )
-    p.add_argument("directory")
-    p.add_argument("--terminal-id", help="default: terminal.id from the config")
-    p.add_argument(
-        "--tls", action="store_true", help="also a self-signed certificate for 127.0.0.1"
-    )
-    p.set_defaults(func=cmd_keys_init)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from kiosk import receipts, sealing
-from kiosk.provincial_sim.keys import KeyFiles
 from offline_cache.outbox import ItemResult, Outbox, OutboxError, StatusUpdate
 from offline_cache.store import Store
 from tests.sync.conftest import RESIDENT, TERMINAL, private_key, resident
+from tools.provincial_sim.keys import KeyFiles
 
 
 def test_enqueue_returns_a_valid_unique_receipt_and_the_row_is_committed(
