@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.audit import AuditLog
 from offline_cache.store import Store
 
 MAX_FAILURES = 5
@@ -217,3 +218,24 @@ class StaffDirectory:
         if not rows:
             return 0, 0.0
         return int(rows[0]["failures"]), float(rows[0]["locked_until"])
+
+
+# -- provisioning by an administrator (kiosk-admin staff …), always audited -------------------
+STAFF_PROVISIONED = "staff.provisioned"
+STAFF_DEACTIVATED = "staff.deactivated"
+
+
+def provision(
+    directory: StaffDirectory, audit: AuditLog, staff_id: str, pin: str, role: str, *, actor: str
+) -> StaffMember:
+    """Add a staff member or replace their PIN, and write it to the audit log (never the PIN)."""
+    member = directory.add(staff_id, pin, role)
+    audit.append(actor, STAFF_PROVISIONED, {"staff_id": member.staff_id, "role": member.role})
+    return member
+
+
+def deactivate(directory: StaffDirectory, audit: AuditLog, staff_id: str, *, actor: str) -> None:
+    """Stop a staff number signing in (kept for the audit trail); an unknown one is refused."""
+    if not directory.deactivate(staff_id):
+        raise StaffError(f"没有工号 {staff_id}。")
+    audit.append(actor, STAFF_DEACTIVATED, {"staff_id": staff_id})
