@@ -8,7 +8,7 @@ import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kiosk import receipts
 from kiosk.config import KioskConfig, load_config
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from kiosk.content import ContentPack
 
 PROG = "kiosk-admin"
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+# A string: argparse's class can't be subscripted at run time, only in annotations.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Command = Callable[[argparse.Namespace], int]
 
 
