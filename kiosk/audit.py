@@ -202,3 +202,26 @@ def _entry(r: AuditRecord) -> AuditEntry:
         prev_hash=r.prev_hash,
         hash=r.hash,
     )
+
+
+# -- as an administrator reads it (kiosk-admin audit …) ---------------------------------------
+def verify_lines(result: VerifyResult) -> list[str]:
+    """The outcome of :meth:`AuditLog.verify` in plain lines."""
+    if result.ok:
+        return [
+            f"审计日志完整：共 {result.count} 条，链头 {result.head_hash}。",
+            "（请记下链头；以后核对时，它之前的记录都不应改变。）",
+        ]
+    return ["审计日志被改动过：", *(f"  - {p}" for p in result.problems)]
+
+
+def entry_line(entry: AuditEntry) -> str:
+    """One entry in one line: number, Beijing time, actor, action, the start of its details."""
+    from kiosk.packs.manifest import CHINA_TZ
+
+    try:  # stored in UTC; staff read their wall-clock time
+        at = datetime.fromisoformat(entry.at).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        at = entry.at
+    detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())[:120]
+    return f"{entry.seq:>5}  {at}  {entry.actor:<24} {entry.action:<22} {detail}"

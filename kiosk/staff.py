@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.audit import AuditLog
 from offline_cache.staff_records import SignInAttempts, StaffRepository
 from offline_cache.staff_records import StaffMember as StaffMember
 from offline_cache.store import Store
@@ -183,3 +184,24 @@ class StaffDirectory:
             )
         left = MAX_FAILURES - failures
         return SignInResult(False, f"工号或密码不对，还可以再试 {left} 次。", attempts_left=left)
+
+
+# -- provisioning by an administrator (kiosk-admin staff …), always audited -------------------
+STAFF_PROVISIONED = "staff.provisioned"
+STAFF_DEACTIVATED = "staff.deactivated"
+
+
+def provision(
+    directory: StaffDirectory, audit: AuditLog, staff_id: str, pin: str, role: str, *, actor: str
+) -> StaffMember:
+    """Add a staff member or replace their PIN, and write it to the audit log (never the PIN)."""
+    member = directory.add(staff_id, pin, role)
+    audit.append(actor, STAFF_PROVISIONED, {"staff_id": member.staff_id, "role": member.role})
+    return member
+
+
+def deactivate(directory: StaffDirectory, audit: AuditLog, staff_id: str, *, actor: str) -> None:
+    """Stop a staff number signing in (kept for the audit trail); an unknown one is refused."""
+    if not directory.deactivate(staff_id):
+        raise StaffError(f"没有工号 {staff_id}。")
+    audit.append(actor, STAFF_DEACTIVATED, {"staff_id": staff_id})

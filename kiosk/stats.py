@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.audit import EXPORT, AuditLog
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
 from offline_cache.usage_counts import UsageLabels, UsageRepository
@@ -336,3 +337,38 @@ def parse_day(text: str) -> date:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise ValueError(f"日期 {text!r} 应写成 2026-11-28 这样") from None
+
+
+# -- exports (kiosk-admin stats) --------------------------------------------------------------
+def export(
+    store: Store, audit: AuditLog, date_from: date, date_to: date, *, actor: str, as_csv: bool
+) -> list[StatsRow]:
+    """The report for these days; the export itself is audited (what and which days, no data)."""
+    rows = report(store, date_from, date_to)
+    audit.append(
+        actor,
+        EXPORT,
+        {"what": "stats", "from": date_from.isoformat(), "to": date_to.isoformat(), "csv": as_csv},
+    )
+    return rows
+
+
+def report_lines(
+    rows: list[StatsRow], date_from: date, date_to: date, terminal_id: str
+) -> list[str]:
+    """The report as plain lines for an administrator (one per day, service, matter, village)."""
+    lines = [f"{date_from} 至 {date_to} 使用统计（终端 {terminal_id}，不含任何居民个人信息）："]
+    if not rows:
+        lines.append("  这段时间没有记录。")
+    for r in rows:
+        service = "合计" if r.service == ALL else (r.service or "未选服务")
+        where = " ".join(x for x in (r.matter_category, r.village) if x)
+        median = f"{r.median_session_s} 秒" if r.median_session_s is not None else "—"
+        steps = "，".join(f"{k}:{v}" for k, v in sorted(r.abandoned_at_step.items()))
+        lines.append(
+            f"  {r.day} {service}{(' ' + where) if where else ''}：开始 {r.sessions_started}，"
+            f"完成 {r.sessions_completed}，中途离开 {r.sessions_abandoned}"
+            f"{'（' + steps + '）' if steps else ''}，用语音 {r.voice_sessions}，"
+            f"时长中位数 {median}，申请排队 {r.submissions_queued}，已受理 {r.submissions_accepted}"
+        )
+    return lines

@@ -21,6 +21,7 @@ import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import chinese_calendar
@@ -542,3 +543,26 @@ def _period_label(pack: ContentPack, period_id: str) -> str:
         if p["id"] == period_id:
             return str(p["label"])
     return period_id
+
+
+# -- as staff read it at the console (kiosk-admin visit slots) --------------------------------
+def booked_counts(db_path: Path, pack: ContentPack, start: date, days: int) -> SlotCounts:
+    """Active bookings per slot in this terminal's ledger; none when it has no database yet
+    (looking must never create one)."""
+    if not db_path.exists():
+        return {}
+    return BookingLedger(Store(db_path), pack).counts(start, start + timedelta(days=days))
+
+
+def slot_lines(slots: list[Slot], start: date, days: int) -> list[str]:
+    """One line per slot with what is left, or why nothing can be booked in these days."""
+    if not slots:
+        return [
+            f"从{start.isoformat()}起{days}天内没有可预约的时段（节假日、提前量或预约期限之外）。"
+        ]
+    return [
+        f"{s.date} 星期{s.weekday} {s.period_label} {s.start}-{s.end}  {s.team_label}"
+        f"  余{s.remaining}/{s.capacity}"
+        + ("" if s.calendar_confirmed else "  （节假日安排未公布，按周一至周五计）")
+        for s in slots
+    ]

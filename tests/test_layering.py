@@ -36,9 +36,6 @@ KIVY_FREE = ("kiosk", "voice", "offline_cache")
 # The one module allowed to import by name: the screen registry (screen name -> module).
 NAME_LOOKUP_ALLOWED = {"screens/app.py"}
 HIDDEN_IMPORT_CALLS = {"import_module", "__import__", "spec_from_file_location", "run_module"}
-# The provincial-system simulator is a stand-in for the province with a database of its own;
-# it is leaving the product for tools/ (issue 11, item 6), and is not terminal persistence.
-NOT_TERMINAL_PERSISTENCE = ("kiosk/provincial_sim/",)
 SQL_TEXT = re.compile(
     r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+(OR\s+\w+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b"
     r"|\bDELETE\s+FROM\b|\b(CREATE|DROP|ALTER)\s+(TABLE|INDEX|TRIGGER|VIEW)\b|\bPRAGMA\b"
@@ -211,8 +208,6 @@ def sql_outside_offline_cache(root: Path) -> list[str]:
     problems: list[str] = []
     for path in sorted((root / "kiosk").rglob("*.py")):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith(NOT_TERMINAL_PERSISTENCE):
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if SQL_TEXT.search(node.value):

@@ -21,7 +21,7 @@ from kiosk.packs.signing import Signature, fingerprint
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditLog
-    from offline_cache.pack_store import InstallResult, PackStore
+    from offline_cache.pack_store import InstallResult, PackStore, RollbackResult
 
 MAX_CANDIDATES = 50
 
@@ -142,6 +142,24 @@ def install_with_audit(
                 "previous": result.previous.version if result.previous else None,
                 "signer": result.signer_fingerprint,
                 "allow_downgrade": allow_downgrade,
+            },
+        )
+    return result
+
+
+def rollback_with_audit(
+    store: PackStore[Manifest], *, audit: AuditLog | None, actor: str
+) -> RollbackResult[Manifest]:
+    """Go back to the previous version (:meth:`PackStore.rollback`) and write it to the audit log."""
+    result = store.rollback()
+    if audit is not None:
+        audit.append(
+            actor,
+            "pack.rolled_back",
+            {
+                "from": result.from_manifest.version,
+                "to": result.to_manifest.version if result.to_manifest else None,
+                "to_bundled": result.directory == store.bundled_dir,
             },
         )
     return result

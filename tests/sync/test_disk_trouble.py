@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.sealing import load_public_key
 from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
@@ -23,6 +22,7 @@ from offline_cache.store import Store, StoreError
 from tests.conftest import ROOT
 from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, resident
 from tests.sync.test_cli import VALID_CASE
+from tools.provincial_sim.keys import KeyFiles
 
 
 def _mount(target: Path, options: str) -> bool:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from kiosk import receipts, sealing
-from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.submissions import queue_sealed
 from offline_cache.outbox import ItemResult, Outbox, OutboxError, SealedSubmission, StatusUpdate
 from offline_cache.store import Store
 from tests.sync.conftest import RESIDENT, TERMINAL, private_key, resident
+from tools.provincial_sim.keys import KeyFiles
 
 
 def test_enqueue_returns_a_valid_unique_receipt_and_the_row_is_committed(

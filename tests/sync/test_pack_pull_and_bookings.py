@@ -20,8 +20,6 @@ from kiosk.config import KioskConfig, load_config
 from kiosk.content import ContentPack, load_pack
 from kiosk.packs.checks import open_pack_store
 from kiosk.packs.switching import PackSwitcher
-from kiosk.provincial_sim.keys import KeyFiles
-from kiosk.provincial_sim.store import SimStore
 from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.hooks import SyncPackPuller, build_sync_hooks
@@ -41,7 +39,9 @@ from tests.packs.conftest import (  # noqa: F401 - fixtures used by name
     sign_pack,
 )
 from tests.rules.ids import make_id
-from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, Sim, make_agent
+from tests.sync.conftest import KIOSK_ADMIN, PROVINCIAL_SIM, TERMINAL, Sim, make_agent
+from tools.provincial_sim.keys import KeyFiles
+from tools.provincial_sim.store import SimStore
 
 OLD = make_id(date(1940, 3, 3))
 OTHER_OLD = make_id(date(1931, 1, 1))
@@ -381,7 +381,7 @@ def test_kiosk_admin_sync_once_installs_the_offered_pack_and_settles_bookings(
     assert ledger.get(kept.booking_id).status == "confirmed"  # type: ignore[union-attr]
 
 
-def test_kiosk_admin_provincial_sim_refuses_a_pack_zip_that_is_not_a_pack(
+def test_the_simulator_refuses_a_pack_zip_that_is_not_a_pack(
     keys: KeyFiles, tmp_path: Path
 ) -> None:
     not_a_pack = tmp_path / "photos.zip"
@@ -389,8 +389,7 @@ def test_kiosk_admin_provincial_sim_refuses_a_pack_zip_that_is_not_a_pack(
         zf.writestr("a.jpg", b"x")
     done = subprocess.run(
         [
-            *KIOSK_ADMIN,
-            "provincial-sim",
+            *PROVINCIAL_SIM,
             "--port",
             "0",
             "--db",

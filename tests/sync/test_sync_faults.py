@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.provincial_sim.keys import KeyFiles, self_signed_certificate
 from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.sync.conftest import Sim, drain, make_agent, resident
+from tools.provincial_sim.keys import KeyFiles, self_signed_certificate
 
 
 def test_thousand_submissions_through_5xx_lost_answers_429s_and_timeouts_all_end_accepted_once(

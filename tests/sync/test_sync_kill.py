@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.conftest import ROOT
 from tests.sync.conftest import TERMINAL, Sim, resident
+from tools.provincial_sim.keys import KeyFiles
 
 
 def _config(tmp_path: Path, keys: KeyFiles, sim: Sim, data_dir: Path) -> Path:
