@@ -17,7 +17,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="乡村法律服务终端")
     p.add_argument("--config", type=Path, help="terminal config TOML (see kiosk.example.toml)")
     p.add_argument(
-        "--data-dir", type=Path, help="data directory (default: KIOSK_DATA_DIR or ~/.local/share)"
+        "--data-dir",
+        type=Path,
+        help="data directory (default: KIOSK_DATA_DIR, the config, or var/kiosk in a checkout)",
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--kiosk", action="store_true", help="fullscreen, no cursor, can't be closed")
@@ -76,12 +78,12 @@ def open_pack(config: Any) -> dict[str, Any]:
     the rest come from ``build_services`` right after it (see ``KioskApp.late_services``).
     """
     from kiosk.content import PackError, ValidationCache, load_pack
+    from kiosk.packs.checks import open_pack_store
     from kiosk.packs.switching import PackSwitcher
     from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
 
     packs: dict[str, Any] = {}
-    pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
+    pack_store = open_pack_store(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
     packs["pack_store"] = pack_store
     # Contents that passed every check before aren't re-validated at each start (kiosk.content).
     validated = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")

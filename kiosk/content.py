@@ -1,8 +1,8 @@
 """The content pack: every rule figure, label and spoken sentence the kiosk uses, as data.
 
 A pack is a directory ``<pack>/manifest.json`` (written and signed by the pack tooling),
-``<pack>/data/*.json`` (one file per area, each checked against
-``offline_cache/pack_schema/<stem>.schema.json``) and ``<pack>/assets/``. Administrators change
+``<pack>/data/*.json`` (one file per area, each checked against the schema ``<stem>.schema.json``
+of the package resource ``offline_cache.pack_schema``) and ``<pack>/assets/``. Administrators change
 rules by shipping a new pack, never by changing code, so :func:`load_pack` refuses a broken pack
 with one line per problem naming the file, the place inside it and what is wrong.
 
@@ -19,13 +19,16 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "offline_cache" / "pack_schema"
+# Package data declared in pyproject.toml, found wherever (and however) the program is installed.
+SCHEMA_DIR: Traversable = files("offline_cache.pack_schema")
 
 # Every data file a pack must have, in the order problems are reported.
 DATA_FILES = (
@@ -82,7 +85,7 @@ def _schema_problems(file_label: str, data: Any, schema: dict[str, Any]) -> list
     return [f"{file_label}: {_json_path(e.absolute_path)}: {e.message}" for e in errors]
 
 
-def load_schema(stem: str, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+def load_schema(stem: str, schema_dir: Traversable = SCHEMA_DIR) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
         (schema_dir / f"{stem}.schema.json").read_text(encoding="utf-8")
     )
@@ -296,7 +299,7 @@ class ValidationCache:
             pass
 
 
-def _content_digest(texts: Mapping[str, str], schema_dir: Path) -> str:
+def _content_digest(texts: Mapping[str, str], schema_dir: Traversable) -> str:
     from kiosk import __version__
 
     h = hashlib.sha256(f"app {__version__}\n".encode())
@@ -311,7 +314,7 @@ def _content_digest(texts: Mapping[str, str], schema_dir: Path) -> str:
 
 def load_pack(
     directory: Path,
-    schema_dir: Path = SCHEMA_DIR,
+    schema_dir: Traversable = SCHEMA_DIR,
     *,
     cache: ValidationCache | None = None,
 ) -> ContentPack:
@@ -582,7 +585,7 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def screens_schema_placeholders(schema_dir: Path = SCHEMA_DIR) -> dict[str, list[str]]:
+def screens_schema_placeholders(schema_dir: Traversable = SCHEMA_DIR) -> dict[str, list[str]]:
     """The ``{placeholders}`` the program fills for each spoken key (the screens' contract)."""
     found: dict[str, list[str]] = load_schema("screens", schema_dir).get("x-placeholders", {})
     return found

@@ -241,3 +241,63 @@ def checklist(
         where_to_apply=general["where_to_apply"],
         remote_video=general["remote_video"],
     )
+
+
+# -- as staff read it at the console (kiosk-admin notary …) -----------------------------------
+@dataclass(frozen=True)
+class MatterSummary:
+    """A notary matter of the pack with the yes/no questions its checklist depends on."""
+
+    id: str
+    label: str
+    summary: str
+    in_person_required: bool
+    questions: list[Question]
+
+
+def matter_summaries(pack: ContentPack) -> list[MatterSummary]:
+    """Every notary matter of the pack, in the pack's order."""
+    return [
+        MatterSummary(
+            id=m["id"],
+            label=m["label"],
+            summary=m["summary"],
+            in_person_required=m["in_person"]["required"],
+            questions=[Question(q["id"], q["text"]) for q in m["questions"]],
+        )
+        for m in pack.data("notary")["matters"]
+    ]
+
+
+def matter_lines(summaries: list[MatterSummary]) -> list[str]:
+    """Each matter and its questions, written as the ``--answer`` keys a checklist takes."""
+    lines = []
+    for m in summaries:
+        lines.append(f"{m.id:<20} {m.label}：{m.summary}")
+        lines += [f"    --answer {q.id}=yes|no   {q.text}" for q in m.questions]
+    return lines
+
+
+def checklist_lines(result: Checklist) -> list[str]:
+    """The checklist as staff read it: documents, 看情况 ones, attendance, office, times."""
+    lines = [f"{result.matter_label}公证 — 请准备（{len(result.documents)}样）："]
+    for i, d in enumerate(result.documents, 1):
+        lines.append(f"  {i}. {d.label}\n     为什么：{d.why}\n     去哪里办：{d.where}")
+    if result.maybe:
+        lines.append("看情况（回答下面的问题后确定）：")
+        for m in result.maybe:
+            depends = "；".join(f"{q.id}：{q.text}" for q in m.depends_on)
+            lines.append(f"  - {m.document.label}（{depends}）")
+    lines.append(
+        ("要本人到场：" if result.in_person_required else "可以代办：") + result.in_person_reason
+    )
+    if result.office is not None:
+        verified = "" if result.office.verified else "（未核实）"
+        lines.append(f"办理地点：{result.office.label}{verified}，{result.office.contact}")
+    lines += result.notes
+    lines.append(result.green_channel)
+    lines.append(f"出证时间：材料齐全后一般{result.certificate_days}个工作日内。")
+    if result.unanswered:
+        lines.append("还没回答的问题：")
+        lines += [f"  --answer {q.id}=yes|no   {q.text}" for q in result.unanswered]
+    return lines

@@ -219,3 +219,8 @@ class Problem:
 
     def to_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}
+
+
+def masked_id(number: str) -> str:
+    """Enough of an ID number to recognise it on screen, never the whole of it."""
+    return number[:4] + "*" * 10 + number[-4:] if len(number) == 18 else "*" * len(number)

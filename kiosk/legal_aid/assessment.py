@@ -338,3 +338,24 @@ def materials_for(
         Material(id=i, label=by_id[i]["label"], why=by_id[i]["why"], where=by_id[i]["where"])
         for i in dict.fromkeys(ids)
     ]
+
+
+def assessment_lines(result: Assessment) -> list[str]:
+    """The pre-assessment as staff read it at the console (``kiosk-admin legal-aid assess``)."""
+    lines = [f"初步评估：{result.outcome_label}", "理由："]
+    lines += [f"  - {r}" for r in result.reasons]
+    if result.referrals:
+        lines.append("可以这样办：")
+        lines += [f"  - {r['label']}：{r['detail']}" for r in result.referrals]
+    if result.outcome != INELIGIBLE:
+        lines.append("一次性告知，请带齐：")
+        lines += [f"  - {m.label}（{m.why}；{m.where}）" for m in result.materials]
+        lines.append(
+            f"时限：收到申请后{result.decision_days}日内决定，"
+            f"决定给予的{result.assignment_days}日内指派。"
+        )
+        if result.priority:
+            lines.append(f"绿色通道：{result.green_channel_days}日内受理、审查、指派。")
+        if result.one_to_one:
+            lines.append("社会救助对象：“一对一”帮扶。")
+    return lines

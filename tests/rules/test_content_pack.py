@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.content import (
     DATA_FILES,
+    SCHEMA_DIR,
     ContentPack,
     Option,
     PackError,
@@ -259,10 +260,8 @@ def test_a_missing_icon_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_data_file_has_a_schema() -> None:
-    schema_dir = Path(__file__).resolve().parents[2] / "offline_cache" / "pack_schema"
-    assert sorted(p.name.split(".")[0] for p in schema_dir.glob("*.schema.json")) == sorted(
-        DATA_FILES
-    )
+    schemas = [p.name for p in SCHEMA_DIR.iterdir() if p.name.endswith(".schema.json")]
+    assert sorted(name.split(".")[0] for name in schemas) == sorted(DATA_FILES)
 
 
 def test_version_and_id_come_from_the_manifest_when_present(tmp_path: Path) -> None:

@@ -32,10 +32,10 @@ import jsonschema
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from kiosk import sealing
-from kiosk.provincial_sim.schema import BATCH_REQUEST
-from kiosk.provincial_sim.store import SimStore
 from kiosk.sync import signing
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, pack_zip_path
+from tools.provincial_sim.schema import BATCH_REQUEST
+from tools.provincial_sim.store import SimStore
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 20 * 1024 * 1024
