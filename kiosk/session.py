@@ -286,10 +286,11 @@ def book_home_visit(
 ) -> tuple[Any, Any]:
     """Hold the slot, queue the booking for the province, link the two; ``(booking, receipt)``.
 
-    All three in one transaction (``submit`` queues in the ledger's store): a power cut or an
-    error at any point leaves either all of it or none — never a held slot without its
-    submission, nor a submission its booking doesn't know. The error goes up unchanged
-    (``BookingError`` / ``InvalidSubmission`` carry plain messages).
+    All three in one transaction (``submit`` queues in the ledger's store, so its write joins
+    ``ledger.together()``): a power cut or an error at any point leaves either all of it or
+    none — never a held slot without its submission, nor a submission its booking doesn't
+    know. The error goes up unchanged (``BookingError`` / ``InvalidSubmission`` carry plain
+    messages).
     """
     from datetime import date
 
@@ -307,7 +308,7 @@ def book_home_visit(
         staff_id=staff_id if answers.get("who") == STAFF_OVERRIDE else None,
         override_reason=answers.get("override_reason") if staff_id else None,
     )
-    with ledger.store.atomic():
+    with ledger.together():
         booking = ledger.reserve(request)
         receipt = submit("visit_booking", visit_payload(answers, booking.booking_id, staff_id))
         ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -454,6 +455,14 @@ class BookingLedger:
                     staff_id=request.staff_id if decision.staff_override else None,
                 )
             )
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """One transaction around a reservation and what goes with it: writes made inside,
+        through this ledger or another repository of the same store (the outbox), commit
+        together or not at all, whenever the power goes (``kiosk.session.book_home_visit``)."""
+        with self.bookings.transaction():
+            yield
 
     def attach_submission(self, booking_id: str, submission_id: str, receipt_code: str) -> None:
         """Link the booking to the outbox entry carrying its details (and the resident's receipt)."""
