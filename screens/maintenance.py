@@ -7,7 +7,7 @@ process (``Restart=always``).
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
@@ -15,6 +15,8 @@ from typing import Any
 from kivy.clock import Clock
 
 from kiosk.appliance.maintenance import EXIT_CODE, Activity, NightlyRestart, Restart
+
+log = logging.getLogger(__name__)
 
 
 class MaintenanceRestart:
@@ -60,7 +62,7 @@ class MaintenanceRestart:
             return
         self._event = None
         self.exit_code = EXIT_CODE
-        print(f"appliance: {decision.reason}; exiting with code {EXIT_CODE}", file=sys.stderr)
+        log.info("%s：程序退出（退出码 %d），由 systemd 重新启动", decision.reason, EXIT_CODE)
         if self.before_exit is not None:
             self.before_exit("夜间例行重启")
         self.app.stop()

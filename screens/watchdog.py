@@ -9,13 +9,15 @@ call, a deadlock — the pings stop and systemd restarts the service (``Watchdog
 
 from __future__ import annotations
 
-import sys
+import logging
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 
 from kiosk.appliance.notify import Notifier, watchdog_interval_s
+
+log = logging.getLogger(__name__)
 
 
 class SystemdWatchdog:
@@ -41,10 +43,7 @@ class SystemdWatchdog:
         if self.interval_s is not None:
             # Half the timeout, as sd_watchdog_enabled(3) advises: one late ping is not a hang.
             self._pings = Clock.schedule_interval(self._ping, self.interval_s / 2)
-            print(
-                f"appliance: ready; watchdog ping every {self.interval_s / 2:g} s",
-                file=sys.stderr,
-            )
+            log.info("已向 systemd 报告启动完成；每 %g 秒报告一次仍在运行", self.interval_s / 2)
 
     def _ping(self, _dt: float) -> None:
         self.notifier.watchdog()

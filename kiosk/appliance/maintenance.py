@@ -93,7 +93,7 @@ class NightlyRestart:
             tonight -= timedelta(days=1)  # the latest quiet hour that has begun
         if tonight - self.started >= MIN_UPTIME and now < tonight + WINDOW:
             if self.is_quiet(activity):
-                return Restart(f"nightly maintenance restart (configured for {self.at:%H:%M})")
+                return Restart(f"夜间例行重启（设定在 {self.at:%H:%M}）")
             return Wait(RETRY_AFTER.total_seconds())
         next_time = tonight + timedelta(days=1)
         return Wait(min(next_time - now, RECHECK_AT_MOST).total_seconds())

@@ -12,16 +12,18 @@ a no-op, so the app never needs to know how it was started.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
-import sys
 from collections.abc import Mapping
+
+log = logging.getLogger(__name__)
 
 
 class Notifier:
     """Sends ``READY=1``, ``WATCHDOG=1``, ``STATUS=…`` to the service manager, if there is one.
 
-    A failed send is reported once on stderr (the journal) and otherwise ignored: the service
+    A failed send is logged once (the journal) and otherwise ignored: the service
     manager going away must never take the kiosk down with it.
     """
 
@@ -54,7 +56,7 @@ class Notifier:
         except OSError as exc:
             if not self._warned:
                 self._warned = True
-                print(f"无法通知 systemd（{self.address}）：{exc}", file=sys.stderr)
+                log.warning("无法通知 systemd（%s）：%s", self.address, exc)
             return False
         return True
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+
+import pytest
 
 from kiosk.appliance.maintenance import EXIT_CODE, RETRY_AFTER, NightlyRestart
 from kiosk.session import Session
@@ -34,13 +37,17 @@ def restart_for(app: App, notes: list[str]) -> MaintenanceRestart:
     return MaintenanceRestart(app, rules, clock=lambda: QUIET_HOUR, before_exit=notes.append)
 
 
-def test_at_the_quiet_hour_an_idle_home_screen_stops_the_app_with_the_restart_code() -> None:
+def test_at_the_quiet_hour_an_idle_home_screen_stops_the_app_with_the_restart_code(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
     app, notes = App(), []
     app.session.last_activity -= 600  # nobody has touched the screen for ten minutes
     restart = restart_for(app, notes)
     restart.check()
     assert app.stopped and restart.exit_code == EXIT_CODE
     assert notes == ["夜间例行重启"]
+    assert any("夜间例行重启（设定在 03:30）" in r.getMessage() for r in caplog.records)
 
 
 def test_a_resident_half_way_through_a_form_keeps_the_kiosk_running() -> None:

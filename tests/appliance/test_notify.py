@@ -42,12 +42,13 @@ def test_without_notify_socket_nothing_is_sent_and_nothing_fails() -> None:
 
 
 def test_a_vanished_service_manager_is_reported_once_and_never_raises(
-    listener: NotifySocket, capsys: pytest.CaptureFixture[str]
+    listener: NotifySocket, caplog: pytest.LogCaptureFixture
 ) -> None:
     notifier = Notifier(listener.address)
     listener.close()
     assert not notifier.watchdog() and not notifier.watchdog()
-    assert capsys.readouterr().err.count("无法通知 systemd") == 1
+    warnings = [r.getMessage() for r in caplog.records if "无法通知 systemd" in r.getMessage()]
+    assert len(warnings) == 1 and listener.address in warnings[0]
 
 
 def test_the_watchdog_interval_comes_from_watchdog_usec() -> None:
