@@ -13,7 +13,8 @@ from typing import Any
 
 from kiosk.content import ContentPack
 from kiosk.legal_aid.application import household_size_problem, income_problem
-from kiosk.validation import check_phone, check_resident_id, name_problem, text_problem
+from kiosk.validation import text_problem
+from kiosk.wizards.rules import id_number_step, name_step, number_step, phone_step, place_step
 from kiosk.wizards.steps import (
     Answers,
     Context,
@@ -22,7 +23,6 @@ from kiosk.wizards.steps import (
     Wizard,
     labels_of,
     options,
-    place_detail_problem,
 )
 from kiosk.wizards.steps import pages as derive_pages
 from kiosk.wizards.steps import payload as derive_payload
@@ -82,18 +82,6 @@ def _for_someone_else(answers: Answers, _ctx: Context) -> bool:
 
 
 # -- checks (each rule is a function of kiosk.validation / kiosk.legal_aid) ------------------------
-def _id_rule(text: str, _ctx: Context) -> str | None:
-    return check_resident_id(text).problem
-
-
-def _phone_rule(text: str, _ctx: Context) -> str | None:
-    return check_phone(text).problem
-
-
-def _name_rule(text: str, _ctx: Context) -> str | None:
-    return name_problem(text)
-
-
 def _household_rule(text: str, ctx: Context) -> str | None:
     return household_size_problem(int(text) if text.isdigit() else None, ctx.pack)
 
@@ -120,13 +108,11 @@ def _one_or_none(value: Any, _ctx: Context) -> list[str]:
     return [value] if value and value != NONE else []
 
 
-def _as_int(value: Any, _ctx: Context) -> Any:
-    return int(value) if isinstance(value, str) and value.isdigit() else value
-
-
 def _relation_label(value: Any, ctx: Context) -> str:
     # The payload carries the relation in words (a short text, docs/cli.md), as it always has.
-    return "".join(labels_of(options(LEGAL_AID.step("agent_relation"), ctx), [value])) if value else ""
+    return (
+        "".join(labels_of(options(LEGAL_AID.step("agent_relation"), ctx), [value])) if value else ""
+    )
 
 
 def _evidence_labels(value: Any, ctx: Context) -> list[str]:
@@ -154,7 +140,9 @@ LEGAL_AID = Wizard(
     nullable=("agent", "economy"),
     extras=lambda _a, _c: {"oral": False},
     steps=(
-        Step("role", Kind.CHOICE, _q("role"), options="legal_aid.applicant_role", review="给谁申请"),
+        Step(
+            "role", Kind.CHOICE, _q("role"), options="legal_aid.applicant_role", review="给谁申请"
+        ),
         Step(
             "exemption",
             Kind.CHOICE,
@@ -196,99 +184,70 @@ LEGAL_AID = Wizard(
             encode=_one_or_none,
             review="特别情形",
         ),
-        Step(
+        number_step(
             "household",
-            Kind.DIGITS,
             _q("household"),
-            fills=("economy.household_size",),
+            "economy.household_size",
             validate=_household_rule,
             shown=_income_test,
-            default=None,
-            encode=_as_int,
-            number=True,
             max_length=2,
             review="家里几口人",
         ),
-        Step(
+        number_step(
             "income",
-            Kind.DIGITS,
             _q("income"),
-            fills=("economy.monthly_income_yuan",),
+            "economy.monthly_income_yuan",
             validate=_income_rule,
             shown=_income_test,
-            default=None,
-            encode=_as_int,
-            number=True,
             max_length=7,
             note="legal_aid.step.income.note",
             review="全家每月收入（元）",
         ),
-        Step(
+        name_step(
             "name",
-            Kind.TEXT,
             _q("name"),
-            fills=("applicant.name",),
-            validate=_name_rule,
+            "applicant.name",
             max_length_limit="name_max_chars",
             review="姓名",
         ),
-        Step(
+        id_number_step(
             "id_number",
-            Kind.DIGITS,
             _q("id_number"),
-            fills=("applicant.id_number",),
-            validate=_id_rule,
-            allow_x=True,
-            max_length=18,
+            "applicant.id_number",
             note="common.id_number.note",
             review="身份证号",
         ),
-        Step(
+        phone_step(
             "phone",
-            Kind.DIGITS,
             _q("phone"),
-            fills=("applicant.phone",),
-            validate=_phone_rule,
-            max_length=12,
+            "applicant.phone",
             review="电话",
         ),
-        Step(
+        place_step(
             "address",
-            Kind.PLACE,
             _q("address"),
-            fills=("applicant.address",),
-            validate=place_detail_problem,
-            max_length_limit="address_detail_max_chars",
+            "applicant.address",
             review="住址",
         ),
-        Step(
+        name_step(
             "agent_name",
-            Kind.TEXT,
             _q("agent_name"),
-            fills=("agent.name",),
-            validate=_name_rule,
+            "agent.name",
             shown=_for_someone_else,
             review="代为申请人",
         ),
-        Step(
+        id_number_step(
             "agent_id_number",
-            Kind.DIGITS,
             _q("agent_id_number"),
-            fills=("agent.id_number",),
-            validate=_id_rule,
+            "agent.id_number",
             shown=_for_someone_else,
-            allow_x=True,
-            max_length=18,
             review="代为申请人身份证号",
         ),
-        Step(
+        phone_step(
             "agent_phone",
-            Kind.DIGITS,
             _q("agent_phone"),
-            fills=("agent.phone",),
-            validate=_phone_rule,
+            "agent.phone",
             shown=_for_someone_else,
-            max_length=12,
             review="代为申请人电话",
         ),
         Step(

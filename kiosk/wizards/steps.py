@@ -20,7 +20,6 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk.content import ContentPack, Option
-from kiosk.validation import text_problem
 
 Answers = Mapping[str, Any]
 
@@ -127,12 +126,6 @@ class Wizard:
             if s.id == step_id:
                 return s
         raise KeyError(step_id)
-
-
-def place_detail_problem(text: str, ctx: Context) -> str | None:
-    """The 几组几号 part of an address: plain text within the pack's limit."""
-    limit = int(ctx.pack.data("legal_aid")["limits"]["address_detail_max_chars"])
-    return text_problem(text, "详细地址", max_chars=limit)
 
 
 # -- derived from the table ------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from kiosk.content import ContentPack, Option
-from kiosk.validation import check_phone, check_resident_id, name_problem
 from kiosk.visits import (
     OVERRIDE_REASON_MAX_CHARS,
     Booking,
@@ -17,7 +16,8 @@ from kiosk.visits import (
     BookingRequest,
     override_reason_problem,
 )
-from kiosk.wizards.steps import Answers, Context, Kind, Step, Wizard, place_detail_problem
+from kiosk.wizards.rules import id_number_step, name_step, phone_step, place_step
+from kiosk.wizards.steps import Answers, Context, Kind, Step, Wizard
 from kiosk.wizards.steps import payload as derive_payload
 
 STAFF_OVERRIDE = "staff_override"
@@ -36,18 +36,6 @@ def is_override(answers: Answers, ctx: Context) -> bool:
 
 def _reason_rule(text: str, ctx: Context) -> str | None:
     return override_reason_problem(ctx.pack, text)
-
-
-def _id_rule(text: str, _ctx: Context) -> str | None:
-    return check_resident_id(text).problem
-
-
-def _phone_rule(text: str, _ctx: Context) -> str | None:
-    return check_phone(text).problem
-
-
-def _name_rule(text: str, _ctx: Context) -> str | None:
-    return name_problem(text)
 
 
 def day_words(day: str) -> str:
@@ -107,46 +95,32 @@ VISIT = Wizard(
             options="visit.service",
             review="上门服务",
         ),
-        Step(
-            "day", Kind.DAY, _q("day"), fills=("slot.date",), review="时间", review_value=_when
-        ),
+        Step("day", Kind.DAY, _q("day"), fills=("slot.date",), review="时间", review_value=_when),
         Step("slot", Kind.SLOT, _q("slot"), fills=("slot.period",), options="visit.period"),
-        Step(
+        id_number_step(
             "id_number",
-            Kind.DIGITS,
             _q("id_number"),
-            fills=("person.id_number",),
-            validate=_id_rule,
-            allow_x=True,
-            max_length=18,
+            "person.id_number",
             note="common.id_number.note",
             review="身份证号",
         ),
-        Step(
+        name_step(
             "name",
-            Kind.TEXT,
             _q("name"),
-            fills=("person.name",),
-            validate=_name_rule,
+            "person.name",
             review="姓名",
         ),
-        Step(
+        place_step(
             "address",
-            Kind.PLACE,
             _q("address"),
-            fills=("address",),
-            validate=place_detail_problem,
-            max_length_limit="address_detail_max_chars",
+            "address",
             detail_required=True,  # the team has to find the door
             review="地址",
         ),
-        Step(
+        phone_step(
             "phone",
-            Kind.DIGITS,
             _q("phone"),
-            fills=("person.phone",),
-            validate=_phone_rule,
-            max_length=12,
+            "person.phone",
             review="电话",
         ),
         Step("confirm", Kind.REVIEW, _q("confirm")),

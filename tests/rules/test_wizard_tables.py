@@ -26,25 +26,10 @@ from kiosk.wizards.steps import (
 from kiosk.wizards.visit import STAFF_OVERRIDE, visit_payload
 from tests.rules.conftest import TODAY
 from tests.rules.ids import make_id
+from tests.rules.wizard_answers import AGENT, PERSONAL
 
 WIZARDS = [LEGAL_AID, VISIT, NOTARY]
 
-# The resident's part of every path: what a person always types, whoever they are.
-PERSONAL = {
-    "name": "王大山",
-    "id_number": make_id(date(1975, 3, 1)),
-    "phone": "13912345678",
-    "address_district": "wujin",
-    "address_town": "xueyan",
-    "address_village": "wuj_xueyan_chengwan",
-    "address_detail": "三组12号",
-}
-AGENT = {
-    "agent_name": "王小山",
-    "agent_id_number": make_id(date(2000, 5, 5)),
-    "agent_phone": "13812345678",
-    "agent_relation": "child",
-}
 TAIL = ["opposing", "opposing_name", "facts", "evidence", "review", "consent", "result"]
 CONTACT = ["name", "id_number", "phone", "address"]
 
