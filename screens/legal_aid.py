@@ -52,7 +52,9 @@ class LegalAidScreen(WizardScreen):
         self.problems = application_problems(payload, pack, date.today())
         if self.problems:
             self.header("还有几处要改一下")
-            rows = [(p.message, step_for_field(LEGAL_AID, p.field, "review")) for p in self.problems]
+            rows = [
+                (p.message, step_for_field(LEGAL_AID, p.field, "review")) for p in self.problems
+            ]
             self.edit_rows(rows, self.style.touch_px * 1.2)
             self.assessment = None
             self.nav(next_text=None)

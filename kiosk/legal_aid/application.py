@@ -266,7 +266,9 @@ def _parse(
     if opposing_kind not in {k["id"] for k in kinds}:
         labels = [str(k["label"]) for k in kinds]
         problems.append(
-            Problem("opposing_party.kind", f"对方只能是{'、'.join(labels[:-1])}，或者{labels[-1]}。")
+            Problem(
+                "opposing_party.kind", f"对方只能是{'、'.join(labels[:-1])}，或者{labels[-1]}。"
+            )
         )
     opposing_name = _str(opposing, "name") or ""
     p = text_problem(opposing_name, "对方名称", required=False, max_chars=60)

@@ -13,7 +13,6 @@ Nothing here imports Kivy (tests/test_layering.py).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -291,7 +290,5 @@ def pack_text(pack: ContentPack, key: str, **values: object) -> str:
     """The pack's spoken text ``key``, unfilled placeholders dropped (see :func:`question_text`)."""
     if not key:
         return ""
-    template = str(pack.data("screens")["spoken"][key])
-    names = [n for _, n, _, _ in string.Formatter().parse(template) if n]
-    filled = {n: values.get(n, "") for n in names}
+    filled = {name: values.get(name, "") for name in pack.placeholders(key)}
     return pack.spoken(key, **filled).replace("？。", "？")

@@ -11,15 +11,17 @@ import pytest
 from kiosk.content import ContentPack
 from kiosk.legal_aid import application_problems
 from kiosk.wizards import LEGAL_AID, NOTARY, VISIT, legal_aid_payload, legal_aid_steps
-from kiosk.wizards.legal_aid import NONE
+from kiosk.wizards.legal_aid import NONE, question_values
 from kiosk.wizards.notary import notary_pages, question_page, question_position
 from kiosk.wizards.steps import (
     Context,
     Kind,
     Wizard,
     field_steps,
+    options,
     pages,
     position,
+    question_text,
     review_rows,
     step_for_field,
 )
@@ -235,8 +237,6 @@ def test_only_signed_in_staff_booking_outside_the_rules_write_a_reason(pack: Con
 
 
 def test_the_staff_override_choice_is_offered_to_staff_only(pack: ContentPack) -> None:
-    from kiosk.wizards.steps import options
-
     who = VISIT.step("who")
     assert STAFF_OVERRIDE not in {o.id for o in options(who, Context(pack))}
     assert STAFF_OVERRIDE in {o.id for o in options(who, Context(pack, "staff-7"))}
@@ -291,3 +291,23 @@ def test_the_household_size_page_and_the_application_refuse_the_same_sizes(
         problems = application_problems(legal_aid_payload(answers, pack), pack, TODAY)
         refused = [p.message for p in problems if p.field == "economy.household_size"]
         assert (page is None) is ok and refused == ([] if ok else [page])
+
+
+@pytest.mark.parametrize("role", ["self", "agent"])
+def test_every_legal_aid_title_reads_as_a_whole_sentence_on_either_path(
+    pack: ContentPack, role: str
+) -> None:
+    values = question_values({"role": role}, pack)
+    for step in LEGAL_AID.steps:
+        if step.question:
+            text = question_text(step, Context(pack), **values)
+            assert text and "{" not in text and "？。" not in text, step.id
+
+
+def test_the_contact_pages_name_the_applicant_as_the_chosen_role_says(pack: ContentPack) -> None:
+    roles = {r["id"]: r["applicant_word"] for r in pack.data("legal_aid")["applicant_roles"]}
+    for role, word in roles.items():
+        values = question_values({"role": role}, pack)
+        for step_id in ("name", "id_number", "address"):
+            assert word in question_text(LEGAL_AID.step(step_id), Context(pack), **values)
+    assert roles["self"] != roles["agent"]
