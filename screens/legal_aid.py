@@ -8,14 +8,14 @@ collects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from kiosk.legal_aid import application_problems, assess, parse_application
 from kiosk.legal_aid.assessment import Assessment
 from kiosk.wizards.legal_aid import LEGAL_AID, NONE, legal_aid_payload, question_values
-from kiosk.wizards.steps import Kind, Step, review_rows, step_for_field
+from kiosk.wizards.steps import Kind, Step, Submit, review_rows, step_for_field
 from screens.base import TourStep
 from screens.widgets import BodyLabel, NoteLabel, TitleLabel, nav_button
 from screens.wizard import WizardScreen
@@ -29,7 +29,7 @@ class LegalAidScreen(WizardScreen):
     def __init__(
         self,
         *,
-        submit: Callable[[str, dict[str, Any]], Any],
+        submit: Submit,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)

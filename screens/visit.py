@@ -11,7 +11,7 @@ from typing import Any
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.visits import BookingLedger, Slot
-from kiosk.wizards.steps import Kind, Step, review_rows
+from kiosk.wizards.steps import Kind, Step, Submit, review_rows
 from kiosk.wizards.visit import VISIT, book_home_visit, day_words
 from screens.base import TourStep
 from screens.widgets import BigButton, BodyLabel, NoteLabel, nav_button
@@ -26,7 +26,7 @@ class VisitScreen(WizardScreen):
     def __init__(
         self,
         *,
-        submit: Callable[[str, dict[str, Any]], Any],
+        submit: Submit,
         ledger: BookingLedger | None,
         today: Callable[[], date] = date.today,
         **kwargs: Any,

@@ -27,6 +27,7 @@ from kiosk.wizards.steps import (
     question_text,
     review_rows,
 )
+from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
     AnswerBox,
@@ -235,7 +236,7 @@ class WizardScreen(PageScreen):
         self.question = question
         self.page.add(TitleLabel(text=question))
 
-    def finish_submitted(self, receipt: Any, title: str, lines: list[str]) -> None:
+    def finish_submitted(self, receipt: Receipt, title: str, lines: list[str]) -> None:
         """The submission is durably queued: forget the draft, clear the page, show the receipt."""
         self.session.discard_draft(self.kind)
         self.step_id = ""

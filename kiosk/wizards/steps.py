@@ -19,8 +19,11 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk.content import ContentPack, Option
+from offline_cache.outbox import Receipt
 
 Answers = Mapping[str, Any]
+# What queues a finished wizard (``kiosk.submissions.submit`` with the pack and outbox bound).
+Submit = Callable[[str, dict[str, Any]], Receipt]
 
 
 class Kind(StrEnum):

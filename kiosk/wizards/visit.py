@@ -4,7 +4,6 @@ and :func:`book_home_visit`, which holds the slot and queues the booking as one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,8 +16,9 @@ from kiosk.visits import (
     override_reason_problem,
 )
 from kiosk.wizards.rules import id_number_step, name_step, phone_step, place_step
-from kiosk.wizards.steps import Answers, Context, Kind, Step, Wizard
+from kiosk.wizards.steps import Answers, Context, Kind, Step, Submit, Wizard
 from kiosk.wizards.steps import payload as derive_payload
+from offline_cache.outbox import Receipt
 
 STAFF_OVERRIDE = "staff_override"
 # Only a signed-in staff member sees this choice (and must then write the reason).
@@ -137,11 +137,11 @@ def visit_payload(
 
 def book_home_visit(
     ledger: BookingLedger,
-    submit: Callable[[str, dict[str, Any]], Any],
+    submit: Submit,
     answers: Answers,
     *,
     staff_id: str | None = None,
-) -> tuple[Booking, Any]:
+) -> tuple[Booking, Receipt]:
     """Hold the slot, queue the booking for the province, link the two; ``(booking, receipt)``.
 
     If queueing fails the held slot is released (cancelled) so nobody else is kept from it, and

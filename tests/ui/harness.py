@@ -106,8 +106,12 @@ class Kiosk:
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
-        # A tap inside a scrolling page is released by the ScrollView a moment later.
+        # A tap inside a scrolling page is released by the ScrollView a moment (0.2 s) later;
+        # one more tick after the wait fires that release even when a tick inside the wait ran
+        # long (a full garbage collection in a big test process), instead of a lost tap.
         self.pump(1, seconds=0.25 if scroll is not None else 0.0)
+        if scroll is not None:
+            self.pump(1)
 
     def type_digits(self, digits: str) -> None:
         for d in digits:
