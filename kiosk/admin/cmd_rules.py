@@ -108,8 +108,9 @@ def cmd_legal_aid_assess(args: argparse.Namespace) -> int:
         )
         if result.priority:
             lines.append(f"绿色通道：{result.green_channel_days}日内受理、审查、指派。")
-        if result.one_to_one:
-            lines.append("社会救助对象：“一对一”帮扶。")
+        if result.one_to_one_groups:
+            groups = "、".join(f"“{g}”" for g in result.one_to_one_groups)
+            lines.append(f"{groups}：“一对一”帮扶。")
     emit(args, "\n".join(lines), {"ok": True, **result.to_dict()})
     return 0
 
