@@ -11,6 +11,7 @@ import argparse
 import getpass
 import os
 import tempfile
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from typing import Any
 from kiosk.admin.cli import CliError, config_from_args, emit
 from kiosk.audit import EXPORT, PACK_ROLLED_BACK, AuditLog
 from kiosk.config import ConfigError, KioskConfig
+from kiosk.content import load_pack
 from kiosk.packs import archive, build, signing
 from kiosk.packs.diff import diff_packs
 from kiosk.packs.errors import PackRefused
 from kiosk.packs.manifest import CHINA_TZ, Manifest, regenerate
+from kiosk.packs.review import content_review
 from kiosk.packs.sources import install_with_audit, media_candidates
 from kiosk.packs.verify import check_pack_dir, read_signature
 from kiosk.stats import CSV_COLUMNS, parse_day, report, to_csv
@@ -143,20 +146,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             manifest = build.check_source(directory)
             signature = read_signature(directory)
+            review = content_review(load_pack(directory))
         except PackRefused as exc:
             raise _refused(exc) from None
+    if review.plain_problems:
+        raise CliError(
+            f"内容包 {manifest.label()} 有 {len(review.plain_problems)} 处居民读不懂的地方，请先改好："
+            + "".join(f"\n  - {p}" for p in review.plain_problems)
+        )
     signed = (
         f"已签名（密钥指纹 {signing.fingerprint(signature.public_key)}）" if signature else "未签名"
     )
+    unverified = [u.line() for u in review.unverified]
+    listing = (
+        f"\n有 {len(unverified)} 项数字或说法还没核实，上线前请逐项确认："
+        + "".join(f"\n  - {line}" for line in unverified)
+        if unverified
+        else ""
+    )
     emit(
         args,
-        f"内容包 {manifest.label()} 格式正确：{len(manifest.files)} 个文件与清单一致，数据可被终端加载；{signed}。",
+        f"内容包 {manifest.label()} 格式正确：{len(manifest.files)} 个文件与清单一致，数据可被终端加载；{signed}。{listing}",
         {
             "ok": True,
             "id": manifest.pack_id,
             "version": manifest.version,
             "files": len(manifest.files),
             "signed": signature is not None,
+            "unverified": [asdict(u) for u in review.unverified],
         },
     )
     return 0
