@@ -462,29 +462,21 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
         problems.append(
             "data/legal_aid.json: /opposing_kinds: 编号必须正好是 person、company、government、unknown（程序按它们处理）"
         )
-    for i, m in enumerate(la["matters"]):
-        for j, mat in enumerate(m.get("materials", [])):
-            if mat not in material_ids:
-                problems.append(
-                    f"data/legal_aid.json: /matters/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
-                )
-    for i, g in enumerate(la["exemption_groups"]):
-        for j, mat in enumerate(g.get("materials", [])):
-            if mat not in material_ids:
-                problems.append(
-                    f"data/legal_aid.json: /exemption_groups/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
-                )
-    for i, em in enumerate(la["exempt_matters"]):
-        for j, mid in enumerate(em.get("matters", [])):
-            if mid not in matter_ids:
-                problems.append(
-                    f"data/legal_aid.json: /exempt_matters/{i}/matters/{j}: 事项 '{mid}' 没有在 /matters 里定义"
-                )
-        for j, mat in enumerate(em.get("materials", [])):
-            if mat not in material_ids:
-                problems.append(
-                    f"data/legal_aid.json: /exempt_matters/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
-                )
+
+    def undefined(
+        path: str, entries: list[Any], key: str, known: set[str], what: str, where: str
+    ) -> None:
+        for i, entry in enumerate(entries):
+            for j, ref in enumerate(entry.get(key, [])):
+                if ref not in known:
+                    problems.append(
+                        f"data/legal_aid.json: {path}/{i}/{key}/{j}: {what} '{ref}' 没有在 {where} 里定义"
+                    )
+
+    undefined("/matters", la["matters"], "materials", material_ids, "材料", "/materials")
+    undefined("/exemption_groups", la["exemption_groups"], "materials", material_ids, "材料", "/materials")  # fmt: skip
+    undefined("/exempt_matters", la["exempt_matters"], "matters", matter_ids, "事项", "/matters")
+    undefined("/exempt_matters", la["exempt_matters"], "materials", material_ids, "材料", "/materials")  # fmt: skip
     for key in ("always", "agent", "income_test"):
         for j, mat in enumerate(la["standard_materials"][key]):
             if mat not in material_ids:
@@ -505,12 +497,7 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
                     f"data/legal_aid.json: /exemption_groups/{i}/synonyms/{j}: “{word}”只说了情况，"
                     f"不能当作“{g['label']}”的说法（见 /exemption_loose_words）"
                 )
-    for i, m in enumerate(la["matters"]):
-        for j, rid in enumerate(m.get("referrals", [])):
-            if rid not in referral_ids:
-                problems.append(
-                    f"data/legal_aid.json: /matters/{i}/referrals/{j}: 去处 '{rid}' 没有在 /referrals 里定义"
-                )
+    undefined("/matters", la["matters"], "referrals", referral_ids, "去处", "/referrals")
     for i, c in enumerate(la["campaigns"]):
         if c["valid_until"] < c["valid_from"]:
             problems.append(

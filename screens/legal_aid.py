@@ -317,6 +317,8 @@ class LegalAidScreen(WizardScreen):
         self.header(f"初步判断：{a.outcome_label}")
         for reason in a.reasons:
             self.page.add(BodyLabel(text=f"●\u00a0{reason}"))
+        if a.basis:  # the articles the reasons rest on, small, after them
+            self.page.add(NoteLabel(text="依据：" + "；".join(a.basis)))
         if a.referrals:
             self.page.add(TitleLabel(text="这件事可以这样办"))
             for r in a.referrals:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from kiosk.content import ContentPack, PackError, count_unverified, load_pack, u
 from kiosk.legal_aid import ELIGIBLE, REVIEW, application_problems, assess, parse_application
 from kiosk.plain_words import PlainRules, pack_problems, text_problems
 from offline_cache import BUNDLED_PACK_DIR
-from tests.rules.conftest import TODAY, case
+from tests.rules.conftest import TODAY, case, edited_pack
 from tests.rules.ids import make_id
 from voice.matching import match
 
@@ -25,17 +24,6 @@ def _assess(pack: ContentPack, doc: dict[str, object], today: date = TODAY):  # 
     app = parse_application(doc, pack, today)
     assert app is not None
     return assess(app, pack, today)
-
-
-def _edited_pack(tmp_path: Path, stem: str, edit) -> Path:  # type: ignore[no-untyped-def]
-    """A copy of the bundled pack with ``data/<stem>.json`` changed by ``edit(data)``."""
-    target = tmp_path / "pack"
-    shutil.copytree(BUNDLED_PACK_DIR, target)
-    path = target / "data" / f"{stem}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    edit(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return target
 
 
 # -- the corrected rules -------------------------------------------------------------------------
@@ -89,7 +77,7 @@ def test_a_pack_that_makes_a_loose_word_an_exemption_synonym_is_refused(tmp_path
         lonely["synonyms"].append("一个人住")
 
     with pytest.raises(PackError) as caught:
-        load_pack(_edited_pack(tmp_path, "legal_aid", edit))
+        load_pack(edited_pack(tmp_path, "legal_aid", edit))
     assert any("一个人住" in p and "孤寡老人" in p for p in caught.value.problems)
 
 
@@ -138,22 +126,19 @@ def test_pack_validate_lists_every_unverified_figure_with_its_source(
     assert f"有 {count_unverified(pack)} 项" in out
 
 
-def test_a_legal_statement_without_its_check_date_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stem", "entries", "field"),
+    [("knowledge", "topics", "checked"), ("notary", "matters", "basis"), ("legal_aid", "matters", "checked")],
+)  # fmt: skip
+def test_a_legal_statement_without_its_article_or_check_date_is_refused(
+    tmp_path: Path, stem: str, entries: str, field: str
+) -> None:
     def edit(data: dict) -> None:  # type: ignore[type-arg]
-        del data["topics"][0]["checked"]
+        del data[entries][0][field]
 
     with pytest.raises(PackError) as caught:
-        load_pack(_edited_pack(tmp_path, "knowledge", edit))
-    assert any("/topics/0" in p and "checked" in p for p in caught.value.problems)
-
-
-def test_a_legal_statement_without_its_article_is_refused(tmp_path: Path) -> None:
-    def edit(data: dict) -> None:  # type: ignore[type-arg]
-        del data["matters"][0]["basis"]
-
-    with pytest.raises(PackError) as caught:
-        load_pack(_edited_pack(tmp_path, "notary", edit))
-    assert any("/matters/0" in p and "basis" in p for p in caught.value.problems)
+        load_pack(edited_pack(tmp_path, stem, edit))
+    assert any(f"/{entries}/0" in p and field in p for p in caught.value.problems)
 
 
 def test_the_city_notice_is_a_campaign_with_its_dates_in_the_pack(pack: ContentPack) -> None:
@@ -228,7 +213,7 @@ def test_a_bureaucratic_word_is_caught_in_a_sentence_but_allowed_on_the_basis_li
         data["topics"][0]["sentences"][0] = "机构收到申请后七日内受理。"
         data["topics"][0]["basis"] += "：七日内审查、指派"
 
-    problems = pack_problems(load_pack(_edited_pack(tmp_path, "knowledge", edit)))
+    problems = pack_problems(load_pack(edited_pack(tmp_path, "knowledge", edit)))
     assert problems == [
         "data/knowledge.json: /topics/0/sentences/0: 用了官话“受理”，请改说“接下您的申请、给您办”（条文只写在依据一行）"
     ]
