@@ -651,6 +651,17 @@ def unverified_figures(pack: ContentPack) -> list[Unverified]:
                     "内容包未注明；请按司法局公布的公证机构名录或 12348 核实",
                 )
             )
+    for i, m in enumerate(pack.data("notary")["matters"]):
+        for j, note in enumerate(m["notes"]):
+            if not note.get("verified", True):
+                found.append(
+                    Unverified(
+                        "data/notary.json",
+                        f"/matters/{i}/notes/{j}",
+                        f"公证“{m['label']}”的提示：{note.get('unverified_note', '未核实')}",
+                        str(m["basis"]),
+                    )
+                )
     for i, topic in enumerate(pack.data("knowledge")["topics"]):
         if not topic.get("verified", True):
             found.append(
