@@ -35,8 +35,9 @@ def _date(text: str, option: str) -> date:
 
 
 def _mask_id(number: str) -> str:
-    """Show enough of an ID to recognise it on screen, never the whole of it."""
-    return number[:4] + "*" * 10 + number[-4:] if len(number) == 18 else "*" * len(number)
+    from kiosk.validation import mask_resident_id
+
+    return mask_resident_id(number)
 
 
 # -- check-id ------------------------------------------------------------------------------------
