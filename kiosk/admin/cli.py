@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "kiosk.admin.cmd_voice",  # voice ...                                  (issue 6)
     "kiosk.admin.cmd_pack",  # pack ..., audit ..., stats                  (issue 7)
     "kiosk.admin.cmd_staff",  # staff add|deactivate|list|hash              (issue 5)
+    "kiosk.admin.cmd_idcard",  # idcard read|check                          (issue 13)
+    "kiosk.admin.cmd_handwriting",  # handwriting recognize                 (issue 13)
 )
 
 

@@ -124,16 +124,19 @@ BAD_MODEL = "手写识别的字库文件 {path} 打不开或已损坏，手写�
 
 
 def _bind(library: str) -> ctypes.CDLL:
-    try:
-        lib = ctypes.CDLL(library)
-    except OSError:
-        found = ctypes.util.find_library("zinnia")
-        if found is None:
-            raise RecognizerUnavailable(NO_LIBRARY) from None
+    # The default soname, else whatever zinnia the system has (another distribution may ship
+    # another soname); a library named explicitly is used or reported missing, never swapped.
+    candidates = [library]
+    if library == DEFAULT_LIBRARY and (found := ctypes.util.find_library("zinnia")):
+        candidates.append(found)
+    for name in candidates:
         try:
-            lib = ctypes.CDLL(found)
+            lib = ctypes.CDLL(name)
+            break
         except OSError:
-            raise RecognizerUnavailable(NO_LIBRARY) from None
+            continue
+    else:
+        raise RecognizerUnavailable(NO_LIBRARY)
     vp, size = ctypes.c_void_p, ctypes.c_size_t
     signatures: dict[str, tuple[list[Any], Any]] = {
         "zinnia_recognizer_new": ([], vp),

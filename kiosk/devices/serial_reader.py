@@ -35,6 +35,7 @@ from kiosk.devices.idcard import (
 )
 
 log = logging.getLogger(__name__)
+_GAP_S = 0.3  # longest pause inside one answer (1295 bytes take ~0.1 s at 115200 baud)
 
 
 class _Silent(Exception):
@@ -204,13 +205,19 @@ class SerialCardReader:
     def _read_exactly(port: Any, count: int, deadline: float, received: int) -> bytes:
         data = b""
         while len(data) < count:
+            started = bool(received or data)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                if received or data:
+                if started:
                     raise sam.FrameError("answer cut short")
                 raise _Silent
-            port.timeout = remaining
-            data += port.read(count - len(data))
+            # A reader sends its answer in one go; a pause once bytes have come means the rest
+            # is lost (noise on the line), not that the reader is still busy.
+            port.timeout = min(remaining, _GAP_S) if started else remaining
+            chunk = port.read(count - len(data))
+            if not chunk and started:
+                raise sam.FrameError("answer stopped midway")
+            data += chunk
         return data
 
     def _port(self) -> Any:
