@@ -44,16 +44,16 @@ class Ink:
     def from_json(cls, data: Any) -> Ink:
         """From the strokes-file shape; every problem is an :class:`InkError` in plain words."""
         if not isinstance(data, dict):
-            raise InkError('笔画文件应当是一个对象：{"width": 宽, "height": 高, "strokes": [...]}')
+            raise InkError("笔画文件格式不对：应当写明写字板的宽、高和各笔画。")
         width, height, strokes = data.get("width"), data.get("height"), data.get("strokes")
         if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
-            raise InkError("笔画文件里的 width 和 height 应当是正整数。")
+            raise InkError("笔画文件格式不对：写字板的宽和高应当是正整数。")
         if not isinstance(strokes, list):
-            raise InkError("笔画文件里的 strokes 应当是笔画的列表。")
+            raise InkError("笔画文件格式不对：笔画应当是一个列表。")
         parsed: list[Stroke] = []
         for stroke in strokes:
             if not isinstance(stroke, list) or not stroke:
-                raise InkError("每一笔都应当是至少一个点 [x, y] 的列表。")
+                raise InkError("笔画文件格式不对：每一笔至少要有一个点。")
             points: list[Point] = []
             for point in stroke:
                 if (
@@ -63,7 +63,7 @@ class Ink:
                         isinstance(v, int | float) and not isinstance(v, bool) for v in point
                     )
                 ):
-                    raise InkError("每个点都应当是两个数 [x, y]。")
+                    raise InkError("笔画文件格式不对：每个点应当是横、纵两个坐标。")
                 points.append((round(point[0]), round(point[1])))
             parsed.append(tuple(points))
         return cls(width, height, tuple(parsed))

@@ -72,7 +72,6 @@ class SerialCardReader:
         self._lock = threading.Lock()
         self._cancel = CancelFlag()
         self._card_was_read = False
-        self._last_status = ReaderStatus(ReaderState.UNPLUGGED, port)
 
     # -- the CardReader protocol -------------------------------------------------------------------
     def status(self) -> ReaderStatus:
@@ -80,10 +79,10 @@ class SerialCardReader:
         # While a read holds the port the last known state is the answer: the admin screen must
         # not wait for a resident's read to finish.
         if not self._lock.acquire(timeout=0.1):
-            return self._last_status
+            # A read is using the open port: the reader is there.
+            return ReaderStatus(ReaderState.READY, self.port)
         try:
-            self._last_status = self._status_locked()
-            return self._last_status
+            return self._status_locked()
         finally:
             self._lock.release()
 

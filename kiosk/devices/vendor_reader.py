@@ -65,11 +65,16 @@ class VendorCardReader:
 
     def status(self) -> ReaderStatus:
         """The library loads and ``InitComm`` opens the port (the convention has no SAM query)."""
-        with self._lock:
+        if not self._lock.acquire(timeout=0.1):
+            # The admin screen must not wait for a resident's read: the library is in use.
+            return ReaderStatus(ReaderState.READY, str(self.port))
+        try:
             state = self._ensure_open()
-            return ReaderStatus(
-                state, self.library.name if state is ReaderState.DRIVER_MISSING else str(self.port)
-            )
+        finally:
+            self._lock.release()
+        return ReaderStatus(
+            state, self.library.name if state is ReaderState.DRIVER_MISSING else str(self.port)
+        )
 
     def read(self, timeout_s: float = 10.0) -> ReadResult:
         """Poll ``Authenticate`` until a card is there, then ``Read_Content`` and decode."""

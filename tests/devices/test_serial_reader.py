@@ -172,3 +172,16 @@ def test_a_waiting_read_can_be_cancelled_from_another_thread(make_simulator, mak
     started = time.monotonic()
     _failure(reader.read(10), FailureReason.CANCELLED)
     assert time.monotonic() - started < 2
+
+
+def test_the_admin_screen_gets_a_status_at_once_while_a_resident_waits_for_a_read(
+    make_simulator, make_reader
+) -> None:  # type: ignore[no-untyped-def]
+    reader = make_reader(make_simulator(sim_card("wang")))
+    waiting = threading.Thread(target=reader.read, args=(1.5,))
+    waiting.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    status = reader.status()
+    assert time.monotonic() - started < 0.5 and status.ok
+    waiting.join()
