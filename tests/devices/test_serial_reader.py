@@ -185,3 +185,15 @@ def test_the_admin_screen_gets_a_status_at_once_while_a_resident_waits_for_a_rea
     status = reader.status()
     assert time.monotonic() - started < 0.5 and status.ok
     waiting.join()
+
+
+def test_stopping_a_simulator_twice_leaves_other_files_alone(make_simulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    sim = make_simulator()
+    sim.stop()
+    # Reuse the lowest free descriptor numbers, as the rest of the process would.
+    with open(tmp_path / "a", "w") as a, open(tmp_path / "b", "w") as b:
+        sim.stop()
+        for f in (a, b):
+            os.fstat(f.fileno())  # still open

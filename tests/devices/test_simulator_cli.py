@@ -42,3 +42,5 @@ def test_the_simulator_prints_its_pty_and_serves_cards_placed_from_stdin() -> No
         if sim.poll() is None:
             sim.kill()
             sim.wait()
+        sim.stdin.close()
+        sim.stdout.close()

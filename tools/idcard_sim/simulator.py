@@ -120,6 +120,7 @@ class ReaderSimulator:
         self._state = threading.Lock()
         self._stop = threading.Event()
         self._master, self._slave = os.openpty()
+        self._fds_open = True
         tty.setraw(self._slave)  # no echo, no newline translation: a plain byte pipe
         self.path = os.ttyname(self._slave)
         self._thread = threading.Thread(target=self._serve, name="idcard-sim", daemon=True)
@@ -134,7 +135,10 @@ class ReaderSimulator:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=2)
-        for fd in (self._master, self._slave):
+        # Once only: a second close of the same numbers would close whatever file the process
+        # has opened under them since.
+        fds, self._fds_open = (self._master, self._slave) if self._fds_open else (), False
+        for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
 
