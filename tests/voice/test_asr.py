@@ -14,9 +14,7 @@ import pytest
 
 from tests.voice.conftest import KOREAN_GRAMMAR, KOREAN_PHRASES, korean_model_dir
 from voice.asr import (
-    ModelStatus,
     Recognizer,
-    Transcript,
     join_words,
     pack_screens,
     screen_phrases,
@@ -25,6 +23,7 @@ from voice.asr import (
 from voice.audio import AudioError, MicrophoneSource, WavFileSource, input_devices, level_of
 from voice.commands import COMMANDS
 from voice.options import VoiceOption
+from voice.protocols import ModelStatus, Transcript
 
 
 @pytest.mark.parametrize("phrase", KOREAN_PHRASES)
