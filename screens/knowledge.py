@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from screens.base import PageScreen, TourStep
@@ -85,4 +86,4 @@ class KnowledgeScreen(PageScreen):
     def tour_steps(self) -> Iterator[TourStep]:
         yield "topics", self.show_topics
         for topic in self.topics()[:2]:
-            yield f"topic-{topic['id']}", lambda t=topic["id"]: self.show_topic(t)
+            yield f"topic-{topic['id']}", partial(self.show_topic, topic["id"])

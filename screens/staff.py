@@ -4,6 +4,7 @@ font scale, the admin screen, sign out — and, in kiosk mode, the only way out 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from offline_cache.vocabulary import kind_label, outbox_resident_text
@@ -50,7 +51,7 @@ class StaffScreen(PageScreen):
             )
         )
         scale_buttons = [
-            self._button(f"字号{label}", lambda n=name: self.set_scale(n))
+            self._button(f"字号{label}", partial(self.set_scale, name))
             for name, label in FONT_SCALE_LABELS.items()
         ]
         page.add(row(*scale_buttons))

@@ -114,7 +114,10 @@ class StaffSignInScreen(PageScreen):
 
     def tour_steps(self) -> Iterator[TourStep]:
         yield "id", self.wipe
-        yield (
-            "pin",
-            lambda: (self.wipe(), setattr(self.keypad, "value", "1001"), self._id_entered()),
-        )
+
+        def pin() -> None:
+            self.wipe()
+            self.keypad.value = "1001"
+            self._id_entered()
+
+        yield "pin", pin

@@ -94,4 +94,9 @@ class StatusScreen(PageScreen):
 
     def tour_steps(self) -> Iterator[TourStep]:
         yield "empty", self.wipe
-        yield "wrong-code", lambda: (setattr(self.keypad, "value", "2345678"), self.query())
+
+        def wrong_code() -> None:
+            self.keypad.value = "2345678"
+            self.query()
+
+        yield "wrong-code", wrong_code

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.content import ContentPack
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, BatchAnswer, StatusPage, TransportFailure
 from offline_cache.outbox import OutgoingItem
 from voice.protocols import ModelStatus, Transcript
@@ -133,3 +134,17 @@ class ScriptedTransport:
     ) -> bytes | TransportFailure:
         # Nothing is ever offered, so nothing can be downloaded (as from a server with no pack).
         return TransportFailure("refused", "省系统没有提供这个内容包的下载信息")
+
+
+class PendingPackSwitcher:
+    """A :class:`kiosk.packs.switching.PackSwitcher` with one pack waiting to be switched in
+    between residents (a real install needs signed zips)."""
+
+    def __init__(self, pack: ContentPack) -> None:
+        self.pack: ContentPack | None = pack
+        self.problem: str | None = None
+        self._pending: ContentPack | None = pack
+
+    def switch_if_pending(self) -> ContentPack | None:
+        new, self._pending = self._pending, None
+        return new

@@ -36,6 +36,7 @@ UNK = "[unk]"
 MAX_WORD_CHARS = 8
 MAX_LISTEN_S = 12.0  # a push-to-talk turn; elderly speakers pause, but not this long
 
+
 def model_problem(model_dir: Path) -> str | None:
     """Why ``model_dir`` can't serve per-screen recognition, or ``None`` if it looks right."""
     if not model_dir.is_dir():

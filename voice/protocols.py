@@ -29,6 +29,18 @@ class ModelStatus:
     def ready(self) -> bool:
         return self.state == "ready"
 
+    @property
+    def staff_text(self) -> str:
+        """The state in words for the admin screen: 已就绪, 正在加载, or 不可用（why）."""
+        if self.state == "ready":
+            return "已就绪"
+        if self.state == "loading":
+            return "正在加载"
+        return f"不可用（{self.reason}）" if self.reason else "不可用"
+
+
+NO_RECOGNIZER = "未安装语音识别"  # what the admin screen says when voice wasn't set up at all
+
 
 @dataclass(frozen=True)
 class Transcript:

@@ -189,12 +189,14 @@ def start_kiosk(data_dir: Path) -> Kiosk:
 
     # The way main.py does it: the pack first, the other services after the first frame (or
     # when a screen other than home is first needed: the tests tap before drawing anything).
-    packs = kiosk_main.open_pack(config)
+    startup = kiosk_main.open_pack(config)
     app = KioskApp(
         config=config,
         store=store,
-        late_services=lambda: kiosk_main.build_services(config, store, voice=False, packs=packs),
-        **packs,
+        startup=startup,
+        late_services=lambda: kiosk_main.build_services(
+            config, store, voice=False, startup=startup
+        ),
     )
     from kivy.base import EventLoop
 
@@ -207,5 +209,5 @@ def start_kiosk(data_dir: Path) -> Kiosk:
     kiosk = Kiosk(app=app, data_dir=data_dir, private_key=private)
     kiosk.draw()  # the first frame: the late services are built on the next tick
     kiosk.pump(5)
-    assert app.staff is not None and app.outbox is not None, "late services not attached"
+    assert app.services is not None, "late services not attached"
     return kiosk
