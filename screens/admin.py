@@ -19,6 +19,8 @@ from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_but
 
 if TYPE_CHECKING:
     from kiosk.admin_info import AdminInfo
+    from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.session import Session
 
 
 class Bar(Widget):  # type: ignore[misc]
@@ -42,8 +44,8 @@ class AdminScreen(PageScreen):
         self,
         *,
         info: Callable[[], AdminInfo],
-        session: Any,
-        pack_admin: Any = None,
+        session: Session,
+        pack_admin: PackAdmin | None = None,
         confirm: Callable[..., None] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -176,7 +178,7 @@ class AdminScreen(PageScreen):
         return "内置内容包"
 
     def _staff_id(self) -> str:
-        return str(getattr(self.session, "staff_id", "") or "")
+        return self.session.staff_id or ""
 
     def _ask(self, question: str, detail: str, yes: str, no: str, then: Callable[[], None]) -> None:
         if self.confirm is None:

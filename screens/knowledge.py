@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screens.base import PageScreen, TourStep
 from screens.widgets import BodyLabel, ChoiceGrid, NoteLabel, TitleLabel, nav_button
 
+if TYPE_CHECKING:
+    from kiosk.content import ContentPack
+    from kiosk.session import Session
+
 
 class KnowledgeScreen(PageScreen):
-    def __init__(self, *, pack: Any, session: Any, **kwargs: Any) -> None:
+    def __init__(self, *, pack: ContentPack | None, session: Session, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pack = pack
         self.topic_id = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
@@ -13,14 +13,19 @@ from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
+if TYPE_CHECKING:
+    from kiosk.session import Session
+    from kiosk.sync.agent import SyncAgent
+    from offline_cache.outbox import Outbox
+
 
 class StaffScreen(PageScreen):
     def __init__(
         self,
         *,
-        session: Any,
-        outbox: Any,
-        sync_agent: Any,
+        session: Session,
+        outbox: Outbox | None,
+        sync_agent: SyncAgent | None,
         kiosk_mode: bool,
         audit: Callable[[str, str, dict[str, Any]], None] | None = None,
         **kwargs: Any,

@@ -137,14 +137,16 @@ class ScriptedTransport:
 
 
 class PendingPackSwitcher:
-    """A :class:`kiosk.packs.switching.PackSwitcher` with one pack waiting to be switched in
-    between residents (a real install needs signed zips)."""
+    """A :class:`kiosk.packs.switching.PackSwitcher` serving ``serving`` with ``pending``
+    waiting to be switched in between residents (a real install needs signed zips)."""
 
-    def __init__(self, pack: ContentPack) -> None:
-        self.pack: ContentPack | None = pack
+    def __init__(self, serving: ContentPack, pending: ContentPack) -> None:
+        self.pack: ContentPack | None = serving
         self.problem: str | None = None
-        self._pending: ContentPack | None = pack
+        self._pending: ContentPack | None = pending
 
     def switch_if_pending(self) -> ContentPack | None:
         new, self._pending = self._pending, None
+        if new is not None:
+            self.pack = new
         return new

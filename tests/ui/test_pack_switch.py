@@ -29,7 +29,7 @@ def test_a_new_pack_takes_over_between_residents_not_in_the_middle(
     new_pack = load_pack(copy)
     app = kiosk.app
     old_pack, startup = app.pack, app.startup
-    app.startup = replace(startup, pack_switcher=PendingPackSwitcher(new_pack))
+    app.startup = replace(startup, pack_switcher=PendingPackSwitcher(old_pack, new_pack))
     try:
         kiosk.tap("法律常识")
         assert "申请法律援助（新）" not in kiosk.texts()
@@ -41,6 +41,6 @@ def test_a_new_pack_takes_over_between_residents_not_in_the_middle(
         kiosk.tap("申请法律援助（新）")
         assert kiosk.screen.name == "legal_aid"
     finally:
-        app.startup = replace(startup, pack_switcher=PendingPackSwitcher(old_pack))
+        app.startup = replace(startup, pack_switcher=PendingPackSwitcher(new_pack, old_pack))
         kiosk.reset()
         app.startup = startup
