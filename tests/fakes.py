@@ -6,14 +6,18 @@ for (ODK Collect's pattern), so a fake that drifts from the product fails there.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kiosk.content import ContentPack
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, BatchAnswer, StatusPage, TransportFailure
 from offline_cache.outbox import OutgoingItem
 from voice.protocols import ModelStatus, Transcript
+from voice.tts import SpeechEngine
 
 
 class FakeClock:
@@ -150,3 +154,34 @@ class PendingPackSwitcher:
         if new is not None:
             self.pack = new
         return new
+
+
+class StalledMicrophone:
+    """A :class:`voice.audio.AudioSource` that opens but never delivers audio (a stalled USB
+    microphone)."""
+
+    sample_rate = 16000
+
+    def start(self) -> None:
+        pass
+
+    def read(self, timeout: float) -> bytes | None:
+        time.sleep(timeout)
+        return None
+
+    def stop(self) -> None:
+        pass
+
+
+class SlowEngine:
+    """A :class:`voice.tts.SpeechEngine` taking 0.3 s longer than ``inner`` to synthesise (a
+    long sentence), so a stop() can land mid-way."""
+
+    def __init__(self, inner: SpeechEngine) -> None:
+        self.inner = inner
+        self.started = threading.Event()
+
+    def synthesize(self, text: str, rate: int, path: Path) -> None:
+        self.started.set()
+        time.sleep(0.3)
+        self.inner.synthesize(text, rate, path)
