@@ -80,3 +80,30 @@ def test_read_aloud_reads_the_page_and_a_receipt_code_digit_by_digit(voiced) -> 
     kiosk.pump(2)
     kiosk.tap("再读一遍")
     assert receipts.spoken(receipts.code_for_counter(7)) in speaker.said[-1]
+
+
+def test_an_unsure_match_is_asked_about_first_and_acted_on_only_after_yes(voiced) -> None:
+    kiosk, recognizer, speaker = voiced
+    recognizer.heard = ["查询进度"]
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    assert kiosk.screen.name == "home"  # not yet: the kiosk asks first
+    assert "您是说“查询办理进度”吗？" in kiosk.texts()
+    assert speaker.said[-1].startswith("您是说“查询办理进度”吗？")
+    kiosk.tap("不是", exact=True)
+    assert kiosk.screen.name == "home"
+    recognizer.heard = ["查询进度"]
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    kiosk.tap("是", exact=True)
+    kiosk.pump(2)
+    assert kiosk.screen.name == "status"
+
+
+def test_words_the_kiosk_does_not_understand_are_answered_in_plain_words(voiced) -> None:
+    kiosk, recognizer, speaker = voiced
+    recognizer.heard = ["今天天气很好啊"]
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    assert kiosk.screen.name == "home"
+    assert speaker.said[-1] == "没有听懂，请再说一次，或者用手点一下。"
