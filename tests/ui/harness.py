@@ -108,6 +108,10 @@ class Kiosk:
         touch.touch_up()
         # A tap inside a scrolling page is released by the ScrollView a moment later.
         self.pump(1, seconds=0.25 if scroll is not None else 0.0)
+        if scroll is not None:
+            # One more tick once that moment has surely passed: on a loaded machine a single
+            # slow tick can outlast the wait, and the release would be left for the next tap.
+            self.pump(1)
 
     def type_digits(self, digits: str) -> None:
         for d in digits:
