@@ -130,3 +130,35 @@ def test_without_a_model_the_status_says_why_and_listening_is_refused(
     assert seen == [status]
     with pytest.raises(RuntimeError):
         without_model.listen(list(KOREAN_GRAMMAR), lambda _t: None)
+
+
+@pytest.fixture(params=["real", "fake"])
+def still_loading(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> tuple[Recognizer, Callable[[], None]]:
+    """A recognizer whose model is still loading, and what makes the loading end (here: with
+    no model found, which is quick for the real one too)."""
+    if request.param == "real":
+        real = RealRecognizer(tmp_path / "no-model")
+        return real, real.start_loading
+    fake = FakeRecognizer(status=ModelStatus("loading"))
+    return fake, lambda: fake.finish_loading(ModelStatus("missing", "没有找到语音模型"))
+
+
+def test_a_listener_added_while_loading_hears_once_when_loading_ends(
+    still_loading: tuple[Recognizer, Callable[[], None]],
+) -> None:
+    recognizer, finish = still_loading
+    assert recognizer.status.state == "loading" and not recognizer.status.ready
+    told = threading.Event()
+    seen: list[ModelStatus] = []
+
+    def listener(status: ModelStatus) -> None:
+        seen.append(status)
+        told.set()
+
+    recognizer.add_status_listener(listener)
+    assert seen == []
+    finish()
+    assert told.wait(10)
+    assert [s.state for s in seen] == ["missing"] and recognizer.status == seen[0]
