@@ -101,6 +101,9 @@ class Kiosk:
         scroll = _in_scrollview(widget)
         if scroll is not None:
             scroll.scroll_to(widget, padding=20, animate=False)  # as a finger would scroll
+            # A finger can't scroll past either end. Kivy's scroll_to can, when the page is only
+            # a pixel taller than its window (it divides by that pixel): the tap then misses.
+            scroll.scroll_y = min(1.0, max(0.0, scroll.scroll_y))
         self.pump(1)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
