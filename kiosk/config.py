@@ -6,14 +6,19 @@ the person reading it is a station technician, not a developer.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}
 THEMES = ("default", "high_contrast")
+# none: no reader (residents type the number); serial: SAM frames on a serial/USB-serial port;
+# vendor: the reader's own shared library (kiosk/devices/, docs/devices.md).
+IDCARD_DRIVERS = ("none", "serial", "vendor")
 DEFAULT_CONFIG_NAME = "kiosk.toml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +56,9 @@ class KioskConfig:
     trusted_pack_keys: tuple[str, ...] = field(default_factory=tuple)
     removable_media_dir: Path | None = None
     staff_pins_file: Path | None = None
+    idcard_driver: str = "none"
+    idcard_port: str = ""  # serial: a device path; vendor: the library's port number
+    idcard_library: Path | None = None
 
     @property
     def db_path(self) -> Path:
@@ -81,6 +89,9 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "sync.batch_size": (int, 50),
     "sync.retention_days": (int, 30),
     "packs.trusted_keys": (list, []),
+    "idcard.driver": (str, "none"),
+    "idcard.port": (str, ""),
+    "idcard.library": (str, ""),
 }
 
 _RANGES: dict[str, tuple[int, int]] = {
@@ -93,14 +104,65 @@ _RANGES: dict[str, tuple[int, int]] = {
 }
 
 
+# Plain http is allowed only to this machine itself (the simulator in demos and tests).
+_LOOPBACK_NAMES = ("localhost",)
+
+
+def endpoint_problem(url: str) -> str | None:
+    """Why ``url`` can't be the provincial endpoint, or None when it can.
+
+    The URL is parsed, not prefix-matched: ``http://127.0.0.1@evil.example/`` (a user name
+    in front of another host) and ``http://localhost.evil.example/`` look local to a prefix test
+    but send residents' submissions elsewhere. https is required except for an exact loopback
+    host; user names or passwords inside the address are never accepted.
+    """
+    plain = "必须是 https:// 地址（本机测试可用 http://127.0.0.1）"
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        _ = parts.port  # a non-numeric or out-of-range port raises here
+    except ValueError:
+        return "不是正确的网址：" + plain
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "网址里不能带用户名或密码（“@”前面的部分）"
+    if not host:
+        return "网址里没有服务器地址：" + plain
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and _is_loopback(host):
+        return None
+    return plain
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def env_name(key: str) -> str:
     """``session.idle_timeout_s`` -> ``KIOSK_SESSION_IDLE_TIMEOUT_S``."""
     return "KIOSK_" + key.replace(".", "_").upper()
 
 
 def default_data_dir() -> Path:
+    """Where the kiosk keeps its database when neither the config nor the caller says.
+
+    On a development checkout that is ``var/kiosk`` inside it — the same folder ``make run``,
+    ``make tour``, ``main.py --tour`` and ``.venv/bin/kiosk-admin`` all use, so what one writes
+    the others see. An installed terminal uses the XDG data folder (docs/admin-guide.md).
+    """
+    if _is_checkout(REPO_ROOT):
+        return REPO_ROOT / "var" / "kiosk"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "village-legal-kiosk"
+
+
+def _is_checkout(root: Path) -> bool:
+    return (root / "pyproject.toml").is_file() and (root / ".git").exists()
 
 
 def _flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -181,15 +243,16 @@ def load_config(
     if values["ui.theme"] not in THEMES:
         raise ConfigError("ui.theme", f"应为 {'/'.join(THEMES)} 之一")
     endpoint = values["provincial.endpoint"]
-    if not endpoint.startswith(("https://", "http://127.", "http://localhost")):
-        raise ConfigError(
-            "provincial.endpoint", "必须是 https:// 地址（本机测试可用 http://127.0.0.1）"
-        )
+    problem = endpoint_problem(endpoint)
+    if problem is not None:
+        raise ConfigError("provincial.endpoint", problem)
     if values["session.idle_warning_s"] >= values["session.idle_timeout_s"]:
         raise ConfigError("session.idle_warning_s", "必须小于 session.idle_timeout_s")
 
     def opt_path(key: str) -> Path | None:
         return Path(values[key]).expanduser() if values[key] else None
+
+    _check_idcard(values)
 
     data_dir = opt_path("paths.data_dir") or default_data_dir()
     model_dir = opt_path("paths.voice_model_dir") or (
@@ -218,4 +281,22 @@ def load_config(
         trusted_pack_keys=tuple(values["packs.trusted_keys"]),
         removable_media_dir=opt_path("paths.removable_media_dir"),
         staff_pins_file=opt_path("paths.staff_pins_file"),
+        idcard_driver=values["idcard.driver"],
+        idcard_port=values["idcard.port"],
+        idcard_library=opt_path("idcard.library"),
     )
+
+
+def _check_idcard(values: dict[str, Any]) -> None:
+    driver, port = values["idcard.driver"], values["idcard.port"]
+    if driver not in IDCARD_DRIVERS:
+        raise ConfigError(
+            "idcard.driver", f"应为 {'/'.join(IDCARD_DRIVERS)} 之一，现在是 {driver!r}"
+        )
+    if driver == "serial" and not port:
+        raise ConfigError("idcard.port", "串口读卡器要写端口，例如 /dev/ttyUSB0")
+    if driver == "vendor":
+        if not values["idcard.library"]:
+            raise ConfigError("idcard.library", "厂家驱动方式要写驱动库文件的路径（.so 文件）")
+        if port and not port.isdigit():
+            raise ConfigError("idcard.port", "厂家驱动方式的端口是数字，例如 USB 口为 1001")

@@ -65,6 +65,8 @@ class LegalAidScreen(WizardScreen):
         self.header(f"初步判断：{a.outcome_label}")
         for reason in a.reasons:
             self.page.add(BodyLabel(text=f"●\u00a0{reason}"))
+        if a.basis:  # the articles the reasons rest on, small, after them
+            self.page.add(NoteLabel(text="依据：" + "；".join(a.basis)))
         if a.referrals:
             self.page.add(TitleLabel(text="这件事可以这样办"))
             for r in a.referrals:
@@ -73,15 +75,12 @@ class LegalAidScreen(WizardScreen):
             self.page.add(TitleLabel(text="请一次带齐这些材料"))
             for m in a.materials:
                 self.page.add(NoteLabel(text=f"{m.label}——{m.why}（{m.where}）"))
-        self.page.add(
-            BodyLabel(
-                text=f"收到申请后 {a.decision_days} 天内作出决定，同意的 {a.assignment_days} 天内安排律师。"
-            )
-        )
+        # The same plain sentences that are read aloud (the pack's, not a second wording here).
+        times = {"decision_days": a.decision_days, "assignment_days": a.assignment_days}
+        self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.times", **times)))
         if a.priority and a.green_channel_days:
-            self.page.add(
-                BodyLabel(text=f"您的事情走绿色通道，{a.green_channel_days} 天内受理、审查、指派。")
-            )
+            days = {"green_channel_days": a.green_channel_days}
+            self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.green_channel", **days)))
         self.page.add(BodyLabel(text="这是本机的初步判断，最后以法律援助机构的决定为准。"))
         if self.session.staff_id:
             self.page.add(NoteLabel(text=f"代为填写：工号 {self.session.staff_id}"))

@@ -181,11 +181,7 @@ class NotaryScreen(PageScreen):
             page.add(BodyLabel(text=note))
         if c.office is not None:
             page.add(NoteLabel(text=f"到{c.office.label}办理。{c.office.contact}"))
-        page.add(
-            BodyLabel(
-                text=f"材料齐全后，一般 {c.certificate_days} 个工作日内出证。{c.green_channel}"
-            )
-        )
+        page.add(BodyLabel(text=f"{c.certificate_days_text}{c.fees}{c.green_channel}"))
         page.set_nav(
             left=[nav_button("上一步", self.go_back)],
             right=[nav_button("带清单回家", self.take_home, role="accent")],

@@ -79,3 +79,49 @@ def test_main_prints_one_line_and_exits_2_on_bad_config(tmp_path: Path) -> None:
     assert out.stderr.strip().count("\n") == 0
     assert "session.idle_timeout_s" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://127.0.0.1@evil.example/api",
+        "http://localhost.evil.example/api",
+        "http://127.0.0.1.evil.example/api",
+        "http://user:secret@127.0.0.1/api",
+        "https://user@province.example/api",
+        "ftp://127.0.0.1/api",
+        "http://[::1:bad/api",
+        "https:///api",
+    ],
+)
+def test_an_endpoint_that_only_looks_local_or_hides_a_host_is_refused(
+    tmp_path: Path, endpoint: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f'[provincial]\nendpoint = "{endpoint}"\n'), env={})
+    assert info.value.key == "provincial.endpoint"
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://province.example/api/v1",
+        "http://127.0.0.1:8765/api/v1",
+        "http://127.5.0.1/api",
+        "http://localhost:8765/api",
+        "http://[::1]:8765/api",
+    ],
+)
+def test_https_or_plain_http_to_this_machine_is_accepted(tmp_path: Path, endpoint: str) -> None:
+    cfg = load_config(write(tmp_path, f'[provincial]\nendpoint = "{endpoint}"\n'), env={})
+    assert cfg.provincial_endpoint == endpoint
+
+
+def test_a_development_checkout_keeps_its_data_where_make_run_does(tmp_path: Path) -> None:
+    # make run, make tour, main.py --tour and .venv/bin/kiosk-admin must all meet in var/kiosk.
+    cfg = load_config(None, env={})
+    repo = Path(__file__).resolve().parent.parent
+    assert cfg.data_dir == repo / "var" / "kiosk"
+    makefile = (repo / "Makefile").read_text(encoding="utf-8")
+    assert "var/kiosk" in makefile

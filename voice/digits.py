@@ -9,6 +9,7 @@ Amounts and dates are real numbers, so they go through ``cn2an``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -140,3 +141,25 @@ def spoken_date(text: str, *, today: date | None = None) -> date | None:
         return candidate
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class HeardNumbers:
+    """Every reading of one spoken sentence (``kiosk-admin voice digits`` shows them all)."""
+
+    digits: str
+    phone: str | None
+    id_number_valid: bool
+    amount: Decimal | None
+    date: date | None
+
+
+def heard_numbers(text: str) -> HeardNumbers:
+    """``text`` read as digits, a phone number, an ID number, an amount and a date at once."""
+    return HeardNumbers(
+        digits=spoken_digits(text),
+        phone=spoken_phone(text),
+        id_number_valid=spoken_id_number(text) is not None,
+        amount=spoken_amount(text),
+        date=spoken_date(text),
+    )

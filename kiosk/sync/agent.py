@@ -93,6 +93,26 @@ def backoff_delay(attempts: int, base_s: float, max_s: float, rng: random.Random
     return cap / 2 + rng.uniform(0, cap / 2)
 
 
+def _log_changes(before: SyncReport | None, now: SyncReport) -> None:
+    """One plain INFO line per change of state a station or the bureau cares about.
+
+    A run every minute must not fill the journal, so only transitions are logged: the province
+    became reachable or unreachable, the queue emptied, a pack was installed. The first run
+    after start logs where things stand.
+    """
+    if before is None or before.succeeded != now.succeeded:
+        if now.succeeded:
+            log.info("省系统联系上了：待发送 %d 条", now.remaining)
+        else:
+            log.info(
+                "联系不上省系统：%s；待发送 %d 条", now.last_error or "原因不明", now.remaining
+            )
+    if now.drained and now.sent:  # this run emptied a queue that had something in it
+        log.info("待发送的申请都已送到省系统")
+    if now.pack_installed:
+        log.info("新内容包已下载：%s（下一位居民开始前换上）", now.pack_installed)
+
+
 class SyncAgent:
     """Sends queued submissions and pulls status updates; see the module docstring.
 
@@ -163,6 +183,7 @@ class SyncAgent:
             # Outside the cross-process lock: a slow pack download must not hold up the other
             # process's outbox run; the thread lock still keeps this process's runs apart.
             self._extras(report)
+        _log_changes(self.last_report, report)
         self.last_report = report
         if self._on_report is not None:
             self._on_report(report)

@@ -90,7 +90,7 @@ def test_a_year_the_calendar_does_not_know_counts_weekdays_and_says_so(pack: Con
         "legal_aid",
         district="wujin",
         start=date(2026, 12, 28),
-        days=7,
+        days=10,
         today=date(2026, 12, 24),
     )
     assert {s.calendar_confirmed for s in slots if s.date >= "2027-01-01"} == {False}
