@@ -69,6 +69,8 @@ class Checklist:
     certificate_days: int
     where_to_apply: str
     remote_video: str = ""
+    fees: str = ""
+    certificate_days_text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,9 +102,22 @@ class Checklist:
                 )
             )
         parts.extend(self.notes)
-        parts.append(pack.spoken("notary.result.time", days=self.certificate_days))
+        parts.append(
+            pack.spoken(
+                "notary.result.time",
+                days=self.certificate_days,
+                weeks=weeks_for(self.certificate_days),
+            )
+        )
+        if self.fees:
+            parts.append(self.fees)
         parts.append(pack.spoken("notary.result.green_channel"))
         return "".join(parts)
+
+
+def weeks_for(working_days: int) -> int:
+    """Working days as the weeks a resident counts in (five working days a week, rounded up)."""
+    return max(1, -(-working_days // 5))
 
 
 def matters(pack: ContentPack) -> list[Option]:
@@ -196,16 +211,27 @@ def checklist(
     effective = {
         k: v for k, v in answers.items() if _holds(by_id[k].get("ask_if", {}), answers) is True
     }
+    # A question that will never be asked (夫妻共同财产吗？ once the entrustment is not about a
+    # house) decides every condition naming it: the document it guards is not needed. Without
+    # this such a document would wait forever under "maybe" and the list never be complete.
+    never_asked = {
+        q for q, entry in by_id.items() if _holds(entry.get("ask_if", {}), answers) is False
+    }
+
+    def holds(cond: Mapping[str, Any]) -> bool | None:
+        if any(q in never_asked for q in cond):
+            return False
+        return _holds(cond, effective)
 
     documents: list[Document] = []
     maybe: list[MaybeDocument] = []
     for d in matter["documents"]:
         doc = Document(d["id"], d["label"], d["why"], d["where"])
         cond = d.get("when", {})
-        holds = _holds(cond, effective)
-        if holds is True:
+        needed = holds(cond)
+        if needed is True:
             documents.append(doc)
-        elif holds is None:
+        elif needed is None:
             missing = [Question(q, by_id[q]["text"]) for q in cond if q not in effective]
             maybe.append(MaybeDocument(doc, missing))
 
@@ -213,11 +239,11 @@ def checklist(
     required = bool(in_person["required"])
     reason = str(in_person["reason"])
     for ex in in_person.get("exceptions", []):
-        if _holds(ex["when"], effective) is True:
+        if holds(ex["when"]) is True:
             required = bool(ex["required"])
             reason = str(ex["reason"])
 
-    notes = [n["text"] for n in matter["notes"] if _holds(n.get("when", {}), effective) is True]
+    notes = [n["text"] for n in matter["notes"] if holds(n.get("when", {})) is True]
     general = pack.data("notary")["general"]
     applicable = questions(pack, matter_id, effective)
     return Checklist(
@@ -240,6 +266,8 @@ def checklist(
         certificate_days=int(general["certificate_days"]),
         where_to_apply=general["where_to_apply"],
         remote_video=general["remote_video"],
+        fees=str(general.get("fees", "")),
+        certificate_days_text=str(general["certificate_days_text"]),
     )
 
 

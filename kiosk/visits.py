@@ -126,6 +126,17 @@ class Eligibility:
     staff_override: bool = False
 
 
+OVERRIDE_REASON_MAX_CHARS = 200
+
+
+def override_reason_problem(pack: ContentPack, reason: str | None) -> str | None:
+    """A staff override needs a written reason of at least the pack's minimum length."""
+    least = int(pack.data("visits")["booking"]["override_reason_min_chars"])
+    return text_problem(
+        reason, "破例预约的理由", min_chars=least, max_chars=OVERRIDE_REASON_MAX_CHARS
+    )
+
+
 def check_eligibility(
     pack: ContentPack,
     reason_id: str,
@@ -139,10 +150,7 @@ def check_eligibility(
     if staff_id or override_reason:
         if not staff_id:
             return Eligibility(False, "staff_override", "只有工作人员登录后才能破例预约。")
-        min_chars = int(vs["booking"]["override_reason_min_chars"])
-        problem = text_problem(
-            override_reason, "破例预约的理由", min_chars=min_chars, max_chars=200
-        )
+        problem = override_reason_problem(pack, override_reason)
         if problem:
             return Eligibility(False, "staff_override", problem)
         return Eligibility(
@@ -460,7 +468,7 @@ class BookingLedger:
     def together(self) -> Iterator[None]:
         """One transaction around a reservation and what goes with it: writes made inside,
         through this ledger or another repository of the same store (the outbox), commit
-        together or not at all, whenever the power goes (``kiosk.session.book_home_visit``)."""
+        together or not at all, whenever the power goes (``kiosk.wizards.book_home_visit``)."""
         with self.bookings.transaction():
             yield
 

@@ -16,6 +16,8 @@ from types import ModuleType
 
 from kiosk.admin.commands import (
     audit,
+    handwriting,
+    idcard,
     outbox,
     pack,
     rules,
@@ -59,6 +61,8 @@ GROUPS: tuple[ModuleType, ...] = (
     audit,  # audit verify|list
     stats,
     staff,  # staff add|deactivate|list|hash
+    idcard,  # idcard read|check
+    handwriting,  # handwriting recognize
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -26,6 +27,9 @@ from kiosk.packs.manifest import (
 from kiosk.packs.schema_check import schema_problems
 from kiosk.packs.signing import Signature, fingerprint, generate_key, sign
 from kiosk.packs.verify import read_signature
+
+if TYPE_CHECKING:
+    from kiosk.packs.review import ContentReview
 
 
 def regenerate_command(directory: Path) -> str:
@@ -129,13 +133,35 @@ def update_manifest(directory: Path, **fields: str | None) -> ManifestUpdate:
     return ManifestUpdate(directory, manifest, changed, same_version_new_files)
 
 
-def check_source_or_zip(path: Path) -> tuple[Manifest, Signature | None]:
-    """:func:`check_source` on a directory, or on a zip unpacked to a temporary directory; and
-    the signature it carries, if any (not checked against any key here)."""
+@dataclass(frozen=True)
+class CheckedSource:
+    """A pack source that passed :func:`check_source`, with what an administrator must see."""
+
+    manifest: Manifest
+    signature: Signature | None  # carried by the source; not checked against any key here
+    review: ContentReview
+
+
+def check_source_or_zip(path: Path) -> CheckedSource:
+    """:func:`check_source` on a directory, or on a zip unpacked to a temporary directory, and
+    the content review (:mod:`kiosk.packs.review`) of what the terminal would load from it."""
     if path.is_file():
         with tempfile.TemporaryDirectory(prefix="pack-validate-") as tmp:
             archive.extract(path, Path(tmp))
-            return check_source(Path(tmp)), read_signature(Path(tmp))
+            return _checked(Path(tmp))
     if not path.is_dir():
         raise PackRefused("not_a_pack", f"找不到 {path}。")
-    return check_source(path), read_signature(path)
+    return _checked(path)
+
+
+def _checked(directory: Path) -> CheckedSource:
+    from kiosk.content import PackError, load_pack
+    from kiosk.packs.review import content_review
+
+    manifest = check_source(directory)
+    signature = read_signature(directory)
+    try:
+        review = content_review(load_pack(directory))
+    except PackError as exc:
+        raise PackRefused("bad_content", "内容包数据有误：" + "；".join(exc.problems[:3])) from None
+    return CheckedSource(manifest, signature, review)

@@ -1,6 +1,6 @@
 """A power cut in the middle of 确认预约: the held slot and the queued booking go together.
 
-``kiosk.session.book_home_visit`` holds the slot, queues the booking in the outbox and links
+``kiosk.wizards.book_home_visit`` holds the slot, queues the booking in the outbox and links
 the two. A child process does exactly that on a real store and loses its power (``os._exit``)
 between those steps; what is left on disk must be all of it or none of it.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from kiosk.content import load_pack
 from kiosk.sealing import generate_private_key
-from kiosk.session import book_home_visit
+from kiosk.wizards import book_home_visit
 from kiosk.submissions import submit
 from kiosk.visits import BookingLedger
 from offline_cache import BUNDLED_PACK_DIR

@@ -21,20 +21,15 @@ from kiosk.content import (
     screens_schema_placeholders,
 )
 from offline_cache import BUNDLED_PACK_DIR
+from tests.rules.conftest import edited_pack
 
 DISTRICTS = {"tianning", "zhonglou", "xinbei", "wujin", "jintan", "liyang", "jingkai"}
 
 
 def broken(tmp_path: Path, stem: str, change: Callable[[Any], None]) -> list[str]:
     """Copy the bundled pack, apply ``change`` to one data file, return load_pack's problems."""
-    target = tmp_path / "pack"
-    shutil.copytree(BUNDLED_PACK_DIR, target)
-    path = target / "data" / f"{stem}.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    change(doc)
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(PackError) as info:
-        load_pack(target)
+        load_pack(edited_pack(tmp_path, stem, change))
     return info.value.problems
 
 

@@ -13,29 +13,11 @@ import pytest
 from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent, backoff_delay
 from kiosk.sync.https_transport import parse_results
-from kiosk.sync.transport import BatchAnswer, StatusPage, TransportFailure
+from kiosk.sync.transport import BatchAnswer, TransportFailure
 from offline_cache.outbox import ItemResult, Outbox, OutgoingItem
 from offline_cache.store import StoreError, explain_os_error
+from tests.fakes import ScriptedTransport
 from tests.sync.conftest import resident
-
-
-class ScriptedTransport:
-    """Answers each ``send_batch`` with the next scripted function of the items."""
-
-    def __init__(self, *script: Any) -> None:
-        self.script = list(script)
-        self.batches: list[list[str]] = []
-
-    def send_batch(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:
-        self.batches.append([i.receipt_code for i in items])
-        answer: BatchAnswer | TransportFailure = self.script.pop(0)(items)
-        return answer
-
-    def status_updates(self, cursor: str, limit: int = 200) -> StatusPage | TransportFailure:
-        return StatusPage([], cursor, False)
-
-    def latest_pack_manifest(self) -> None:
-        return None
 
 
 def accept_all(items: Sequence[OutgoingItem]) -> BatchAnswer:

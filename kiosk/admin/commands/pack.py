@@ -87,20 +87,34 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    manifest, signature = build.check_source_or_zip(Path(args.dir))
+    checked = build.check_source_or_zip(Path(args.dir))
+    manifest, signature, review = checked.manifest, checked.signature, checked.review
+    if review.plain_problems:
+        raise CliError(
+            f"内容包 {manifest.label()} 有 {len(review.plain_problems)} 处居民读不懂的地方，"
+            "请先改好：" + "".join(f"\n  - {p}" for p in review.plain_problems)
+        )
     signed = (
         f"已签名（密钥指纹 {signing.fingerprint(signature.public_key)}）" if signature else "未签名"
+    )
+    unverified = [u.line() for u in review.unverified]
+    listing = (
+        f"\n有 {len(unverified)} 项数字或说法还没核实，上线前请逐项确认："
+        + "".join(f"\n  - {line}" for line in unverified)
+        if unverified
+        else ""
     )
     emit(
         args,
         f"内容包 {manifest.label()} 格式正确：{len(manifest.files)} 个文件与清单一致，"
-        f"数据可被终端加载；{signed}。",
+        f"数据可被终端加载；{signed}。{listing}",
         {
             "ok": True,
             "id": manifest.pack_id,
             "version": manifest.version,
             "files": len(manifest.files),
             "signed": signature is not None,
+            "unverified": [as_data(u) for u in review.unverified],
         },
     )
     return 0

@@ -36,7 +36,7 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def cmd_check_id(args: argparse.Namespace) -> int:
-    from kiosk.validation import check_resident_id, masked_id
+    from kiosk.validation import check_resident_id, mask_resident_id
 
     result = check_resident_id(args.id, _today(args))
     if result.problem:
@@ -48,7 +48,7 @@ def cmd_check_id(args: argparse.Namespace) -> int:
     assert born is not None  # a valid number has a birth date
     data = {
         "valid": True,
-        "masked": masked_id(result.number),
+        "masked": mask_resident_id(result.number),
         "birth_date": born.isoformat(),
         "age": result.age,
         "sex": result.sex,
