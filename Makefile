@@ -4,12 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri fonts-wqy-microhei espeak-ng alsa-utils \
-                libportaudio2 libmtdev1 xclip sox
+                libportaudio2 libmtdev1 xclip sox libzinnia0 tegaki-zinnia-simplified-chinese
 DATA_DIR ?= $(or $(KIOSK_DATA_DIR),var/kiosk)
 STAMP := $(VENV)/.installed
 
 # The demo terminal's keys: a provincial key pair, terminal credentials and a TLS certificate
-# for the local simulator, made once per data dir. A real terminal gets these from the province
+# for the local simulator, made once per data dir by the simulator's own tool (tools/, not
+# installed on a terminal; docs/provincial-sim.md). A real terminal gets these from the province
 # through its config file; env values already set (or a --config) are never overridden.
 DEMO_KEYS := $(DATA_DIR)/demo-keys
 DEMO_TERMINAL := CZ-DEMO-0001
@@ -52,7 +53,7 @@ $(STAMP): pyproject.toml
 
 demo-keys: setup
 	@test -f "$(DEMO_KEYS)/provincial_public.pem" || \
-	  $(VENV)/bin/kiosk-admin keys init "$(DEMO_KEYS)" --terminal-id $(DEMO_TERMINAL) --tls >/dev/null
+	  $(PY) -m tools.provincial_sim keys init "$(DEMO_KEYS)" --terminal-id $(DEMO_TERMINAL) --tls >/dev/null
 
 # The kiosk on the bundled demo pack. Submissions queue locally; run `make sim` in a second
 # terminal to let them sync to the provincial-system simulator on 127.0.0.1.
@@ -60,7 +61,7 @@ run: demo-keys
 	$(DEMO_ENV) $(PY) main.py --data-dir "$(DATA_DIR)" $(ARGS)
 
 sim: demo-keys
-	$(VENV)/bin/kiosk-admin provincial-sim --host 127.0.0.1 --port $(DEMO_PORT) \
+	$(PY) -m tools.provincial_sim --host 127.0.0.1 --port $(DEMO_PORT) \
 	  --db "$(DATA_DIR)/provincial-sim.sqlite3" --private-key "$(DEMO_KEYS)/provincial_private.pem" \
 	  --terminals "$(DEMO_KEYS)/terminals.json" --tls-cert "$(DEMO_KEYS)/tls_cert.pem" \
 	  --tls-key "$(DEMO_KEYS)/tls_key.pem" --progress-seconds 30

@@ -10,7 +10,21 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (issue 2)
+    from kiosk.audit import AuditLog
+    from kiosk.config import KioskConfig
+    from kiosk.packs.manifest import Manifest
+    from kiosk.services import Services, StartupServices, SubmitFn
+    from kiosk.sync.agent import SyncAgent
+    from kiosk.visits import BookingLedger
+    from offline_cache.outbox import Outbox, Receipt
+    from offline_cache.pack_store import PackStore
+    from offline_cache.store import Store
+    from screens.app import KioskApp
+    from screens.maintenance import MaintenanceRestart
+    from voice.protocols import Recognizer, Speaker
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -35,6 +49,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
     """Environment and Config that must be set before ``kivy.core.window`` is imported."""
+    from kiosk import logs
+
+    logs.configure()  # plain journald lines; Kivy in its PYTHON log mode (kiosk/logs.py)
     # Our own Kivy home: never read or write the user's ~/.kivy.
     kivy_home = data_dir / "kivy-home"
     kivy_home.mkdir(parents=True, exist_ok=True)
@@ -71,54 +88,56 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def open_pack(config: Any) -> dict[str, Any]:
+def open_pack(config: KioskConfig) -> StartupServices:
     """The content pack being served, and the store and switcher that own it.
 
     This is all the home screen needs, so it is the only service built before the first frame;
-    the rest come from ``build_services`` right after it (see ``KioskApp.late_services``).
+    the rest come from ``build_services`` right after it (see ``KioskApp.ensure_services``).
     """
     from kiosk.content import PackError, ValidationCache, load_pack
+    from kiosk.packs.checks import open_pack_store
     from kiosk.packs.switching import PackSwitcher
+    from kiosk.services import StartupServices
     from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
 
-    packs: dict[str, Any] = {}
-    pack_store = PackStore(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
-    packs["pack_store"] = pack_store
+    pack_store = open_pack_store(config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys)
     # Contents that passed every check before aren't re-validated at each start (kiosk.content).
     validated = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")
     switcher = PackSwitcher(pack_store, loader=lambda d: load_pack(d, cache=validated))
-    packs["pack_switcher"] = switcher
-    pack = None
+    pack, problem = None, ""
     try:
         pack = switcher.start()
     except PackError as exc:  # even the bundled pack is broken: a damaged installation
-        packs["pack_error"] = "；".join(exc.problems[:3])
-        _note(f"内容包不能用：{packs['pack_error']}")
+        problem = "；".join(exc.problems[:3])
+        _note(f"内容包不能用：{problem}")
     if switcher.problem:
-        packs["pack_error"] = switcher.problem
-        _note(switcher.problem)
-    packs["pack"] = pack
-    return packs
+        problem = switcher.problem
+        _note(problem)
+    return StartupServices(pack_store, switcher, pack, problem)
 
 
 def build_services(
-    config: Any, store: Any, *, voice: bool = True, packs: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Every collaborator the App needs, built here and nowhere else (no service locator).
+    config: KioskConfig,
+    store: Store,
+    *,
+    voice: bool = True,
+    startup: StartupServices | None = None,
+) -> Services:
+    """Every collaborator the App needs after its first frame, built here and nowhere else.
 
-    ``packs`` is what ``open_pack`` returned, when that was done already. A part that can't be
+    ``startup`` is what ``open_pack`` returned, when that was done already. A part that can't be
     built (no provincial key yet, no voice model) is left out with a one-line note; the screens
     then degrade (说话 hidden, submissions explain to ask staff).
     """
     from kiosk.audit import AuditLog
     from kiosk.housekeeping import PRINT_SPOOL_MAX_AGE_S, purge_old_files
     from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.services import Services
     from kiosk.staff import StaffDirectory, StaffError
     from kiosk.stats import StatsRecorder
 
-    services: dict[str, Any] = dict(packs if packs is not None else open_pack(config))
-    pack, switcher, pack_store = (services[k] for k in ("pack", "pack_switcher", "pack_store"))
+    startup = startup if startup is not None else open_pack(config)
+    pack, switcher = startup.pack, startup.pack_switcher
 
     staff = StaffDirectory(store)
     if config.staff_pins_file is not None:
@@ -126,45 +145,56 @@ def build_services(
             staff.import_file(config.staff_pins_file)
         except StaffError as exc:
             _note(f"工作人员名单没有导入：{exc}")
-    services["staff"] = staff
-    services["audit"] = AuditLog(store)
+    audit = AuditLog(store)
     # Staff install packs from a USB stick on the admin screen (confirmed there, audited).
-    services["pack_admin"] = PackAdmin(pack_store, services["audit"], config.removable_media_dir)
+    pack_admin = PackAdmin(startup.pack_store, audit, config.removable_media_dir)
     purge_old_files(config.data_dir / "receipts", PRINT_SPOOL_MAX_AGE_S)
-    services["stats"] = StatsRecorder(store)
 
     outbox = _build_outbox(config, store)
-    services["outbox"] = outbox
-    if outbox is not None and pack is not None:
-        from kiosk.submissions import submit
+    submit: SubmitFn | None = None
+    ledger: BookingLedger | None = None
+    agent: SyncAgent | None = None
+    if pack is not None:
+        from kiosk.submissions import submit as submit_with_rules
         from kiosk.visits import BookingLedger
 
-        def submit_with_rules(
+        def submit_to_outbox(
             kind: str, payload: dict[str, Any], *, staff_id: str | None = None
-        ) -> Any:
+        ) -> Receipt:
             # The pack being served now: a new pack switched in between residents applies.
             current = switcher.pack or pack
-            return submit(kind, payload, pack=current, outbox=outbox, staff_id=staff_id)
+            return submit_with_rules(kind, payload, pack=current, outbox=outbox, staff_id=staff_id)
 
-        services["submit"] = submit_with_rules
-        services["visit_ledger"] = BookingLedger(store, pack)
+        submit = submit_to_outbox
+        ledger = BookingLedger(store, pack)
         if outbox.public_key is not None:
-            services["sync_agent"] = _build_sync_agent(
-                config, store, outbox, services["visit_ledger"], pack_store, services["audit"]
-            )
+            agent = _build_sync_agent(config, store, outbox, ledger, startup.pack_store, audit)
 
+    speaker: Speaker | None = None
+    recognizer: Recognizer | None = None
     if voice:
-        from voice.asr import Recognizer
-        from voice.tts import Speaker
+        from voice.asr import Recognizer as VoskRecognizer
+        from voice.tts import Speaker as ReadAloud
 
-        services["speaker"] = Speaker(rate=config.tts_rate)
-        recognizer = Recognizer(config.voice_model_dir)
-        recognizer.start_loading()
-        services["recognizer"] = recognizer
-    return services
+        speaker = ReadAloud(rate=config.tts_rate)
+        vosk = VoskRecognizer(config.voice_model_dir)
+        vosk.start_loading()
+        recognizer = vosk
+    return Services(
+        staff=staff,
+        audit=audit,
+        stats=StatsRecorder(store),
+        outbox=outbox,
+        pack_admin=pack_admin,
+        submit=submit,
+        visit_ledger=ledger,
+        sync_agent=agent,
+        speaker=speaker,
+        recognizer=recognizer,
+    )
 
 
-def _build_outbox(config: Any, store: Any) -> Any:
+def _build_outbox(config: KioskConfig, store: Store) -> Outbox:
     from kiosk.sync.setup import SyncSetupError, outbox_from_config
     from offline_cache.outbox import Outbox
 
@@ -180,23 +210,33 @@ def _build_outbox(config: Any, store: Any) -> Any:
 
 
 def _build_sync_agent(
-    config: Any, store: Any, outbox: Any, ledger: Any, pack_store: Any, audit: Any
-) -> Any:
-    """The agent with the same hooks ``kiosk-admin sync`` uses (bookings follow the province's
-    answers, newer signed packs are pulled and switched in between residents)."""
-    from kiosk.sync.hooks import build_sync_hooks
-    from kiosk.sync.setup import SyncSetupError, agent_from_config
+    config: KioskConfig,
+    store: Store,
+    outbox: Outbox,
+    ledger: BookingLedger,
+    pack_store: PackStore[Manifest],
+    audit: AuditLog,
+) -> SyncAgent | None:
+    """The agent ``kiosk-admin sync`` builds too (``kiosk.sync.setup.build_agent``), started.
+
+    The App's own ledger goes in, so a pack switched in between residents reaches the bookings
+    hook as well.
+    """
+    from kiosk.sync.setup import SyncSetupError, build_agent
 
     try:
-        agent = agent_from_config(config, outbox)
+        agent = build_agent(
+            config,
+            store,
+            outbox,
+            pack=ledger.pack,
+            audit=audit,
+            pack_store=pack_store,
+            ledger=ledger,
+        )
     except SyncSetupError as exc:
         _note(f"{exc}申请存在本机，暂不上报。")
         return None
-    # The App's own ledger: a pack switched in between residents reaches the bookings hook too.
-    hooks = build_sync_hooks(
-        store, ledger.pack, config, audit, pack_store=pack_store, ledger=ledger
-    )
-    hooks.attach(agent)
     agent.start()
     return agent
 
@@ -262,20 +302,32 @@ def _run(args: argparse.Namespace) -> int:
 
     # The home screen needs only the pack; every other service is built right after its first
     # frame, so a resident sees the kiosk as soon as Kivy can draw (issue 2: start-up time).
-    packs = open_pack(config)
+    startup = open_pack(config)
     app = KioskApp(
         config=config,
         store=store,
+        startup=startup,
+        late_services=lambda: build_services(config, store, startup=startup),
         kiosk_mode=args.kiosk,
-        late_services=lambda: build_services(config, store, packs=packs),
-        **packs,
     )
     if args.tour:
         from screens.tour import run_tour
 
         app.bind(on_start=lambda *_: run_tour(app, args.tour))
+    nightly = _start_appliance(app, config)
     app.run()
-    return 0
+    return nightly.exit_code if nightly is not None else 0
+
+
+def _start_appliance(app: KioskApp, config: KioskConfig) -> MaintenanceRestart | None:
+    """systemd readiness and watchdog pings, and the nightly restart (docs/deploy.md)."""
+    from screens.maintenance import start_maintenance_restart
+    from screens.watchdog import start_watchdog
+
+    watchdog = start_watchdog(app)
+    return start_maintenance_restart(
+        app, config.maintenance_restart, quiet_s=config.idle_timeout_s, before_exit=watchdog.stop
+    )
 
 
 if __name__ == "__main__":

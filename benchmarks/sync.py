@@ -24,13 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from kiosk.provincial_sim.keys import init_keys  # noqa: E402
 from kiosk.sealing import load_public_key  # noqa: E402
+from kiosk.submissions import queue_sealed  # noqa: E402
 from kiosk.sync.agent import SyncAgent  # noqa: E402
 from kiosk.sync.https_transport import HttpsTransport, batch_body  # noqa: E402
 from kiosk.sync.signing import load_credentials, sign_headers  # noqa: E402
 from offline_cache.outbox import Outbox  # noqa: E402
 from offline_cache.store import Store  # noqa: E402
+from tools.provincial_sim.keys import init_keys  # noqa: E402
 
 PAYLOAD = {
     "applicant": {"name": "王大山", "id_number": "320402197503011213", "phone": "13912345678"},
@@ -44,7 +45,7 @@ META = {"service": "legal_aid", "district": "wujin"}
 
 def fill(outbox: Outbox, n: int) -> None:
     for _ in range(n):
-        outbox.enqueue("legal_aid", PAYLOAD, META)
+        queue_sealed(outbox, "legal_aid", PAYLOAD, META)
 
 
 def main() -> None:
@@ -66,8 +67,7 @@ def main() -> None:
         bare_items = bare_box.claim_due(args.bare_n)
 
         sim = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from kiosk.admin.cli import main; sys.exit(main())",
-             "provincial-sim", "--port", "0", "--db", str(tmp / "sim.sqlite3"),
+            [sys.executable, "-m", "tools.provincial_sim", "--port", "0", "--db", str(tmp / "sim.sqlite3"),
              "--private-key", str(keys.private_key), "--terminals", str(keys.terminals)],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip

@@ -37,10 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from voice.asr import Recognizer, Transcript  # noqa: E402
+from voice.asr import Recognizer  # noqa: E402
 from voice.audio import BLOCK_FRAMES, WavFileSource  # noqa: E402
 from voice.matching import match, sound_key  # noqa: E402
 from voice.options import VoiceOption  # noqa: E402
+from voice.protocols import Transcript  # noqa: E402
 
 PHRASES = ("안녕하세요 법률 지원", "공증 서비스", "아니요")
 GRAMMAR = (*PHRASES, "법률 상담", "방문 예약", "다음 단계")

@@ -4,7 +4,9 @@ Each entry's hash covers its sequence number, time, actor, action, detail and th
 entry's hash, so editing or removing any entry breaks the chain from there on. The newest hash
 and the count are also kept in ``meta`` (``audit.head_hash``, ``audit.count``) and written in the
 same transaction, so cutting entries off the end is noticed as well. The table itself refuses
-UPDATE and DELETE (triggers in migration 0030).
+UPDATE and DELETE (triggers in migration 0030). The rows are kept by
+:class:`offline_cache.audit_records.AuditRepository`; the rules (what an entry may hold, the
+hash, the verification) are here.
 
 What this cannot stop: someone with full write access to the database file who drops the
 triggers and recomputes every hash and the meta head. Against that, an administrator notes the
@@ -24,11 +26,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from offline_cache.audit_records import AuditRecord, AuditRepository
 from offline_cache.store import Store
 
 GENESIS = "0" * 64
-HEAD_KEY = "audit.head_hash"
-COUNT_KEY = "audit.count"
 
 # The actions the terminal writes; other modules may add more of the same shape.
 STAFF_SIGN_IN = "staff.sign_in"
@@ -123,6 +124,7 @@ class AuditLog:
 
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
+        self.records = AuditRepository(store)
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def append(self, actor: str, action: str, detail: dict[str, Any]) -> None:
@@ -135,42 +137,25 @@ class AuditLog:
         _check_no_personal_data(actor, "actor")
         detail_json = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
         at = self._clock().astimezone(UTC).isoformat(timespec="milliseconds")
-        with self.store.atomic() as conn:
-            row = conn.execute(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
-            seq, prev = (int(row["seq"]) + 1, str(row["hash"])) if row else (1, GENESIS)
+
+        def chained(seq: int, prev_hash: str | None) -> AuditRecord:
+            prev = prev_hash or GENESIS
             digest = entry_hash(seq, at, actor, action, detail_json, prev)
-            conn.execute(
-                "INSERT INTO audit_log(seq, at, actor, action, detail, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (seq, at, actor, action, detail_json, prev, digest),
-            )
-            self.store.set_meta(HEAD_KEY, digest, conn)
-            self.store.set_meta(COUNT_KEY, str(seq), conn)
+            return AuditRecord(seq, at, actor, action, detail_json, prev, digest)
+
+        self.records.append(chained)
 
     def entries(self, *, limit: int | None = None, action: str | None = None) -> list[AuditEntry]:
         """Newest first; ``action`` filters by prefix (``pack`` → ``pack.installed``, ...)."""
-        sql = "SELECT * FROM audit_log"
-        params: list[Any] = []
-        if action:
-            sql += " WHERE action LIKE ? ESCAPE '\\'"
-            params.append(
-                action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
-        sql += " ORDER BY seq DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [_entry(r) for r in self.store.query(sql, tuple(params))]
+        return [_entry(r) for r in self.records.newest_first(limit=limit, action_prefix=action)]
 
     def verify(self) -> VerifyResult:
         """Walk the whole chain; any edited, removed or truncated entry is a problem."""
-        rows = self.store.query("SELECT * FROM audit_log ORDER BY seq")
+        rows = self.records.in_order()
         problems: list[str] = []
         expected_seq, prev = 1, GENESIS
         for r in rows:
-            seq = int(r["seq"])
+            seq = r.seq
             if seq != expected_seq:
                 missing = (
                     f"第 {expected_seq} 条"
@@ -178,23 +163,23 @@ class AuditLog:
                     else f"第 {expected_seq}–{seq - 1} 条"
                 )
                 problems.append(f"{missing}记录不见了（被删除）")
-            elif r["prev_hash"] != prev:
+            elif r.prev_hash != prev:
                 problems.append(f"第 {seq} 条记录与前一条接不上（前一条被改动或删除）")
-            digest = entry_hash(seq, r["at"], r["actor"], r["action"], r["detail"], r["prev_hash"])
-            if digest != r["hash"]:
-                problems.append(f"第 {seq} 条记录（{r['action']}，{r['at']}）被改动过")
-            prev, expected_seq = str(r["hash"]), seq + 1
+            digest = entry_hash(seq, r.at, r.actor, r.action, r.detail_json, r.prev_hash)
+            if digest != r.hash:
+                problems.append(f"第 {seq} 条记录（{r.action}，{r.at}）被改动过")
+            prev, expected_seq = r.hash, seq + 1
         count = len(rows)
-        last_seq = int(rows[-1]["seq"]) if rows else 0
+        last_seq = rows[-1].seq if rows else 0
         head = prev if rows else GENESIS
-        meta_count = self.store.get_meta(COUNT_KEY)
-        meta_head = self.store.get_meta(HEAD_KEY)
+        stored = self.records.head()
+        meta_count, meta_head = stored.count, stored.head_hash
         if meta_count is None and rows:
             problems.append("记录总数的校验信息不见了")
-        elif meta_count is not None and int(meta_count) != last_seq:
-            if int(meta_count) > last_seq:
+        elif meta_count is not None and meta_count != last_seq:
+            if meta_count > last_seq:
                 problems.append(
-                    f"最后的 {int(meta_count) - last_seq} 条记录不见了（应有 {meta_count} 条，只剩 {last_seq} 条）"
+                    f"最后的 {meta_count - last_seq} 条记录不见了（应有 {meta_count} 条，只剩 {last_seq} 条）"
                 )
             else:
                 problems.append(f"记录条数（{last_seq}）与校验信息（{meta_count}）不符")
@@ -203,17 +188,40 @@ class AuditLog:
         return VerifyResult(ok=not problems, count=count, head_hash=head, problems=problems)
 
 
-def _entry(r: Any) -> AuditEntry:
+def _entry(r: AuditRecord) -> AuditEntry:
     try:
-        detail = json.loads(r["detail"])
-    except (TypeError, json.JSONDecodeError):
-        detail = {"unreadable": str(r["detail"])}
+        detail = json.loads(r.detail_json)
+    except json.JSONDecodeError:
+        detail = {"unreadable": r.detail_json}
     return AuditEntry(
-        seq=int(r["seq"]),
-        at=str(r["at"]),
-        actor=str(r["actor"]),
-        action=str(r["action"]),
+        seq=r.seq,
+        at=r.at,
+        actor=r.actor,
+        action=r.action,
         detail=detail if isinstance(detail, dict) else {"value": detail},
-        prev_hash=str(r["prev_hash"]),
-        hash=str(r["hash"]),
+        prev_hash=r.prev_hash,
+        hash=r.hash,
     )
+
+
+# -- as an administrator reads it (kiosk-admin audit …) ---------------------------------------
+def verify_lines(result: VerifyResult) -> list[str]:
+    """The outcome of :meth:`AuditLog.verify` in plain lines."""
+    if result.ok:
+        return [
+            f"审计日志完整：共 {result.count} 条，链头 {result.head_hash}。",
+            "（请记下链头；以后核对时，它之前的记录都不应改变。）",
+        ]
+    return ["审计日志被改动过：", *(f"  - {p}" for p in result.problems)]
+
+
+def entry_line(entry: AuditEntry) -> str:
+    """One entry in one line: number, Beijing time, actor, action, the start of its details."""
+    from kiosk.packs.manifest import CHINA_TZ
+
+    try:  # stored in UTC; staff read their wall-clock time
+        at = datetime.fromisoformat(entry.at).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        at = entry.at
+    detail = " ".join(f"{k}={v}" for k, v in entry.detail.items())[:120]
+    return f"{entry.seq:>5}  {at}  {entry.actor:<24} {entry.action:<22} {detail}"

@@ -10,12 +10,18 @@ import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.appliance.maintenance import parse_time_of_day
+
 FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}
 THEMES = ("default", "high_contrast")
+# none: no reader (residents type the number); serial: SAM frames on a serial/USB-serial port;
+# vendor: the reader's own shared library (kiosk/devices/, docs/devices.md).
+IDCARD_DRIVERS = ("none", "serial", "vendor")
 DEFAULT_CONFIG_NAME = "kiosk.toml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +59,11 @@ class KioskConfig:
     trusted_pack_keys: tuple[str, ...] = field(default_factory=tuple)
     removable_media_dir: Path | None = None
     staff_pins_file: Path | None = None
+    idcard_driver: str = "none"
+    idcard_port: str = ""  # serial: a device path; vendor: the library's port number
+    idcard_library: Path | None = None
+    # Appliance: the nightly maintenance restart's quiet hour (None = no restart).
+    maintenance_restart: time | None = None
 
     @property
     def db_path(self) -> Path:
@@ -83,6 +94,10 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "sync.batch_size": (int, 50),
     "sync.retention_days": (int, 30),
     "packs.trusted_keys": (list, []),
+    "idcard.driver": (str, "none"),
+    "idcard.port": (str, ""),
+    "idcard.library": (str, ""),
+    "appliance.maintenance_restart": (str, ""),
 }
 
 _RANGES: dict[str, tuple[int, int]] = {
@@ -240,8 +255,15 @@ def load_config(
     if values["session.idle_warning_s"] >= values["session.idle_timeout_s"]:
         raise ConfigError("session.idle_warning_s", "必须小于 session.idle_timeout_s")
 
+    try:
+        maintenance_restart = parse_time_of_day(values["appliance.maintenance_restart"])
+    except ValueError as exc:
+        raise ConfigError("appliance.maintenance_restart", str(exc)) from None
+
     def opt_path(key: str) -> Path | None:
         return Path(values[key]).expanduser() if values[key] else None
+
+    _check_idcard(values)
 
     data_dir = opt_path("paths.data_dir") or default_data_dir()
     model_dir = opt_path("paths.voice_model_dir") or (
@@ -270,4 +292,23 @@ def load_config(
         trusted_pack_keys=tuple(values["packs.trusted_keys"]),
         removable_media_dir=opt_path("paths.removable_media_dir"),
         staff_pins_file=opt_path("paths.staff_pins_file"),
+        idcard_driver=values["idcard.driver"],
+        idcard_port=values["idcard.port"],
+        idcard_library=opt_path("idcard.library"),
+        maintenance_restart=maintenance_restart,
     )
+
+
+def _check_idcard(values: dict[str, Any]) -> None:
+    driver, port = values["idcard.driver"], values["idcard.port"]
+    if driver not in IDCARD_DRIVERS:
+        raise ConfigError(
+            "idcard.driver", f"应为 {'/'.join(IDCARD_DRIVERS)} 之一，现在是 {driver!r}"
+        )
+    if driver == "serial" and not port:
+        raise ConfigError("idcard.port", "串口读卡器要写端口，例如 /dev/ttyUSB0")
+    if driver == "vendor":
+        if not values["idcard.library"]:
+            raise ConfigError("idcard.library", "厂家驱动方式要写驱动库文件的路径（.so 文件）")
+        if port and not port.isdigit():
+            raise ConfigError("idcard.port", "厂家驱动方式的端口是数字，例如 USB 口为 1001")

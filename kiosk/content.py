@@ -1,8 +1,8 @@
 """The content pack: every rule figure, label and spoken sentence the kiosk uses, as data.
 
 A pack is a directory ``<pack>/manifest.json`` (written and signed by the pack tooling),
-``<pack>/data/*.json`` (one file per area, each checked against
-``offline_cache/pack_schema/<stem>.schema.json``) and ``<pack>/assets/``. Administrators change
+``<pack>/data/*.json`` (one file per area, each checked against the schema ``<stem>.schema.json``
+of the package resource ``offline_cache.pack_schema``) and ``<pack>/assets/``. Administrators change
 rules by shipping a new pack, never by changing code, so :func:`load_pack` refuses a broken pack
 with one line per problem naming the file, the place inside it and what is wrong.
 
@@ -19,13 +19,16 @@ import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "offline_cache" / "pack_schema"
+# Package data declared in pyproject.toml, found wherever (and however) the program is installed.
+SCHEMA_DIR: Traversable = files("offline_cache.pack_schema")
 
 # Every data file a pack must have, in the order problems are reported.
 DATA_FILES = (
@@ -84,7 +87,7 @@ def _schema_problems(file_label: str, data: Any, schema: dict[str, Any]) -> list
     return [f"{file_label}: {_json_path(e.absolute_path)}: {e.message}" for e in errors]
 
 
-def load_schema(stem: str, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+def load_schema(stem: str, schema_dir: Traversable = SCHEMA_DIR) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
         (schema_dir / f"{stem}.schema.json").read_text(encoding="utf-8")
     )
@@ -298,7 +301,7 @@ class ValidationCache:
             pass
 
 
-def _content_digest(texts: Mapping[str, str], schema_dir: Path) -> str:
+def _content_digest(texts: Mapping[str, str], schema_dir: Traversable) -> str:
     from kiosk import __version__
 
     h = hashlib.sha256(f"app {__version__}\n".encode())
@@ -313,7 +316,7 @@ def _content_digest(texts: Mapping[str, str], schema_dir: Path) -> str:
 
 def load_pack(
     directory: Path,
-    schema_dir: Path = SCHEMA_DIR,
+    schema_dir: Traversable = SCHEMA_DIR,
     *,
     cache: ValidationCache | None = None,
 ) -> ContentPack:
@@ -494,35 +497,47 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
         problems.append(
             "data/legal_aid.json: /opposing_kinds: 编号必须正好是 person、company、government、unknown（程序按它们处理）"
         )
-    for i, m in enumerate(la["matters"]):
-        for j, mat in enumerate(m.get("materials", [])):
-            if mat not in material_ids:
-                problems.append(
-                    f"data/legal_aid.json: /matters/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
-                )
-    for i, g in enumerate(la["exemption_groups"]):
-        for j, mat in enumerate(g.get("materials", [])):
-            if mat not in material_ids:
-                problems.append(
-                    f"data/legal_aid.json: /exemption_groups/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
-                )
-    for i, em in enumerate(la["exempt_matters"]):
-        for j, mid in enumerate(em.get("matters", [])):
-            if mid not in matter_ids:
-                problems.append(
-                    f"data/legal_aid.json: /exempt_matters/{i}/matters/{j}: 事项 '{mid}' 没有在 /matters 里定义"
-                )
-        for j, mat in enumerate(em.get("materials", [])):
-            if mat not in material_ids:
-                problems.append(
-                    f"data/legal_aid.json: /exempt_matters/{i}/materials/{j}: 材料 '{mat}' 没有在 /materials 里定义"
-                )
+
+    def undefined(
+        path: str, entries: list[Any], key: str, known: set[str], what: str, where: str
+    ) -> None:
+        for i, entry in enumerate(entries):
+            for j, ref in enumerate(entry.get(key, [])):
+                if ref not in known:
+                    problems.append(
+                        f"data/legal_aid.json: {path}/{i}/{key}/{j}: {what} '{ref}' 没有在 {where} 里定义"
+                    )
+
+    undefined("/matters", la["matters"], "materials", material_ids, "材料", "/materials")
+    undefined("/exemption_groups", la["exemption_groups"], "materials", material_ids, "材料", "/materials")  # fmt: skip
+    undefined("/exempt_matters", la["exempt_matters"], "matters", matter_ids, "事项", "/matters")
+    undefined("/exempt_matters", la["exempt_matters"], "materials", material_ids, "材料", "/materials")  # fmt: skip
     for key in ("always", "agent", "income_test"):
         for j, mat in enumerate(la["standard_materials"][key]):
             if mat not in material_ids:
                 problems.append(
                     f"data/legal_aid.json: /standard_materials/{key}/{j}: 材料 '{mat}' 没有在 /materials 里定义"
                 )
+    campaign_ids = unique("legal_aid", "/campaigns", la["campaigns"])
+    referral_ids = unique("legal_aid", "/referrals", la["referrals"])
+    loose = set(la["exemption_loose_words"]["words"])
+    for i, g in enumerate(la["exemption_groups"]):
+        if "campaign" in g and g["campaign"] not in campaign_ids:
+            problems.append(
+                f"data/legal_aid.json: /exemption_groups/{i}/campaign: 活动 '{g['campaign']}' 没有在 /campaigns 里定义"
+            )
+        for j, word in enumerate(g["synonyms"]):
+            if word in loose:
+                problems.append(
+                    f"data/legal_aid.json: /exemption_groups/{i}/synonyms/{j}: “{word}”只说了情况，"
+                    f"不能当作“{g['label']}”的说法（见 /exemption_loose_words）"
+                )
+    undefined("/matters", la["matters"], "referrals", referral_ids, "去处", "/referrals")
+    for i, c in enumerate(la["campaigns"]):
+        if c["valid_until"] < c["valid_from"]:
+            problems.append(
+                f"data/legal_aid.json: /campaigns/{i}/valid_until: 结束日期早于开始日期"
+            )
     covered: set[str] = set()
     for i, t in enumerate(la["hardship_thresholds"]):
         if t["district"] not in district_ids:
@@ -621,10 +636,95 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def screens_schema_placeholders(schema_dir: Path = SCHEMA_DIR) -> dict[str, list[str]]:
+def screens_schema_placeholders(schema_dir: Traversable = SCHEMA_DIR) -> dict[str, list[str]]:
     """The ``{placeholders}`` the program fills for each spoken key (the screens' contract)."""
     found: dict[str, list[str]] = load_schema("screens", schema_dir).get("x-placeholders", {})
     return found
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """A figure or statement in the pack an administrator still has to confirm, with its source."""
+
+    file: str
+    path: str
+    what: str
+    source: str
+
+    def line(self) -> str:
+        return f"{self.file}: {self.path}: {self.what}（来源：{self.source}）"
+
+
+def unverified_figures(pack: ContentPack) -> list[Unverified]:
+    """Every entry marked ``"verified": false``: thresholds, the hotline, offices, topics."""
+    found: list[Unverified] = []
+    la = pack.data("legal_aid")
+    for i, t in enumerate(la["hardship_thresholds"]):
+        if not t["verified"]:
+            district = pack.district(str(t["district"]))["label"]
+            tier = f"{t['tier']}，" if t.get("tier") else ""
+            found.append(
+                Unverified(
+                    "data/legal_aid.json",
+                    f"/hardship_thresholds/{i}",
+                    f"{district}经济困难标准 {yuan_text(t['monthly_income_per_capita_yuan'])} 元"
+                    f"（{tier}{t['effective_from']} 起）",
+                    str(t["source"]),
+                )
+            )
+    hotline = pack.data("hotline")["hotline"]
+    if not hotline["verified"]:
+        found.append(
+            Unverified(
+                "data/hotline.json",
+                "/hotline",
+                f"{hotline['label']}：{hotline['hours']}",
+                str(hotline["source"]),
+            )
+        )
+    for i, o in enumerate(pack.data("notary")["offices"]):
+        if not o["verified"]:
+            district = pack.district(str(o["district"]))["label"]
+            found.append(
+                Unverified(
+                    "data/notary.json",
+                    f"/offices/{i}",
+                    f"{district}的公证处：{o['label']}，地址和电话",
+                    "内容包未注明；请按司法局公布的公证机构名录或 12348 核实",
+                )
+            )
+    for i, m in enumerate(pack.data("notary")["matters"]):
+        for j, note in enumerate(m["notes"]):
+            if not note.get("verified", True):
+                found.append(
+                    Unverified(
+                        "data/notary.json",
+                        f"/matters/{i}/notes/{j}",
+                        f"公证“{m['label']}”的提示：{note.get('unverified_note', '未核实')}",
+                        str(m["basis"]),
+                    )
+                )
+    for i, topic in enumerate(pack.data("knowledge")["topics"]):
+        if not topic.get("verified", True):
+            found.append(
+                Unverified(
+                    "data/knowledge.json",
+                    f"/topics/{i}",
+                    f"法律常识“{topic['label']}”：{topic.get('unverified_note', '有说法未核实')}",
+                    str(topic["basis"]),
+                )
+            )
+    return found
+
+
+def count_unverified(pack: ContentPack) -> int:
+    """How many figures and statements of ``pack`` are still unverified (for the admin screen)."""
+    return len(unverified_figures(pack))
+
+
+def yuan_text(amount: float) -> str:
+    """Money as a resident reads it: no decimals when whole, else two."""
+    return f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
 
 
 def iter_entries(pack: ContentPack) -> Iterator[tuple[str, Option]]:

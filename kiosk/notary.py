@@ -69,6 +69,8 @@ class Checklist:
     certificate_days: int
     where_to_apply: str
     remote_video: str = ""
+    fees: str = ""
+    certificate_days_text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,9 +102,22 @@ class Checklist:
                 )
             )
         parts.extend(self.notes)
-        parts.append(pack.spoken("notary.result.time", days=self.certificate_days))
+        parts.append(
+            pack.spoken(
+                "notary.result.time",
+                days=self.certificate_days,
+                weeks=weeks_for(self.certificate_days),
+            )
+        )
+        if self.fees:
+            parts.append(self.fees)
         parts.append(pack.spoken("notary.result.green_channel"))
         return "".join(parts)
+
+
+def weeks_for(working_days: int) -> int:
+    """Working days as the weeks a resident counts in (five working days a week, rounded up)."""
+    return max(1, -(-working_days // 5))
 
 
 def matters(pack: ContentPack) -> list[Option]:
@@ -196,16 +211,27 @@ def checklist(
     effective = {
         k: v for k, v in answers.items() if _holds(by_id[k].get("ask_if", {}), answers) is True
     }
+    # A question that will never be asked (夫妻共同财产吗？ once the entrustment is not about a
+    # house) decides every condition naming it: the document it guards is not needed. Without
+    # this such a document would wait forever under "maybe" and the list never be complete.
+    never_asked = {
+        q for q, entry in by_id.items() if _holds(entry.get("ask_if", {}), answers) is False
+    }
+
+    def holds(cond: Mapping[str, Any]) -> bool | None:
+        if any(q in never_asked for q in cond):
+            return False
+        return _holds(cond, effective)
 
     documents: list[Document] = []
     maybe: list[MaybeDocument] = []
     for d in matter["documents"]:
         doc = Document(d["id"], d["label"], d["why"], d["where"])
         cond = d.get("when", {})
-        holds = _holds(cond, effective)
-        if holds is True:
+        needed = holds(cond)
+        if needed is True:
             documents.append(doc)
-        elif holds is None:
+        elif needed is None:
             missing = [Question(q, by_id[q]["text"]) for q in cond if q not in effective]
             maybe.append(MaybeDocument(doc, missing))
 
@@ -213,11 +239,11 @@ def checklist(
     required = bool(in_person["required"])
     reason = str(in_person["reason"])
     for ex in in_person.get("exceptions", []):
-        if _holds(ex["when"], effective) is True:
+        if holds(ex["when"]) is True:
             required = bool(ex["required"])
             reason = str(ex["reason"])
 
-    notes = [n["text"] for n in matter["notes"] if _holds(n.get("when", {}), effective) is True]
+    notes = [n["text"] for n in matter["notes"] if holds(n.get("when", {})) is True]
     general = pack.data("notary")["general"]
     applicable = questions(pack, matter_id, effective)
     return Checklist(
@@ -240,4 +266,66 @@ def checklist(
         certificate_days=int(general["certificate_days"]),
         where_to_apply=general["where_to_apply"],
         remote_video=general["remote_video"],
+        fees=str(general.get("fees", "")),
+        certificate_days_text=str(general["certificate_days_text"]),
     )
+
+
+# -- as staff read it at the console (kiosk-admin notary …) -----------------------------------
+@dataclass(frozen=True)
+class MatterSummary:
+    """A notary matter of the pack with the yes/no questions its checklist depends on."""
+
+    id: str
+    label: str
+    summary: str
+    in_person_required: bool
+    questions: list[Question]
+
+
+def matter_summaries(pack: ContentPack) -> list[MatterSummary]:
+    """Every notary matter of the pack, in the pack's order."""
+    return [
+        MatterSummary(
+            id=m["id"],
+            label=m["label"],
+            summary=m["summary"],
+            in_person_required=m["in_person"]["required"],
+            questions=[Question(q["id"], q["text"]) for q in m["questions"]],
+        )
+        for m in pack.data("notary")["matters"]
+    ]
+
+
+def matter_lines(summaries: list[MatterSummary]) -> list[str]:
+    """Each matter and its questions, written as the ``--answer`` keys a checklist takes."""
+    lines = []
+    for m in summaries:
+        lines.append(f"{m.id:<20} {m.label}：{m.summary}")
+        lines += [f"    --answer {q.id}=yes|no   {q.text}" for q in m.questions]
+    return lines
+
+
+def checklist_lines(result: Checklist) -> list[str]:
+    """The checklist as staff read it: documents, 看情况 ones, attendance, office, times."""
+    lines = [f"{result.matter_label}公证 — 请准备（{len(result.documents)}样）："]
+    for i, d in enumerate(result.documents, 1):
+        lines.append(f"  {i}. {d.label}\n     为什么：{d.why}\n     去哪里办：{d.where}")
+    if result.maybe:
+        lines.append("看情况（回答下面的问题后确定）：")
+        for m in result.maybe:
+            depends = "；".join(f"{q.id}：{q.text}" for q in m.depends_on)
+            lines.append(f"  - {m.document.label}（{depends}）")
+    lines.append(
+        ("要本人到场：" if result.in_person_required else "可以代办：") + result.in_person_reason
+    )
+    if result.office is not None:
+        verified = "" if result.office.verified else "（未核实）"
+        lines.append(f"办理地点：{result.office.label}{verified}，{result.office.contact}")
+    lines += result.notes
+    lines.append(result.green_channel)
+    lines.append(f"出证时间：材料齐全后一般{result.certificate_days}个工作日内。")
+    if result.unanswered:
+        lines.append("还没回答的问题：")
+        lines += [f"  --answer {q.id}=yes|no   {q.text}" for q in result.unanswered]
+    return lines

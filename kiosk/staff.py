@@ -22,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.audit import AuditLog
+from offline_cache.staff_records import SignInAttempts, StaffRepository
+from offline_cache.staff_records import StaffMember as StaffMember
 from offline_cache.store import Store
 
 MAX_FAILURES = 5
@@ -43,17 +46,6 @@ DEFAULT_KDF = KdfParams()
 
 class StaffError(Exception):
     """A staff record can't be made as asked; ``str()`` is a plain sentence."""
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    staff_id: str
-    role: str
-    active: bool
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
 
 @dataclass(frozen=True)
@@ -113,6 +105,7 @@ class StaffDirectory:
         kdf: KdfParams = DEFAULT_KDF,
     ) -> None:
         self.store = store
+        self.records = StaffRepository(store)
         self._clock = clock
         self._kdf = kdf
         # Verifying an unknown id costs the same as a known one.
@@ -134,24 +127,15 @@ class StaffDirectory:
             raise StaffError(f"角色应为 {' / '.join(ROLES)} 之一。")
 
     def _put(self, staff_id: str, role: str, pin_hash: str) -> StaffMember:
-        with self.store.atomic() as conn:
-            conn.execute(
-                "INSERT INTO staff(staff_id, role, pin_hash, active, created_at)"
-                " VALUES (?, ?, ?, 1, ?) ON CONFLICT(staff_id) DO UPDATE SET"
-                " role = excluded.role, pin_hash = excluded.pin_hash, active = 1",
-                (staff_id, role, pin_hash, self._clock()),
-            )
-            conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (staff_id,))
-        return StaffMember(staff_id, role, True)
+        member = StaffMember(staff_id, role, True)
+        self.records.put(member, pin_hash, self._clock())
+        return member
 
     def deactivate(self, staff_id: str) -> bool:
-        with self.store.atomic() as conn:
-            cur = conn.execute("UPDATE staff SET active = 0 WHERE staff_id = ?", (staff_id,))
-            return cur.rowcount > 0
+        return self.records.deactivate(staff_id)
 
     def members(self) -> list[StaffMember]:
-        rows = self.store.query("SELECT staff_id, role, active FROM staff ORDER BY staff_id")
-        return [StaffMember(str(r["staff_id"]), str(r["role"]), bool(r["active"])) for r in rows]
+        return self.records.members()
 
     def import_file(self, path: Path) -> int:
         """Load ``{"staff": [{"id", "role", "pin_hash"}]}`` (hashes only); returns the count."""
@@ -177,32 +161,23 @@ class StaffDirectory:
     # -- sign-in ---------------------------------------------------------------------------
     def sign_in(self, staff_id: str, pin: str) -> SignInResult:
         now = self._clock()
-        rows = self.store.query(
-            "SELECT staff_id, role, pin_hash FROM staff WHERE staff_id = ? AND active = 1",
-            (staff_id,),
-        )
-        scope = staff_id if rows else UNKNOWN_SCOPE
-        failures, locked_until = self._attempts(scope)
-        if locked_until > now:
-            minutes = max(1, round((locked_until - now) / 60))
+        known = self.records.active_credentials(staff_id)
+        scope = staff_id if known else UNKNOWN_SCOPE
+        attempts = self.records.attempts(scope)
+        if attempts.locked_until > now:
+            minutes = max(1, round((attempts.locked_until - now) / 60))
             return SignInResult(
-                False, f"输错次数太多，已锁定。请 {minutes} 分钟后再试。", locked_until=locked_until
+                False,
+                f"输错次数太多，已锁定。请 {minutes} 分钟后再试。",
+                locked_until=attempts.locked_until,
             )
-        good = check_pin(pin, str(rows[0]["pin_hash"]) if rows else self._dummy_hash)
-        if good and rows:
-            with self.store.atomic() as conn:
-                conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (scope,))
-            member = StaffMember(staff_id, str(rows[0]["role"]), True)
-            return SignInResult(True, f"工号 {staff_id} 已登录。", member=member)
-        failures += 1
+        good = check_pin(pin, known.pin_hash if known else self._dummy_hash)
+        if good and known:
+            self.records.clear_attempts(scope)
+            return SignInResult(True, f"工号 {staff_id} 已登录。", member=known.member)
+        failures = attempts.failures + 1
         lock = now + LOCKOUT_S if failures >= MAX_FAILURES else 0.0
-        with self.store.atomic() as conn:
-            conn.execute(
-                "INSERT INTO staff_attempts(scope, failures, locked_until) VALUES (?, ?, ?)"
-                " ON CONFLICT(scope) DO UPDATE SET failures = excluded.failures,"
-                " locked_until = excluded.locked_until",
-                (scope, 0 if lock else failures, lock),
-            )
+        self.records.save_attempts(scope, SignInAttempts(0 if lock else failures, lock))
         if lock:
             return SignInResult(
                 False, "输错 5 次，已锁定 15 分钟。", locked_until=lock, attempts_left=0
@@ -210,10 +185,23 @@ class StaffDirectory:
         left = MAX_FAILURES - failures
         return SignInResult(False, f"工号或密码不对，还可以再试 {left} 次。", attempts_left=left)
 
-    def _attempts(self, scope: str) -> tuple[int, float]:
-        rows = self.store.query(
-            "SELECT failures, locked_until FROM staff_attempts WHERE scope = ?", (scope,)
-        )
-        if not rows:
-            return 0, 0.0
-        return int(rows[0]["failures"]), float(rows[0]["locked_until"])
+
+# -- provisioning by an administrator (kiosk-admin staff …), always audited -------------------
+STAFF_PROVISIONED = "staff.provisioned"
+STAFF_DEACTIVATED = "staff.deactivated"
+
+
+def provision(
+    directory: StaffDirectory, audit: AuditLog, staff_id: str, pin: str, role: str, *, actor: str
+) -> StaffMember:
+    """Add a staff member or replace their PIN, and write it to the audit log (never the PIN)."""
+    member = directory.add(staff_id, pin, role)
+    audit.append(actor, STAFF_PROVISIONED, {"staff_id": member.staff_id, "role": member.role})
+    return member
+
+
+def deactivate(directory: StaffDirectory, audit: AuditLog, staff_id: str, *, actor: str) -> None:
+    """Stop a staff number signing in (kept for the audit trail); an unknown one is refused."""
+    if not directory.deactivate(staff_id):
+        raise StaffError(f"没有工号 {staff_id}。")
+    audit.append(actor, STAFF_DEACTIVATED, {"staff_id": staff_id})

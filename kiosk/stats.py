@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import re
-import sqlite3
 import threading
 import time
 from collections import Counter
@@ -27,7 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from offline_cache.store import Store, StoreError
+from kiosk.audit import EXPORT, AuditLog
+from offline_cache.outbox import Outbox
+from offline_cache.store import Store
+from offline_cache.usage_counts import UsageLabels, UsageRepository
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class StatsRecorder:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
+        self.usage = UsageRepository(store)
         self.default_village = clean_label(village)
         self._today = today
         self._monotonic = monotonic
@@ -188,15 +190,7 @@ class StatsRecorder:
         self, day: str, service: str, category: str, village: str, bumps: list[tuple[str, str]]
     ) -> None:
         try:
-            with self.store.atomic() as conn:
-                for metric, step in bumps:
-                    conn.execute(
-                        "INSERT INTO usage_counts(day, service, matter_category, village, metric,"
-                        " step, n) VALUES (?, ?, ?, ?, ?, ?, 1)"
-                        " ON CONFLICT(day, service, matter_category, village, metric, step)"
-                        " DO UPDATE SET n = n + 1",
-                        (day, service, category, village, metric, step),
-                    )
+            self.usage.bump(UsageLabels(day, service, category, village), bumps)
         except Exception:  # statistics must never interrupt a resident's session
             log.exception("usage statistics not recorded")
 
@@ -260,7 +254,6 @@ def median_from_buckets(buckets: Counter[int]) -> int | None:
 
 def report(store: Store, date_from: date, date_to: date) -> list[StatsRow]:
     """One row per day/service/category/village, plus a ``*`` total row per day, ordered by day."""
-    lo, hi = date_from.isoformat(), date_to.isoformat()
     rows: dict[tuple[str, str, str, str], StatsRow] = {}
     totals: dict[str, StatsRow] = {}
 
@@ -275,17 +268,13 @@ def report(store: Store, date_from: date, date_to: date) -> list[StatsRow]:
             totals[day] = StatsRow(day, ALL, "", "")
         return totals[day]
 
-    for r in store.query(
-        "SELECT day, service, matter_category, village, metric, step, n FROM usage_counts"
-        " WHERE day BETWEEN ? AND ?",
-        (lo, hi),
-    ):
-        day, metric, n, step = str(r["day"]), str(r["metric"]), int(r["n"]), str(r["step"])
+    for c in UsageRepository(store).between(date_from, date_to):
+        day, metric, n, step = c.labels.day, c.metric, c.n, c.step
         t = total(day)
         if metric == "sessions_started":
             t.sessions_started += n
             continue
-        target = row(day, r["service"], r["matter_category"], r["village"])
+        target = row(day, c.labels.service, c.labels.matter_category, c.labels.village)
         if metric == "service_started":
             target.sessions_started += n
         elif metric == "sessions_completed":
@@ -303,7 +292,7 @@ def report(store: Store, date_from: date, date_to: date) -> list[StatsRow]:
         elif metric == "duration_5s":
             target.durations[int(step)] += n
             t.durations[int(step)] += n
-    for day, service, category, village, metric, n in _outbox_counts(store, lo, hi):
+    for day, service, category, village, metric, n in _outbox_counts(store, date_from, date_to):
         target = row(day, service, category, village)
         t = total(day)
         if metric == "queued":
@@ -320,36 +309,20 @@ def report(store: Store, date_from: date, date_to: date) -> list[StatsRow]:
     return out
 
 
-def _outbox_counts(store: Store, lo: str, hi: str) -> Iterable[tuple[str, str, str, str, str, int]]:
+def _outbox_counts(
+    store: Store, date_from: date, date_to: date
+) -> Iterable[tuple[str, str, str, str, str, int]]:
     """Submissions per day from the outbox's clear metadata (never the sealed envelope)."""
-    queries = (
-        ("queued", "created_at", "1=1"),
-        ("accepted", "accepted_at", "status = 'accepted' AND accepted_at IS NOT NULL"),
-    )
-    for metric, column, condition in queries:
-        try:
-            found = store.query(
-                f"SELECT date({column}, 'unixepoch', 'localtime') AS day, kind, metadata,"
-                f" COUNT(*) AS n FROM outbox WHERE {condition}"
-                f" AND date({column}, 'unixepoch', 'localtime') BETWEEN ? AND ?"
-                " GROUP BY day, kind, metadata",
-                (lo, hi),
-            )
-        except (sqlite3.Error, StoreError):  # no outbox table on this terminal (yet)
-            return
-        grouped: Counter[tuple[str, str, str, str]] = Counter()
-        for r in found:
-            try:
-                meta = json.loads(r["metadata"] or "{}")
-            except json.JSONDecodeError:
-                meta = {}
-            meta = meta if isinstance(meta, dict) else {}
-            service = clean_label(meta.get("service") or r["kind"])
-            category = clean_label(meta.get("matter_category"))
-            village = clean_label(meta.get("village"))
-            grouped[(str(r["day"]), service, category, village)] += int(r["n"])
-        for (day, service, category, village), n in grouped.items():
-            yield day, service, category, village, metric, n
+    # Read-only: listing needs neither the provincial key nor the terminal id.
+    found = Outbox(store, None, "").submissions_per_day(date_from, date_to)
+    grouped: Counter[tuple[str, str, str, str, str]] = Counter()
+    for g in found:
+        service = clean_label(g.metadata.get("service") or g.kind)
+        category = clean_label(g.metadata.get("matter_category"))
+        village = clean_label(g.metadata.get("village"))
+        grouped[(g.day, service, category, village, g.stage)] += g.n
+    for (day, service, category, village, stage), n in grouped.items():
+        yield day, service, category, village, stage, n
 
 
 def to_csv(rows: list[StatsRow], terminal_id: str = "") -> str:
@@ -369,3 +342,38 @@ def parse_day(text: str) -> date:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise ValueError(f"日期 {text!r} 应写成 2026-11-28 这样") from None
+
+
+# -- exports (kiosk-admin stats) --------------------------------------------------------------
+def export(
+    store: Store, audit: AuditLog, date_from: date, date_to: date, *, actor: str, as_csv: bool
+) -> list[StatsRow]:
+    """The report for these days; the export itself is audited (what and which days, no data)."""
+    rows = report(store, date_from, date_to)
+    audit.append(
+        actor,
+        EXPORT,
+        {"what": "stats", "from": date_from.isoformat(), "to": date_to.isoformat(), "csv": as_csv},
+    )
+    return rows
+
+
+def report_lines(
+    rows: list[StatsRow], date_from: date, date_to: date, terminal_id: str
+) -> list[str]:
+    """The report as plain lines for an administrator (one per day, service, matter, village)."""
+    lines = [f"{date_from} 至 {date_to} 使用统计（终端 {terminal_id}，不含任何居民个人信息）："]
+    if not rows:
+        lines.append("  这段时间没有记录。")
+    for r in rows:
+        service = "合计" if r.service == ALL else (r.service or "未选服务")
+        where = " ".join(x for x in (r.matter_category, r.village) if x)
+        median = f"{r.median_session_s} 秒" if r.median_session_s is not None else "—"
+        steps = "，".join(f"{k}:{v}" for k, v in sorted(r.abandoned_at_step.items()))
+        lines.append(
+            f"  {r.day} {service}{(' ' + where) if where else ''}：开始 {r.sessions_started}，"
+            f"完成 {r.sessions_completed}，中途离开 {r.sessions_abandoned}"
+            f"{'（' + steps + '）' if steps else ''}，用语音 {r.voice_sessions}，"
+            f"时长中位数 {median}，申请排队 {r.submissions_queued}，已受理 {r.submissions_accepted}"
+        )
+    return lines

@@ -53,6 +53,11 @@ def age_on(birth: date, today: date) -> int:
     return years
 
 
+def mask_resident_id(number: str) -> str:
+    """Enough of an ID to recognise it on screen, never the whole of it: ``3204**********1212``."""
+    return number[:4] + "*" * 10 + number[-4:] if len(number) == 18 else "*" * len(number)
+
+
 def normalize_id(text: str) -> str:
     cleaned = text.translate(_FULLWIDTH)
     return "".join(ch for ch in cleaned if ch not in _SEPARATORS).upper()

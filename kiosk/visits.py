@@ -8,23 +8,21 @@ statutory holidays and the weekend days made working days (调休); for a year i
 the kiosk counts Monday–Friday plus the pack's ``calendar`` additions and says the day is not
 confirmed.
 
-The ledger (table ``visit_bookings``) holds slots and enforces "no second active booking for the
+The ledger (:class:`BookingLedger`) holds slots and enforces "no second active booking for the
 same person and service" without keeping who the person is: the ID number only ever enters as an
-HMAC under a per-terminal secret kept in the store's meta. A booking stays ``tentative`` until
-the provincial system confirms it.
+HMAC under a per-terminal secret. A booking stays ``tentative`` until the provincial system
+confirms it. The rows themselves are kept by :class:`offline_cache.bookings.BookingRepository`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import sqlite3
-import time
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import chinese_calendar
@@ -33,12 +31,16 @@ from kiosk import holidays
 from kiosk.content import ContentPack
 from kiosk.holidays import statutory_holiday
 from kiosk.validation import check_resident_id, text_problem
-from offline_cache.store import Store
-from offline_cache.vocabulary import BookingStatus
 
-SECRET_META_KEY = "visits.person_key_secret"
-ACTIVE_STATUSES = tuple(s.value for s in BookingStatus if s.active)
-STATUS_LABELS = {s.value: s.label for s in BookingStatus}
+# Booking and the status names are defined with the ledger's storage; named here too because the
+# screens, the CLI and the sync hooks have always found them in kiosk.visits.
+from offline_cache.bookings import ACTIVE_STATUSES as ACTIVE_STATUSES
+from offline_cache.bookings import SECRET_META_KEY as SECRET_META_KEY
+from offline_cache.bookings import STATUS_LABELS as STATUS_LABELS
+from offline_cache.bookings import Booking as Booking
+from offline_cache.bookings import BookingRepository, NewBooking
+from offline_cache.store import Store
+
 # Which status may follow which: a confirmed visit can still be cancelled; ends are final.
 _TRANSITIONS = {
     "tentative": {"confirmed", "rejected", "cancelled"},
@@ -124,6 +126,17 @@ class Eligibility:
     staff_override: bool = False
 
 
+OVERRIDE_REASON_MAX_CHARS = 200
+
+
+def override_reason_problem(pack: ContentPack, reason: str | None) -> str | None:
+    """A staff override needs a written reason of at least the pack's minimum length."""
+    least = int(pack.data("visits")["booking"]["override_reason_min_chars"])
+    return text_problem(
+        reason, "破例预约的理由", min_chars=least, max_chars=OVERRIDE_REASON_MAX_CHARS
+    )
+
+
 def check_eligibility(
     pack: ContentPack,
     reason_id: str,
@@ -137,10 +150,7 @@ def check_eligibility(
     if staff_id or override_reason:
         if not staff_id:
             return Eligibility(False, "staff_override", "只有工作人员登录后才能破例预约。")
-        min_chars = int(vs["booking"]["override_reason_min_chars"])
-        problem = text_problem(
-            override_reason, "破例预约的理由", min_chars=min_chars, max_chars=200
-        )
+        problem = override_reason_problem(pack, override_reason)
         if problem:
             return Eligibility(False, "staff_override", problem)
         return Eligibility(
@@ -301,96 +311,27 @@ class BookingRequest:
     override_reason: str | None = None
 
 
-@dataclass(frozen=True)
-class Booking:
-    booking_id: str
-    service: str
-    team: str
-    district: str
-    town: str
-    village: str
-    visit_date: str
-    period: str
-    eligibility: str
-    staff_override: bool
-    status: str
-    submission_id: str | None
-    receipt_code: str | None
-    created_at: float
-    updated_at: float
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["status_label"] = self.status_label
-        return data
-
-
-def _booking(row: sqlite3.Row) -> Booking:
-    return Booking(
-        booking_id=row["booking_id"],
-        service=row["service"],
-        team=row["team"],
-        district=row["district"],
-        town=row["town"],
-        village=row["village"],
-        visit_date=row["visit_date"],
-        period=row["period"],
-        eligibility=row["eligibility"],
-        staff_override=bool(row["staff_override"]),
-        status=row["status"],
-        submission_id=row["submission_id"],
-        receipt_code=row["receipt_code"],
-        created_at=float(row["created_at"]),
-        updated_at=float(row["updated_at"]),
-    )
-
-
 class BookingLedger:
-    """Holds slots in the store; every check-and-reserve runs in one write transaction."""
+    """The booking rules over the ledger: every check-and-reserve runs in one write transaction."""
 
     def __init__(self, store: Store, pack: ContentPack) -> None:
         self.store = store
         self.pack = pack
+        self.bookings = BookingRepository(store)
 
     # -- identity without the ID number ---------------------------------------------------------
-    def _secret(self, conn: sqlite3.Connection | None = None) -> bytes:
-        existing = self.store.get_meta(SECRET_META_KEY)
-        if existing is None:
-            if conn is None:
-                with self.store.atomic() as c:
-                    return self._secret(c)
-            row = conn.execute(
-                "SELECT value FROM meta WHERE key = ?", (SECRET_META_KEY,)
-            ).fetchone()
-            if row is not None:
-                existing = str(row[0])
-            else:
-                existing = secrets.token_hex(32)
-                self.store.set_meta(SECRET_META_KEY, existing, conn=conn)
-        return bytes.fromhex(existing)
-
-    def person_key(self, id_number: str, conn: sqlite3.Connection | None = None) -> str:
+    def person_key(self, id_number: str) -> str:
         """A keyed hash of the resident's ID: equal for the same person on this terminal only."""
         check = check_resident_id(id_number)
         if check.problem:
             raise BookingError(check.problem)
         return hmac.new(
-            self._secret(conn), check.number.encode("ascii"), hashlib.sha256
+            self.bookings.person_key_secret(), check.number.encode("ascii"), hashlib.sha256
         ).hexdigest()
 
     # -- reading ---------------------------------------------------------------------------------
     def counts(self, start: date, end: date) -> dict[tuple[str, str, str], int]:
-        rows = self.store.query(
-            "SELECT team, visit_date, period, COUNT(*) AS n FROM visit_bookings"
-            " WHERE status IN ('tentative', 'confirmed') AND visit_date BETWEEN ? AND ?"
-            " GROUP BY team, visit_date, period",
-            (start.isoformat(), end.isoformat()),
-        )
-        return {(r["team"], r["visit_date"], r["period"]): int(r["n"]) for r in rows}
+        return self.bookings.slot_counts(start, end)
 
     def available_slots(
         self,
@@ -419,36 +360,18 @@ class BookingLedger:
         )
 
     def get(self, booking_id: str) -> Booking | None:
-        rows = self.store.query("SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,))
-        return _booking(rows[0]) if rows else None
+        return self.bookings.get(booking_id)
 
     def by_submission(self, submission_id: str) -> Booking | None:
-        rows = self.store.query(
-            "SELECT * FROM visit_bookings WHERE submission_id = ?", (submission_id,)
-        )
-        return _booking(rows[0]) if rows else None
+        return self.bookings.by_submission(submission_id)
 
     def active_for(self, id_number: str, service: str, today: date | None = None) -> Booking | None:
-        today = today or date.today()
-        rows = self.store.query(
-            "SELECT * FROM visit_bookings WHERE person_key = ? AND service = ?"
-            " AND status IN ('tentative', 'confirmed') AND visit_date >= ?"
-            " ORDER BY visit_date LIMIT 1",
-            (self.person_key(id_number), service, today.isoformat()),
+        return self.bookings.first_active_for(
+            self.person_key(id_number), service, today or date.today()
         )
-        return _booking(rows[0]) if rows else None
 
     def list(self, *, status: str | None = None, limit: int = 100) -> list[Booking]:
-        if status is not None:
-            rows = self.store.query(
-                "SELECT * FROM visit_bookings WHERE status = ? ORDER BY visit_date, period LIMIT ?",
-                (status, limit),
-            )
-        else:
-            rows = self.store.query(
-                "SELECT * FROM visit_bookings ORDER BY visit_date, period LIMIT ?", (limit,)
-            )
-        return [_booking(r) for r in rows]
+        return self.bookings.list(status=status, limit=limit)
 
     # -- writing ---------------------------------------------------------------------------------
     def reserve(self, request: BookingRequest, today: date | None = None) -> Booking:
@@ -486,19 +409,14 @@ class BookingLedger:
         if day > last:
             raise BookingError(f"最远只能预约到{last.month}月{last.day}日。")
 
-        with self.store.atomic() as conn:
-            key = self.person_key(id_check.number, conn)
-            active = conn.execute(
-                "SELECT * FROM visit_bookings WHERE person_key = ? AND service = ?"
-                " AND status IN ('tentative', 'confirmed') AND visit_date >= ?"
-                " ORDER BY visit_date",
-                (key, request.service, today.isoformat()),
-            ).fetchall()
+        key = self.person_key(id_check.number)
+        with self.bookings.transaction() as tx:
+            active = tx.active_for(key, request.service, today)
             allowed = int(pack.data("visits")["booking"]["max_active_per_person_and_service"])
             if len(active) >= allowed:
                 existing = active[0]
-                d = date.fromisoformat(existing["visit_date"])
-                period = _period_label(pack, existing["period"])
+                d = date.fromisoformat(existing.visit_date)
+                period = _period_label(pack, existing.period)
                 raise BookingError(
                     pack.spoken(
                         "visit.duplicate",
@@ -507,15 +425,6 @@ class BookingLedger:
                         period=period,
                     )
                 )
-            counts = {
-                (r["team"], r["visit_date"], r["period"]): int(r["n"])
-                for r in conn.execute(
-                    "SELECT team, visit_date, period, COUNT(*) AS n FROM visit_bookings"
-                    " WHERE status IN ('tentative', 'confirmed') AND visit_date = ?"
-                    " GROUP BY team, visit_date, period",
-                    (day.isoformat(),),
-                )
-            }
             candidates = [
                 s
                 for s in list_slots(
@@ -525,7 +434,7 @@ class BookingLedger:
                     start=day,
                     days=1,
                     today=today,
-                    counts=counts,
+                    counts=tx.slot_counts(day, day),
                 )
                 if s.period == request.period and (request.team is None or s.team == request.team)
             ]
@@ -539,44 +448,34 @@ class BookingLedger:
                     f"{day.month}月{day.day}日{_period_label(pack, request.period)}已经约满了，请另选时间。"
                 )
             slot = max(open_slots, key=lambda s: s.remaining)
-            now = time.time()
-            booking_id = str(uuid.uuid4())
-            conn.execute(
-                "INSERT INTO visit_bookings (booking_id, person_key, service, team, district, town,"
-                " village, visit_date, period, eligibility, staff_override, staff_id, status,"
-                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'tentative',?,?)",
-                (
-                    booking_id,
-                    key,
-                    request.service,
-                    slot.team,
-                    request.district,
-                    request.town,
-                    request.village,
-                    day.isoformat(),
-                    request.period,
-                    decision.reason,
-                    int(decision.staff_override),
-                    request.staff_id if decision.staff_override else None,
-                    now,
-                    now,
-                ),
+            return tx.insert(
+                NewBooking(
+                    person_key=key,
+                    service=request.service,
+                    team=slot.team,
+                    district=request.district,
+                    town=request.town,
+                    village=request.village,
+                    visit_date=day,
+                    period=request.period,
+                    eligibility=decision.reason,
+                    staff_override=decision.staff_override,
+                    staff_id=request.staff_id if decision.staff_override else None,
+                )
             )
-            row = conn.execute(
-                "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
-            ).fetchone()
-        return _booking(row)
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """One transaction around a reservation and what goes with it: writes made inside,
+        through this ledger or another repository of the same store (the outbox), commit
+        together or not at all, whenever the power goes (``kiosk.wizards.book_home_visit``)."""
+        with self.bookings.transaction():
+            yield
 
     def attach_submission(self, booking_id: str, submission_id: str, receipt_code: str) -> None:
         """Link the booking to the outbox entry carrying its details (and the resident's receipt)."""
-        with self.store.atomic() as conn:
-            cur = conn.execute(
-                "UPDATE visit_bookings SET submission_id = ?, receipt_code = ?, updated_at = ?"
-                " WHERE booking_id = ?",
-                (submission_id, receipt_code, time.time(), booking_id),
-            )
-            if cur.rowcount == 0:
-                raise BookingError(f"没有这个预约：{booking_id}")
+        if not self.bookings.attach_submission(booking_id, submission_id, receipt_code):
+            raise BookingError(f"没有这个预约：{booking_id}")
 
     def purge(self, retention_days: int, today: date | None = None) -> int:
         """Forget bookings whose visit day is more than ``retention_days`` past.
@@ -585,34 +484,24 @@ class BookingLedger:
         no reason to keep it. Returns how many rows were deleted.
         """
         today = today or date.today()
-        cutoff = (today - timedelta(days=retention_days)).isoformat()
-        with self.store.atomic() as conn:
-            cur = conn.execute("DELETE FROM visit_bookings WHERE visit_date < ?", (cutoff,))
-            return int(cur.rowcount)
+        return self.bookings.delete_before(today - timedelta(days=retention_days))
 
     def set_status(self, booking_id: str, status: str) -> Booking:
         """Move a booking on (confirmed by the province, rejected, cancelled, done)."""
         if status not in STATUS_LABELS:
             raise BookingError(f"预约状态只能是：{'、'.join(STATUS_LABELS)}")
-        with self.store.atomic() as conn:
-            row = conn.execute(
-                "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
-            ).fetchone()
-            if row is None:
+        with self.bookings.transaction() as tx:
+            booking = tx.get(booking_id)
+            if booking is None:
                 raise BookingError(f"没有这个预约：{booking_id}")
-            current = row["status"]
+            current = booking.status
             if status != current and status not in _TRANSITIONS.get(current, set()):
                 raise BookingError(
                     f"预约现在是“{STATUS_LABELS[current]}”，不能改成“{STATUS_LABELS[status]}”。"
                 )
-            conn.execute(
-                "UPDATE visit_bookings SET status = ?, updated_at = ? WHERE booking_id = ?",
-                (status, time.time(), booking_id),
-            )
-            row = conn.execute(
-                "SELECT * FROM visit_bookings WHERE booking_id = ?", (booking_id,)
-            ).fetchone()
-        return _booking(row)
+            changed = tx.set_status(booking_id, status)
+        assert changed is not None  # read in the same transaction
+        return changed
 
 
 # The provincial system's case status for a visit booking -> the ledger's status. Anything
@@ -671,3 +560,26 @@ def _period_label(pack: ContentPack, period_id: str) -> str:
         if p["id"] == period_id:
             return str(p["label"])
     return period_id
+
+
+# -- as staff read it at the console (kiosk-admin visit slots) --------------------------------
+def booked_counts(db_path: Path, pack: ContentPack, start: date, days: int) -> SlotCounts:
+    """Active bookings per slot in this terminal's ledger; none when it has no database yet
+    (looking must never create one)."""
+    if not db_path.exists():
+        return {}
+    return BookingLedger(Store(db_path), pack).counts(start, start + timedelta(days=days))
+
+
+def slot_lines(slots: list[Slot], start: date, days: int) -> list[str]:
+    """One line per slot with what is left, or why nothing can be booked in these days."""
+    if not slots:
+        return [
+            f"从{start.isoformat()}起{days}天内没有可预约的时段（节假日、提前量或预约期限之外）。"
+        ]
+    return [
+        f"{s.date} 星期{s.weekday} {s.period_label} {s.start}-{s.end}  {s.team_label}"
+        f"  余{s.remaining}/{s.capacity}"
+        + ("" if s.calendar_confirmed else "  （节假日安排未公布，按周一至周五计）")
+        for s in slots
+    ]

@@ -5,8 +5,13 @@ One row per submission in the ``outbox`` table with a status column
 before it touches the disk; only the kind, receipt code, times, status and non-identifying
 metadata stay readable, so staff can answer "where is my application?" offline.
 
+The outbox stores; it does not seal. :func:`kiosk.submissions.submit` validates, mints the
+receipt code from the number :meth:`Outbox.queueing` gives it, seals the payload and hands over a
+:class:`SealedSubmission`, so nothing readable ever reaches this module.
+
 Rules the sync agent relies on:
-- :meth:`Outbox.enqueue` returns only after the row is committed (WAL, ``synchronous=FULL``).
+- a submission queued in :meth:`Outbox.queueing` is committed (WAL, ``synchronous=FULL``) when
+  the block ends, before anyone is told its receipt code;
 - nothing leaves the table until the server has explicitly accepted it, and even then only the
   envelope is purged, after the retention period;
 - a row is claimed (``sending``) inside one transaction, so two senders never claim the same row;
@@ -18,18 +23,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-
-from kiosk import receipts, sealing
 from offline_cache.store import Store, StoreError, explain_os_error
 from offline_cache.vocabulary import KIND_VALUES, OutboxStatus
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 STATUSES = tuple(s.value for s in OutboxStatus)
 KINDS = KIND_VALUES
@@ -37,6 +44,30 @@ KINDS = KIND_VALUES
 
 class OutboxError(Exception):
     """A request about the outbox can't be done; ``str()`` is a plain-Chinese sentence."""
+
+
+@dataclass(frozen=True)
+class SealedSubmission:
+    """One submission ready to store: sealed already, with only non-identifying facts in clear."""
+
+    submission_id: str
+    kind: str
+    receipt_code: str
+    created_at: float
+    envelope: bytes  # the payload sealed to the provincial public key
+    metadata: Mapping[str, str]  # non-identifying: service, district, matter category ...
+    staff_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DailySubmissions:
+    """How many submissions of one kind and clear metadata were queued / accepted on a day."""
+
+    day: str  # local date, ISO
+    stage: str  # "queued" (by created_at) | "accepted" (by accepted_at)
+    kind: str
+    metadata: dict[str, str]
+    n: int
 
 
 @dataclass(frozen=True)
@@ -157,8 +188,24 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
     )
 
 
+def _clear_metadata(text: str) -> dict[str, str]:
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+
+
 def _cursor_key(scope: str) -> str:
     return f"sync.status_cursor:{scope}" if scope else "sync.status_cursor"
+
+
+# Codes are stored as bare digits; one typed from the slip may have spaces or dashes in it.
+_TYPED_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def _stored_code(typed: str) -> str:
+    return _TYPED_SEPARATORS.sub("", typed)
 
 
 _ENTRY_COLUMNS = (
@@ -168,11 +215,51 @@ _ENTRY_COLUMNS = (
 )
 
 
-class Outbox:
-    """The durable, encrypted outbox over the terminal's :class:`Store`.
+class Queueing:
+    """The open transaction of :meth:`Outbox.queueing`."""
 
-    ``public_key`` may be ``None`` for read-only use (listing, status queries); queueing then
-    refuses with a plain message.
+    def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+        self._store = store
+        self._conn = conn
+
+    def receipt_number(self) -> int:
+        """This terminal's next receipt number (1, 2, …), taken in this transaction."""
+        return self._store.next_counter("receipt", self._conn)
+
+    def put(self, sealed: SealedSubmission) -> Receipt:
+        """Store one sealed submission, status ``queued``, due now; durable once the block ends."""
+        if sealed.kind not in KINDS:
+            raise OutboxError(f"不认识的申请类型：{sealed.kind}")
+        clean_meta = {str(k): str(v) for k, v in sealed.metadata.items()}
+        self._conn.execute(
+            "INSERT INTO outbox (submission_id, receipt_code, kind, created_at, metadata,"
+            " staff_id, envelope, content_sha256, status, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+            (
+                sealed.submission_id,
+                sealed.receipt_code,
+                sealed.kind,
+                sealed.created_at,
+                json.dumps(clean_meta, ensure_ascii=False, sort_keys=True),
+                sealed.staff_id,
+                sealed.envelope,
+                hashlib.sha256(sealed.envelope).hexdigest(),
+                sealed.created_at,
+            ),
+        )
+        return Receipt(
+            code=sealed.receipt_code,
+            submission_id=sealed.submission_id,
+            created_at=sealed.created_at,
+        )
+
+
+class Outbox:
+    """The durable outbox over the terminal's :class:`Store`.
+
+    ``public_key`` and ``terminal_id`` say whom the submissions queued here are sealed for and
+    from which terminal (read by :func:`kiosk.submissions.submit`); ``public_key`` is ``None``
+    for read-only use (listing, status queries), and then no new submission can be sealed.
     """
 
     def __init__(
@@ -188,65 +275,31 @@ class Outbox:
         self.terminal_id = terminal_id
         self._clock = clock
 
+    def now(self) -> float:
+        """The outbox's clock (due times, and the time a submission is made)."""
+        return self._clock()
+
     # -- queueing ----------------------------------------------------------------------------
-    def enqueue(
-        self,
-        kind: str,
-        payload: dict[str, Any],
-        metadata: dict[str, str],
-        *,
-        staff_id: str | None = None,
-    ) -> Receipt:
-        """Seal and store one submission; durable on disk when this returns."""
-        if kind not in KINDS:
-            raise OutboxError(f"不认识的申请类型：{kind}")
-        if self.public_key is None:
-            raise OutboxError(
-                "本机没有配置省系统公钥（provincial.public_key_file），不能保存新申请。"
-            )
-        public_key = self.public_key
-        clean_meta = {str(k): str(v) for k, v in metadata.items()}
-        submission_id = str(uuid.uuid4())
-        now = self._clock()
+    @contextmanager
+    def queueing(self) -> Iterator[Queueing]:
+        """One write transaction for taking a receipt number and storing the sealed submission.
+
+        The number is taken and the row inserted in the same transaction (one fsynced commit),
+        so a receipt code is handed out exactly when its row is on disk. Nothing is committed
+        if the block raises. Use it as::
+
+            with outbox.queueing() as q:
+                number = q.receipt_number()
+                ...  # mint the code and seal (kiosk.submissions)
+                receipt = q.put(sealed)
+            # committed here
+        """
         try:
             with self.store.atomic() as conn:
-                counter = self.store.next_counter("receipt", conn)
-                code = receipts.code_for_counter(counter)
-                plaintext = json.dumps(
-                    {
-                        "version": 1,
-                        "submission_id": submission_id,
-                        "kind": kind,
-                        "receipt_code": code,
-                        "terminal_id": self.terminal_id,
-                        "created_at": now,
-                        "staff_id": staff_id,
-                        "payload": payload,
-                    },
-                    ensure_ascii=False,
-                    sort_keys=True,
-                ).encode("utf-8")
-                envelope = sealing.seal(public_key, submission_id, kind, plaintext)
-                conn.execute(
-                    "INSERT INTO outbox (submission_id, receipt_code, kind, created_at, metadata,"
-                    " staff_id, envelope, content_sha256, status, next_attempt_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
-                    (
-                        submission_id,
-                        code,
-                        kind,
-                        now,
-                        json.dumps(clean_meta, ensure_ascii=False, sort_keys=True),
-                        staff_id,
-                        envelope,
-                        hashlib.sha256(envelope).hexdigest(),
-                        now,
-                    ),
-                )
+                yield Queueing(self.store, conn)
         except sqlite3.Error as exc:
             # Errors inside the transaction body (disk full while inserting) come here raw.
             raise StoreError(explain_os_error(exc, self.store.path)) from exc
-        return Receipt(code=code, submission_id=submission_id, created_at=now)
 
     # -- reading -----------------------------------------------------------------------------
     def counts(self) -> OutboxCounts:
@@ -267,9 +320,9 @@ class Outbox:
         return c.queued + c.sending
 
     def get(self, receipt_code: str) -> OutboxEntry | None:
-        code = receipts.normalize(receipt_code) or receipt_code.strip()
         rows = self.store.query(
-            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE receipt_code = ?", (code,)
+            f"SELECT {_ENTRY_COLUMNS} FROM outbox WHERE receipt_code = ?",
+            (_stored_code(receipt_code),),
         )
         return _entry(rows[0]) if rows else None
 
@@ -298,6 +351,33 @@ class Outbox:
             "SELECT envelope FROM outbox WHERE submission_id = ?", (submission_id,)
         )
         return bytes(rows[0]["envelope"]) if rows and rows[0]["envelope"] is not None else None
+
+    def submissions_per_day(self, date_from: date, date_to: date) -> list[DailySubmissions]:
+        """Counts per local day, kind and clear metadata, queued and accepted (for statistics)."""
+        stages = (
+            ("queued", "created_at", "1=1"),
+            ("accepted", "accepted_at", "status = 'accepted' AND accepted_at IS NOT NULL"),
+        )
+        out: list[DailySubmissions] = []
+        for stage, column, condition in stages:
+            rows = self.store.query(
+                f"SELECT date({column}, 'unixepoch', 'localtime') AS day, kind, metadata,"
+                f" COUNT(*) AS n FROM outbox WHERE {condition}"
+                f" AND date({column}, 'unixepoch', 'localtime') BETWEEN ? AND ?"
+                " GROUP BY day, kind, metadata",
+                (date_from.isoformat(), date_to.isoformat()),
+            )
+            out += [
+                DailySubmissions(
+                    str(r["day"]),
+                    stage,
+                    str(r["kind"]),
+                    _clear_metadata(r["metadata"] or "{}"),
+                    int(r["n"]),
+                )
+                for r in rows
+            ]
+        return out
 
     # -- staff actions -----------------------------------------------------------------------
     def retry(self, receipt_code: str) -> OutboxEntry:

@@ -17,9 +17,10 @@ The bundled pack (``offline_cache/packs/changzhou``) ships inside the applicatio
 as the code is: it is not signed, but its ``manifest.json`` hashes are checked in CI (a stale
 manifest fails the test suite), and it is the fallback whenever nothing valid is installed.
 
-This module is the one place ``offline_cache`` uses ``kiosk``: the pack format and checks live in
-:mod:`kiosk.packs`, and "valid" must mean "the kiosk's own loader accepts it"
-(:func:`kiosk.content.load_pack`); ``verifier=`` replaces those checks where needed.
+What a pack *is* — reading its manifest, unpacking a zip safely, checking signature, hashes and
+schema — is not decided here: the store is given those checks (:class:`PackChecks`) by whoever
+builds it, normally :func:`kiosk.packs.checks.open_pack_store`, so "valid" means "the kiosk's own
+loader accepts it" while this layer imports nothing of the domain.
 
 A running kiosk never switches under a resident: it calls :meth:`PackStore.begin_serving` at
 start, polls :meth:`PackStore.pending_switch` when idle between residents, and only then calls
@@ -40,20 +41,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Generic, Protocol, TypeVar
 
-from kiosk.packs.archive import DEFAULT_LIMITS, ArchiveLimits, MiB, extract
-from kiosk.packs.errors import PackRefused
-from kiosk.packs.manifest import (
-    MANIFEST_NAME,
-    SIGNATURE_NAME,
-    Manifest,
-    Version,
-    fsync_dir,
-    list_pack_files,
-    write_atomically,
-)
-from kiosk.packs.verify import VerifiedPack, check_pack_dir
+from offline_cache.durable import fsync_dir, write_atomically
+from offline_cache.pack_errors import PackRefused
 from offline_cache.store import explain_os_error
 
 log = logging.getLogger(__name__)
@@ -62,19 +53,78 @@ STATE_NAME = "state.json"
 KEEP_PREVIOUS = 3  # versions kept for rollback besides the active one
 
 
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+class PackManifest(Protocol):
+    """What the store reads from a pack's manifest (listing it, refusing a downgrade)."""
+
+    @property
+    def pack_id(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def valid_from(self) -> str: ...
+    @property
+    def semver(self) -> _Ordered: ...
+    def label(self) -> str: ...
+
+
+M = TypeVar("M", bound=PackManifest)
+M_co = TypeVar("M_co", bound=PackManifest, covariant=True)
+
+
+class VerifiedPackLike(Protocol[M_co]):
+    @property
+    def manifest(self) -> M_co: ...
+    @property
+    def signer_fingerprint(self) -> str: ...
+
+
+class PackChecks(Protocol[M_co]):
+    """The pack format as the store needs it; every refusal is a :class:`PackRefused`."""
+
+    def is_pack(self, directory: Path) -> bool:
+        """Cheap: does the directory hold a pack at all (no parsing, no hashing)?"""
+        ...
+
+    def read_manifest(self, directory: Path) -> M_co: ...
+
+    def unpack(self, source: Path, dest: Path) -> None:
+        """Put a pack zip or directory into the empty ``dest``, within the size limits, fsynced."""
+        ...
+
+    def verify(
+        self,
+        directory: Path,
+        trusted_keys: Sequence[str],
+        *,
+        now: datetime | None = None,
+        require_signature: bool = True,
+        integrity_only: bool = False,
+    ) -> VerifiedPackLike[M_co]:
+        """Refuse unless signed by a trusted key, intact and (unless ``integrity_only``) usable."""
+        ...
+
+
 @dataclass(frozen=True)
-class InstallResult:
-    manifest: Manifest
-    previous: Manifest | None  # what was active before (the bundled pack's manifest if none)
+class InstallResult(Generic[M]):
+    manifest: M
+    previous: M | None  # what was active before (the bundled pack's manifest if none)
     directory: Path
     signer_fingerprint: str
     message: str
 
 
 @dataclass(frozen=True)
-class RollbackResult:
-    from_manifest: Manifest
-    to_manifest: Manifest | None
+class RollbackResult(Generic[M]):
+    from_manifest: M
+    to_manifest: M | None
     directory: Path
     message: str
 
@@ -118,7 +168,7 @@ class _State:
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-class PackStore:
+class PackStore(Generic[M]):
     """Install, list and roll back content packs; tell a running kiosk which one to serve."""
 
     def __init__(
@@ -127,16 +177,14 @@ class PackStore:
         bundled_dir: Path,
         trusted_keys: Sequence[str],
         *,
-        limits: ArchiveLimits = DEFAULT_LIMITS,
+        checks: PackChecks[M],
         clock: Callable[[], datetime] | None = None,
-        verifier: Callable[..., VerifiedPack] = check_pack_dir,
     ) -> None:
         self.root = Path(data_dir) / "packs"
         self.bundled_dir = Path(bundled_dir)
         self.trusted_keys = tuple(k.strip() for k in trusted_keys if k.strip())
-        self.limits = limits
+        self.checks = checks
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._verify = verifier
         self._serving: Path | None = None
         self._serving_lock: IO[bytes] | None = None
         self._mutex = threading.Lock()
@@ -196,27 +244,27 @@ class PackStore:
     def active_dir(self) -> Path:
         """The directory of the active pack (installed, else bundled). Cheap: reads one file."""
         state = self._read_state()
-        if state.active and (self.versions_dir / state.active / MANIFEST_NAME).is_file():
+        if state.active and self.checks.is_pack(self.versions_dir / state.active):
             return self.versions_dir / state.active
         return self.bundled_dir
 
-    def active_manifest(self) -> Manifest:
-        return Manifest.read(self.active_dir())
+    def active_manifest(self) -> M:
+        return self.checks.read_manifest(self.active_dir())
 
     def active_version(self) -> str:
         return self.active_manifest().version
 
-    def _check_installed(self, directory: Path) -> VerifiedPack:
+    def _check_installed(self, directory: Path) -> VerifiedPackLike[M]:
         # Serving-time check: signature and hashes with today's trusted keys (a key removed from
         # the config stops its packs), not validity date or schema (both checked at install).
-        return self._verify(directory, self.trusted_keys, integrity_only=True)
+        return self.checks.verify(directory, self.trusted_keys, integrity_only=True)
 
     def verify_active(self) -> list[str]:
         """Problems with the active pack as it is on disk now (empty = intact)."""
         directory = self.active_dir()
         try:
             if directory == self.bundled_dir:
-                self._verify(directory, (), require_signature=False, integrity_only=True)
+                self.checks.verify(directory, (), require_signature=False, integrity_only=True)
             else:
                 self._check_installed(directory)
         except PackRefused as exc:
@@ -287,7 +335,7 @@ class PackStore:
             self._serving_lock = None
 
     # -- install -----------------------------------------------------------------------------
-    def install(self, zip_or_dir: Path, *, allow_downgrade: bool = False) -> InstallResult:
+    def install(self, zip_or_dir: Path, *, allow_downgrade: bool = False) -> InstallResult[M]:
         """Verify and install a pack zip (or directory); the current pack stays active on refusal."""
         source = Path(zip_or_dir)
         if not source.exists():
@@ -297,15 +345,12 @@ class PackStore:
             staging = self.staging_dir / f"install-{uuid.uuid4().hex[:12]}"
             try:
                 staging.mkdir()
-                if source.is_dir():
-                    _copy_tree(source, staging, self.limits)
-                else:
-                    extract(source, staging, self.limits)
+                self.checks.unpack(source, staging)
                 fsync_dir(self.staging_dir)
-                verified = self._verify(staging, self.trusted_keys, now=self._clock())
+                verified = self.checks.verify(staging, self.trusted_keys, now=self._clock())
                 state = self._read_state()
                 current_dir = self._dir_of(state.active)
-                current = _read_manifest_or_none(current_dir)
+                current = self._manifest_or_none(current_dir)
                 new = verified.manifest
                 if current is not None and not allow_downgrade:
                     if new.semver < current.semver:
@@ -338,7 +383,7 @@ class PackStore:
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
             self._prune()
-        previous = current or _read_manifest_or_none(self.bundled_dir)
+        previous = current or self._manifest_or_none(self.bundled_dir)
         was = f"（原为 {previous.version}）" if previous else ""
         return InstallResult(
             manifest=new,
@@ -348,13 +393,13 @@ class PackStore:
             message=f"已安装内容包 {new.label()}{was}，将在下一位居民开始前生效。",
         )
 
-    def rollback(self) -> RollbackResult:
+    def rollback(self) -> RollbackResult[M]:
         """Go back to the previous installed version (or the bundled pack when there is none)."""
         with self._install_lock():
             state = self._read_state()
             if state.active is None:
                 raise PackRefused("no_rollback", "现在用的就是内置内容包，没有更早的版本可以回退。")
-            from_manifest = Manifest.read(self.versions_dir / state.active)
+            from_manifest = self.checks.read_manifest(self.versions_dir / state.active)
             history = list(state.history)
             target: str | None = None
             while history:
@@ -372,7 +417,7 @@ class PackStore:
                 raise PackRefused("disk", explain_os_error(exc, self.root)) from exc
             self._prune()
         directory = self._dir_of(target)
-        to_manifest = _read_manifest_or_none(directory)
+        to_manifest = self._manifest_or_none(directory)
         to_label = to_manifest.label() if to_manifest else "内置内容包"
         if target is None:
             to_label = f"内置内容包 {to_label}"
@@ -393,7 +438,7 @@ class PackStore:
         for name, status in names:
             if name is None:
                 continue
-            m = _read_manifest_or_none(self.versions_dir / name)
+            m = self._manifest_or_none(self.versions_dir / name)
             if m is None:
                 continue
             meta = state.installed.get(name, {})
@@ -407,11 +452,17 @@ class PackStore:
                     meta.get("signer"),
                 )
             )
-        bundled = _read_manifest_or_none(self.bundled_dir)
+        bundled = self._manifest_or_none(self.bundled_dir)
         if bundled is not None:
             status = "active" if not state.active else "bundled"
             rows.append(_info("bundled", status, bundled, self.bundled_dir, None, "内置"))
         return rows
+
+    def _manifest_or_none(self, directory: Path) -> M | None:
+        try:
+            return self.checks.read_manifest(directory)
+        except (PackRefused, OSError):
+            return None
 
     # -- housekeeping ------------------------------------------------------------------------
     def _clean_staging(self) -> None:
@@ -458,7 +509,7 @@ class PackStore:
 def _info(
     name: str,
     status: str,
-    m: Manifest,
+    m: PackManifest,
     directory: Path,
     installed_at: str | None,
     signer: str | None,
@@ -477,49 +528,12 @@ def _info(
     )
 
 
-def _read_manifest_or_none(directory: Path) -> Manifest | None:
-    try:
-        return Manifest.read(directory)
-    except (PackRefused, OSError):
-        return None
-
-
-def _copy_tree(source: Path, dest: Path, limits: ArchiveLimits) -> None:
-    """Copy a pack directory's files (content, manifest, signature) with fsync, within limits."""
-    files = list_pack_files(source)
-    for extra in (MANIFEST_NAME, SIGNATURE_NAME):
-        if (source / extra).is_file():
-            files[extra] = source / extra
-    if len(files) > limits.max_files:
-        raise PackRefused(
-            "too_large", f"内容包有 {len(files)} 个文件，超过上限 {limits.max_files} 个。"
-        )
-    sizes = {rel: path.stat().st_size for rel, path in files.items()}
-    for rel, size in sizes.items():
-        if size > limits.max_file_bytes:
-            raise PackRefused(
-                "too_large",
-                f"{rel} 有 {size / MiB:.1f} MB，超过单个文件上限 {limits.max_file_bytes / MiB:.1f} MB。",
-            )
-    if sum(sizes.values()) > limits.max_total_bytes:
-        raise PackRefused(
-            "too_large",
-            f"内容包有 {sum(sizes.values()) / MiB:.1f} MB，超过上限 {limits.max_total_bytes / MiB:.1f} MB。",
-        )
-    dirs = {dest}
-    for rel, path in files.items():
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        parent = target.parent
-        while parent != dest:
-            dirs.add(parent)
-            parent = parent.parent
-        with path.open("rb") as src, target.open("wb") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-    for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
-        fsync_dir(d)
-
-
-__all__ = ["InstallResult", "PackInfo", "PackRefused", "PackStore", "RollbackResult", "Version"]
+__all__ = [
+    "InstallResult",
+    "PackChecks",
+    "PackInfo",
+    "PackManifest",
+    "PackRefused",
+    "PackStore",
+    "RollbackResult",
+]

@@ -106,9 +106,25 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``); rolled back on any exception."""
+        """One write transaction (``BEGIN IMMEDIATE``); rolled back on any exception.
+
+        Inside another ``atomic()`` on the same thread it joins that transaction as a savepoint:
+        its failure undoes only its own part, and nothing is on disk before the outermost block
+        commits. A home visit's held slot and its submission are written this way, together or
+        not at all, whenever the power goes (tests/appliance/test_power_cuts.py).
+        """
         conn = self.conn
         with self._write_lock:
+            if conn.in_transaction:  # autocommit connection: only our own BEGIN opens one
+                conn.execute("SAVEPOINT nested")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK TO nested")
+                    conn.execute("RELEASE nested")
+                    raise
+                conn.execute("RELEASE nested")
+                return
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:

@@ -4,7 +4,8 @@ content packs on a USB stick (install with confirmation, roll back)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
@@ -15,6 +16,11 @@ from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
 from screens.status import when_text
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
+
+if TYPE_CHECKING:
+    from kiosk.admin_info import AdminInfo
+    from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.session import Session
 
 
 class Bar(Widget):  # type: ignore[misc]
@@ -37,9 +43,9 @@ class AdminScreen(PageScreen):
     def __init__(
         self,
         *,
-        info: Callable[[], dict[str, Any]],
-        session: Any,
-        pack_admin: Any = None,
+        info: Callable[[], AdminInfo],
+        session: Session,
+        pack_admin: PackAdmin | None = None,
         confirm: Callable[..., None] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -49,7 +55,7 @@ class AdminScreen(PageScreen):
         self.pack_admin = pack_admin  # kiosk.packs.staff_actions.PackAdmin, or None
         self.confirm = confirm  # opens the one kind of pop-up: a confirmation
         self.title = "管理信息"
-        self.facts: dict[str, Any] = {}
+        self.facts: AdminInfo | None = None
         self.candidates: list[Any] = []
         self.pack_message = ""
         self.installing = False
@@ -74,25 +80,25 @@ class AdminScreen(PageScreen):
         page = self.page
         page.clear()
         page.add(TitleLabel(text=self.title))
-        counts = f.get("counts")
+        counts = f.counts
         last_sync = "还没有成功过"
         if counts is not None and counts.last_success_at:
             last_sync = when_text(counts.last_success_at)
         lines = [
-            f"终端编号：{f['terminal_id']}",
-            f"服务站：{f['station_name']}",
-            f"内容包版本：{f['pack_version']} {f.get('pack_id', '')}",
-            f"语音识别：{f['voice']}",
+            f"终端编号：{f.terminal_id}",
+            f"服务站：{f.station_name}",
+            f"内容包版本：{f.pack_version} {f.pack_id}",
+            f"语音识别：{f.voice}",
             f"最近一次同步成功：{last_sync}",
         ]
         if counts is not None:
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:
             page.add(BodyLabel(text=line))
-        if f.get("pack_error"):
-            page.add(NoteLabel(text=f"内容包问题：{f['pack_error']}"))
+        if f.pack_error:
+            page.add(NoteLabel(text=f"内容包问题：{f.pack_error}"))
         page.add(TitleLabel(text="近 30 天使用情况（按服务）"))
-        usage: dict[str, int] = f.get("stats") or {}
+        usage = f.usage
         if not usage:
             page.add(BodyLabel(text="还没有使用记录。"))
         top = max(usage.values(), default=0) or 1
@@ -135,7 +141,7 @@ class AdminScreen(PageScreen):
             if candidate.installable:
                 button = self._button(
                     f"安装 {candidate.manifest.version}",
-                    lambda c=candidate: self.ask_install(c),
+                    partial(self.ask_install, candidate),
                     "accent",
                 )
                 page.add(row(button, Widget()))
@@ -172,7 +178,7 @@ class AdminScreen(PageScreen):
         return "内置内容包"
 
     def _staff_id(self) -> str:
-        return str(getattr(self.session, "staff_id", "") or "")
+        return self.session.staff_id or ""
 
     def _ask(self, question: str, detail: str, yes: str, no: str, then: Callable[[], None]) -> None:
         if self.confirm is None:
@@ -248,10 +254,12 @@ class AdminScreen(PageScreen):
         self.report("back")
 
     def spoken_text(self) -> str:
-        if not self.facts:
-            return self.title
-        text = f"管理信息。终端编号 {self.facts['terminal_id']}，内容包版本 {self.facts['pack_version']}。"
-        return text + self.pack_message.replace("\n", "")
+        if self.facts is None:
+            return str(self.title)
+        text = (
+            f"管理信息。终端编号 {self.facts.terminal_id}，内容包版本 {self.facts.pack_version}。"
+        )
+        return text + str(self.pack_message).replace("\n", "")
 
     def tour_steps(self) -> Iterator[TourStep]:
         yield "main", lambda: self.prepare({})

@@ -1,16 +1,21 @@
-"""The Kivy App: one ScreenManager, collaborators passed in, no service locator.
+"""The Kivy App: it holds the ScreenManager and wires each screen to its collaborators.
 
-Every service arrives as a keyword argument from ``main.py``; each screen is built with only the
-collaborators it needs. A collaborator that is missing (no voice model, no outbox yet) degrades
-its feature: 说话 stays hidden, 朗读 is silent, submitting explains that staff must help.
+Collaborators arrive typed from ``main.py`` (:mod:`kiosk.services`): the pack first, the rest
+right after the first frame. Each screen is built with only the collaborators it needs (no
+service locator). What the App does not decide itself lives in small modules: counting the
+session (``kiosk.usage``), submitting (``kiosk.submitting``), what the admin screen shows
+(``kiosk.admin_info``) and 说话 (``voice.conversation`` + ``screens.voice_control``). A
+collaborator that is missing degrades its feature: 说话 stays hidden, 朗读 is silent,
+submitting explains that staff must help.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -20,9 +25,10 @@ from kivy.logger import Logger
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.config import KioskConfig
+from kiosk.services import Services, StartupServices
 from kiosk.session import Session
+from kiosk.usage import SessionUsage
 from offline_cache.store import Store
-from offline_cache.vocabulary import Service, SubmissionKind
 from screens.background import Background
 from screens.base import KioskScreen
 from screens.confirm import ConfirmView
@@ -32,26 +38,20 @@ from screens.lazy_manager import LazyScreenManager
 from screens.quiet_gc import QuietCollector
 from screens.style import Style
 from screens.theme import next_scale
+from screens.voice_control import VoiceControl
+from voice.protocols import Recognizer, Speaker
+
+if TYPE_CHECKING:  # loaded after the first frame, with the late services
+    from kiosk.admin_info import AdminInfo
+    from kiosk.submitting import SubmissionDesk
+    from offline_cache.outbox import Receipt
 
 SCREENS_DIR = Path(__file__).resolve().parent
 ICONS_DIR = SCREENS_DIR / "icons"
 
-# name -> "module:Class". A screen's kv file has the module's stem. Order = tour order.
-SCREEN_CLASSES: dict[str, str] = {
-    "home": "screens.home:HomeScreen",
-    "legal_aid": "screens.legal_aid:LegalAidScreen",
-    "notary": "screens.notary:NotaryScreen",
-    "visit": "screens.visit:VisitScreen",
-    "status": "screens.status:StatusScreen",
-    "knowledge": "screens.knowledge:KnowledgeScreen",
-    "hotline": "screens.hotline:HotlineScreen",
-    "receipt": "screens.receipt:ReceiptScreen",
-    "staff_sign_in": "screens.staff_sign_in:StaffSignInScreen",
-    "staff": "screens.staff:StaffScreen",
-    "admin": "screens.admin:AdminScreen",
-}
 # The rules of everything but home (pages, pop-ups): not needed for the first frame.
 LATER_KV = ("pages", "idle", "confirm")
+MORE_BELOW = "这一页下面还有内容，请点右边的“往下翻”。"
 
 
 def load_kv(stem: str) -> None:
@@ -68,45 +68,24 @@ class KioskApp(App):  # type: ignore[misc]
         *,
         config: KioskConfig,
         store: Store,
+        startup: StartupServices,
+        late_services: Callable[[], Services],
         kiosk_mode: bool = False,
         session: Session | None = None,
-        pack: Any = None,
-        pack_error: str = "",
-        submit: Callable[..., Any] | None = None,
-        outbox: Any = None,
-        sync_agent: Any = None,
-        speaker: Any = None,
-        recognizer: Any = None,
-        stats: Any = None,
-        audit: Any = None,
-        staff: Any = None,
-        pack_store: Any = None,
-        pack_switcher: Any = None,
-        pack_admin: Any = None,
-        visit_ledger: Any = None,
         receipts_dir: Path | None = None,
-        late_services: Callable[[], dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.kiosk_config = config
         self.kiosk_mode = kiosk_mode
         self.store = store
+        self.startup = startup
+        # The pack being served: replaced between residents when a new one was installed.
+        self.pack = startup.pack
+        self.pack_error = startup.pack_error
+        self.services: Services | None = None
+        self.desk: SubmissionDesk | None = None
         self.session = session or Session()
-        self.pack = pack
-        self.pack_error = pack_error
-        self.submit = submit
-        self.outbox = outbox
-        self.sync_agent = sync_agent
-        self.speaker = speaker
-        self.recognizer = recognizer
-        self.stats = stats
-        self.audit = audit
-        self.staff = staff
-        self.pack_store = pack_store
-        self.pack_switcher = pack_switcher
-        self.pack_admin = pack_admin
-        self.visit_ledger = visit_ledger
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
         self.manager: LazyScreenManager | None = None
@@ -114,29 +93,47 @@ class KioskApp(App):  # type: ignore[misc]
         self.idle: IdleWatcher | None = None
         self.idle_warning: IdleWarning | None = None
         self.confirm_view: ConfirmView | None = None
-        self._voice_poll: Any = None
-        self._listening = False
-        self._session_counted = False
         self.background = Background()
         self.collector = QuietCollector()
+        self.usage = SessionUsage(self.session, self._defer)
+        self.voice = VoiceControl(
+            usage=self.usage,
+            ask=self.ask,
+            read_aloud=self.read_aloud,
+            show_speak_button=self._show_speak_button,
+        )
         # Builds the collaborators the home screen doesn't need; called once, right after the
-        # first frame (or sooner, if another screen is wanted first). See ``attach_services``.
-        self._late_services = late_services
+        # first frame (or sooner, if another screen is wanted first). See ``ensure_services``.
+        self._late_services: Callable[[], Services] | None = late_services
 
-    def attach_services(self, **services: Any) -> None:
-        """Hand over collaborators built after the App (the same names as the constructor's)."""
-        known = _collaborator_names()
-        for name, value in services.items():
-            if name not in known:
-                raise TypeError(f"KioskApp has no collaborator called {name!r}")
-            setattr(self, name, value)
-        self._watch_voice()
+    def attach_services(self, services: Services) -> None:
+        """Hand over the collaborators built after the App (``main.build_services``)."""
+        from kiosk.submitting import SubmissionDesk
+
+        self.services = services
+        self.usage.recorder = services.stats
+        self.desk = SubmissionDesk(
+            self.session, self.usage, self._defer, submit=services.submit, audit=services.audit
+        )
+        self.voice.use(services.recognizer, services.speaker)
+
+    def use_voice(self, recognizer: Recognizer | None, speaker: Speaker | None) -> None:
+        """Replace the voice devices (a stand-in, or none); the other services stay."""
+        self.attach_services(
+            replace(self.require_services(), recognizer=recognizer, speaker=speaker)
+        )
 
     def ensure_services(self) -> None:
         """Build and attach the late services now, if that hasn't happened yet."""
         build, self._late_services = self._late_services, None
         if build is not None:
-            self.attach_services(**build())
+            self.attach_services(build())
+
+    def require_services(self) -> Services:
+        """The late services, built now if a screen needs them before the first frame's tick."""
+        self.ensure_services()
+        assert self.services is not None, "late services were never provided"
+        return self.services
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -148,10 +145,10 @@ class KioskApp(App):  # type: ignore[misc]
             Window.bind(on_keyboard=self._swallow_keys)
         load_kv("widgets")  # the rest (LATER_KV) loads after the first frame
         self.manager = LazyScreenManager(self._make_attached, transition=NoTransition())
-        self.flow = Flow(self.manager, self.on_unhandled_outcome, self._on_switch)
+        self.flow = Flow(self.manager, self.on_unhandled_outcome, self.usage.screen_shown)
         # Home first, the rest after the first frame (see screens/lazy_manager.py).
         self.manager.add_widget(self._make_attached("home"))
-        self.manager.defer(n for n in SCREEN_CLASSES if n != "home")
+        self.manager.defer(n for n in SCREENS if n != "home")
         self.manager.current = "home"
         Window.bind(on_flip=self._after_first_frame)
         self.collector.start()
@@ -167,7 +164,7 @@ class KioskApp(App):  # type: ignore[misc]
             expire=self.end_session,
         )
         self.idle.start()
-        self._watch_voice()
+        self.voice.refresh()
         return self.manager
 
     def _after_first_frame(self, *_args: Any) -> None:
@@ -188,65 +185,22 @@ class KioskApp(App):  # type: ignore[misc]
         if self.idle is not None:
             self.idle.stop()
         self.background.stop()
-        if self.sync_agent is not None and hasattr(self.sync_agent, "stop"):
-            self.sync_agent.stop()
+        if self.services is not None and self.services.sync_agent is not None:
+            self.services.sync_agent.stop()
 
     def _make_attached(self, name: str) -> KioskScreen:
         assert self.flow is not None
-        if name != "home":  # every other screen may need the late services
-            self.ensure_services()
-        screen = self.make_screen(name, SCREEN_CLASSES[name])
+        screen = self.make_screen(name)
         self.flow.attach(screen)
         return screen
 
-    def make_screen(self, name: str, target: str) -> KioskScreen:
-        module_name, class_name = target.split(":")
-        if name != "home":  # a screen wanted before the first frame's follow-up ran
-            load_kv("pages")
-        load_kv(module_name.rsplit(".", 1)[1])
-        cls = getattr(importlib.import_module(module_name), class_name)
-        screen: KioskScreen = cls(name=name, style=self.style, **self._screen_kwargs(name))
-        return screen
-
-    def _screen_kwargs(self, name: str) -> dict[str, Any]:
-        """Exactly the collaborators each screen needs — constructor injection, no locator."""
-        c = self.kiosk_config
-        common: dict[str, Any] = {"session": self.session}
-        per_screen: dict[str, dict[str, Any]] = {
-            "home": {"station_name": c.station_name, "pack": self.pack, "icons_dir": ICONS_DIR},
-            "legal_aid": {
-                "pack": self.pack,
-                "submit": self._submit,
-                "home_district": c.district,
-                "on_step": self.step_reached,
-            },
-            "notary": {
-                "pack": self.pack,
-                "icons_dir": ICONS_DIR,
-                "home_district": c.district,
-                "on_step": self.step_reached,
-            },
-            "visit": {
-                "pack": self.pack,
-                "submit": self._submit,
-                "ledger": self.visit_ledger,
-                "home_district": c.district,
-                "on_step": self.step_reached,
-            },
-            "status": {"lookup": self._status_of},
-            "knowledge": {"pack": self.pack},
-            "hotline": {"pack": self.pack},
-            "receipt": {"receipts_dir": self.receipts_dir, "station_name": c.station_name},
-            "staff_sign_in": {"staff": self.staff, "audit": self._audit},
-            "staff": {
-                "audit": self._audit,
-                "outbox": self.outbox,
-                "sync_agent": self.sync_agent,
-                "kiosk_mode": self.kiosk_mode,
-            },
-            "admin": {"info": self.admin_info, "pack_admin": self.pack_admin, "confirm": self.ask},
-        }
-        return {**common, **per_screen.get(name, {})}
+    def make_screen(self, name: str) -> KioskScreen:
+        """Build the screen ``name`` (``SCREENS``) with exactly the collaborators it needs."""
+        if name != "home":
+            self.ensure_services()  # every other screen may need the late services
+            load_kv("pages")  # a screen wanted before the first frame's follow-up ran
+        load_kv(name)
+        return SCREENS[name](self, ScreenBasics(name=name, style=self.style, session=self.session))
 
     # -- the resident's session ----------------------------------------------------------------
     def _on_any_touch(self, _window: Any, _touch: Any) -> bool:
@@ -288,11 +242,8 @@ class KioskApp(App):  # type: ignore[misc]
             self.idle_warning.dismiss(animation=False)
         if self.confirm_view is not None and self.confirm_view.parent is not None:
             self.confirm_view.dismiss(animation=False)
-        if self.speaker is not None:
-            _safe(self.speaker.stop)
-        if self.stats is not None and self._session_counted and not self.session.completed:
-            self._later(self.stats.session_abandoned, self.session.id)
-        self._session_counted = False
+        self.voice.stop_speaking()
+        self.usage.ended()
         self.session.wipe()
         self.style.apply(self.kiosk_config.theme, self.kiosk_config.font_scale)
         self._switch_pack_if_pending()
@@ -301,19 +252,18 @@ class KioskApp(App):  # type: ignore[misc]
 
     def _switch_pack_if_pending(self) -> None:
         """Between residents only: a pack installed meanwhile takes over now, never mid-way."""
-        if self.pack_switcher is None:
-            return
+        switcher = self.startup.pack_switcher
         try:
-            new = self.pack_switcher.switch_if_pending()
+            new = switcher.switch_if_pending()
         except Exception:  # keep serving the pack we have
             Logger.exception("kiosk: pack switch failed")
             return
-        self.pack_error = self.pack_switcher.problem or ""
+        self.pack_error = switcher.problem or ""
         if new is None:
             return
         self.pack = new
-        if self.visit_ledger is not None:
-            self.visit_ledger.pack = new
+        if self.services is not None and self.services.visit_ledger is not None:
+            self.services.visit_ledger.pack = new
         self._rebuild_screens()
 
     def _rebuild_screens(self) -> None:
@@ -327,12 +277,12 @@ class KioskApp(App):  # type: ignore[misc]
         new_home.name = "home-new"
         self.manager.add_widget(new_home)
         # The other screens are rebuilt with the new pack as they are needed.
-        self.manager.defer(n for n in SCREEN_CLASSES if n != "home")
+        self.manager.defer(n for n in SCREENS if n != "home")
         self.manager.build_rest_when_idle()
         self.manager.current = "home-new"
         self.manager.remove_widget(old_home)
         new_home.name = "home"
-        self._set_voice_ready(self.voice_ready())
+        self.voice.refresh()
 
     def _wipe_screens(self, _session: Session) -> None:
         if self.manager is None:
@@ -340,92 +290,41 @@ class KioskApp(App):  # type: ignore[misc]
         for screen in self.manager.screens:
             screen.wipe()
 
-    def _on_switch(self, source: str, target: str) -> None:
-        if self.stats is None:
-            return
-        if source == "home" and target in set(Service):
-            if not self._session_counted:
-                self._later(self.stats.session_started, self.session.id)
-                self._session_counted = True
-            self.session.service = target
-            self._later(self.stats.service_chosen, self.session.id, target)
+    # -- collaborators the screens are given ------------------------------------------------------
+    def submit(self, kind: str, payload: dict[str, Any]) -> Receipt:
+        """Screens call this; the rules and the outbox decide (``kiosk.submitting``)."""
+        self.ensure_services()
+        assert self.desk is not None
+        return self.desk.submit(kind, payload)
 
-    def step_reached(self, service: str, step_id: str) -> None:
-        if self.stats is not None and self._session_counted:
-            self._later(self.stats.step_reached, self.session.id, service, step_id)
+    def audit_staff(self, staff_id: str, action: str, detail: dict[str, Any]) -> None:
+        """A staff action for the audit log, written in the background."""
+        from kiosk.submitting import staff_actor
 
-    # -- submissions -----------------------------------------------------------------------------
-    def _submit(self, kind: str, payload: dict[str, Any]) -> Any:
-        """Screens call this; the rules and the outbox decide. Raises what ``submit`` raises."""
-        if self.submit is None:
-            raise RuntimeError("本机还不能提交申请（发件箱未就绪），请联系工作人员。")
-        receipt = self.submit(kind, payload, staff_id=self.session.staff_id)
-        self.session.completed = True
-        if self.stats is not None:
-            if not self._session_counted:
-                self._later(self.stats.session_started, self.session.id)
-                self._session_counted = True
-            # Only the pack's ids leave for the statistics: matter category and village.
-            matter = payload.get("matter") or {}
-            address = payload.get("address") or (payload.get("applicant") or {}).get("address")
-            self._later(
-                self.stats.session_completed,
-                self.session.id,
-                SubmissionKind(kind).service.value,
-                matter.get("category") if isinstance(matter, dict) else None,
-                address.get("village") if isinstance(address, dict) else None,
-            )
-        if self.audit is not None and self.session.staff_id:
-            self._later(
-                self.audit.append,
-                f"staff:{self.session.staff_id}",
-                "assisted_submission",
-                {"kind": kind, "receipt": getattr(receipt, "code", "")},
-            )
-        return receipt
+        audit = self.require_services().audit
+        self._defer(partial(audit.append, staff_actor(staff_id), action, detail))
 
-    def _status_of(self, code: str) -> Any:
-        if self.outbox is None:
-            return None
-        return self.outbox.status(code)
+    def admin_info(self) -> AdminInfo:
+        """Everything the admin screen shows (``kiosk.admin_info``); no personal data."""
+        from kiosk.admin_info import admin_info
 
-    def admin_info(self) -> dict[str, Any]:
-        """Everything the admin screen shows; no personal data."""
-        c = self.kiosk_config
-        info: dict[str, Any] = {
-            "terminal_id": c.terminal_id,
-            "station_name": c.station_name,
-            "pack_version": getattr(self.pack, "version", None) or "未知",
-            "pack_id": getattr(self.pack, "pack_id", None) or "",
-            "pack_error": self.pack_error,
-            "voice": self.voice_status_text(),
-            "counts": None,
-            "stats": None,
-        }
-        if self.outbox is not None:
-            info["counts"] = _safe(self.outbox.counts)
-        if self.stats is not None:
-            info["stats"] = _safe(self._usage_by_service)
-        return info
-
-    def _usage_by_service(self) -> dict[str, int]:
-        from datetime import date, timedelta
-
-        from kiosk.stats import ALL, report
-
-        today = date.today()
-        usage: dict[str, int] = {}
-        for r in report(self.store, today - timedelta(days=30), today):
-            if r.service != ALL and r.service:
-                usage[r.service] = usage.get(r.service, 0) + r.sessions_started
-        return {k: v for k, v in usage.items() if v}
+        return admin_info(
+            self.kiosk_config,
+            pack=self.pack,
+            pack_error=self.pack_error,
+            voice=self.voice.status_text(),
+            outbox=self.require_services().outbox,
+            store=self.store,
+        )
 
     # -- app-wide outcomes ----------------------------------------------------------------------
     def on_unhandled_outcome(self, screen: str, outcome: str, data: dict[str, Any]) -> None:
         if outcome == "read_aloud":
             self.read_aloud()
         elif outcome == "speak":
-            self.start_listening()
+            current = self.current_screen()
+            if current is not None:
+                self.voice.start_listening(current)
         elif outcome == "cycle_font":
             self.style.apply(scale_name=next_scale(self.style.scale_name))
             self.say(f"字号：{self.style.scale_label}")
@@ -436,16 +335,12 @@ class KioskApp(App):  # type: ignore[misc]
         elif outcome == "end_session":
             self.confirm_end_session()
         elif outcome == "exit_app":
-            self._audit(self.session.staff_id or "", "exit_app", {})
+            self.audit_staff(self.session.staff_id or "", "exit_app", {})
             self.stop()
 
-    def _later(self, fn: Callable[..., Any], *args: Any) -> None:
+    def _defer(self, fn: Callable[[], object]) -> None:
         """Statistics and audit entries: written by the background worker, never waited for."""
-        self.background.submit(fn, *args)
-
-    def _audit(self, staff_id: str, action: str, detail: dict[str, Any]) -> None:
-        if self.audit is not None:
-            self._later(self.audit.append, f"staff:{staff_id}", action, detail)
+        self.background.submit(fn)
 
     def confirm_end_session(self) -> None:
         if not self.session.has_input:
@@ -486,8 +381,7 @@ class KioskApp(App):  # type: ignore[misc]
 
     # -- voice -------------------------------------------------------------------------------------
     def say(self, text: str) -> None:
-        if self.speaker is not None and text:
-            _safe(self.speaker.say, text)
+        self.voice.say(text)
 
     def read_aloud(self) -> None:
         if self.confirm_view is not None and self.confirm_view.parent is not None:
@@ -495,167 +389,139 @@ class KioskApp(App):  # type: ignore[misc]
             return
         screen = self.current_screen()
         if screen is not None:
-            self.say(screen.spoken_text() + _more_below(screen))
+            self.say(screen.spoken_text() + (MORE_BELOW if screen.goes_on_below() else ""))
 
-    def voice_status_text(self) -> str:
-        status = getattr(self.recognizer, "status", None) if self.recognizer else None
-        if status is None:
-            return "未安装语音识别"
-        state = getattr(status, "state", status)
-        reason = getattr(status, "reason", "")
-        text = {"ready": "已就绪", "loading": "正在加载"}.get(str(state), "不可用")
-        return f"{text}（{reason}）" if reason and text == "不可用" else text
-
-    def voice_ready(self) -> bool:
-        status = getattr(self.recognizer, "status", None) if self.recognizer else None
-        return str(getattr(status, "state", status)) == "ready"
-
-    def _watch_voice(self) -> None:
-        """Show 说话 once the model has loaded in the background; stop polling after that."""
-
-        def poll(_dt: float) -> bool:
-            ready = self.voice_ready()
-            self._set_voice_ready(ready)
-            status = getattr(self.recognizer, "status", None) if self.recognizer else None
-            still_loading = str(getattr(status, "state", status)) == "loading"
-            return bool(still_loading)  # returning False unschedules the interval
-
-        if self.recognizer is None:
-            self._set_voice_ready(False)
-            return
-        if hasattr(self.recognizer, "add_status_listener"):
-            # Called from the loader thread: hop onto Kivy's thread. No polling.
-            self.recognizer.add_status_listener(
-                lambda _status: Clock.schedule_once(lambda _dt: poll(0), 0)
-            )
-            poll(0)
-            return
-        if poll(0):
-            self._voice_poll = Clock.schedule_interval(poll, 1.0)
-
-    def _set_voice_ready(self, ready: bool) -> None:
+    def _show_speak_button(self, ready: bool) -> None:
         if self.manager is None:
             return
         for screen in self.manager.screens:
-            bar = getattr(screen, "top_bar", None)
-            if bar is not None:
-                bar.voice_ready = ready
-
-    def start_listening(self) -> None:
-        if not self.voice_ready() or self._listening:
-            return
-        screen = self.current_screen()
-        if screen is None:
-            return
-        from voice.commands import NAVIGATION
-
-        dictation = bool(getattr(screen, "wants_dictation", lambda: False)())
-        options = list(screen.voice_choices()) + list(NAVIGATION)
-        phrases: list[str] | None = None
-        if not dictation:  # choices: listen for exactly these words (fast and accurate)
-            phrases = []
-            for option in options:
-                phrases += [option.label, *option.synonyms]
-        self._listening = True
-        self.session.voice_used = True
-        if self.stats is not None and self._session_counted:
-            self._later(self.stats.voice_used, self.session.id)
-        self.say("请说")
-
-        def on_result(result: Any) -> None:  # background thread
-            if dictation:
-                Clock.schedule_once(lambda _dt: self._dictated(screen, result), 0)
-            else:
-                Clock.schedule_once(lambda _dt: self._heard(screen, options, result), 0)
-
-        def on_error(_message: str) -> None:  # background thread
-            Clock.schedule_once(lambda _dt: self._listen_failed(), 0)
-
-        try:
-            self.recognizer.listen(phrases, on_result, on_error=on_error)
-        except Exception:  # a device problem must never take the kiosk down
-            self._listening = False
-            self.say("没有听清，请用手点一下。")
-
-    def _dictated(self, screen: Any, result: Any) -> None:
-        self._listening = False
-        text = result if isinstance(result, str) else getattr(result, "text", "") or ""
-        if not text:
-            self.say("没有听清，请再说一次，或者用拼音键盘输入。")
-            return
-        screen.dictated(text)
-        self.say(f"您说的是：{text}。不对的话，点“删除”改一下。")
-
-    def _listen_failed(self) -> None:
-        self._listening = False
-        self.say("没有听清，请用手点一下。")
-
-    def _heard(self, screen: KioskScreen, options: list[Any], result: Any) -> None:
-        from voice.matching import match
-
-        self._listening = False
-        text = result if isinstance(result, str) else getattr(result, "text", "") or ""
-        if not text:
-            self.say("没有听清，请再说一次，或者用手点一下。")
-            return
-        found = match(text, options)
-        option = getattr(found, "option", None)
-        if option is None:
-            self.say("没有听懂，请再说一次，或者用手点一下。")
-            return
-        if getattr(found, "needs_confirmation", False):
-
-            def answered(yes: bool) -> None:
-                if yes:
-                    self._act_on_voice(screen, option.id)
-
-            load_kv("confirm")
-            self.confirm_view = ConfirmView(answered, question=f"您说的是“{option.label}”吗？")
-            self.confirm_view.open(animation=False)
-            self.say(self.confirm_view.spoken_text())
-            return
-        self._act_on_voice(screen, option.id)
-
-    def _act_on_voice(self, screen: KioskScreen, option_id: str) -> None:
-        if option_id == "cmd.back":
-            screen.report("home")
-        elif option_id == "cmd.previous":
-            screen.go_back()
-        elif option_id == "cmd.next":
-            screen.go_next()
-        elif option_id in ("cmd.repeat", "cmd.help"):
-            self.read_aloud()
-        else:
-            screen.choose_by_voice(option_id)
+            screen.top_bar.voice_ready = ready
 
     def screen_names(self) -> list[str]:
         assert self.manager is not None
-        return [n for n in SCREEN_CLASSES if self.manager.has_screen(n)]
+        return [n for n in SCREENS if self.manager.has_screen(n)]
 
 
-def _collaborator_names() -> set[str]:
-    """What ``attach_services`` accepts: the constructor's keyword collaborators."""
-    import inspect
+class ScreenBasics(TypedDict):
+    """What every screen is built with."""
 
-    params = inspect.signature(KioskApp.__init__).parameters
-    return set(params) - {"self", "config", "store", "kiosk_mode", "late_services", "kwargs"}
-
-
-def _more_below(screen: Any) -> str:
-    """Said after a page that goes on below the screen: where the rest is and how to get there."""
-    page = getattr(screen, "page", None)
-    down = getattr(page, "down_button", None)
-    if down is not None and down.parent is not None:
-        return "这一页下面还有内容，请点右边的“往下翻”。"
-    return ""
+    name: str
+    style: Style
+    session: Session
 
 
-def _safe(fn: Callable[..., Any], *args: Any) -> Any:
-    """Statistics, audit and speech are side concerns: their failure must not stop a resident."""
-    try:
-        return fn(*args)
-    except Exception:
-        from kivy.logger import Logger
+ScreenFactory = Callable[[KioskApp, ScreenBasics], KioskScreen]
 
-        Logger.exception("kiosk: side service failed")
-        return None
+# Constructor injection, one small factory per screen. Each imports its screen's module when the
+# screen is first built, so that only home's is loaded before the first frame.
+
+
+def _home(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.home import HomeScreen
+
+    c = app.kiosk_config
+    return HomeScreen(**basics, station_name=c.station_name, pack=app.pack, icons_dir=ICONS_DIR)
+
+
+def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.legal_aid import LegalAidScreen
+
+    return LegalAidScreen(
+        **basics,
+        pack=app.pack,
+        submit=app.submit,
+        home_district=app.kiosk_config.district,
+        on_step=app.usage.step_reached,
+    )
+
+
+def _notary(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.notary import NotaryScreen
+
+    return NotaryScreen(
+        **basics,
+        pack=app.pack,
+        icons_dir=ICONS_DIR,
+        home_district=app.kiosk_config.district,
+        on_step=app.usage.step_reached,
+    )
+
+
+def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.visit import VisitScreen
+
+    return VisitScreen(
+        **basics,
+        pack=app.pack,
+        submit=app.submit,
+        ledger=app.require_services().visit_ledger,
+        home_district=app.kiosk_config.district,
+        on_step=app.usage.step_reached,
+    )
+
+
+def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.status import StatusScreen
+
+    return StatusScreen(**basics, lookup=app.require_services().outbox.status)
+
+
+def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.knowledge import KnowledgeScreen
+
+    return KnowledgeScreen(**basics, pack=app.pack)
+
+
+def _hotline(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.hotline import HotlineScreen
+
+    return HotlineScreen(**basics, pack=app.pack)
+
+
+def _receipt(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.receipt import ReceiptScreen
+
+    station = app.kiosk_config.station_name
+    return ReceiptScreen(**basics, receipts_dir=app.receipts_dir, station_name=station)
+
+
+def _staff_sign_in(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.staff_sign_in import StaffSignInScreen
+
+    return StaffSignInScreen(**basics, staff=app.require_services().staff, audit=app.audit_staff)
+
+
+def _staff(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.staff import StaffScreen
+
+    services = app.require_services()
+    return StaffScreen(
+        **basics,
+        audit=app.audit_staff,
+        outbox=services.outbox,
+        sync_agent=services.sync_agent,
+        kiosk_mode=app.kiosk_mode,
+    )
+
+
+def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.admin import AdminScreen
+
+    pack_admin = app.require_services().pack_admin
+    return AdminScreen(**basics, info=app.admin_info, pack_admin=pack_admin, confirm=app.ask)
+
+
+# name -> factory, in tour order. A screen's module and kv file are named after it.
+SCREENS: dict[str, ScreenFactory] = {
+    "home": _home,
+    "legal_aid": _legal_aid,
+    "notary": _notary,
+    "visit": _visit,
+    "status": _status,
+    "knowledge": _knowledge,
+    "hotline": _hotline,
+    "receipt": _receipt,
+    "staff_sign_in": _staff_sign_in,
+    "staff": _staff,
+    "admin": _admin,
+}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
+
+if TYPE_CHECKING:
+    from screens.widgets import TopBar
 
 TourStep = tuple[str, Callable[[], None]]
 
@@ -19,6 +22,7 @@ class KioskScreen(Screen):  # type: ignore[misc]
     """
 
     __events__ = ("on_outcome",)
+    top_bar: TopBar  # every screen has one: home from its kv, pages from their Page
     style = ObjectProperty(None)
     title = StringProperty("")
     # Extra voice choices on this screen come from the pack under this id (see kiosk.content).
@@ -35,7 +39,7 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def spoken_text(self) -> str:
         """What 朗读 reads on this screen: title first, then whatever the screen adds."""
-        return self.title
+        return str(self.title)
 
     def voice_choices(self) -> list[Any]:
         """Options (``id``, ``label``, ``synonyms``) a resident may say on this screen now."""
@@ -43,6 +47,17 @@ class KioskScreen(Screen):  # type: ignore[misc]
 
     def choose_by_voice(self, option_id: str) -> None:
         """A spoken choice was recognised and confirmed: act as if it was tapped."""
+
+    def wants_dictation(self) -> bool:
+        """Whether 说话 fills an answer box (free dictation) instead of picking a choice."""
+        return False
+
+    def dictated(self, text: str) -> None:
+        """Free dictation heard ``text`` for this screen's answer box."""
+
+    def goes_on_below(self) -> bool:
+        """Whether part of this screen is below the visible part (朗读 then says where)."""
+        return False
 
     def go_back(self) -> None:
         """上一步 (tap or voice); by default back to the home screen."""
@@ -69,3 +84,6 @@ class PageScreen(KioskScreen):
         self.page = Page(screen=self)
         self.top_bar = self.page.top_bar
         self.add_widget(self.page)
+
+    def goes_on_below(self) -> bool:
+        return self.page.down_button.parent is not None

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.properties import StringProperty
 
 from offline_cache.vocabulary import Service
 from screens.base import KioskScreen
 from screens.widgets import Tile
+
+if TYPE_CHECKING:
+    from kiosk.content import ContentPack
+    from kiosk.session import Session
 
 # Used when no content pack could be loaded: (outcome, label). The pack's services.json wins.
 FALLBACK_TILES = tuple((s.value, s.label) for s in Service)
@@ -19,7 +23,13 @@ class HomeScreen(KioskScreen):
     station_name = StringProperty("")
 
     def __init__(
-        self, *, station_name: str, pack: Any, icons_dir: Path, session: Any, **kwargs: Any
+        self,
+        *,
+        station_name: str,
+        pack: ContentPack | None,
+        icons_dir: Path,
+        session: Session,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.station_name = station_name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.uix.anchorlayout import AnchorLayout
 
@@ -10,9 +10,13 @@ from screens.base import PageScreen
 from screens.qr import qr_widget
 from screens.widgets import BodyLabel, DisplayLabel, NoteLabel, TitleLabel, nav_button
 
+if TYPE_CHECKING:
+    from kiosk.content import ContentPack
+    from kiosk.session import Session
+
 
 class HotlineScreen(PageScreen):
-    def __init__(self, *, pack: Any, session: Any, **kwargs: Any) -> None:
+    def __init__(self, *, pack: ContentPack | None, session: Session, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pack = pack
         self.info: dict[str, Any] = pack.data("hotline") if pack is not None else {}

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from screens.base import PageScreen, TourStep
 from screens.widgets import BodyLabel, ChoiceGrid, NoteLabel, TitleLabel, nav_button
 
+if TYPE_CHECKING:
+    from kiosk.content import ContentPack
+    from kiosk.session import Session
+
 
 class KnowledgeScreen(PageScreen):
-    def __init__(self, *, pack: Any, session: Any, **kwargs: Any) -> None:
+    def __init__(self, *, pack: ContentPack | None, session: Session, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pack = pack
         self.topic_id = ""
@@ -85,4 +90,4 @@ class KnowledgeScreen(PageScreen):
     def tour_steps(self) -> Iterator[TourStep]:
         yield "topics", self.show_topics
         for topic in self.topics()[:2]:
-            yield f"topic-{topic['id']}", lambda t=topic["id"]: self.show_topic(t)
+            yield f"topic-{topic['id']}", partial(self.show_topic, topic["id"])

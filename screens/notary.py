@@ -10,6 +10,10 @@ from typing import Any
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk import notary
+from kiosk.content import ContentPack
+from kiosk.session import Draft, Session
+from kiosk.wizards.notary import NOTARY, question_page, question_position
+from kiosk.wizards.steps import Context, options, pack_text
 from screens.base import PageScreen, TourStep
 from screens.widgets import BigButton, BodyLabel, NoteLabel, Tile, TitleLabel, nav_button, row
 
@@ -29,13 +33,13 @@ MATTER_ICONS = {
 
 
 class NotaryScreen(PageScreen):
-    kind = "notary"
+    kind = NOTARY.kind
 
     def __init__(
         self,
         *,
-        pack: Any,
-        session: Any,
+        pack: ContentPack | None,
+        session: Session,
         icons_dir: Path,
         home_district: str,
         on_step: Callable[[str, str], None] | None = None,
@@ -56,7 +60,7 @@ class NotaryScreen(PageScreen):
 
     # -- state in the session draft ---------------------------------------------------------
     @property
-    def draft(self) -> Any:
+    def draft(self) -> Draft:
         return self.session.draft(self.kind)
 
     def _answers(self) -> dict[str, bool]:
@@ -76,8 +80,9 @@ class NotaryScreen(PageScreen):
 
     # -- pages ---------------------------------------------------------------------------------
     def show_matters(self) -> None:
-        self.stage, self.question, self.result = "matters", None, None
-        self.title = "您要办哪一种公证？点一下"
+        first = NOTARY.steps[0]
+        self.stage, self.question, self.result = first.id, None, None
+        self.title = pack_text(self.pack, first.question) if self.pack else "您要办哪一种公证？"
         page = self.page
         page.clear()
         page.add(TitleLabel(text=self.title))
@@ -86,7 +91,7 @@ class NotaryScreen(PageScreen):
         else:
             grid = GridLayout(cols=5, spacing=20, size_hint_y=None)
             grid.bind(minimum_height=grid.setter("height"))
-            for option in notary.matters(self.pack):
+            for option in options(first, Context(self.pack)):
                 icon = self.icons_dir / f"{MATTER_ICONS.get(option.id, 'notary')}.png"
                 tile = Tile(
                     text=option.label,
@@ -106,26 +111,23 @@ class NotaryScreen(PageScreen):
         self.draft.set("have", [])
         self.ask_next()
 
+    def _pack(self) -> ContentPack:
+        assert self.pack is not None  # past the matters page there is a pack
+        return self.pack
+
     def ask_next(self) -> None:
-        matter = self.draft.get("matter")
-        question = notary.next_question(self.pack, matter, self._answers())
+        matter = str(self.draft.get("matter"))
+        question = notary.next_question(self._pack(), matter, self._answers())
         if question is None:
             self.show_checklist()
             return
         self.question = question
-        self._step(f"question:{question.id}")
+        self._step(question_page(question.id))
         self.title = question.text
         page = self.page
         page.clear()
-        answered = len(self._answers())
-        total = answered + len(
-            [
-                q
-                for q in notary.questions(self.pack, matter, self._answers())
-                if q.id not in self._answers()
-            ]
-        )
-        page.add(BodyLabel(text=f"第{answered + 1}个问题，共{total}个"))
+        n, total = question_position(self._pack(), matter, self._answers())
+        page.add(BodyLabel(text=f"第{n}个问题，共{total}个"))
         page.add(TitleLabel(text=question.text))
         buttons = []
         for value, label in ((True, "是"), (False, "不是")):
@@ -145,10 +147,10 @@ class NotaryScreen(PageScreen):
         self.ask_next()
 
     def show_checklist(self) -> None:
-        self._step("checklist")
-        matter = self.draft.get("matter")
+        self._step(NOTARY.steps[-1].id)
+        matter = str(self.draft.get("matter"))
         self.result = c = notary.checklist(
-            self.pack, matter, self._answers(), district=self.home_district or None
+            self._pack(), matter, self._answers(), district=self.home_district or None
         )
         self.question = None
         self.title = f"办{c.matter_label}公证要准备的材料"
@@ -179,11 +181,7 @@ class NotaryScreen(PageScreen):
             page.add(BodyLabel(text=note))
         if c.office is not None:
             page.add(NoteLabel(text=f"到{c.office.label}办理。{c.office.contact}"))
-        page.add(
-            BodyLabel(
-                text=f"材料齐全后，一般 {c.certificate_days} 个工作日内出证。{c.green_channel}"
-            )
-        )
+        page.add(BodyLabel(text=f"{c.certificate_days_text}{c.fees}{c.green_channel}"))
         page.set_nav(
             left=[nav_button("上一步", self.go_back)],
             right=[nav_button("带清单回家", self.take_home, role="accent")],
@@ -254,17 +252,18 @@ class NotaryScreen(PageScreen):
         if self.stage == "matters":
             self.pick_matter(option_id)
         elif self.question is not None:
-            self.answer(bool(self.pack.answer_value(option_id)))
+            self.answer(self._pack().answer_value(option_id))
 
     def spoken_text(self) -> str:
         if self.stage == "matters" and self.pack is not None:
             labels = "、".join(o.label for o in notary.matters(self.pack))
-            return f"公证材料清单。您要办哪一种公证？{labels}。"
+            title = self.pack.spoken("notary.title")
+            return f"{title}。" + self.pack.spoken("notary.matter.question", matters=labels)
         if self.question is not None:
             return f"{self.question.text}请点“是”或者“不是”。"
         if self.result is not None:
-            return str(self.result.spoken(self.pack))
-        return self.title
+            return self.result.spoken(self._pack())
+        return str(self.title)
 
     def wipe(self) -> None:
         self.session.discard_draft(self.kind)
@@ -274,7 +273,12 @@ class NotaryScreen(PageScreen):
         yield "matters", self.wipe
         if self.pack is None:
             return
-        yield "question", lambda: (self.wipe(), self.pick_matter("inheritance"))
+
+        def question() -> None:
+            self.wipe()
+            self.pick_matter("inheritance")
+
+        yield "question", question
 
         def checklist() -> None:
             self.wipe()

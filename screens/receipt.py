@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.uix.anchorlayout import AnchorLayout
 
@@ -19,6 +19,10 @@ from screens.qr import qr_widget
 from screens.receipt_image import render_receipt
 from screens.widgets import BodyLabel, DisplayLabel, NoteLabel, TitleLabel, nav_button
 
+if TYPE_CHECKING:
+    from kiosk.session import Session
+    from offline_cache.outbox import Receipt
+
 
 def query_hint(code: str) -> str:
     return f"回执号 {code}。查询进度：到村服务站终端点“查询办理进度”输入回执号，或拨打 12348。"
@@ -26,7 +30,7 @@ def query_hint(code: str) -> str:
 
 class ReceiptScreen(PageScreen):
     def __init__(
-        self, *, receipts_dir: Path, station_name: str, session: Any, **kwargs: Any
+        self, *, receipts_dir: Path, station_name: str, session: Session, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.receipts_dir = receipts_dir
@@ -39,8 +43,8 @@ class ReceiptScreen(PageScreen):
 
     def prepare(self, data: dict[str, Any]) -> None:
         """``data``: title, lines, and either ``receipt`` (code) or ``qr_text`` (take-home)."""
-        receipt = data.get("receipt")
-        self.code = getattr(receipt, "code", "") or ""
+        receipt: Receipt | None = data.get("receipt")
+        self.code = receipt.code if receipt is not None else ""
         self.title = str(data.get("title", "回执"))
         self.lines = [str(x) for x in data.get("lines", [])]
         self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
@@ -54,7 +58,7 @@ class ReceiptScreen(PageScreen):
                 code_display=receipts.display(self.code) if self.code else None,
                 lines=[*self.lines, *([] if self.code else ["扫码把清单存到手机"])],
                 qr_text=self.qr_text,
-                when=getattr(receipt, "created_at", None),
+                when=receipt.created_at if receipt is not None else None,
             )
         except OSError:
             self.saved_path = None

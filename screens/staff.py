@@ -4,7 +4,8 @@ font scale, the admin screen, sign out — and, in kiosk mode, the only way out 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
@@ -12,14 +13,19 @@ from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
+if TYPE_CHECKING:
+    from kiosk.session import Session
+    from kiosk.sync.agent import SyncAgent
+    from offline_cache.outbox import Outbox
+
 
 class StaffScreen(PageScreen):
     def __init__(
         self,
         *,
-        session: Any,
-        outbox: Any,
-        sync_agent: Any,
+        session: Session,
+        outbox: Outbox | None,
+        sync_agent: SyncAgent | None,
         kiosk_mode: bool,
         audit: Callable[[str, str, dict[str, Any]], None] | None = None,
         **kwargs: Any,
@@ -50,7 +56,7 @@ class StaffScreen(PageScreen):
             )
         )
         scale_buttons = [
-            self._button(f"字号{label}", lambda n=name: self.set_scale(n))
+            self._button(f"字号{label}", partial(self.set_scale, name))
             for name, label in FONT_SCALE_LABELS.items()
         ]
         page.add(row(*scale_buttons))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
@@ -16,13 +16,17 @@ from screens.widgets import (
     nav_button,
 )
 
+if TYPE_CHECKING:
+    from kiosk.session import Session
+    from kiosk.staff import StaffDirectory
+
 
 class StaffSignInScreen(PageScreen):
     def __init__(
         self,
         *,
-        staff: Any,
-        session: Any,
+        staff: StaffDirectory | None,
+        session: Session,
         audit: Callable[[str, str, dict[str, Any]], None] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -89,11 +93,12 @@ class StaffSignInScreen(PageScreen):
                 else ("staff_locked" if locked else "staff_sign_in_failed")
             )
             self.audit(self.staff_id, action, {})
-        if not result.ok:
+        member = result.member
+        if not result.ok or member is None:
             self._message(result.message)
             return
-        self.session.staff_sign_in(result.member.staff_id)
-        self.report("signed_in", staff_id=result.member.staff_id, role=result.member.role)
+        self.session.staff_sign_in(member.staff_id)
+        self.report("signed_in", staff_id=member.staff_id, role=member.role)
 
     def go_back(self) -> None:
         if self.step == "pin":
@@ -114,7 +119,10 @@ class StaffSignInScreen(PageScreen):
 
     def tour_steps(self) -> Iterator[TourStep]:
         yield "id", self.wipe
-        yield (
-            "pin",
-            lambda: (self.wipe(), setattr(self.keypad, "value", "1001"), self._id_entered()),
-        )
+
+        def pin() -> None:
+            self.wipe()
+            self.keypad.value = "1001"
+            self._id_entered()
+
+        yield "pin", pin

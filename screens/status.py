@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import receipts
 from offline_cache.vocabulary import outbox_resident_text
@@ -19,6 +19,10 @@ from screens.widgets import (
     nav_button,
 )
 
+if TYPE_CHECKING:
+    from kiosk.session import Session
+    from offline_cache.outbox import StatusView
+
 
 def when_text(ts: float | None, now: float | None = None) -> str:
     if ts is None:
@@ -32,7 +36,9 @@ def when_text(ts: float | None, now: float | None = None) -> str:
 
 
 class StatusScreen(PageScreen):
-    def __init__(self, *, lookup: Callable[[str], Any], session: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *, lookup: Callable[[str], StatusView | None], session: Session, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.lookup = lookup
         self.title = "查询办理进度"
@@ -94,4 +100,9 @@ class StatusScreen(PageScreen):
 
     def tour_steps(self) -> Iterator[TourStep]:
         yield "empty", self.wipe
-        yield "wrong-code", lambda: (setattr(self.keypad, "value", "2345678"), self.query())
+
+        def wrong_code() -> None:
+            self.keypad.value = "2345678"
+            self.query()
+
+        yield "wrong-code", wrong_code

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 
-Step = tuple[str, Callable[[Any], None]]
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+Step = tuple[str, Callable[["KioskApp"], None]]
 
 
-def tour_steps(app: Any) -> Iterator[Step]:
+def tour_steps(app: KioskApp) -> Iterator[Step]:
     """(file stem, action that puts the app into that state). Screens add their own steps."""
     for name in app.screen_names():
+        assert app.manager is not None
         screen = app.manager.get_screen(name)
-        steps = getattr(screen, "tour_steps", None)
-        if steps is None:
-            yield name, lambda a, n=name: setattr(a.manager, "current", n)
-        else:
-            for stem, action in steps():
-                yield (
-                    f"{name}-{stem}",
-                    lambda a, n=name, act=action: (
-                        setattr(a.manager, "current", n),
-                        act(),
-                    ),
-                )
+        for stem, action in screen.tour_steps():
+            yield f"{name}-{stem}", partial(_show, name, action)
 
 
-def run_tour(app: Any, out_dir: Path) -> None:
+def _show(name: str, action: Callable[[], None], app: KioskApp) -> None:
+    assert app.manager is not None
+    app.manager.current = name
+    action()
+
+
+def run_tour(app: KioskApp, out_dir: Path) -> None:
     """Schedule the tour on the running app; it stops the app when done."""
     from kivy.core.window import Window
 

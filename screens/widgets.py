@@ -259,7 +259,7 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         def need(texts: dict[Any, str]) -> float:
             total = 0.0
             for w in shown:
-                n = len(texts.get(w, w.text))
+                n = len(texts[w] if w in texts else str(w.text))
                 total += max(124.0, n * font + 56) + self.spacing
             return total
 

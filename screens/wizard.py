@@ -1,16 +1,33 @@
-"""One question per page: the shared machinery of the legal-aid and home-visit wizards.
+"""One question per page: a wizard's step table (``kiosk.wizards``) rendered step by step.
 
-A wizard screen lists its pages (:meth:`WizardScreen.steps`, recomputed after every answer, so
-skipped pages disappear from 第N步/共M步) and renders each with the page kinds below. Answers go
-straight into the session's draft — in memory only — and the widgets are rebuilt from it, so a
-wipe leaves nothing behind in either.
+The page list comes from the table (recomputed after every answer, so skipped pages disappear
+from 第N步/共M步) and each page is drawn by the renderer of its step's kind — one per kind below;
+a subclass adds the kinds only it has (the legal-aid result, the visit's day and slot tiles).
+Answers go straight into the session's draft — in memory only — and the widgets are rebuilt
+from it, so a wipe leaves nothing behind in either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, ClassVar
 
+from kiosk.content import ContentPack, Option
+from kiosk.session import Session
+from kiosk.wizards.steps import (
+    Context,
+    Kind,
+    Step,
+    Wizard,
+    options,
+    pack_text,
+    pages,
+    place_label,
+    question_text,
+    review_rows,
+)
+from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
     AnswerBox,
@@ -26,41 +43,113 @@ from screens.widgets import (
     mark_choice,
     nav_button,
     option_buttons,
+    row,
 )
 
 Validator = Callable[[str], str | None]
+Renderer = Callable[[Step], None]
+UNAVAILABLE = "unavailable"  # the page shown when the pack (or the ledger) is missing
+CONSENT_CHOICES = (("yes", "同意"), ("no", "不同意"))
+CONSENT_REFUSED = "不同意就不能提交申请。您可以拨打 12348 咨询，或者点“结束并清除”。"
+PLACE_LEVELS = ("district", "town", "village", "detail")
 
 
 class WizardScreen(PageScreen):
-    kind = ""  # the draft's kind: "legal_aid", "visit_booking"
+    """A wizard of :attr:`wizard`'s steps; subclasses add their special kinds to ``renderers``."""
 
-    def __init__(self, *, session: Any, pack: Any, **kwargs: Any) -> None:
+    wizard: ClassVar[Wizard]
+    unavailable_title: ClassVar[str] = ""
+    unavailable_text: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        *,
+        session: Session,
+        pack: ContentPack | None,
+        home_district: str,
+        on_step: Callable[[str, str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.pack = pack
+        self.home_district = home_district
+        self.on_step = on_step
         self.step_id = ""
         self.question = ""
         self.message_text = ""
         self.choices: list[tuple[str, str]] = []
+        self.voice_options: list[Option] = []
         self.keypad: Keypad | None = None
         self.keyboard: PinyinKeyboard | None = None
         self.answer_box: AnswerBox | None = None
+        self.dictation_target: PinyinKeyboard | None = None
+        self.progress_label: ProgressLabel | None = None
         self._commit: Callable[[], bool] | None = None
         self._back_override: Callable[[], None] | None = None
         # The keyboard and keypads are built once and moved from page to page: building ~45
         # keys per page would make every 下一步 wait.
         self._shared: dict[str, Any] = {}
         self._bindings: list[tuple[Any, str, Any]] = []
-        self.on_step: Callable[[str, str], None] | None = None
+        self.renderers: dict[Kind, Renderer] = {
+            Kind.CHOICE: self.render_choice,
+            Kind.YES_NO: self.render_yes_no,
+            Kind.MULTI: self.render_multi,
+            Kind.DIGITS: self.render_digits,
+            Kind.TEXT: self.render_text,
+            Kind.PLACE: self.render_place,
+            Kind.REVIEW: self.render_review,
+            Kind.CONSENT: self.render_consent,
+        }
 
-    # -- what subclasses provide ------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        """The draft's (and the submission's) kind: ``legal_aid``, ``visit_booking``."""
+        return self.wizard.kind
+
+    # -- the table -----------------------------------------------------------------------------
+    def available(self) -> bool:
+        """Whether the wizard can run at all (a pack is loaded)."""
+        return self.pack is not None
+
+    def context(self) -> Context:
+        assert self.pack is not None
+        return Context(self.pack, self.session.staff_id)
+
     def steps(self) -> list[str]:
-        raise NotImplementedError
+        """The page ids on the resident's path now."""
+        if not self.available():
+            return [UNAVAILABLE]
+        return pages(self.wizard, self.answers, self.context())
+
+    def question_values(self, step: Step) -> dict[str, object]:
+        """Values the step's question may name (``{who}``, ``{date}``)."""
+        return {}
+
+    def question_for(self, step: Step) -> str:
+        return question_text(step, self.context(), **self.question_values(step))
+
+    def note_for(self, step: Step) -> str:
+        return pack_text(self.context().pack, step.note) if step.note else ""
+
+    def validator(self, step: Step) -> Validator | None:
+        rule = step.validate
+        if rule is None:
+            return None
+        ctx = self.context()
+        return lambda text: rule(text, ctx)
 
     def render(self, step_id: str) -> None:
-        raise NotImplementedError
+        self.voice_options = []
+        if step_id == UNAVAILABLE:
+            self.header(self.unavailable_title)
+            self.message(self.unavailable_text)
+            self.nav(next_text=None)
+            return
+        step = self.wizard.step(step_id)
+        self.renderers[step.kind](step)
 
-    # -- state ------------------------------------------------------------------------------
+    # -- state ---------------------------------------------------------------------------------
     @property
     def answers(self) -> dict[str, Any]:
         return dict(self.session.draft(self.kind).answers)
@@ -75,7 +164,7 @@ class WizardScreen(PageScreen):
         if not self.step_id or data.get("restart", True):
             self.show(self.steps()[0])
 
-    # -- navigation --------------------------------------------------------------------------
+    # -- navigation ----------------------------------------------------------------------------
     def show(self, step_id: str) -> None:
         self.step_id = step_id
         self.message_text = ""
@@ -84,7 +173,7 @@ class WizardScreen(PageScreen):
         self.answer_box = None
         self._commit = None
         self._back_override = None
-        self.dictation_target: Any = None
+        self.dictation_target = None
         for widget, prop, callback in self._bindings:
             widget.unbind(**{prop: callback})
         self._bindings = []
@@ -142,12 +231,12 @@ class WizardScreen(PageScreen):
         keypad.max_length = max_length
         return keypad
 
-    # -- page pieces -------------------------------------------------------------------------
+    # -- page pieces ---------------------------------------------------------------------------
     def header(self, question: str) -> None:
         self.question = question
         self.page.add(TitleLabel(text=question))
 
-    def finish_submitted(self, receipt: Any, title: str, lines: list[str]) -> None:
+    def finish_submitted(self, receipt: Receipt, title: str, lines: list[str]) -> None:
         """The submission is durably queued: forget the draft, clear the page, show the receipt."""
         self.session.discard_draft(self.kind)
         self.step_id = ""
@@ -171,27 +260,104 @@ class WizardScreen(PageScreen):
         if next_text:
             self.page.nav.add_widget(nav_button(next_text, self.go_next, role="accent"))
 
+    def edit_rows(self, rows: Sequence[tuple[str, str]], height: float) -> None:
+        """Lines of text each with 修改 beside it, going back to the step named."""
+        for text_value, step_id in rows:
+            text = BodyLabel(text=text_value, size_hint_x=1)
+            edit = BigButton(text="修改", size_hint_x=None, width=self.style.touch_px * 1.4)
+            edit.bind(on_release=lambda _w, s=step_id: self.show(s))
+            line = row(text, edit, height=height)
+            text.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(height, h)))
+            self.page.add(line)
+
+    # -- one renderer per kind -----------------------------------------------------------------
+    def render_choice(self, step: Step) -> None:
+        """Pick one; the page moves on by itself (one tap per question)."""
+        found = options(step, self.context())
+        self.choice_page(
+            self.question_for(step),
+            step.key,
+            [(o.id, o.label) for o in found],
+            cols=step.columns,
+            min_col_width=step.min_col_width,
+            note=self.note_for(step),
+        )
+        self.voice_options = found
+
+    def render_yes_no(self, step: Step) -> None:
+        self.yes_no_page(self.question_for(step), step.key, note=self.note_for(step))
+
+    def render_multi(self, step: Step) -> None:
+        found = options(step, self.context())
+        self.multi_page(self.question_for(step), step.key, [(o.id, o.label) for o in found])
+        self.voice_options = found
+
+    def render_digits(self, step: Step) -> None:
+        self.digits_page(
+            self.question_for(step),
+            step.key,
+            validate=self.validator(step),
+            max_length=step.length(self.context()),
+            allow_x=step.allow_x,
+            note=self.note_for(step),
+            normalise=int if step.number else None,
+        )
+
+    def render_text(self, step: Step) -> None:
+        self.text_page(
+            self.question_for(step),
+            step.key,
+            validate=self.validator(step),
+            max_length=step.length(self.context()),
+            optional=step.optional,
+        )
+
+    def render_place(self, step: Step) -> None:
+        self.address_page(step)
+
+    def render_consent(self, step: Step) -> None:
+        def after() -> None:
+            if self.answer(step.key) is True:
+                self.go_next()
+            else:
+                self.show(step.id)
+                self.message(CONSENT_REFUSED)
+
+        self.choice_page(self.question_for(step), step.key, CONSENT_CHOICES, then=after)
+
+    def render_review(self, step: Step) -> None:
+        """Every answer on the path, each with 修改 beside it; what follows is the screen's."""
+        self.header(self.question_for(step))
+        rows = review_rows(self.wizard, self.answers, self.context())
+        self.edit_rows([(f"{r.label}：{r.value}", r.step) for r in rows], self.style.touch_px)
+        self.review_footer()
+
+    def review_footer(self) -> None:
+        """Below the review rows: by default just 没问题，下一步."""
+        self.nav(next_text="没问题，下一步")
+
+    # -- the page shapes the renderers share ---------------------------------------------------
     def choice_page(
         self,
         question: str,
         key: str,
-        options: Sequence[tuple[str, str]],
+        choices: Sequence[tuple[str, str]],
         *,
         cols: int = 2,
         then: Callable[[], None] | None = None,
         note: str = "",
         min_col_width: float = 340,
     ) -> None:
-        """Pick one; the page moves on by itself (one tap per question)."""
         self.header(question)
         if note:
             self.page.add(BodyLabel(text=note))
-        self.choices = list(options)
+        self.choices = list(choices)
         current = self.answer(key)
+        selected = current if isinstance(current, str) else {True: "yes", False: "no"}.get(current)
         grid = ChoiceGrid(
             cols=cols,
-            options=list(options),
-            selected=str(current or ""),
+            options=list(choices),
+            selected=selected or "",
             min_col_width=min_col_width,
         )
 
@@ -214,7 +380,10 @@ class WizardScreen(PageScreen):
         self.header(question)
         if note:
             self.page.add(BodyLabel(text=note))
-        self.choices = [("yes", "是"), ("no", "不是")]
+        assert self.pack is not None
+        self.choices = [
+            ("yes" if self.pack.answer_value(o.id) else "no", o.label) for o in self.pack.answers()
+        ]
         selected = "" if current is None else ("yes" if current else "no")
 
         def pick(option_id: str) -> None:
@@ -231,29 +400,29 @@ class WizardScreen(PageScreen):
         self.page.add(box)
         self.nav(next_text="下一步" if current is not None else None)
 
-    def multi_page(self, question: str, key: str, options: Sequence[tuple[str, str]]) -> None:
+    def multi_page(self, question: str, key: str, choices: Sequence[tuple[str, str]]) -> None:
         """Tick any number (✓ and colour); 下一步 when done."""
         self.header(question)
         chosen: list[str] = list(self.answer(key) or [])
         grid = ChoiceGrid(cols=2)
 
-        def toggle(label: str) -> None:
-            if label in chosen:
-                chosen.remove(label)
+        def toggle(option_id: str) -> None:
+            if option_id in chosen:
+                chosen.remove(option_id)
             else:
-                chosen.append(label)
+                chosen.append(option_id)
             self.set_answer(key, list(chosen))
             for button in grid.children:
-                mark_choice(button, button.option_label in chosen)
+                mark_choice(button, button.option_id in chosen)
 
-        for option_id, label in options:
+        for option_id, label in choices:
             button = BigButton(size_hint_y=None, height=self.style.touch_px)
             button.option_id = option_id
             button.option_label = label
-            mark_choice(button, label in chosen)
-            button.bind(on_release=lambda _w, lab=label: toggle(lab))
+            mark_choice(button, option_id in chosen)
+            button.bind(on_release=lambda _w, i=option_id: toggle(i))
             grid.add_widget(button)
-        self.choices = list(options)
+        self.choices = list(choices)
         self.page.add(grid)
         self.nav()
 
@@ -283,7 +452,7 @@ class WizardScreen(PageScreen):
         self.page.add(box, error, keyboard)
 
         def commit() -> bool:
-            value = keyboard.value.strip()
+            value = str(keyboard.value).strip()
             if not value and optional:
                 self.set_answer(key, None)
                 return True
@@ -328,7 +497,7 @@ class WizardScreen(PageScreen):
         self.answer_box, self.keypad = box, keypad
 
         def commit() -> bool:
-            value = keypad.value
+            value = str(keypad.value)
             problem = validate(value) if validate else None
             if problem:
                 error.text, error.opacity = problem, 1
@@ -348,19 +517,14 @@ class WizardScreen(PageScreen):
 
         return skip
 
-    def address_page(
-        self,
-        question: str,
-        prefix: str,
-        district_hint: str = "",
-        *,
-        detail_required: bool = False,
-    ) -> None:
+    def address_page(self, step: Step) -> None:
         """District → town → village from the pack, then free text only for the rest."""
+        prefix = step.key
+        question = self.question_for(step)
         district = self.answer(f"{prefix}_district")
         town = self.answer(f"{prefix}_town")
         level = self.answer(f"_{prefix}_level") or "district"
-        pack = self.pack
+        pack = self.context().pack
 
         def set_level(name: str) -> None:
             self.set_answer(f"_{prefix}_level", name)
@@ -368,84 +532,63 @@ class WizardScreen(PageScreen):
 
         if level != "district":
             # 上一步 inside the address goes up one level, not out of the page.
-            up = {"town": "district", "village": "town", "detail": "village"}[level]
+            up = PLACE_LEVELS[PLACE_LEVELS.index(level) - 1]
             self._back_override = lambda: set_level(up)
 
+        found: list[Option]
         if level == "district":
-            options = [(o.id, o.label) for o in pack.districts()]
-            if district_hint and any(i == district_hint for i, _ in options):
-                options.sort(key=lambda o: o[0] != district_hint)  # this station's district first
+            found = pack.screen_options("region.district")
+            if any(o.id == self.home_district for o in found):
+                found.sort(key=lambda o: o.id != self.home_district)  # this station's first
 
             def picked_district() -> None:
                 self.set_answer(f"{prefix}_town", None)
                 self.set_answer(f"{prefix}_village", None)
                 set_level("town")
 
-            self.choice_page(
-                f"{question}（第一步：区）",
-                f"{prefix}_district",
-                options,
-                cols=3,
-                then=picked_district,
+            self._choose_place(
+                f"{question}（第一步：区）", f"{prefix}_district", found, picked_district
             )
-            self.voice_options_id = "region.district"
         elif level == "town":
-            options = [(o.id, o.label) for o in pack.towns(district)]
+            found = pack.screen_options(f"region.town/{district}")
 
             def picked_town() -> None:
                 self.set_answer(f"{prefix}_village", None)
                 set_level("village")
 
-            self.choice_page(
-                f"{question}（第二步：镇、街道）",
-                f"{prefix}_town",
-                options,
-                cols=3,
-                then=picked_town,
+            self._choose_place(
+                f"{question}（第二步：镇、街道）", f"{prefix}_town", found, picked_town
             )
-            self.voice_options_id = f"region.town/{district}"
         elif level == "village":
-            options = [(o.id, o.label) for o in pack.villages(district, town)]
-            self.choice_page(
+            found = pack.screen_options(f"region.village/{district}/{town}")
+            self._choose_place(
                 f"{question}（第三步：村、社区）",
                 f"{prefix}_village",
-                options,
-                cols=3,
-                then=lambda: set_level("detail"),
+                found,
+                lambda: set_level("detail"),
             )
-            self.voice_options_id = f"region.village/{district}/{town}"
         else:
-            place = self.address_label(prefix)
-            from kiosk.validation import text_problem
-
+            place = place_label(pack, self.answers, prefix)
             self.text_page(
-                f"{place}：几组几号？" + ("" if detail_required else "（可以不填）"),
+                f"{place}：几组几号？" + ("" if step.detail_required else "（可以不填）"),
                 f"{prefix}_detail",
-                max_length=60,
-                optional=not detail_required,
-                validate=lambda v: text_problem(v, "详细地址", max_chars=60),
+                max_length=step.length(self.context()),
+                optional=not step.detail_required,
+                validate=self.validator(step),
             )
-            self.voice_options_id = ""
+
+    def _choose_place(
+        self, question: str, key: str, found: list[Option], then: Callable[[], None]
+    ) -> None:
+        self.choice_page(question, key, [(o.id, o.label) for o in found], cols=3, then=then)
+        self.voice_options = found
 
     def address_label(self, prefix: str) -> str:
-        pack = self.pack
-        d, t, v = (self.answer(f"{prefix}_{k}") for k in ("district", "town", "village"))
-        parts = []
-        try:
-            if d:
-                parts.append(pack.district(d)["label"])
-            if d and t:
-                parts.append(pack.town(d, t)["label"])
-            if d and t and v:
-                parts.append(pack.village(d, t, v)["label"])
-        except KeyError:
-            pass
-        detail = self.answer(f"{prefix}_detail")
-        return "".join(parts) + (detail or "")
+        return place_label(self.context().pack, self.answers, prefix)
 
     def wants_dictation(self) -> bool:
         """A text page: 说话 fills the answer box (free dictation) instead of picking."""
-        return getattr(self, "dictation_target", None) is not None
+        return self.dictation_target is not None
 
     def dictated(self, text: str) -> None:
         target = self.dictation_target
@@ -453,17 +596,14 @@ class WizardScreen(PageScreen):
             room = int(target.max_length) - len(target.value)
             target.value += text[: max(0, room)]
 
-    # -- voice --------------------------------------------------------------------------------
+    # -- voice ---------------------------------------------------------------------------------
     def voice_choices(self) -> list[Any]:
         from voice.options import VoiceOption
 
-        if self.pack is not None and getattr(self, "voice_options_id", ""):
-            try:
-                return list(self.pack.screen_options(self.voice_options_id))
-            except KeyError:
-                pass
+        if self.voice_options:
+            return list(self.voice_options)
         if self.choices and {i for i, _ in self.choices} <= {"yes", "no"}:
-            return [o for o in self.pack.answers()] if self.pack is not None else []
+            return list(self.pack.answers()) if self.pack is not None else []
         return [VoiceOption(i, label) for i, label in self.choices]
 
     def choose_by_voice(self, option_id: str) -> None:
@@ -477,7 +617,7 @@ class WizardScreen(PageScreen):
                 button.dispatch("on_release")
                 return
 
-    # -- read aloud ---------------------------------------------------------------------------
+    # -- read aloud ----------------------------------------------------------------------------
     def spoken_text(self) -> str:
         n, m = self.position()
         text = f"第{n}步，共{m}步。{self.question}"
@@ -499,8 +639,10 @@ class WizardScreen(PageScreen):
         self.step_id = ""
         self.question = self.message_text = ""
         self.choices = []
+        self.voice_options = []
         self.keypad = self.keyboard = None
         self.answer_box = None
+        self.dictation_target = None
         self.page.clear()
 
     def walk(self, fill: Callable[[str], None]) -> Iterator[TourStep]:
@@ -513,5 +655,33 @@ class WizardScreen(PageScreen):
                 return
             step = pending[0]
             seen.append(step)
-            yield step, lambda s=step: self.show(s)
+            yield step, partial(self.show, step)
             fill(step)
+
+    def demo_fill(self, demo: dict[str, Any]) -> Callable[[str], None]:
+        """Tour: a ``fill`` that answers each page from ``demo`` (keys by step, address parts)."""
+
+        def fill(step: str) -> None:
+            for key, value in demo.items():
+                if (
+                    key == step
+                    or key.startswith(step + "_")
+                    or (step == "address" and key.startswith("_address"))
+                ):
+                    self.set_answer(key, value)
+
+        return fill
+
+    def demo_address(self) -> dict[str, Any]:
+        """Tour: this station's district (or the first), its first town and first village."""
+        pack = self.context().pack
+        districts = pack.districts()
+        d = next((o.id for o in districts if o.id == self.home_district), districts[0].id)
+        t = pack.towns(d)[0].id
+        v = pack.villages(d, t)[0].id
+        return {
+            "address_district": d,
+            "address_town": t,
+            "address_village": v,
+            "_address_level": "detail",
+        }

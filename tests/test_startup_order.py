@@ -30,7 +30,8 @@ def configure(args, path):
 
     def later(_dt):
         app = App.get_running_app()
-        seen["later"] = {"outbox": app.outbox is not None, "staff": app.staff is not None,
+        seen["later"] = {"outbox": app.services is not None and app.services.outbox is not None,
+                         "staff": app.services is not None and app.services.staff is not None,
                          "pending": app.manager.pending, "screen": app.manager.current}
         print(json.dumps(seen), flush=True)
         app.stop()
@@ -39,7 +40,8 @@ def configure(args, path):
         if "first" in seen:
             return
         app = App.get_running_app()
-        seen["first"] = {"outbox": app.outbox is not None, "staff": app.staff is not None,
+        seen["first"] = {"outbox": app.services is not None and app.services.outbox is not None,
+                         "staff": app.services is not None and app.services.staff is not None,
                          "pending": app.manager.pending, "screen": app.manager.current,
                          "tiles": len(app.manager.get_screen("home").tiles)}
         Clock.schedule_once(later, 1.5)

@@ -49,6 +49,24 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
         assert store.next_counter("receipt", c) == 1
 
 
+def test_a_nested_transaction_commits_with_the_outer_one_and_fails_alone(tmp_path: Path) -> None:
+    store = Store(tmp_path / "k.sqlite3")
+    with store.atomic() as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('outer', '1')")
+        with store.atomic() as inner:
+            inner.execute("INSERT INTO meta (key, value) VALUES ('kept', '1')")
+        with pytest.raises(ValueError), store.atomic() as inner:
+            inner.execute("INSERT INTO meta (key, value) VALUES ('undone', '1')")
+            raise ValueError("the inner part fails")
+    keys = {r["key"] for r in store.query("SELECT key FROM meta")}
+    assert {"outer", "kept"} <= keys and "undone" not in keys
+    with pytest.raises(ValueError), store.atomic() as conn:
+        with store.atomic() as inner:
+            inner.execute("INSERT INTO meta (key, value) VALUES ('never', '1')")
+        raise ValueError("the outer block fails after the inner one finished")
+    assert not store.query("SELECT key FROM meta WHERE key = 'never'")
+
+
 def test_unwritable_data_dir_gives_plain_message(tmp_path: Path) -> None:
     target = Path("/proc/kiosk-cannot-write-here/k.sqlite3")
     with pytest.raises(StoreError) as info:

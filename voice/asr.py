@@ -22,11 +22,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from voice.audio import AudioSource, MicrophoneSource, level_of
 from voice.commands import COMMANDS
 from voice.options import OptionLike, phrases_of
+from voice.protocols import ModelStatus, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +35,6 @@ DIGIT_PHRASES: tuple[str, ...] = (*"零一二三四五六七八九", "幺", "两
 UNK = "[unk]"
 MAX_WORD_CHARS = 8
 MAX_LISTEN_S = 12.0  # a push-to-talk turn; elderly speakers pause, but not this long
-
-State = Literal["loading", "ready", "missing"]
-
-
-@dataclass(frozen=True)
-class ModelStatus:
-    """``loading`` → ``ready``, or ``missing`` with a plain-Chinese ``reason`` for staff."""
-
-    state: State
-    reason: str = ""
-    load_seconds: float | None = None
-
-    @property
-    def ready(self) -> bool:
-        return self.state == "ready"
 
 
 def model_problem(model_dir: Path) -> str | None:
@@ -179,22 +165,6 @@ def pack_screens(pack: ScreenSource, *, digits_screens: Iterable[str] = ()) -> d
         screen: screen_phrases(pack.screen_options(screen), digits=screen in with_digits)
         for screen in pack.screen_ids()
     }
-
-
-@dataclass(frozen=True)
-class Transcript:
-    """What was heard in one push-to-talk turn."""
-
-    text: str  # words joined the way people write them (no spaces between Chinese words)
-    raw: str  # Vosk's text, words separated by spaces
-    phrase: str | None  # the grammar phrase this is exactly, if any
-    confidence: float  # mean word confidence 0..1 (0 when nothing was heard)
-    rejected: bool  # nothing but [unk] / silence: the resident said something off-grammar
-    audio_seconds: float
-
-    @property
-    def empty(self) -> bool:
-        return not self.text
 
 
 def _is_cjk(ch: str) -> bool:
@@ -353,8 +323,13 @@ class Recognizer:
     ``start_loading()`` at start-up; ``status`` tells the UI whether to show the 说话 button.
     """
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(
+        self, model_dir: Path, *, microphone: Callable[[], AudioSource] = MicrophoneSource
+    ) -> None:
+        """``microphone`` makes the audio source of each turn: the real microphone, or a WAV
+        file streamed the same way where there is none (tests, demos)."""
         self.model_dir = model_dir
+        self._microphone = microphone
         self._model: Any = None
         self._vosk: Any = None
         self._status = ModelStatus("loading")
@@ -520,7 +495,7 @@ class Recognizer:
         grammar = self.grammar(grammar_phrases) if grammar_phrases is not None else None
         if grammar is not None and not grammar.phrases:
             raise RuntimeError("这个界面的词语模型都不认识，无法语音识别")
-        source = source if source is not None else MicrophoneSource()
+        source = source if source is not None else self._microphone()
         session = ListenSession(
             self._recognizer_factory(grammar, source.sample_rate),
             grammar,

@@ -369,3 +369,25 @@ def _cn2an_text(text: str) -> str | None:
             return str(cn2an.transform(text.replace(" ", ""), "cn2an"))
     except (ValueError, KeyError):
         return None
+
+
+@dataclass(frozen=True)
+class HeardNumbers:
+    """Every reading of one spoken sentence (``kiosk-admin voice digits`` shows them all)."""
+
+    digits: str
+    phone: str | None
+    id_number_valid: bool
+    amount: Decimal | None
+    date: date | None
+
+
+def heard_numbers(text: str) -> HeardNumbers:
+    """``text`` read as digits, a phone number, an ID number, an amount and a date at once."""
+    return HeardNumbers(
+        digits=spoken_digits(text),
+        phone=spoken_phone(text),
+        id_number_valid=spoken_id_number(text) is not None,
+        amount=spoken_amount(text),
+        date=spoken_date(text),
+    )

@@ -1,127 +1,123 @@
-"""Entry point of ``kiosk-admin``.
+"""Entry point of ``kiosk-admin``: the parser of every command group, and error handling.
 
-Each area registers its own sub-commands from a module listed in ``COMMAND_MODULES``; a module
-exposes ``register(subparsers, common)`` and sets ``func(args) -> int`` on its parsers. Errors
-meant for a person are raised as :class:`CliError` and printed as one plain line on stderr
-(exit 1), never as a traceback.
+One module per command group in :mod:`kiosk.admin.commands`, each imported here by name (a group
+that can't be imported is an error, never a command silently missing). A group module exposes
+``register(subparsers, common)`` and sets ``func(args) -> int`` on its parsers. Errors meant for a
+person are raised as :class:`~kiosk.admin.common.CliError` and printed as one plain line on
+stderr (exit 1), never as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
 
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.admin.commands import (
+    ask,
+    audit,
+    handwriting,
+    idcard,
+    outbox,
+    pack,
+    rules,
+    staff,
+    stats,
+    status,
+    submit,
+    sync,
+    voice,
+)
+from kiosk.admin.common import PROG, CliError, HelpFormatter, chinese_help
+from kiosk.config import ConfigError
+from kiosk.packs.errors import PackRefused
+from kiosk.sealing import SealingError
+from kiosk.staff import StaffError
+from kiosk.sync.setup import SyncSetupError
+from offline_cache.outbox import OutboxError
 from offline_cache.store import StoreError
 
-if TYPE_CHECKING:
-    from kiosk.content import ContentPack
+# The library's errors whose ``str()`` is already a plain sentence for the person at the console.
+PLAIN_ERRORS = (
+    CliError,
+    ConfigError,
+    StoreError,
+    SyncSetupError,
+    OutboxError,
+    PackRefused,
+    SealingError,
+    StaffError,
+)
 
-COMMAND_MODULES = (
-    "kiosk.admin.cmd_rules",  # check-id, legal-aid, notary, visit        (issue 3)
-    "kiosk.admin.cmd_outbox",  # submit, outbox, sync, status, provincial-sim (issue 4)
-    "kiosk.admin.cmd_voice",  # voice ...                                  (issue 6)
-    "kiosk.admin.cmd_pack",  # pack ..., audit ..., stats                  (issue 7)
-    "kiosk.admin.cmd_staff",  # staff add|deactivate|list|hash              (issue 5)
-    "kiosk.admin.cmd_ask",  # ask                                         (issue 15)
+# In the order ``kiosk-admin --help`` lists them.
+GROUPS: tuple[ModuleType, ...] = (
+    rules,  # check-id, legal-aid assess, notary list|checklist, visit slots
+    submit,
+    outbox,  # outbox list|show|retry
+    sync,
+    status,
+    voice,  # voice match|digits|transcribe|check
+    pack,  # pack keygen|manifest|validate|sign|verify|install|list|rollback|diff
+    audit,  # audit verify|list
+    stats,
+    staff,  # staff add|deactivate|list|hash
+    idcard,  # idcard read|check
+    handwriting,  # handwriting recognize
+    ask,  # 问一问
 )
 
 
-class CliError(Exception):
-    """A plain message for the person at the console; exit code 1."""
-
-
-def emit(args: argparse.Namespace, human: str, data: Any) -> None:
-    """Print ``data`` as JSON with ``--json``, else the human text."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(human)
-
-
-def config_from_args(args: argparse.Namespace) -> KioskConfig:
-    overrides = {"paths.data_dir": getattr(args, "data_dir", None)}
-    config_path = getattr(args, "config", None)
-    return load_config(Path(config_path) if config_path else None, overrides=overrides)
-
-
-def active_pack(args: argparse.Namespace) -> ContentPack:
-    """The pack named with ``--pack DIR`` (when the command has it), else the terminal's active
-    installed pack, else the bundled Changzhou pack — the same pack the kiosk would serve."""
-    if getattr(args, "pack", None):
-        directory = Path(args.pack)
-        if not directory.is_dir():
-            raise CliError(f"内容包目录不存在：{directory}")
-        return load_active_pack(config_from_args(args), directory)
-    return load_active_pack(config_from_args(args))
-
-
-def load_active_pack(config: KioskConfig, directory: Path | None = None) -> ContentPack:
-    """Load ``directory``, or the terminal's active pack; a broken pack is a :class:`CliError`."""
-    from kiosk.content import PackError, ValidationCache, load_pack
-    from offline_cache import BUNDLED_PACK_DIR
-    from offline_cache.pack_store import PackStore
-
-    if directory is None:
-        directory = PackStore(
-            config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
-        ).active_dir()
-    # The cache the kiosk uses too (main.py): contents that passed every check aren't re-validated.
-    cache = ValidationCache(config.data_dir / "cache" / "validated-packs.txt")
-    try:
-        return load_pack(directory, cache=cache)
-    except PackError as exc:
-        raise CliError("内容包有误：" + "；".join(exc.problems[:3])) from None
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="输出 JSON（供脚本使用）")
+    parser.add_argument("--config", help="终端配置文件 TOML（默认不用，只读 KIOSK_* 环境变量）")
+    parser.add_argument("--data-dir", help="数据目录（优先于配置文件和 KIOSK_DATA_DIR）")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole ``kiosk-admin`` parser."""
     # SUPPRESS: a sub-command's copy of these options must not overwrite a value given before
     # the sub-command (`kiosk-admin --json outbox list` and `kiosk-admin outbox list --json`).
     common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
-    common.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    common.add_argument("--config", help="terminal config TOML (default: none, env only)")
-    common.add_argument("--data-dir", help="data directory (overrides config and KIOSK_DATA_DIR)")
-    parser = argparse.ArgumentParser(prog="kiosk-admin", description="乡村法律服务终端 管理工具")
+    _common_options(common)
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="乡村法律服务终端 管理工具",
+        epilog=f"示例：\n  {PROG} outbox list\n  {PROG} sync --once\n"
+        f"每个命令的说明和示例：{PROG} 命令 --help（详见 docs/cli.md）",
+        formatter_class=HelpFormatter,
+        add_help=False,
+    )
+    chinese_help(parser)
     # Own copies with real defaults (parents would share the Action objects with ``common``).
-    parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    parser.add_argument("--config", help="terminal config TOML (default: none, env only)")
-    parser.add_argument("--data-dir", help="data directory (overrides config and KIOSK_DATA_DIR)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # that area is not built yet
-                continue
-            raise
-        module.register(sub, common)
+    _common_options(parser)
+    sub = parser.add_subparsers(title="命令", dest="command", metavar="COMMAND")
+    for group in GROUPS:
+        group.register(sub, common)
     return parser
 
 
 def command_paths(parser: argparse.ArgumentParser | None = None) -> list[str]:
     """Every runnable command path, e.g. ``['check-id', 'pack sign', ...]`` (for the docs test)."""
-    parser = parser or build_parser()
-    found: list[str] = []
+    return [" ".join(path) for path, _parser in commands(parser or build_parser())]
 
-    def walk(p: argparse.ArgumentParser, prefix: list[str]) -> None:
-        subs = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
-        if not subs:
-            found.append(" ".join(prefix))
-            return
-        for action in subs:
-            for name, child in action.choices.items():
-                walk(child, [*prefix, name])
 
-    walk(parser, [])
-    return [p for p in found if p]
+def commands(
+    parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every runnable command as ``(path, its parser)``, in the order of the parser."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return [(prefix, parser)] if prefix else []
+    found: list[tuple[tuple[str, ...], argparse.ArgumentParser]] = []
+    for action in subs:
+        for name, child in action.choices.items():
+            found += commands(child, (*prefix, name))
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code is the command's (1 for a plain error on stderr)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
@@ -130,8 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return int(func(args) or 0)
-    except (CliError, ConfigError, StoreError) as exc:
-        print(f"kiosk-admin: {exc}", file=sys.stderr)
+    except PLAIN_ERRORS as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -34,12 +34,6 @@ from kiosk.validation import (
     text_problem,
 )
 
-OPPOSING_KINDS = {
-    "person": "个人",
-    "company": "公司或单位",
-    "government": "政府部门",
-    "unknown": "不清楚",
-}
 AGENT_RELATIONS_MAX = 10
 EVIDENCE_MAX_ITEMS = 20
 EVIDENCE_ITEM_MAX_CHARS = 40
@@ -153,6 +147,24 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def household_size_problem(size: int | None, pack: ContentPack) -> str | None:
+    """How many live in the household: a whole number from 1 to the pack's maximum."""
+    most = int(pack.data("legal_aid")["limits"]["household_size_max"])
+    if size is None or not 1 <= size <= most:
+        return f"家里几口人，请填1到{most}之间的数。"
+    return None
+
+
+def income_problem(income: float | None, pack: ContentPack) -> str | None:
+    """The household's monthly income in yuan: 0 (no income) up to the pack's maximum."""
+    most = int(pack.data("legal_aid")["limits"]["monthly_income_max_yuan"])
+    if income is None or income < 0:
+        return "全家每月收入请输入钱数（元），没有收入就输入0。"
+    if income > most:
+        return f"全家每月收入最多填{most}元，请再核对一下。"
+    return None
+
+
 def _id_list(
     payload: dict[str, Any], key: str, known: set[str], what: str, problems: list[Problem]
 ) -> tuple[str, ...]:
@@ -250,9 +262,13 @@ def _parse(
 
     opposing = _obj(payload, "opposing_party", problems, "opposing_party")
     opposing_kind = _str(opposing, "kind") or "unknown"
-    if opposing_kind not in OPPOSING_KINDS:
+    kinds = la["opposing_kinds"]
+    if opposing_kind not in {k["id"] for k in kinds}:
+        labels = [str(k["label"]) for k in kinds]
         problems.append(
-            Problem("opposing_party.kind", "对方只能是个人、公司或单位、政府部门，或者不清楚。")
+            Problem(
+                "opposing_party.kind", f"对方只能是{'、'.join(labels[:-1])}，或者{labels[-1]}。"
+            )
         )
     opposing_name = _str(opposing, "name") or ""
     p = text_problem(opposing_name, "对方名称", required=False, max_chars=60)
@@ -277,22 +293,14 @@ def _parse(
         economy = _obj(payload, "economy", problems, "economy")
         if economy:
             household_size = _int(economy.get("household_size"))
-            if household_size is None or not 1 <= household_size <= limits["household_size_max"]:
-                problems.append(
-                    Problem(
-                        "economy.household_size",
-                        f"家里几口人，请填1到{limits['household_size_max']}之间的整数。",
-                    )
-                )
+            p = household_size_problem(household_size, pack)
+            if p:
+                problems.append(Problem("economy.household_size", p))
                 household_size = None
             income = _number(economy.get("monthly_income_yuan"))
-            if income is None or not 0 <= income <= limits["monthly_income_max_yuan"]:
-                problems.append(
-                    Problem(
-                        "economy.monthly_income_yuan",
-                        "全家每月收入请填一个不小于0的数（单位：元）。",
-                    )
-                )
+            p = income_problem(income, pack)
+            if p:
+                problems.append(Problem("economy.monthly_income_yuan", p))
                 income = None
 
     evidence_raw = payload.get("evidence") or []

@@ -5,22 +5,30 @@ every outcome carries its reasons in plain words, the materials to bring listed 
 statutory times and, when the matter is not ours, where to go instead.
 
 Order of the rules:
-1. scope — Art. 32 exempt matters and the notice's special rural groups (no scope limit) are in
-   scope whatever the matter; otherwise the matter's ``scope`` in the pack: ``art31`` in,
-   ``local`` in but to be confirmed by staff, ``review`` staff decide, ``outside`` points elsewhere;
-2. economic test — an exempt group (Art. 42 (1)(2), the notice's groups) or exempt matter
-   (Art. 32, Art. 42 (3) migrant workers' pay and work injury) → 免于经济困难审查; otherwise the
-   household's per-capita monthly income against the district's threshold in force that day;
+1. scope — Art. 32 exempt matters are in scope whatever the matter; otherwise the matter's
+   ``scope`` in the pack: ``art31`` in, ``local`` in but to be confirmed by staff, ``review`` staff
+   decide, ``outside`` points elsewhere. The city notice's special rural groups (``campaign``) had
+   "no scope limit" only under a campaign plan (June 2021 – May 2023), not a law: outside Art. 31
+   they go to staff review with that reason, never to 符合;
+2. economic test — an exempt group of the law (Art. 42 (1)(2)) or exempt matter (Art. 32,
+   Art. 42 (3) migrant workers' pay and work injury, wherever they work) → no income check;
+   otherwise the household's per-capita monthly income against the district's threshold in force
+   that day. A campaign group that fails or skips the income test goes to staff review;
 3. a claim the ID contradicts (a "高龄" group for a 50-year-old) or missing income → staff review.
+
+Reasons are plain sentences a resident can follow; the articles they rest on are kept apart in
+``basis`` for the small 依据 line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from kiosk.content import ContentPack
+from kiosk.content import yuan_text as yuan
 from kiosk.legal_aid.application import Application
 
 ELIGIBLE = "eligible"
@@ -78,6 +86,8 @@ class Assessment:
     one_to_one: bool
     referrals: list[dict[str, str]] = field(default_factory=list)
     basis: list[str] = field(default_factory=list)
+    # The groups that bring one-to-one help (低保户, 重度残疾人 …), named as the resident chose them.
+    one_to_one_groups: list[str] = field(default_factory=list)
 
     @property
     def outcome_label(self) -> str:
@@ -123,11 +133,6 @@ class Assessment:
         return "".join(parts)
 
 
-def yuan(amount: float) -> str:
-    """Money as a resident reads it: no decimals when whole, else two."""
-    return f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
-
-
 def threshold_for(pack: ContentPack, district: str, on: date) -> dict[str, Any] | None:
     entries = [
         t for t in pack.data("legal_aid")["hardship_thresholds"] if t["district"] == district
@@ -154,15 +159,17 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
         g = groups_by_id[gid]
         if "min_age" in g and age < g["min_age"]:
             review.append(
-                f"您选了“{g['label']}”，但按身份证您今年{age}岁，不到{g['min_age']}岁，需要工作人员核实。"
+                f"您选了“{g['label']}”，但按身份证您今年{age}岁，不到{g['min_age']}岁，要工作人员核实。"
             )
             continue
         if "max_age" in g and age > g["max_age"]:
             review.append(
-                f"您选了“{g['label']}”，但按身份证您今年{age}岁，超过了{g['max_age']}岁，需要工作人员核实。"
+                f"您选了“{g['label']}”，但按身份证您今年{age}岁，超过了{g['max_age']}岁，要工作人员核实。"
             )
             continue
         groups.append(g)
+    campaigns = {c["id"]: c for c in la["campaigns"]}
+    campaign_groups = [g for g in groups if g.get("campaign")]
 
     exempt_matters: list[dict[str, Any]] = [exempt_by_id[m] for m in app.exempt_matters]
     exempt_matters = [m for m in exempt_matters if not m["requires_migrant_worker"]]
@@ -172,70 +179,71 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
     for m in app.exempt_matters:
         em = exempt_by_id[m]
         if em["requires_migrant_worker"] and em not in exempt_matters:
-            review.append(f"您选了“{em['label']}”，需要工作人员核实您的务工情况和事项。")
+            review.append(f"您选了“{em['label']}”，要工作人员核实您干活的情况和这件事。")
 
     # -- scope -----------------------------------------------------------------------------------
-    scope_lifters = [g for g in groups if g["no_scope_limit"]]
     in_scope = True
     scope_to_confirm = False
     referrals: list[dict[str, str]] = []
     art32 = [m for m in exempt_matters if not m["requires_migrant_worker"]]
+    scope_lifters = [g for g in campaign_groups if g["no_scope_limit"]]
     if art32:
         em = art32[0]
-        reasons.append(f"您的事属于“{em['label']}”，可以申请法律援助（{em['basis']}）。")
+        reasons.append(f"您的事属于“{em['label']}”，可以申请法律援助。")
         basis.append(str(em["basis"]))
     elif matter["scope"] == "art31":
-        reasons.append(f"您的事（{matter['label']}）在法律援助范围内：{matter['basis']}。")
+        reasons.append(f"您的事（{matter['label']}）是法律援助能帮的事。")
         basis.append(str(matter["basis"]))
     elif scope_lifters:
         g = scope_lifters[0]
-        reasons.append(
-            f"您属于“{g['label']}”，按常州市的规定不受法律援助事项范围限制（{g['basis']}）。"
+        review.append(
+            f"您的事（{matter['label']}）一般不在法律援助能帮的范围里。"
+            + _campaign_sentence(g, campaigns[g["campaign"]], "不限哪类事", today)
         )
-        basis.append(str(g["basis"]))
+        basis += [str(matter["basis"]), str(campaigns[g["campaign"]]["basis"])]
     elif matter["scope"] == "local":
         scope_to_confirm = True
         reasons.append(
-            f"您的事（{matter['label']}）是本市涉农法律援助重点帮助的一类，是否受理由工作人员确认（{matter['basis']}）。"
+            f"您的事（{matter['label']}）是本市涉农法律援助重点帮助的一类，能不能帮由工作人员确认。"
         )
         basis.append(str(matter["basis"]))
     elif matter["scope"] == "review":
-        review.append(f"您的事（{matter['label']}）要由工作人员看是否在法律援助范围内。")
+        review.append(f"您的事（{matter['label']}）要由工作人员看法律援助能不能帮。")
         basis.append(str(matter["basis"]))
     else:
         in_scope = False
-        reasons.append(
-            f"您的事（{matter['label']}）{matter['basis']}，法律援助机构一般不能派律师。"
-        )
+        reasons.append(f"您的事（{matter['label']}）一般不在法律援助能帮的范围里，不能派律师。")
         basis.append(str(matter["basis"]))
-        referrals = [dict(r) for r in la["referrals"]]
+        referrals = referrals_for(la, matter)
 
     # -- economic test ---------------------------------------------------------------------------
     exempting_groups = [g for g in groups if g["exempt_economic"]]
     exempt = bool(exempting_groups or exempt_matters)
     income_test: IncomeTest | None = None
     income_failed = False
+    income_missing = False
     if exempt:
         if exempting_groups:
             g = exempting_groups[0]
-            reasons.append(f"您属于“{g['label']}”，免于经济困难审查（{g['basis']}）。")
+            reasons.append(f"您是“{g['label']}”，不用查家里收入。")
             basis.append(str(g["basis"]))
         else:
             em = exempt_matters[0]
             if em["requires_migrant_worker"]:
                 reasons.append(
-                    "您是农民工，讨要工钱或工伤赔偿，不管家里收入多少，都免于经济困难审查（法律援助法第四十二条第三项）。"
+                    "您是农民工，讨工钱或者工伤赔偿，不管家里收入多少，都不用查收入；在本地干活也一样。"
                 )
             else:
-                reasons.append(f"“{em['label']}”的，不受经济困难条件限制（{em['basis']}）。")
+                reasons.append(f"“{em['label']}”的，不用查家里收入。")
+            basis.append(str(em["basis"]))
     elif app.household_size is None or app.monthly_income_yuan is None:
-        review.append("您没有填写家里几口人、每月收入多少，需要工作人员核实经济状况。")
+        income_missing = True
     else:
         district = app.address.district
         district_label = str(pack.district(district)["label"])
         t = threshold_for(pack, district, today)
         if t is None:
-            review.append(f"内容包里没有{district_label}现行的经济困难标准，需要工作人员核实。")
+            review.append(f"本机没有{district_label}现在的收入标准，要工作人员核实。")
         else:
             per_capita = round(app.monthly_income_yuan / app.household_size, 2)
             threshold = float(t["monthly_income_per_capita_yuan"])
@@ -252,33 +260,36 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
                 verified=bool(t["verified"]),
                 passed=passed,
             )
-            basis.append(str(t["source"]))
+            basis += [str(la["hardship_rule"]["basis"]), str(t["source"])]
             figures = (
-                f"您家{app.household_size}口人，每月收入共{yuan(app.monthly_income_yuan)}元，"
-                f"人均{yuan(per_capita)}元"
+                f"您家{app.household_size}口人，每月一共{yuan(app.monthly_income_yuan)}元，"
+                f"每人{yuan(per_capita)}元。"
             )
-            standard = (
-                f"{district_label}的经济困难标准每人每月{yuan(threshold)}元"
-                f"（{la['hardship_rule']['text']}，{t['effective_from']}起执行）"
-            )
+            standard = f"{district_label}的标准是每人每月{yuan(threshold)}元"
             margin = float(la["hardship_rule"]["unverified_margin_percent"]) / 100
             close = abs(per_capita - threshold) <= threshold * margin
             if passed:
-                reasons.append(f"{figures}，不高于{standard}，符合经济困难条件。")
+                reasons.append(f"{figures}{standard}，您家不超过，算经济困难。")
             else:
-                reasons.append(f"{figures}，高于{standard}，所以不符合经济困难条件。")
+                reasons.append(f"{figures}{standard}，您家超过了，不算经济困难。")
                 income_failed = True
             if not t["verified"] and close:
                 review.append(
-                    "您家的收入和标准很接近，而这个标准数额还没有核实，需要工作人员按最新标准确认。"
+                    "您家的收入和标准很接近，这个标准还没核实，要工作人员按最新标准确认。"
                 )
+    if not exempt and (income_missing or income_failed) and campaign_groups:
+        g = campaign_groups[0]
+        review.append(_campaign_sentence(g, campaigns[g["campaign"]], "不查家里收入", today))
+        basis.append(str(campaigns[g["campaign"]]["basis"]))
+    elif income_missing:
+        review.append("您没有填家里几口人、每月收入多少，要工作人员核实。")
 
     # -- outcome ---------------------------------------------------------------------------------
     if not in_scope and not review:
         outcome = INELIGIBLE
     elif income_failed and not review:
         outcome = INELIGIBLE
-        referrals = [dict(r) for r in la["referrals"]]
+        referrals = referrals_for(la, matter)
     elif review or not in_scope:
         outcome = REVIEW
     elif scope_to_confirm:
@@ -286,13 +297,18 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
     else:
         outcome = ELIGIBLE
     reasons.extend(review)
+    if outcome == INELIGIBLE:
+        # Only the agency decides (Art. 43): a resident told 不符合 may still apply in writing.
+        reasons.append(pack.spoken("legal_aid.result.still_apply"))
 
     priority_groups = [g for g in groups if g["green_channel"]]
     priority = bool(matter["sannong"] or priority_groups) and in_scope and outcome != INELIGIBLE
     times = la["statutory_times"]
     if priority:
-        why = "“三农”案件" if matter["sannong"] else f"“{priority_groups[0]['label']}”"
-        reasons.append(f"{why}优先受理、审查、指派，走绿色通道。")
+        why = "“三农”的事" if matter["sannong"] else f"“{priority_groups[0]['label']}”"
+        reasons.append(f"{why}走绿色通道，优先办。")
+    basis.append(str(times["basis"]))
+    one_to_one = [str(g["label"]) for g in groups if g["one_to_one"]]
 
     return Assessment(
         outcome=outcome,
@@ -305,10 +321,36 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
         assignment_days=int(times["assignment_days"]),
         priority=priority,
         green_channel_days=int(times["green_channel_days"]) if priority else None,
-        one_to_one=any(g["one_to_one"] for g in groups),
+        one_to_one=bool(one_to_one),
         referrals=referrals,
         basis=list(dict.fromkeys(basis)),
+        one_to_one_groups=one_to_one,
     )
+
+
+def _campaign_sentence(
+    group: Mapping[str, Any], campaign: Mapping[str, Any], promise: str, today: date
+) -> str:
+    """One plain sentence: what the campaign promised the group, its dates, staff confirm."""
+    start = date.fromisoformat(str(campaign["valid_from"]))
+    end = date.fromisoformat(str(campaign["valid_until"]))
+    period = f"{start.year}年{start.month}月到{end.year}年{end.month}月"
+    state = "已经结束" if today > end else "它不是法律规定"
+    return (
+        f"“{group['label']}”{promise}，是{campaign['label']}里的做法。"
+        f"这个活动从{period}，{state}。现在能不能这样办，要工作人员确认。"
+    )
+
+
+def referrals_for(la: Mapping[str, Any], matter: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Where to point a resident legal aid can't help: the matter's own list, else the general one.
+
+    A wage claim goes to free labour arbitration, not neighbourhood mediation, so referrals marked
+    ``on_request`` are given only to the matters that name them.
+    """
+    by_id = {r["id"]: r for r in la["referrals"]}
+    ids = matter.get("referrals") or [r["id"] for r in la["referrals"] if not r.get("on_request")]
+    return [{"id": i, "label": by_id[i]["label"], "detail": by_id[i]["detail"]} for i in ids]
 
 
 def materials_for(
@@ -326,7 +368,7 @@ def materials_for(
     if app.agent is not None:
         ids += std["agent"]
     for g in groups:
-        if g["exempt_economic"] or g["no_scope_limit"]:
+        if g["exempt_economic"] or g["no_scope_limit"] or g.get("campaign"):
             ids += g["materials"]
     for m in exempt_matters:
         ids += m["materials"]
@@ -338,3 +380,25 @@ def materials_for(
         Material(id=i, label=by_id[i]["label"], why=by_id[i]["why"], where=by_id[i]["where"])
         for i in dict.fromkeys(ids)
     ]
+
+
+def assessment_lines(result: Assessment) -> list[str]:
+    """The pre-assessment as staff read it at the console (``kiosk-admin legal-aid assess``)."""
+    lines = [f"初步评估：{result.outcome_label}", "理由："]
+    lines += [f"  - {r}" for r in result.reasons]
+    if result.referrals:
+        lines.append("可以这样办：")
+        lines += [f"  - {r['label']}：{r['detail']}" for r in result.referrals]
+    if result.outcome != INELIGIBLE:
+        lines.append("一次性告知，请带齐：")
+        lines += [f"  - {m.label}（{m.why}；{m.where}）" for m in result.materials]
+        lines.append(
+            f"时限：收到申请后{result.decision_days}日内决定，"
+            f"决定给予的{result.assignment_days}日内指派。"
+        )
+        if result.priority:
+            lines.append(f"绿色通道：{result.green_channel_days}日内受理、审查、指派。")
+        if result.one_to_one_groups:
+            groups = "、".join(f"“{g}”" for g in result.one_to_one_groups)
+            lines.append(f"{groups}：“一对一”帮扶。")
+    return lines

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from kiosk.packs.errors import PackRefused
-from kiosk.packs.manifest import MANIFEST_NAME, SIGNATURE_NAME, fsync_dir, safe_relative_path
+from kiosk.packs.manifest import MANIFEST_NAME, SIGNATURE_NAME, list_pack_files, safe_relative_path
+from offline_cache.durable import fsync_dir
+from offline_cache.pack_errors import PackRefused
 
 MiB = 1024 * 1024
 # Fixed timestamp: signing the same directory twice gives the same zip bytes.
@@ -146,6 +148,52 @@ def extract(zip_path: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) 
                 raise
         for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
             fsync_dir(d)
+
+
+def unpack(source: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
+    """Put a pack zip, or a pack directory, into the empty directory ``dest``, durably."""
+    if source.is_dir():
+        _copy_tree(source, dest, limits)
+    else:
+        extract(source, dest, limits)
+
+
+def _copy_tree(source: Path, dest: Path, limits: ArchiveLimits) -> None:
+    """Copy a pack directory's files (content, manifest, signature) with fsync, within limits."""
+    files = list_pack_files(source)
+    for extra in (MANIFEST_NAME, SIGNATURE_NAME):
+        if (source / extra).is_file():
+            files[extra] = source / extra
+    if len(files) > limits.max_files:
+        raise PackRefused(
+            "too_large", f"内容包有 {len(files)} 个文件，超过上限 {limits.max_files} 个。"
+        )
+    sizes = {rel: path.stat().st_size for rel, path in files.items()}
+    for rel, size in sizes.items():
+        if size > limits.max_file_bytes:
+            raise PackRefused(
+                "too_large",
+                f"{rel} 有 {size / MiB:.1f} MB，超过单个文件上限 {limits.max_file_bytes / MiB:.1f} MB。",
+            )
+    if sum(sizes.values()) > limits.max_total_bytes:
+        raise PackRefused(
+            "too_large",
+            f"内容包有 {sum(sizes.values()) / MiB:.1f} MB，超过上限 {limits.max_total_bytes / MiB:.1f} MB。",
+        )
+    dirs = {dest}
+    for rel, path in files.items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        parent = target.parent
+        while parent != dest:
+            dirs.add(parent)
+            parent = parent.parent
+        with path.open("rb") as src, target.open("wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+    for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
+        fsync_dir(d)
 
 
 def read_member(zip_path: Path, name: str, max_bytes: int = 4 * MiB) -> bytes | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -16,7 +15,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kiosk import __version__ as APP_VERSION
-from kiosk.packs.errors import PackRefused
+from offline_cache.durable import write_atomically
+from offline_cache.pack_errors import PackRefused
 
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "signature.json"
@@ -315,22 +315,3 @@ def regenerate(
     candidate = replace(candidate, created=now_utc_text())
     write_atomically(directory / MANIFEST_NAME, candidate.to_bytes())
     return candidate, True
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temp file + fsync + rename so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -21,7 +21,7 @@ from kiosk.packs.signing import Signature, fingerprint
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditLog
-    from offline_cache.pack_store import InstallResult, PackStore
+    from offline_cache.pack_store import InstallResult, PackStore, RollbackResult
 
 MAX_CANDIDATES = 50
 
@@ -56,7 +56,7 @@ class Candidate:
         }
 
 
-def media_candidates(media_dir: Path | None, store: PackStore) -> list[Candidate]:
+def media_candidates(media_dir: Path | None, store: PackStore[Manifest]) -> list[Candidate]:
     """Pack zips in the removable-media folder (top level and one folder down), newest first.
 
     Only the manifest and signature entries are read, so listing a stick is quick; the full
@@ -106,14 +106,14 @@ def _describe(path: Path, trusted: Sequence[str], current: Manifest | None) -> C
 
 
 def install_with_audit(
-    store: PackStore,
+    store: PackStore[Manifest],
     source: Path,
     *,
     audit: AuditLog | None,
     actor: str,
     origin: str,
     allow_downgrade: bool = False,
-) -> InstallResult:
+) -> InstallResult[Manifest]:
     """Install and write the outcome (installed or refused, and why) to the audit log."""
     try:
         result = store.install(source, allow_downgrade=allow_downgrade)
@@ -147,6 +147,24 @@ def install_with_audit(
     return result
 
 
+def rollback_with_audit(
+    store: PackStore[Manifest], *, audit: AuditLog | None, actor: str
+) -> RollbackResult[Manifest]:
+    """Go back to the previous version (:meth:`PackStore.rollback`) and write it to the audit log."""
+    result = store.rollback()
+    if audit is not None:
+        audit.append(
+            actor,
+            "pack.rolled_back",
+            {
+                "from": result.from_manifest.version,
+                "to": result.to_manifest.version if result.to_manifest else None,
+                "to_bundled": result.directory == store.bundled_dir,
+            },
+        )
+    return result
+
+
 def _advertised(manifest: bytes | dict[str, Any]) -> Manifest:
     # The endpoint may hand over the manifest as raw bytes or already parsed as a JSON object.
     return (
@@ -156,7 +174,7 @@ def _advertised(manifest: bytes | dict[str, Any]) -> Manifest:
     )
 
 
-def should_download(store: PackStore, manifest: bytes | dict[str, Any]) -> bool:
+def should_download(store: PackStore[Manifest], manifest: bytes | dict[str, Any]) -> bool:
     """Whether the pack the server advertises is newer than the active one (skip needless downloads)."""
     try:
         offered = _advertised(manifest)
@@ -169,13 +187,13 @@ def should_download(store: PackStore, manifest: bytes | dict[str, Any]) -> bool:
 
 
 def install_downloaded(
-    store: PackStore,
+    store: PackStore[Manifest],
     manifest: bytes | dict[str, Any],
     zip_bytes: bytes,
     *,
     audit: AuditLog | None = None,
     actor: str = "sync",
-) -> InstallResult:
+) -> InstallResult[Manifest]:
     """Install a pack fetched from the sync channel's pack endpoint.
 
     ``manifest`` is what the endpoint advertised (bytes or the parsed JSON object); the zip must
@@ -213,12 +231,12 @@ def install_downloaded(
 
 
 def pull_from_sync(
-    store: PackStore,
+    store: PackStore[Manifest],
     fetch_manifest: Callable[[], bytes | dict[str, Any] | None],
     fetch_zip: Callable[[bytes | dict[str, Any]], bytes | None],
     *,
     audit: AuditLog | None = None,
-) -> InstallResult | None:
+) -> InstallResult[Manifest] | None:
     """One round of the sync channel's pack puller.
 
     ``fetch_manifest`` returns what the pack endpoint advertises (``None``: nothing published or

@@ -13,9 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.audit import PACK_ROLLED_BACK, AuditLog
+from kiosk.audit import AuditLog
 from kiosk.packs.errors import PackRefused
-from kiosk.packs.sources import Candidate, install_with_audit, media_candidates
+from kiosk.packs.manifest import Manifest
+from kiosk.packs.sources import (
+    Candidate,
+    install_with_audit,
+    media_candidates,
+    rollback_with_audit,
+)
 from offline_cache.pack_store import PackStore
 
 
@@ -27,7 +33,9 @@ class Outcome:
 
 
 class PackAdmin:
-    def __init__(self, store: PackStore, audit: AuditLog | None, media_dir: Path | None) -> None:
+    def __init__(
+        self, store: PackStore[Manifest], audit: AuditLog | None, media_dir: Path | None
+    ) -> None:
         self.store = store
         self.audit = audit
         self.media_dir = media_dir
@@ -75,16 +83,7 @@ class PackAdmin:
 
     def rollback(self, staff_id: str) -> Outcome:
         try:
-            result = self.store.rollback()
+            result = rollback_with_audit(self.store, audit=self.audit, actor=f"staff:{staff_id}")
         except PackRefused as exc:
             return Outcome(False, exc.message)
-        if self.audit is not None:
-            self.audit.append(
-                f"staff:{staff_id}",
-                PACK_ROLLED_BACK,
-                {
-                    "from": result.from_manifest.version,
-                    "to": result.to_manifest.version if result.to_manifest else None,
-                },
-            )
         return Outcome(True, result.message)

@@ -14,13 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.content import ContentPack, PackError, load_pack
+from kiosk.packs.manifest import Manifest
 from offline_cache.pack_store import PackStore
 
 log = logging.getLogger(__name__)
 
 
 class PackSwitcher:
-    def __init__(self, store: PackStore, loader: Callable[[Path], ContentPack] = load_pack) -> None:
+    def __init__(
+        self, store: PackStore[Manifest], loader: Callable[[Path], ContentPack] = load_pack
+    ) -> None:
         self.store = store
         self._load = loader
         self._lock = threading.Lock()

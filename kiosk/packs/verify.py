@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk import __version__ as APP_VERSION
+from kiosk.packs import archive
 from kiosk.packs.errors import PackRefused
 from kiosk.packs.manifest import (
     CHINA_TZ,
@@ -90,3 +92,23 @@ def check_pack_dir(
             "schema", f"内容包 {manifest.label()} 的数据不符合格式要求，终端无法使用。", problems
         )
     return VerifiedPack(directory, manifest, signer)
+
+
+def check_pack_file(path: Path, trusted_keys: Sequence[str]) -> VerifiedPack:
+    """:func:`check_pack_dir` on a pack directory, or on a zip unpacked to a temporary directory
+    (removed again: the result's ``directory`` is then only a name)."""
+    if path.is_dir():
+        return check_pack_dir(path, trusted_keys)
+    with tempfile.TemporaryDirectory(prefix="pack-verify-") as tmp:
+        archive.extract(path, Path(tmp))
+        return check_pack_dir(Path(tmp), trusted_keys)
+
+
+def upgrade_note(current: Manifest, offered: Manifest) -> str:
+    """What installing ``offered`` would do on a terminal serving ``current``."""
+    if offered.semver > current.semver:
+        return f"本终端现在是 {current.label()}，安装后升级到 {offered.version}。"
+    return (
+        f"注意：本终端现在是 {current.label()}，这个版本不比它新，"
+        "安装时会被拒绝（除非加 --allow-downgrade）。"
+    )

@@ -28,7 +28,9 @@ from typing import Any
 from kiosk.audit import AuditLog
 from kiosk.config import KioskConfig
 from kiosk.content import ContentPack
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.errors import PackRefused
+from kiosk.packs.manifest import Manifest
 from kiosk.packs.sources import pull_from_sync
 from kiosk.sync.agent import AfterRunHook, PackPuller, PackPullOutcome, SyncAgent, SyncReport
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, Transport, TransportFailure
@@ -63,7 +65,7 @@ def build_sync_hooks(
     config: KioskConfig,
     audit: AuditLog | None,
     *,
-    pack_store: PackStore | None = None,
+    pack_store: PackStore[Manifest] | None = None,
     pull_packs: bool = True,
     ledger: BookingLedger | None = None,
 ) -> SyncHooks:
@@ -78,7 +80,7 @@ def build_sync_hooks(
     """
     hooks = SyncHooks()
     if pull_packs and config.trusted_pack_keys:
-        store_for_packs = pack_store or PackStore(
+        store_for_packs = pack_store or open_pack_store(
             config.data_dir, BUNDLED_PACK_DIR, config.trusted_pack_keys
         )
         hooks.pack_puller = SyncPackPuller(store_for_packs, audit)
@@ -111,7 +113,7 @@ class SyncPackPuller:
 
     def __init__(
         self,
-        pack_store: PackStore,
+        pack_store: PackStore[Manifest],
         audit: AuditLog | None,
         *,
         max_bytes: int = MAX_PACK_ZIP_BYTES,

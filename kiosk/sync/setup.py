@@ -1,13 +1,16 @@
 """Building the outbox and the sync agent from the terminal configuration.
 
 Used by the composition root (``main.py``) and ``kiosk-admin``, so both read the same settings
-the same way. Problems come back as :class:`SyncSetupError` with a plain-Chinese sentence naming
-the setting to fix.
+the same way and get the same agent: :func:`build_agent` is the one place an agent is put
+together with its hooks. Problems come back as :class:`SyncSetupError` with a plain-Chinese
+sentence naming the setting to fix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
 from kiosk.sealing import SealingError, load_public_key
@@ -16,6 +19,13 @@ from kiosk.sync.signing import CredentialsError, load_credentials
 from kiosk.sync.transport import DeferredTransport, Transport
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
+
+if TYPE_CHECKING:
+    from kiosk.audit import AuditLog
+    from kiosk.content import ContentPack
+    from kiosk.packs.manifest import Manifest
+    from kiosk.visits import BookingLedger
+    from offline_cache.pack_store import PackStore
 
 
 class SyncSetupError(Exception):
@@ -35,6 +45,13 @@ def outbox_from_config(config: KioskConfig, store: Store, *, need_key: bool = Tr
     return Outbox(store, key, config.terminal_id)
 
 
+def credentials_file(config: KioskConfig) -> Path:
+    """The terminal's credentials file; without one nothing can be synced."""
+    if config.provincial_credentials_file is None:
+        raise SyncSetupError("没有配置终端凭据（provincial.credentials_file），不能同步。")
+    return config.provincial_credentials_file
+
+
 def agent_from_config(
     config: KioskConfig,
     outbox: Outbox,
@@ -51,10 +68,8 @@ def agent_from_config(
     ``pack_puller`` and ``after_run``: see :class:`SyncAgent`; build them with
     :func:`kiosk.sync.hooks.build_sync_hooks`.
     """
-    if config.provincial_credentials_file is None:
-        raise SyncSetupError("没有配置终端凭据（provincial.credentials_file），不能同步。")
     try:
-        creds = load_credentials(config.provincial_credentials_file)
+        creds = load_credentials(credentials_file(config))
     except CredentialsError as exc:
         raise SyncSetupError(str(exc)) from None
 
@@ -82,3 +97,46 @@ def agent_from_config(
         pack_puller=pack_puller,
         after_run=after_run,
     )
+
+
+def build_agent(
+    config: KioskConfig,
+    store: Store,
+    outbox: Outbox,
+    *,
+    pack: ContentPack | None,
+    audit: AuditLog | None,
+    pack_store: PackStore[Manifest] | None = None,
+    ledger: BookingLedger | None = None,
+    pull_packs: bool = True,
+    batch_size: int | None = None,
+    backoff_base_s: float = 5.0,
+    read_timeout_s: float = 30.0,
+    on_report: Callable[[SyncReport], None] | None = None,
+) -> SyncAgent:
+    """The terminal's sync agent with its hooks: what the kiosk app and ``kiosk-admin sync`` run.
+
+    The agent of :func:`agent_from_config` plus the hooks of
+    :func:`kiosk.sync.hooks.build_sync_hooks`: newer signed packs are pulled (unless
+    ``pull_packs`` is false or no ``packs.trusted_keys`` are set) and home-visit bookings follow
+    the province's answers. ``pack`` is the content pack being served (``None``: no bookings
+    hook); ``pack_store`` and ``ledger`` should be the running kiosk's own instances when there
+    are some, so a pack switched in between residents reaches the bookings hook too. The agent is
+    not started. Raises :class:`SyncSetupError` when the credentials are missing or unreadable.
+    """
+    # Imported here: the hooks bring the pack installer and the visit rules, which the kiosk
+    # only needs once the agent is built (after the first frame), not at power-on.
+    from kiosk.sync.hooks import build_sync_hooks
+
+    agent = agent_from_config(
+        config,
+        outbox,
+        batch_size=batch_size,
+        backoff_base_s=backoff_base_s,
+        read_timeout_s=read_timeout_s,
+        on_report=on_report,
+    )
+    hooks = build_sync_hooks(
+        store, pack, config, audit, pack_store=pack_store, pull_packs=pull_packs, ledger=ledger
+    )
+    return hooks.attach(agent)

@@ -190,7 +190,7 @@ def main() -> int:
     for name, draw in ICONS.items():
         big = Image.new("RGBA", (SIZE * SCALE, SIZE * SCALE), (0, 0, 0, 0))
         draw(ImageDraw.Draw(big))
-        big.resize((SIZE, SIZE), Image.LANCZOS).save(OUT / f"{name}.png", optimize=True)
+        big.resize((SIZE, SIZE), Image.Resampling.LANCZOS).save(OUT / f"{name}.png", optimize=True)
     print(f"wrote {len(ICONS)} icons to {OUT}")
     return 0
 

@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.packs import archive
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.manifest import MANIFEST_NAME, list_pack_files, regenerate
 from kiosk.packs.signing import public_key_text
 from kiosk.packs.signing import sign as sign_bytes
@@ -99,7 +100,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def pack_store(data_dir: Path, bureau: Keys) -> PackStore:
-    return PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    return open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
 
 
 def fixed_clock(when: str) -> Callable[[], datetime]:

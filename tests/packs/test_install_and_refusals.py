@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.packs import archive
 from kiosk.packs.archive import ArchiveLimits
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.errors import PackRefused
 from kiosk.packs.manifest import MANIFEST_NAME, list_pack_files, regenerate
 from kiosk.packs.signing import sign
@@ -87,7 +88,7 @@ def test_a_pack_signed_by_an_untrusted_key_is_refused(
 def test_a_terminal_without_trusted_keys_refuses_every_pack(
     data_dir: Path, make_pack: MakePack, sign_pack: SignPack
 ) -> None:
-    store = PackStore(data_dir, BUNDLED_PACK_DIR, [])
+    store = open_pack_store(data_dir, BUNDLED_PACK_DIR, [])
     err = refused(store, sign_pack(make_pack()), "untrusted_key")
     assert "packs.trusted_keys" in err.message
 
@@ -157,14 +158,14 @@ def test_semantic_versions_compare_numerically_not_as_text(
 def test_a_pack_not_yet_valid_is_refused_with_its_start_date(
     data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
 ) -> None:
-    store = PackStore(
+    store = open_pack_store(
         data_dir, BUNDLED_PACK_DIR, [bureau.public], clock=fixed_clock("2026-12-31T15:00:00")
     )
     future = sign_pack(make_pack("3.0.0", valid_from="2027-01-01"))
     err = refused(store, future, "not_yet_valid")
     assert "2027-01-01" in err.message
     # At midnight Beijing time (16:00 UTC the day before) it becomes valid.
-    later = PackStore(
+    later = open_pack_store(
         data_dir, BUNDLED_PACK_DIR, [bureau.public], clock=fixed_clock("2026-12-31T16:00:00")
     )
     assert later.install(future).manifest.version == "3.0.0"
@@ -230,7 +231,7 @@ def test_an_oversized_file_is_refused(
         (d / "assets" / "audio").mkdir(parents=True, exist_ok=True)
         (d / "assets" / "audio" / "intro.wav").write_bytes(b"\0" * 300_000)
 
-    store = PackStore(
+    store = open_pack_store(
         data_dir,
         BUNDLED_PACK_DIR,
         [bureau.public],
@@ -246,7 +247,7 @@ def test_a_zip_bomb_is_refused_from_its_sizes_before_it_fills_the_disk(
     zeros = {f"assets/bomb{i}.bin": b"\0" * 150_000 for i in range(4)}  # ~600 KB from ~2 KB
     bomb = rezip(sign_pack(make_pack()), tmp_path / "bomb.zip", dict(zeros))
     assert bomb.stat().st_size < 200_000
-    store = PackStore(
+    store = open_pack_store(
         data_dir, BUNDLED_PACK_DIR, [bureau.public], limits=ArchiveLimits(max_total_bytes=500_000)
     )
     err = refused(store, bomb, "too_large")
@@ -282,7 +283,7 @@ def test_a_data_directory_that_cannot_be_written_is_refused_plainly(
 ) -> None:
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the data directory should be", encoding="utf-8")
-    store = PackStore(blocked, BUNDLED_PACK_DIR, [bureau.public])
+    store = open_pack_store(blocked, BUNDLED_PACK_DIR, [bureau.public])
     with pytest.raises(PackRefused) as info:
         store.install(sign_pack(make_pack()))
     assert info.value.reason == "disk"

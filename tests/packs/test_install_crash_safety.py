@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.verify import check_pack_dir
 from offline_cache import BUNDLED_PACK_DIR
-from offline_cache.pack_store import PackStore
 from tests.packs.conftest import Keys, MakePack, SignPack
 
 RUNS = 24
 
 
 def _install_forever(data_dir: str, key: str, zips: list[str], ready: object) -> None:
-    store = PackStore(Path(data_dir), BUNDLED_PACK_DIR, [key])
+    store = open_pack_store(Path(data_dir), BUNDLED_PACK_DIR, [key])
     ready.set()  # type: ignore[attr-defined]
     while True:
         for z in zips:
@@ -34,7 +34,7 @@ def test_sigkill_at_random_moments_of_installs_always_leaves_a_valid_active_pack
 ) -> None:
     zips = [str(sign_pack(make_pack("2.0.0"))), str(sign_pack(make_pack("3.0.0")))]
     # Measure one install so the kills spread over whole installs, not just their start.
-    probe = PackStore(data_dir / "probe", BUNDLED_PACK_DIR, [bureau.public])
+    probe = open_pack_store(data_dir / "probe", BUNDLED_PACK_DIR, [bureau.public])
     started = time.monotonic()
     probe.install(Path(zips[0]))
     one_install = time.monotonic() - started
@@ -59,7 +59,7 @@ def test_sigkill_at_random_moments_of_installs_always_leaves_a_valid_active_pack
         assert child.exitcode == -signal.SIGKILL, f"run {run}: the installer was not killed"
 
         # A fresh terminal start after the crash:
-        store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+        store = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
         if store.staging_dir.exists() and any(store.staging_dir.iterdir()):
             killed_mid_install += 1
         state_file = store.root / "state.json"
@@ -75,7 +75,7 @@ def test_sigkill_at_random_moments_of_installs_always_leaves_a_valid_active_pack
     assert seen_versions == {"2.0.0", "3.0.0"}, "kills never landed between the two installs"
     assert killed_mid_install >= RUNS // 2, "too few kills landed in the middle of an install"
     # Whatever the crashes left behind, the next install works and cleans up after them.
-    store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    store = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
     store.install(Path(zips[1]), allow_downgrade=True)
     assert list(store.staging_dir.iterdir()) == []
     assert len(list(store.versions_dir.iterdir())) <= 4

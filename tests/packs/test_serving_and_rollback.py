@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import load_pack
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.errors import PackRefused
 from offline_cache import BUNDLED_PACK_DIR
 from offline_cache.pack_store import KEEP_PREVIOUS, PackStore
@@ -23,8 +24,8 @@ def test_with_nothing_installed_the_kiosk_serves_the_bundled_pack(pack_store: Pa
 def test_an_install_by_another_process_waits_for_the_next_idle_moment(
     data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
 ) -> None:
-    kiosk = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
-    admin = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    kiosk = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    admin = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
     serving = kiosk.begin_serving()
     result = admin.install(sign_pack(make_pack("2.0.0")))
     # Mid-session nothing changes for the resident: the kiosk still serves what it loaded ...
@@ -80,8 +81,8 @@ def test_only_a_few_previous_versions_are_kept_on_disk(
 def test_a_version_a_kiosk_is_still_serving_is_not_deleted_by_pruning(
     data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
 ) -> None:
-    kiosk = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
-    admin = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    kiosk = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    admin = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
     admin.install(sign_pack(make_pack("2.0.0")))
     served = kiosk.begin_serving()
     for minor in range(1, KEEP_PREVIOUS + 3):
@@ -108,8 +109,10 @@ def test_an_installed_pack_damaged_on_disk_is_not_served(
 def test_packs_from_a_key_no_longer_trusted_stop_being_served(
     data_dir: Path, bureau: Keys, make_pack: MakePack, sign_pack: SignPack
 ) -> None:
-    PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]).install(sign_pack(make_pack("2.0.0")))
-    revoked = PackStore(data_dir, BUNDLED_PACK_DIR, [])
+    open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]).install(
+        sign_pack(make_pack("2.0.0"))
+    )
+    revoked = open_pack_store(data_dir, BUNDLED_PACK_DIR, [])
     assert revoked.begin_serving() == BUNDLED_PACK_DIR
 
 
@@ -127,10 +130,12 @@ def test_the_kiosk_picks_up_a_new_pack_only_when_it_asks_between_residents(
 ) -> None:
     from kiosk.packs.switching import PackSwitcher
 
-    switcher = PackSwitcher(PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]))
+    switcher = PackSwitcher(open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]))
     assert switcher.start().version == "1.0.0"
     assert switcher.switch_if_pending() is None
-    PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]).install(sign_pack(make_pack("2.0.0")))
+    open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]).install(
+        sign_pack(make_pack("2.0.0"))
+    )
     assert switcher.pack is not None and switcher.pack.version == "1.0.0"  # mid-session: unchanged
     new = switcher.switch_if_pending()
     assert new is not None and new.version == "2.0.0" and switcher.pack is new
@@ -151,7 +156,7 @@ def test_a_new_pack_that_does_not_load_leaves_the_kiosk_on_the_old_one(
             raise PackError(["data/screens.json: /: this program can't read it"])
         return load_pack(directory)
 
-    store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    store = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
     switcher = PackSwitcher(store, loader=picky_loader)
     switcher.start()
     store.install(sign_pack(make_pack("2.0.0")))
@@ -164,7 +169,7 @@ def test_a_new_pack_that_does_not_load_leaves_the_kiosk_on_the_old_one(
     assert len(loads) == tries, "a pack that failed to load was retried at every idle moment"
     # After a restart the kiosk still comes up, on the bundled pack, and says why.
     restarted = PackSwitcher(
-        PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public]), loader=picky_loader
+        open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]), loader=picky_loader
     )
     assert restarted.start().version == "1.0.0"
     assert "改用内置内容包" in (restarted.problem or "")
@@ -179,7 +184,7 @@ def test_two_installs_at_once_take_turns_and_leave_one_consistent_state(
     outcomes: list[str] = []
 
     def install(z: Path) -> None:
-        store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+        store = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
         try:
             outcomes.append(store.install(z).manifest.version)
         except PackRefused as exc:
@@ -190,7 +195,7 @@ def test_two_installs_at_once_take_turns_and_leave_one_consistent_state(
         t.start()
     for t in threads:
         t.join(60)
-    store = PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    store = open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
     assert store.active_version() == "3.0.0"
     assert sorted(outcomes) in (["2.0.0", "3.0.0"], ["3.0.0", "downgrade"])
     assert store.verify_active() == []

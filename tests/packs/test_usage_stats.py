@@ -15,16 +15,9 @@ import pytest
 from kiosk.admin.cli import main
 from kiosk.stats import CSV_COLUMNS, StatsRecorder, report, to_csv
 from offline_cache.store import Store
+from tests.fakes import FakeClock
 
 DAY = date(2026, 11, 28)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
@@ -33,7 +26,7 @@ def store(tmp_path: Path) -> Store:
 
 
 def a_day_at_the_kiosk(store: Store) -> StatsRecorder:
-    clock = Clock()
+    clock = FakeClock()
     rec = StatsRecorder(store, village="演示村", today=lambda: DAY, monotonic=clock)
     # Resident 1: legal aid by voice, completed in 4 minutes.
     rec.session_started("s1")
@@ -41,23 +34,23 @@ def a_day_at_the_kiosk(store: Store) -> StatsRecorder:
     rec.service_chosen("s1", "legal_aid")
     rec.step_reached("s1", "legal_aid", "matter")
     rec.step_reached("s1", "legal_aid", "income")
-    clock.t += 240
+    clock.now += 240
     rec.session_completed("s1", "legal_aid", matter_category="wages", village="xinqiao")
     # Resident 2: legal aid, walked away at the income step after 1 minute.
     rec.session_started("s2")
     rec.service_chosen("s2", "legal_aid")
     rec.step_reached("s2", "legal_aid", "matter")
     rec.step_reached("s2", "legal_aid", "income")
-    clock.t += 60
+    clock.now += 60
     rec.session_abandoned("s2")
     # Resident 3: notary checklist, completed in 2 minutes.
     rec.session_started("s3")
     rec.service_chosen("s3", "notary")
-    clock.t += 120
+    clock.now += 120
     rec.session_completed("s3", "notary", matter_category="inheritance")
     # Resident 4: touched the screen and left from the home screen.
     rec.session_started("s4")
-    clock.t += 20
+    clock.now += 20
     rec.session_abandoned("s4")
     return rec
 

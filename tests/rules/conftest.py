@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
+import shutil
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +16,7 @@ from kiosk.content import ContentPack, load_pack
 from offline_cache import BUNDLED_PACK_DIR
 from tests.rules.ids import make_id
 
-TODAY = date(2026, 6, 15)  # a Monday; thresholds effective 2025-01-01 apply
+TODAY = date(2026, 6, 15)  # a Monday; thresholds effective 2024-01-01 apply
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +58,14 @@ def case(**changes: Any) -> dict[str, Any]:
             target = target[key]
         target[last] = value
     return doc
+
+
+def edited_pack(tmp_path: Path, stem: str, change: Callable[[Any], None]) -> Path:
+    """A copy of the bundled pack with ``data/<stem>.json`` changed by ``change(data)``."""
+    target = tmp_path / "pack"
+    shutil.copytree(BUNDLED_PACK_DIR, target)
+    path = target / "data" / f"{stem}.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return target

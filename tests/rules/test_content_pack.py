@@ -13,6 +13,7 @@ import pytest
 
 from kiosk.content import (
     DATA_FILES,
+    SCHEMA_DIR,
     ContentPack,
     Option,
     PackError,
@@ -20,20 +21,15 @@ from kiosk.content import (
     screens_schema_placeholders,
 )
 from offline_cache import BUNDLED_PACK_DIR
+from tests.rules.conftest import edited_pack
 
 DISTRICTS = {"tianning", "zhonglou", "xinbei", "wujin", "jintan", "liyang", "jingkai"}
 
 
 def broken(tmp_path: Path, stem: str, change: Callable[[Any], None]) -> list[str]:
     """Copy the bundled pack, apply ``change`` to one data file, return load_pack's problems."""
-    target = tmp_path / "pack"
-    shutil.copytree(BUNDLED_PACK_DIR, target)
-    path = target / "data" / f"{stem}.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    change(doc)
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(PackError) as info:
-        load_pack(target)
+        load_pack(edited_pack(tmp_path, stem, change))
     return info.value.problems
 
 
@@ -259,10 +255,8 @@ def test_a_missing_icon_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_data_file_has_a_schema() -> None:
-    schema_dir = Path(__file__).resolve().parents[2] / "offline_cache" / "pack_schema"
-    assert sorted(p.name.split(".")[0] for p in schema_dir.glob("*.schema.json")) == sorted(
-        DATA_FILES
-    )
+    schemas = [p.name for p in SCHEMA_DIR.iterdir() if p.name.endswith(".schema.json")]
+    assert sorted(name.split(".")[0] for name in schemas) == sorted(DATA_FILES)
 
 
 def test_version_and_id_come_from_the_manifest_when_present(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_property_outside_changzhou_is_asked_only_for_real_estate_and_sends_you_
     elsewhere = notary.checklist(
         pack, "inheritance", {"real_estate": True, "property_in_changzhou": False}
     )
-    assert any("房产所在地" in n for n in elsewhere.notes)
+    assert any("房子所在地" in n for n in elsewhere.notes)
     ignored = notary.checklist(
         pack, "inheritance", {"real_estate": False, "property_in_changzhou": False}
     )
@@ -115,7 +115,7 @@ def test_the_notary_office_follows_the_residents_district(pack: ContentPack) -> 
 
 def test_the_green_channel_is_read_out_with_every_checklist(pack: ContentPack) -> None:
     spoken = notary.checklist(pack, "will", {}, district="wujin").spoken(pack)
-    assert "上门" in spoken and "武进区" in spoken and "15个工作日" in spoken
+    assert "上门" in spoken and "武进区" in spoken and "3个星期" in spoken
 
 
 def test_unknown_matters_questions_and_answers_are_refused_plainly(pack: ContentPack) -> None:

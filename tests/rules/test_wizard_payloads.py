@@ -1,4 +1,4 @@
-"""The payloads the touch-screen wizards build (kiosk.session) pass the rules unchanged."""
+"""The payloads the touch-screen wizards build (kiosk.wizards) pass the rules unchanged."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.content import ContentPack
-from kiosk.session import book_home_visit, legal_aid_payload, visit_payload
 from kiosk.submission_rules import validate_submission
 from kiosk.visits import BookingLedger
+from kiosk.wizards import book_home_visit, legal_aid_payload, visit_payload
 from offline_cache.store import Store
 from tests.rules.ids import make_id
+from tests.rules.wizard_answers import PERSONAL
 
 
 def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
@@ -20,17 +21,11 @@ def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
         "matter": "unpaid_wages",
         "migrant": True,
         "exempt_matter": "none",
-        "name": "王大山",
-        "id_number": make_id(date(1975, 3, 1)),
-        "phone": "13912345678",
-        "address_district": "wujin",
-        "address_town": "xueyan",
-        "address_village": "wuj_xueyan_chengwan",
-        "address_detail": "三组12号",
+        **PERSONAL,
         "opposing": "company",
         "opposing_name": "某建筑劳务公司",
         "facts": "包工头欠了三万块工钱。",
-        "evidence": ["欠条、借条"],
+        "evidence": ["iou"],
         "consent": True,
     }
     payload = legal_aid_payload(answers, pack)
@@ -67,7 +62,7 @@ def test_a_wizard_home_visit_is_held_queued_and_linked(pack: ContentPack, tmp_pa
     booking, _ = book_home_visit(ledger, submit, answers)
     assert queued and queued[0]["booking_id"] == booking.booking_id
     assert ledger.by_submission("sub-1") is not None
-    assert visit_payload(answers, booking.booking_id, None)["slot"] == {
+    assert visit_payload(answers, booking.booking_id, None, pack)["slot"] == {
         "date": slot.date,
         "period": slot.period,
     }

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.provincial_sim.keys import KeyFiles, init_keys
 from kiosk.sealing import load_private_key, load_public_key
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.https_transport import HttpsTransport
@@ -21,6 +20,7 @@ from kiosk.sync.signing import load_credentials
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
 from tests.conftest import ROOT
+from tools.provincial_sim.keys import KeyFiles, init_keys
 
 TERMINAL = "CZ-TEST-0001"
 # ``python -m kiosk.admin.cli`` would run the module as ``__main__`` with its own CliError class;
@@ -30,6 +30,8 @@ KIOSK_ADMIN = [
     "-c",
     "import sys; from kiosk.admin.cli import main; sys.exit(main())",
 ]
+# The simulator is a tool beside the product (docs/provincial-sim.md), run from the source tree.
+PROVINCIAL_SIM = [sys.executable, "-m", "tools.provincial_sim"]
 
 # What a resident types into an application: none of it may reach the disk in clear.
 RESIDENT = {
@@ -73,8 +75,7 @@ class Sim:
 
 def _start_sim(keys: KeyFiles, db: Path, args: list[str], tls: bool) -> Sim:
     cmd = [
-        *KIOSK_ADMIN,
-        "provincial-sim",
+        *PROVINCIAL_SIM,
         "--host",
         "127.0.0.1",
         "--port",

@@ -10,31 +10,14 @@ from typing import Any
 
 import pytest
 
+from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent, backoff_delay
 from kiosk.sync.https_transport import parse_results
-from kiosk.sync.transport import BatchAnswer, StatusPage, TransportFailure
+from kiosk.sync.transport import BatchAnswer, TransportFailure
 from offline_cache.outbox import ItemResult, Outbox, OutgoingItem
 from offline_cache.store import StoreError, explain_os_error
+from tests.fakes import ScriptedTransport
 from tests.sync.conftest import resident
-
-
-class ScriptedTransport:
-    """Answers each ``send_batch`` with the next scripted function of the items."""
-
-    def __init__(self, *script: Any) -> None:
-        self.script = list(script)
-        self.batches: list[list[str]] = []
-
-    def send_batch(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:
-        self.batches.append([i.receipt_code for i in items])
-        answer: BatchAnswer | TransportFailure = self.script.pop(0)(items)
-        return answer
-
-    def status_updates(self, cursor: str, limit: int = 200) -> StatusPage | TransportFailure:
-        return StatusPage([], cursor, False)
-
-    def latest_pack_manifest(self) -> None:
-        return None
 
 
 def accept_all(items: Sequence[OutgoingItem]) -> BatchAnswer:
@@ -44,7 +27,7 @@ def accept_all(items: Sequence[OutgoingItem]) -> BatchAnswer:
 
 
 def test_retry_after_is_a_lower_bound_for_the_next_attempt(outbox: Outbox) -> None:
-    outbox.enqueue("legal_aid", resident(1), {})
+    queue_sealed(outbox, "legal_aid", resident(1), {})
     busy = TransportFailure("transient", "省系统繁忙，要求稍后再发", retry_after_s=120)
     agent = SyncAgent(outbox, ScriptedTransport(lambda items: busy), backoff_base_s=0.01)
     before = time.time()
@@ -55,7 +38,7 @@ def test_retry_after_is_a_lower_bound_for_the_next_attempt(outbox: Outbox) -> No
 
 
 def test_items_the_server_did_not_answer_are_sent_again_and_oldest_go_first(outbox: Outbox) -> None:
-    codes = [outbox.enqueue("legal_aid", resident(i), {}).code for i in range(4)]
+    codes = [queue_sealed(outbox, "legal_aid", resident(i), {}).code for i in range(4)]
 
     def answer_first_only(items: Sequence[OutgoingItem]) -> BatchAnswer:
         return BatchAnswer([ItemResult(items[0].submission_id, "accepted", "C1")])
@@ -101,7 +84,7 @@ def test_backoff_doubles_with_jitter_and_is_capped() -> None:
 def test_a_background_run_that_hits_disk_trouble_leaves_a_plain_problem_and_keeps_running(
     outbox: Outbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    outbox.enqueue("legal_aid", resident(1), {})
+    queue_sealed(outbox, "legal_aid", resident(1), {})
     real_claim = outbox.claim_due
     full = StoreError(explain_os_error(OSError(errno.ENOSPC, "No space left"), outbox.store.path))
 
@@ -122,7 +105,7 @@ def test_a_background_run_that_hits_disk_trouble_leaves_a_plain_problem_and_keep
 
 
 def test_a_transport_that_raises_leaves_no_row_stuck_in_sending(outbox: Outbox) -> None:
-    outbox.enqueue("legal_aid", resident(1), {})
+    queue_sealed(outbox, "legal_aid", resident(1), {})
 
     def broken(items: Sequence[OutgoingItem]) -> BatchAnswer:
         raise ValueError("bug")
@@ -136,10 +119,10 @@ def test_a_transport_that_raises_leaves_no_row_stuck_in_sending(outbox: Outbox) 
 def test_rows_orphaned_in_sending_by_a_failed_run_are_recovered_by_a_later_run(
     outbox: Outbox,
 ) -> None:
-    outbox.enqueue("legal_aid", resident(1), {})
+    queue_sealed(outbox, "legal_aid", resident(1), {})
     agent = SyncAgent(outbox, ScriptedTransport(accept_all, accept_all), stale_sending_s=0.05)
     agent.sync_now()  # start-up run: nothing to do yet... then a run dies after claiming
-    outbox.enqueue("legal_aid", resident(2), {})
+    queue_sealed(outbox, "legal_aid", resident(2), {})
     outbox.claim_due(10)
     assert outbox.counts().sending == 1
     time.sleep(0.1)

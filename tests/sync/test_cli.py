@@ -1,4 +1,4 @@
-"""``kiosk-admin submit | outbox | sync | status | keys``: what staff see at the console."""
+"""``kiosk-admin submit | outbox | sync | status``: what staff see at the console."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from kiosk import receipts
-from kiosk.provincial_sim.keys import KeyFiles
+from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.conftest import ROOT
 from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, Sim, resident
+from tools.provincial_sim.keys import KeyFiles
 
 # The migrant-worker example of docs/cli.md (a valid legal-aid application).
 VALID_CASE: dict[str, Any] = {
@@ -114,7 +113,7 @@ def test_submit_refuses_an_invalid_application_with_the_rules_own_words_and_queu
 def test_sync_once_exit_codes_say_drained_items_remain_or_error(
     tmp_path: Path, keys: KeyFiles, outbox: Outbox, start_sim: Callable[..., Sim]
 ) -> None:
-    codes = [outbox.enqueue("legal_aid", resident(i), {}).code for i in range(3)]
+    codes = [queue_sealed(outbox, "legal_aid", resident(i), {}).code for i in range(3)]
     offline = _config(tmp_path, keys)  # nothing listens on port 9
     down = kiosk_admin("sync", "--once", "--config", offline, "--backoff-base", "0.05")
     assert down.returncode == 2 and "还有 3 条等待发送" in down.stdout and "连不上" in down.stdout
@@ -133,7 +132,7 @@ def test_sync_once_exit_codes_say_drained_items_remain_or_error(
     assert status.returncode == 0 and "已收到" in status.stdout
 
     refusing = start_sim("--reject-auth", db_name="other.sqlite3")
-    outbox.enqueue("legal_aid", resident(9), {})
+    queue_sealed(outbox, "legal_aid", resident(9), {})
     locked = kiosk_admin("sync", "--once", "--config", _config(tmp_path, keys, refusing.url))
     assert locked.returncode == 1 and "凭据" in locked.stderr
 
@@ -144,16 +143,3 @@ def test_mistyped_or_unknown_receipts_get_plain_answers(tmp_path: Path, keys: Ke
     assert typo.returncode == 1 and "没有 0 和 1" in typo.stderr
     unknown = kiosk_admin("outbox", "show", receipts.code_for_counter(999), "--config", cfg)
     assert unknown.returncode == 1 and "没有回执号码" in unknown.stderr
-
-
-@pytest.mark.parametrize("tls", [False, True])
-def test_keys_init_makes_files_that_let_a_terminal_and_the_simulator_talk(
-    tmp_path: Path, tls: bool
-) -> None:
-    flags = ["--tls"] if tls else []
-    made = kiosk_admin("keys", "init", tmp_path / "k", "--terminal-id", "CZ-X-1", *flags, "--json")
-    assert made.returncode == 0, made.stderr
-    files = json.loads(made.stdout)
-    assert Path(files["private_key"]).stat().st_mode & 0o077 == 0
-    assert Path(files["credentials"]).stat().st_mode & 0o077 == 0
-    assert (files["tls_cert"] is not None) == tls

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.provincial_sim.keys import KeyFiles
 from kiosk.sealing import load_public_key
+from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store, StoreError
 from tests.conftest import ROOT
 from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, resident
 from tests.sync.test_cli import VALID_CASE
+from tools.provincial_sim.keys import KeyFiles
 
 
 def _mount(target: Path, options: str) -> bool:
@@ -72,7 +73,7 @@ def test_full_disk_refuses_new_submissions_plainly_and_keeps_the_queued_ones(
         with pytest.raises(StoreError) as info:
             for i in range(5000):
                 queued.append(
-                    box.enqueue("legal_aid", resident(i) | {"facts": "欠薪" * 400}, {}).code
+                    queue_sealed(box, "legal_aid", resident(i) | {"facts": "欠薪" * 400}, {}).code
                 )
         message = str(info.value)
         assert "存储空间已满" in message and "已保存的申请都还在" in message
@@ -102,7 +103,7 @@ def test_read_only_data_directory_gives_a_plain_message_in_library_and_cli(
     data = tmp_path / "data"
     with small_filesystem(data, "8m") as mounted:
         box = Outbox(Store(data / "kiosk.sqlite3"), load_public_key(keys.public_key), TERMINAL)
-        codes = [box.enqueue("legal_aid", resident(i), {}).code for i in range(5)]
+        codes = [queue_sealed(box, "legal_aid", resident(i), {}).code for i in range(5)]
         box.store.close()
         _read_only(data, mounted)
         try:
@@ -110,7 +111,7 @@ def test_read_only_data_directory_gives_a_plain_message_in_library_and_cli(
                 ro = Outbox(
                     Store(data / "kiosk.sqlite3"), load_public_key(keys.public_key), TERMINAL
                 )
-                ro.enqueue("legal_aid", resident(99), {})
+                queue_sealed(ro, "legal_aid", resident(99), {})
             assert "数据目录不能写入" in str(info.value)
             cli = subprocess.run(
                 [*KIOSK_ADMIN, "outbox", "list", "--data-dir", str(data)],

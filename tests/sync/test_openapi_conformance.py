@@ -13,8 +13,6 @@ import yaml
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import ignored_auth
 
-from kiosk.provincial_sim.keys import KeyFiles
-from kiosk.provincial_sim.schema import BATCH_REQUEST
 from kiosk.sync.signing import (
     HEADER_NONCE,
     HEADER_SIGNATURE,
@@ -25,6 +23,8 @@ from kiosk.sync.signing import (
     sign_headers,
 )
 from tests.conftest import ROOT
+from tools.provincial_sim.keys import KeyFiles
+from tools.provincial_sim.schema import BATCH_REQUEST
 
 OPENAPI = ROOT / "docs" / "openapi.yaml"
 AUTH_HEADERS = (HEADER_TERMINAL, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGNATURE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -10,17 +11,19 @@ from pathlib import Path
 import pytest
 
 from kiosk import receipts, sealing
-from kiosk.provincial_sim.keys import KeyFiles
-from offline_cache.outbox import ItemResult, Outbox, OutboxError, StatusUpdate
+from kiosk.submissions import queue_sealed
+from offline_cache.outbox import ItemResult, Outbox, OutboxError, SealedSubmission, StatusUpdate
 from offline_cache.store import Store
 from tests.sync.conftest import RESIDENT, TERMINAL, private_key, resident
+from tools.provincial_sim.keys import KeyFiles
 
 
 def test_enqueue_returns_a_valid_unique_receipt_and_the_row_is_committed(
     outbox: Outbox,
 ) -> None:
     codes = {
-        outbox.enqueue("legal_aid", resident(i), {"service": "legal_aid"}).code for i in range(50)
+        queue_sealed(outbox, "legal_aid", resident(i), {"service": "legal_aid"}).code
+        for i in range(50)
     }
     assert len(codes) == 50
     assert all(receipts.is_valid(c) for c in codes)
@@ -29,10 +32,45 @@ def test_enqueue_returns_a_valid_unique_receipt_and_the_row_is_committed(
         assert c.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0] == 50
 
 
+def test_the_outbox_keeps_the_sealed_envelope_it_is_handed_byte_for_byte(outbox: Outbox) -> None:
+    envelope = (
+        b"KS1" + bytes(range(256)) * 4
+    )  # whatever the sealing made; the outbox never opens it
+    with outbox.queueing() as q:
+        code = receipts.code_for_counter(q.receipt_number())
+        receipt = q.put(
+            SealedSubmission(
+                submission_id="6f1c1d7e-0000-4000-8000-000000000001",
+                kind="legal_aid",
+                receipt_code=code,
+                created_at=1_700_000_000.0,
+                envelope=envelope,
+                metadata={"service": "legal_aid", "district": "wujin"},
+            )
+        )
+    assert outbox.envelope(receipt.submission_id) == envelope
+    entry = outbox.get(code)
+    assert entry is not None and entry.status == "queued"
+    assert entry.metadata == {"service": "legal_aid", "district": "wujin"}
+    [item] = outbox.claim_due(10, now=1_700_000_001.0)
+    assert item.content_sha256 == hashlib.sha256(envelope).hexdigest()
+
+
+def test_a_submission_that_fails_before_it_is_stored_uses_up_no_receipt_code(
+    outbox: Outbox,
+) -> None:
+    with pytest.raises(RuntimeError), outbox.queueing() as q:
+        q.receipt_number()
+        raise RuntimeError("sealing failed")  # e.g. a broken key: nothing may be committed
+    receipt = queue_sealed(outbox, "legal_aid", RESIDENT, {})
+    assert receipt.code == receipts.code_for_counter(1)
+    assert outbox.counts().queued == 1
+
+
 def test_only_the_provincial_private_key_opens_a_queued_application(
     outbox: Outbox, keys: KeyFiles
 ) -> None:
-    receipt = outbox.enqueue("legal_aid", RESIDENT, {"district": "wujin"})
+    receipt = queue_sealed(outbox, "legal_aid", RESIDENT, {"district": "wujin"})
     envelope = outbox.envelope(receipt.submission_id)
     assert envelope is not None
     document = json.loads(
@@ -63,7 +101,7 @@ def test_raw_database_and_wal_bytes_hold_no_resident_name_id_number_or_phone(
 ) -> None:
     people = [resident(i) for i in range(20)]
     for p in people:
-        outbox.enqueue("legal_aid", p, {"service": "legal_aid", "district": "wujin"})
+        queue_sealed(outbox, "legal_aid", p, {"service": "legal_aid", "district": "wujin"})
     db = outbox.store.path
     wal = db.with_name(db.name + "-wal")
     assert wal.exists() and wal.stat().st_size > 0  # the rows are still in the WAL, check it too
@@ -77,8 +115,8 @@ def test_raw_database_and_wal_bytes_hold_no_resident_name_id_number_or_phone(
 
 
 def test_counts_status_and_list_answer_without_any_network(outbox: Outbox) -> None:
-    a = outbox.enqueue("legal_aid", resident(1), {})
-    b = outbox.enqueue("visit_booking", resident(2), {})
+    a = queue_sealed(outbox, "legal_aid", resident(1), {})
+    b = queue_sealed(outbox, "visit_booking", resident(2), {})
     counts = outbox.counts()
     assert (counts.queued, counts.accepted, counts.last_success_at) == (2, 0, None)
     view = outbox.status(a.code)
@@ -108,7 +146,7 @@ def test_counts_status_and_list_answer_without_any_network(outbox: Outbox) -> No
 
 def test_rows_left_sending_by_a_crash_are_queued_again_at_start_up(outbox: Outbox) -> None:
     for i in range(3):
-        outbox.enqueue("legal_aid", resident(i), {})
+        queue_sealed(outbox, "legal_aid", resident(i), {})
     assert len(outbox.claim_due(2)) == 2
     assert outbox.counts().sending == 2
     assert outbox.recover_interrupted() == 2
@@ -117,8 +155,8 @@ def test_rows_left_sending_by_a_crash_are_queued_again_at_start_up(outbox: Outbo
 
 
 def test_rejected_submission_can_be_retried_but_an_accepted_one_cannot(outbox: Outbox) -> None:
-    a = outbox.enqueue("legal_aid", resident(1), {})
-    b = outbox.enqueue("legal_aid", resident(2), {})
+    a = queue_sealed(outbox, "legal_aid", resident(1), {})
+    b = queue_sealed(outbox, "legal_aid", resident(2), {})
     outbox.claim_due(10)
     outbox.apply_results(
         [
@@ -147,8 +185,8 @@ def test_rejected_submission_can_be_retried_but_an_accepted_one_cannot(outbox: O
 def test_ciphertext_of_accepted_submissions_is_purged_only_after_retention(
     outbox: Outbox,
 ) -> None:
-    a = outbox.enqueue("legal_aid", resident(1), {})
-    b = outbox.enqueue("legal_aid", resident(2), {})
+    a = queue_sealed(outbox, "legal_aid", resident(1), {})
+    b = queue_sealed(outbox, "legal_aid", resident(2), {})
     outbox.claim_due(10)
     accepted_at = time.time()
     outbox.apply_results([ItemResult(a.submission_id, "accepted", "CZLA1")], now=accepted_at)
@@ -166,5 +204,5 @@ def test_ciphertext_of_accepted_submissions_is_purged_only_after_retention(
 def test_queueing_without_the_provincial_public_key_is_refused_plainly(tmp_path: Path) -> None:
     box = Outbox(Store(tmp_path / "k.sqlite3"), None, TERMINAL)
     with pytest.raises(OutboxError, match="公钥"):
-        box.enqueue("legal_aid", RESIDENT, {})
+        queue_sealed(box, "legal_aid", RESIDENT, {})
     assert box.counts().queued == 0

@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from kiosk.audit import AuditLog
 from kiosk.config import KioskConfig, load_config
 from kiosk.content import ContentPack, load_pack
+from kiosk.packs.checks import open_pack_store
 from kiosk.packs.switching import PackSwitcher
-from kiosk.provincial_sim.keys import KeyFiles
-from kiosk.provincial_sim.store import SimStore
+from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.hooks import SyncPackPuller, build_sync_hooks
 from kiosk.sync.https_transport import HttpsTransport
@@ -39,7 +39,9 @@ from tests.packs.conftest import (  # noqa: F401 - fixtures used by name
     sign_pack,
 )
 from tests.rules.ids import make_id
-from tests.sync.conftest import KIOSK_ADMIN, TERMINAL, Sim, make_agent
+from tests.sync.conftest import KIOSK_ADMIN, PROVINCIAL_SIM, TERMINAL, Sim, make_agent
+from tools.provincial_sim.keys import KeyFiles
+from tools.provincial_sim.store import SimStore
 
 OLD = make_id(date(1940, 3, 3))
 OTHER_OLD = make_id(date(1931, 1, 1))
@@ -54,7 +56,7 @@ def data_dir(outbox: Outbox) -> Path:
 
 @pytest.fixture
 def pack_store(data_dir: Path, bureau: Keys) -> PackStore:  # noqa: F811
-    return PackStore(data_dir, BUNDLED_PACK_DIR, [bureau.public])
+    return open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public])
 
 
 @pytest.fixture
@@ -238,8 +240,8 @@ def _book(ledger: BookingLedger, outbox: Outbox, id_number: str, day: date) -> t
             **PLACE,
         )
     )
-    receipt = outbox.enqueue(
-        "visit_booking", {"booking_id": booking.booking_id}, {"service": "legal_aid"}
+    receipt = queue_sealed(
+        outbox, "visit_booking", {"booking_id": booking.booking_id}, {"service": "legal_aid"}
     )
     ledger.attach_submission(booking.booking_id, receipt.submission_id, receipt.code)
     return booking, receipt.code
@@ -366,7 +368,7 @@ def test_kiosk_admin_sync_once_installs_the_offered_pack_and_settles_bookings(
     assert first["pack_installed"] == "changzhou 2.0.0"
     assert first["bookings_freed"] == 1
     assert ledger.get(refused.booking_id).status == "rejected"  # type: ignore[union-attr]
-    packs = PackStore(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
+    packs = open_pack_store(tmp_path / "data", BUNDLED_PACK_DIR, [bureau.public])
     assert packs.active_version() == "2.0.0"
     assert AuditLog(outbox.store).entries(action="pack.installed")[0].actor == "sync"
     manual = AuditLog(outbox.store).entries(action="sync.manual")
@@ -379,7 +381,7 @@ def test_kiosk_admin_sync_once_installs_the_offered_pack_and_settles_bookings(
     assert ledger.get(kept.booking_id).status == "confirmed"  # type: ignore[union-attr]
 
 
-def test_kiosk_admin_provincial_sim_refuses_a_pack_zip_that_is_not_a_pack(
+def test_the_simulator_refuses_a_pack_zip_that_is_not_a_pack(
     keys: KeyFiles, tmp_path: Path
 ) -> None:
     not_a_pack = tmp_path / "photos.zip"
@@ -387,8 +389,7 @@ def test_kiosk_admin_provincial_sim_refuses_a_pack_zip_that_is_not_a_pack(
         zf.writestr("a.jpg", b"x")
     done = subprocess.run(
         [
-            *KIOSK_ADMIN,
-            "provincial-sim",
+            *PROVINCIAL_SIM,
             "--port",
             "0",
             "--db",

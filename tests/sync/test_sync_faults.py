@@ -9,16 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.provincial_sim.keys import KeyFiles, self_signed_certificate
+from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.sync.conftest import Sim, drain, make_agent, resident
+from tools.provincial_sim.keys import KeyFiles, self_signed_certificate
 
 
 def test_thousand_submissions_through_5xx_lost_answers_429s_and_timeouts_all_end_accepted_once(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
     receipts = [
-        outbox.enqueue("legal_aid", resident(i), {"service": "legal_aid"}) for i in range(1000)
+        queue_sealed(outbox, "legal_aid", resident(i), {"service": "legal_aid"})
+        for i in range(1000)
     ]
     sim = start_sim(
         "--fail-rate", "0.3",
@@ -47,7 +49,7 @@ def test_captive_portal_html_pages_never_mark_anything_accepted(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
     for i in range(10):
-        outbox.enqueue("legal_aid", resident(i), {})
+        queue_sealed(outbox, "legal_aid", resident(i), {})
     sim = start_sim("--captive-portal", "1.0")
     report = make_agent(outbox, keys, sim).sync_now()
     assert report.accepted == 0 and report.failed_batches >= 1
@@ -61,7 +63,7 @@ def test_auth_failure_stops_the_run_and_tells_staff(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
     for i in range(30):
-        outbox.enqueue("legal_aid", resident(i), {})
+        queue_sealed(outbox, "legal_aid", resident(i), {})
     sim = start_sim("--reject-auth")
     report = make_agent(outbox, keys, sim, batch_size=5).sync_now()
     assert report.auth_failed and not report.drained
@@ -74,7 +76,7 @@ def test_auth_failure_stops_the_run_and_tells_staff(
 def test_conflicting_content_for_the_same_id_is_never_marked_accepted(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
-    receipt = outbox.enqueue("legal_aid", resident(1), {})
+    receipt = queue_sealed(outbox, "legal_aid", resident(1), {})
     sim = start_sim()
     agent = make_agent(outbox, keys, sim)
     assert agent.sync_now().accepted == 1
@@ -96,7 +98,7 @@ def test_resending_after_a_lost_answer_gives_the_original_case_number(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
     for i in range(20):
-        outbox.enqueue("legal_aid", resident(i), {})
+        queue_sealed(outbox, "legal_aid", resident(i), {})
     sim = start_sim("--drop-after-commit", "1.0")
     report = make_agent(outbox, keys, sim, batch_size=20).sync_now()
     assert report.accepted == 0 and sim.count() == 20  # committed, but we never heard it
@@ -117,7 +119,7 @@ def test_https_with_a_pinned_certificate_works_and_a_stranger_certificate_is_ref
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: Path
 ) -> None:
     for i in range(3):
-        outbox.enqueue("legal_aid", resident(i), {})
+        queue_sealed(outbox, "legal_aid", resident(i), {})
     sim = start_sim(tls=True)
     assert sim.url.startswith("https://127.0.0.1:")
     other_cert, other_key = tmp_path / "other.pem", tmp_path / "other.key"
@@ -134,7 +136,7 @@ def test_https_with_a_pinned_certificate_works_and_a_stranger_certificate_is_ref
 def test_status_updates_are_pulled_and_answer_offline_afterwards(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
-    receipt = outbox.enqueue("legal_aid", resident(1), {})
+    receipt = queue_sealed(outbox, "legal_aid", resident(1), {})
     sim = start_sim("--progress-seconds", "0.2")
     agent = make_agent(outbox, keys, sim)
     agent.sync_now()
@@ -177,7 +179,7 @@ def test_timer_and_manual_sync_never_overlap(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim]
 ) -> None:
     for i in range(60):
-        outbox.enqueue("legal_aid", resident(i), {})
+        queue_sealed(outbox, "legal_aid", resident(i), {})
     sim = start_sim("--latency-ms", "20")
     agent = make_agent(outbox, keys, sim, batch_size=5)
     watch = _Watching(agent.transport)
@@ -225,7 +227,7 @@ def test_a_terminal_clock_off_by_an_hour_is_reported_as_a_clock_problem_not_bad_
     from kiosk.sync.https_transport import HttpsTransport
     from kiosk.sync.signing import load_credentials
 
-    outbox.enqueue("legal_aid", resident(1), {})
+    queue_sealed(outbox, "legal_aid", resident(1), {})
     sim = start_sim()
     late = HttpsTransport(
         sim.url, load_credentials(keys.credentials), clock=lambda: time.time() - 3600

@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.provincial_sim.keys import KeyFiles
+from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.conftest import ROOT
 from tests.sync.conftest import TERMINAL, Sim, resident
+from tools.provincial_sim.keys import KeyFiles
 
 
 def _config(tmp_path: Path, keys: KeyFiles, sim: Sim, data_dir: Path) -> Path:
@@ -49,7 +50,7 @@ def _sync_args(cfg: Path, batch_size: int) -> list[str]:
 def test_sync_killed_twenty_times_mid_drain_still_delivers_each_submission_exactly_once(
     outbox: Outbox, keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: Path
 ) -> None:
-    receipts = [outbox.enqueue("legal_aid", resident(i), {}) for i in range(1000)]
+    receipts = [queue_sealed(outbox, "legal_aid", resident(i), {}) for i in range(1000)]
     outbox.store.close()
     # Each child is killed shortly after its first accepted batch: twenty kills leave most of
     # the 1,000 items for the final drain, however fast or loaded the machine is.

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.transport import BatchAnswer, StatusPage, TransportFailure
 from offline_cache.outbox import Outbox, OutgoingItem
@@ -41,7 +42,7 @@ def test_going_offline_and_back_online_is_logged_once_each(
     outbox: Outbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="kiosk.sync.agent")
-    outbox.enqueue("legal_aid", resident(1), {})
+    queue_sealed(outbox, "legal_aid", resident(1), {})
     network = Network()
     agent = SyncAgent(outbox, network, backoff_base_s=0.0, backoff_max_s=0.0)
     agent.sync_now()
@@ -64,7 +65,7 @@ def test_log_lines_hold_no_receipt_codes_or_resident_data(
     outbox: Outbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="kiosk")
-    receipt = outbox.enqueue("legal_aid", resident(2), {})
+    receipt = queue_sealed(outbox, "legal_aid", resident(2), {})
     SyncAgent(outbox, Network()).sync_now()
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert text, "the offline run must have logged something to check"

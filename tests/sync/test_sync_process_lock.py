@@ -6,28 +6,16 @@ import fcntl
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from kiosk.sync.agent import SyncAgent
-from kiosk.sync.transport import StatusPage
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
-
-
-class _NoNetwork:
-    def send_batch(self, items: Any) -> Any:  # pragma: no cover - nothing is queued
-        raise AssertionError("nothing to send")
-
-    def status_updates(self, cursor: str, limit: int = 200) -> Any:
-        return StatusPage(updates=[], next_cursor=cursor, more=False)
-
-    def latest_pack_manifest(self) -> Any:
-        return None
+from tests.fakes import ScriptedTransport
 
 
 def test_a_run_waits_while_another_process_holds_the_sync_lock(tmp_path: Path) -> None:
     store = Store(tmp_path / "kiosk.sqlite3")
-    agent = SyncAgent(Outbox(store, None, "T1"), _NoNetwork())  # type: ignore[arg-type]
+    agent = SyncAgent(Outbox(store, None, "T1"), ScriptedTransport())  # nothing queued to send
     with open(tmp_path / "sync.lock", "a+b") as other_process:
         fcntl.flock(other_process.fileno(), fcntl.LOCK_EX)
         finished = threading.Event()

@@ -14,7 +14,7 @@ STAFF_ID, STAFF_PIN = "1001", "482915"
 @pytest.fixture(scope="session")
 def kiosk_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kiosk]:
     k = start_kiosk(tmp_path_factory.mktemp("kiosk-ui"))
-    k.app.staff.add(STAFF_ID, STAFF_PIN, role="admin")
+    k.app.services.staff.add(STAFF_ID, STAFF_PIN, role="admin")
     yield k
     k.app.on_stop()
 

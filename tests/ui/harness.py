@@ -101,13 +101,20 @@ class Kiosk:
         scroll = _in_scrollview(widget)
         if scroll is not None:
             scroll.scroll_to(widget, padding=20, animate=False)  # as a finger would scroll
+            # A finger can't scroll past either end. Kivy's scroll_to can, when the page is only
+            # a pixel taller than its window (it divides by that pixel): the tap then misses.
+            scroll.scroll_y = min(1.0, max(0.0, scroll.scroll_y))
         self.pump(1)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
-        # A tap inside a scrolling page is released by the ScrollView a moment later.
+        # A tap inside a scrolling page is released by the ScrollView a moment (0.2 s) later;
+        # one more tick after the wait fires that release even when a tick inside the wait ran
+        # long (a full garbage collection in a big test process), instead of a lost tap.
         self.pump(1, seconds=0.25 if scroll is not None else 0.0)
+        if scroll is not None:
+            self.pump(1)
 
     def type_digits(self, digits: str) -> None:
         for d in digits:
@@ -189,12 +196,14 @@ def start_kiosk(data_dir: Path) -> Kiosk:
 
     # The way main.py does it: the pack first, the other services after the first frame (or
     # when a screen other than home is first needed: the tests tap before drawing anything).
-    packs = kiosk_main.open_pack(config)
+    startup = kiosk_main.open_pack(config)
     app = KioskApp(
         config=config,
         store=store,
-        late_services=lambda: kiosk_main.build_services(config, store, voice=False, packs=packs),
-        **packs,
+        startup=startup,
+        late_services=lambda: kiosk_main.build_services(
+            config, store, voice=False, startup=startup
+        ),
     )
     from kivy.base import EventLoop
 
@@ -207,5 +216,5 @@ def start_kiosk(data_dir: Path) -> Kiosk:
     kiosk = Kiosk(app=app, data_dir=data_dir, private_key=private)
     kiosk.draw()  # the first frame: the late services are built on the next tick
     kiosk.pump(5)
-    assert app.staff is not None and app.outbox is not None, "late services not attached"
+    assert app.services is not None, "late services not attached"
     return kiosk

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from kiosk.session import Session
 from screens.idle import IdleWatcher
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fakes import FakeClock
 
 
 def _watcher(clock: FakeClock, events: list[tuple[str, float]]) -> IdleWatcher:

@@ -54,7 +54,7 @@ def put_pack(
 def usb(kiosk: Kiosk, tmp_path: Path) -> Iterator[Path]:
     """A USB folder the admin screen looks at, and the bureau's key trusted; undone afterwards."""
     app = kiosk.app
-    store, admin = app.pack_store, app.pack_admin
+    store, admin = app.startup.pack_store, app.services.pack_admin
     keys, media = store.trusted_keys, admin.media_dir
     store.trusted_keys = (*keys, public_key_text(BUREAU.public_key()))
     admin.media_dir = tmp_path / "usb"
@@ -100,7 +100,7 @@ def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idl
     app = kiosk.app
     put_pack(usb, tmp_path, "2.0.0")
     old_version = app.pack.version
-    assert app.pack_store.active_version() == old_version == "1.0.0"
+    assert app.startup.pack_store.active_version() == old_version == "1.0.0"
     open_admin(kiosk)
     assert any("版本 2.0.0" in t and "可以安装" in t for t in kiosk.texts())
 
@@ -108,16 +108,16 @@ def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idl
     kiosk.tap("安装 2.0.0")
     assert "要安装内容包 2.0.0 吗？" in kiosk.texts()
     confirm(kiosk, "不安装")
-    assert app.pack_store.active_version() == "1.0.0"
+    assert app.startup.pack_store.active_version() == "1.0.0"
 
     kiosk.tap("安装 2.0.0")
     confirm(kiosk, "安装")
     wait_for_install(kiosk)
     texts = kiosk.texts()
     assert any("已安装内容包" in t and "新内容会在这位居民办完后生效" in t for t in texts), texts
-    assert app.pack_store.active_version() == "2.0.0"
+    assert app.startup.pack_store.active_version() == "2.0.0"
     assert app.pack.version == old_version  # still serving the old pack to this session
-    entry = next(e for e in app.audit.entries(limit=20) if e.action == "pack.installed")
+    entry = next(e for e in app.services.audit.entries(limit=20) if e.action == "pack.installed")
     assert entry.actor == f"staff:{STAFF_ID}"
     # Now it is no newer than the active one: no button to install it again.
     with pytest.raises(LookupError):
@@ -133,7 +133,7 @@ def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idl
     kiosk.tap("回退到上一个版本")
     assert "要回退到上一个版本吗？" in kiosk.texts()
     confirm(kiosk, "回退")
-    assert app.pack_store.active_version() == "1.0.0"
+    assert app.startup.pack_store.active_version() == "1.0.0"
     assert any("已从" in t and "回退到" in t for t in kiosk.texts())
     assert app.pack.version == "2.0.0"  # until this session ends
     kiosk.reset()
@@ -158,9 +158,11 @@ def test_a_tampered_or_foreign_pack_is_refused_with_its_reason_and_nothing_chang
     wait_for_install(kiosk)
     texts = kiosk.texts()
     assert any("没有安装" in t and "现在的内容照常使用" in t for t in texts), texts
-    assert app.pack_store.active_version() == "1.0.0"
+    assert app.startup.pack_store.active_version() == "1.0.0"
     assert app.pack.version == "1.0.0"
-    entry = next(e for e in app.audit.entries(limit=20) if e.action == "pack.install_refused")
+    entry = next(
+        e for e in app.services.audit.entries(limit=20) if e.action == "pack.install_refused"
+    )
     assert entry.actor == f"staff:{STAFF_ID}"
 
 

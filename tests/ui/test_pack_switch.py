@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kiosk.content import load_pack
 from offline_cache import BUNDLED_PACK_DIR
+from tests.fakes import PendingPackSwitcher
 from tests.ui.harness import Kiosk
 
 pytestmark = pytest.mark.ui
-
-
-class PendingSwitch:
-    """The PackSwitcher's interface with one pending pack (installing needs signed zips)."""
-
-    def __init__(self, pack: object) -> None:
-        self.pack = pack
-        self.problem = None
-        self._pending: object | None = pack
-
-    def switch_if_pending(self) -> object | None:
-        new, self._pending = self._pending, None
-        return new
 
 
 def test_a_new_pack_takes_over_between_residents_not_in_the_middle(
@@ -39,8 +28,8 @@ def test_a_new_pack_takes_over_between_residents_not_in_the_middle(
     services.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     new_pack = load_pack(copy)
     app = kiosk.app
-    old_pack, old_switcher = app.pack, app.pack_switcher
-    app.pack_switcher = PendingSwitch(new_pack)
+    old_pack, startup = app.pack, app.startup
+    app.startup = replace(startup, pack_switcher=PendingPackSwitcher(old_pack, new_pack))
     try:
         kiosk.tap("法律常识")
         assert "申请法律援助（新）" not in kiosk.texts()
@@ -52,6 +41,6 @@ def test_a_new_pack_takes_over_between_residents_not_in_the_middle(
         kiosk.tap("申请法律援助（新）")
         assert kiosk.screen.name == "legal_aid"
     finally:
-        app.pack_switcher = PendingSwitch(old_pack)
+        app.startup = replace(startup, pack_switcher=PendingPackSwitcher(new_pack, old_pack))
         kiosk.reset()
-        app.pack_switcher = old_switcher
+        app.startup = startup

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.fakes import FakeSpeaker
 from tests.ui.harness import Kiosk
 
 
@@ -58,9 +59,9 @@ def test_a_page_that_fits_has_no_page_buttons(kiosk: Kiosk) -> None:
 
 
 def test_read_aloud_tells_that_the_page_goes_on_below(kiosk: Kiosk) -> None:
-    said: list[str] = []
-    speaker = type("Speaker", (), {"say": lambda _self, text: said.append(text), "stop": print})()
-    kiosk.app.speaker = speaker
+    speaker = FakeSpeaker()
+    said = speaker.said
+    kiosk.app.use_voice(None, speaker)
     try:
         kiosk.tap("公证材料清单")
         kiosk.tap("继承")
@@ -75,4 +76,4 @@ def test_read_aloud_tells_that_the_page_goes_on_below(kiosk: Kiosk) -> None:
         kiosk.tap("朗读")  # at the end of the page: nothing more to point at
         assert "往下翻" not in said[-1]
     finally:
-        kiosk.app.speaker = None
+        kiosk.app.use_voice(None, None)

@@ -17,21 +17,14 @@ from kiosk.staff import (
     hash_pin,
 )
 from offline_cache.store import Store
+from tests.fakes import FakeClock
 
 FAST = KdfParams(n=2**10, r=8, p=1)  # tests only: the real default is 2**14
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def directory(tmp_path: Path) -> tuple[StaffDirectory, FakeClock, Path]:
-    clock = FakeClock()
+    clock = FakeClock(1_000_000.0)
     db = tmp_path / "kiosk.sqlite3"
     return StaffDirectory(Store(db), clock=clock, kdf=FAST), clock, db
 

@@ -3,74 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
 from kiosk import receipts
+from offline_cache.outbox import Receipt
+from tests.fakes import FakeRecognizer, FakeSpeaker
 from tests.ui.harness import Kiosk
+from voice.protocols import ModelStatus
 
 pytestmark = pytest.mark.ui
 
 
-@dataclass
-class Status:
-    state: str
-    reason: str = ""
-
-
-@dataclass
-class FakeRecognizer:
-    """Answers each listen() with the next queued transcript (as voice.asr.Recognizer would)."""
-
-    status: Status = field(default_factory=lambda: Status("ready"))
-    heard: list[str] = field(default_factory=list)
-    grammars: list[Any] = field(default_factory=list)
-
-    def listen(self, grammar_phrases: Any, on_result: Any, **_: Any) -> None:
-        self.grammars.append(grammar_phrases)
-        on_result(self.heard.pop(0))
-
-
-@dataclass
-class FakeSpeaker:
-    said: list[str] = field(default_factory=list)
-
-    def say(self, text: str) -> None:
-        self.said.append(text)
-
-    def stop(self) -> None:
-        pass
-
-
 @pytest.fixture
 def voiced(kiosk: Kiosk) -> Iterator[tuple[Kiosk, FakeRecognizer, FakeSpeaker]]:
-    app = kiosk.app
     recognizer, speaker = FakeRecognizer(), FakeSpeaker()
-    app.recognizer, app.speaker = recognizer, speaker
-    app._watch_voice()
+    kiosk.app.use_voice(recognizer, speaker)
     kiosk.pump(2)
     yield kiosk, recognizer, speaker
-    app.recognizer, app.speaker = None, None
-    app._watch_voice()
+    kiosk.app.use_voice(None, None)
     kiosk.pump(2)
 
 
 def test_the_speak_button_is_there_only_when_the_voice_model_is_ready(kiosk: Kiosk) -> None:
     assert "说话" not in kiosk.texts()  # the session kiosk has no voice model
     app = kiosk.app
-    app.recognizer = FakeRecognizer(status=Status("missing", "没有语音模型"))
-    app._watch_voice()
-    kiosk.pump(2)
-    assert "说话" not in kiosk.texts()
-    app.recognizer.status = Status("ready")
-    app._watch_voice()
-    kiosk.pump(2)
-    assert "说话" in kiosk.texts()
-    app.recognizer = None
-    app._watch_voice()
-    kiosk.pump(2)
+    try:
+        missing = FakeRecognizer(status=ModelStatus("missing", "没有语音模型"))
+        app.use_voice(missing, None)
+        kiosk.pump(2)
+        assert "说话" not in kiosk.texts()
+        loading = FakeRecognizer(status=ModelStatus("loading"))
+        app.use_voice(loading, None)
+        kiosk.pump(2)
+        assert "说话" not in kiosk.texts()
+        loading.finish_loading(ModelStatus("ready"))  # from the loader thread, in the kiosk
+        kiosk.pump(2)
+        assert "说话" in kiosk.texts()
+    finally:
+        app.use_voice(None, None)
+        kiosk.pump(2)
 
 
 def test_saying_a_service_opens_it_and_a_spoken_answer_fills_a_text_page(voiced) -> None:
@@ -103,8 +75,35 @@ def test_read_aloud_reads_the_page_and_a_receipt_code_digit_by_digit(voiced) -> 
     assert speaker.said[-1].startswith("第1步，共")
     kiosk.app.flow.show(
         "receipt",
-        {"title": "示例", "receipt": type("R", (), {"code": receipts.code_for_counter(7)})()},
+        {"title": "示例", "receipt": Receipt(receipts.code_for_counter(7), "example", 0.0)},
     )
     kiosk.pump(2)
     kiosk.tap("再读一遍")
     assert receipts.spoken(receipts.code_for_counter(7)) in speaker.said[-1]
+
+
+def test_an_unsure_match_is_asked_about_first_and_acted_on_only_after_yes(voiced) -> None:
+    kiosk, recognizer, speaker = voiced
+    recognizer.heard = ["查询进度"]
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    assert kiosk.screen.name == "home"  # not yet: the kiosk asks first
+    assert "您是说“查询办理进度”吗？" in kiosk.texts()
+    assert speaker.said[-1].startswith("您是说“查询办理进度”吗？")
+    kiosk.tap("不是", exact=True)
+    assert kiosk.screen.name == "home"
+    recognizer.heard = ["查询进度"]
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    kiosk.tap("是", exact=True)
+    kiosk.pump(2)
+    assert kiosk.screen.name == "status"
+
+
+def test_words_the_kiosk_does_not_understand_are_answered_in_plain_words(voiced) -> None:
+    kiosk, recognizer, speaker = voiced
+    recognizer.heard = ["今天天气很好啊"]
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    assert kiosk.screen.name == "home"
+    assert speaker.said[-1] == "没有听懂，请再说一次，或者用手点一下。"

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import StalledMicrophone
 from tests.voice.conftest import KOREAN_GRAMMAR, KOREAN_PHRASES, korean_model_dir
 from voice.asr import (
-    ModelStatus,
     Recognizer,
-    Transcript,
     join_words,
     pack_screens,
     screen_phrases,
@@ -25,6 +24,7 @@ from voice.asr import (
 from voice.audio import AudioError, MicrophoneSource, WavFileSource, input_devices, level_of
 from voice.commands import COMMANDS
 from voice.options import VoiceOption
+from voice.protocols import ModelStatus, Transcript
 
 
 @pytest.mark.parametrize("phrase", KOREAN_PHRASES)
@@ -249,28 +249,12 @@ def test_a_content_pack_becomes_one_grammar_per_screen() -> None:
     assert "幺" in screens["yes_no"]
 
 
-class _SilentMicrophone:
-    """A capture device that opens but never delivers audio (a stalled USB microphone)."""
-
-    sample_rate = 16000
-
-    def start(self) -> None:
-        pass
-
-    def read(self, timeout: float) -> bytes | None:
-        time.sleep(timeout)
-        return None
-
-    def stop(self) -> None:
-        pass
-
-
 def test_a_stalled_microphone_ends_the_turn_instead_of_listening_forever(
     ko_recognizer: Recognizer,
 ) -> None:
     results: list[Transcript] = []
     session = ko_recognizer.listen(
-        KOREAN_GRAMMAR, results.append, source=_SilentMicrophone(), max_seconds=0.5
+        KOREAN_GRAMMAR, results.append, source=StalledMicrophone(), max_seconds=0.5
     )
     assert session.join(6)
     assert len(results) == 1 and results[0].rejected and results[0].empty

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import wave
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import SlowEngine
 from voice.tts import (
     DEFAULT_RATE,
     MAX_RATE,
@@ -83,22 +83,9 @@ def test_say_returns_at_once_and_the_speech_is_written_by_the_stand_in(tmp_path:
         speaker.close()
 
 
-class _SlowEngine:
-    """Stands in for a long sentence being synthesised, so stop() can land mid-way."""
-
-    def __init__(self, inner: EspeakCliEngine) -> None:
-        self.inner = inner
-        self.started = threading.Event()
-
-    def synthesize(self, text: str, rate: int, path: Path) -> None:
-        self.started.set()
-        time.sleep(0.3)
-        self.inner.synthesize(text, rate, path)
-
-
 def test_touching_the_screen_stops_speech_and_drops_what_was_queued(tmp_path: Path) -> None:
     output = WavWriterOutput(tmp_path / "spoken")
-    engine = _SlowEngine(EspeakCliEngine())
+    engine = SlowEngine(EspeakCliEngine())
     speaker = Speaker(engine=engine, output=output)
     try:
         for i in range(4):
@@ -117,7 +104,7 @@ def test_touching_the_screen_stops_speech_and_drops_what_was_queued(tmp_path: Pa
 
 def test_say_now_replaces_what_is_being_said(tmp_path: Path) -> None:
     output = WavWriterOutput(tmp_path / "spoken")
-    engine = _SlowEngine(EspeakCliEngine())
+    engine = SlowEngine(EspeakCliEngine())
     speaker = Speaker(engine=engine, output=output)
     try:
         speaker.say("旧的一页")

@@ -1,0 +1,183 @@
+"""Devices benchmark: ID card on the reader → card decoded and checked; handwriting stroke end →
+candidates.
+
+- **card read**: the serial driver (`kiosk.devices.serial_reader`) against the reader simulator
+  (`tools/idcard_sim`) through a real pty, the simulator taking a realistic 0.5–1 s per chip
+  read. Reported apart: the simulator's own read time, and what the kiosk adds to it (frames,
+  checksum, decoding, the python-stdnum check) — `overhead_ms` = total − simulated read time.
+  `placed_to_card_ms` is from the card being put down while the driver polls to the decoded
+  card (includes up to one 0.2 s poll interval), and the same without the simulated read.
+- **handwriting**: for every stroke end of every fixture character (the pad asks after each
+  stroke), `Ink` built from the points and handed to a worker thread running
+  `ZinniaRecognizer.recognize` (what a screen does off the Kivy thread), until the candidates
+  are back — next to zinnia's bare `zinnia_recognizer_classify` on the same strokes in the same
+  run; `ratio` = ours / bare (medians). `recognize_direct_ms` is the same call made on the
+  measuring thread, to tell the binding's cost from the thread hand-off's. Goal (issue 13): ≤ 100 ms median on this machine.
+
+Usage: .venv/bin/python benchmarks/devices.py [--reads N]
+The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kiosk.devices.handwriting import (  # noqa: E402
+    DEFAULT_LIBRARY,
+    DEFAULT_MODEL,
+    Candidate,
+    Ink,
+    ZinniaRecognizer,
+    _bind,
+)
+from kiosk.devices.idcard import IdCard  # noqa: E402
+from kiosk.devices.serial_reader import SerialCardReader  # noqa: E402
+from tools.idcard_sim import ReaderSimulator, load_cards  # noqa: E402
+
+STROKES = ROOT / "tests" / "devices" / "fixtures" / "handwriting"
+CARDS = ROOT / "tools" / "idcard_sim" / "cards.json"
+
+
+def ms(values: list[float]) -> float:
+    return round(statistics.median(values) * 1000, 1)
+
+
+def bench_card(reads: int) -> dict[str, float]:
+    sim = ReaderSimulator(load_cards(CARDS), read_time_s=(0.5, 1.0)).start()
+    reader = SerialCardReader(sim.path)
+    totals, sim_times, overheads, placed, placed_over = [], [], [], [], []
+    try:
+        for i in range(reads):
+            sim.place("wang")
+            started = time.perf_counter()
+            card = reader.read(5)
+            total = time.perf_counter() - started
+            assert isinstance(card, IdCard), card
+            totals.append(total)
+            sim_times.append(sim.last_read_time_s)
+            overheads.append(total - sim.last_read_time_s)
+            # The resident puts the card down while the reader waits for one.
+            sim.lift()
+            result: list[float] = []
+            waiter = threading.Thread(target=lambda out=result: out.append(_read_at(reader)))
+            waiter.start()
+            time.sleep(0.05 + 0.013 * (i % 10))  # land anywhere in the poll interval
+            placed_at = time.perf_counter()
+            sim.place("x-digit")
+            waiter.join()
+            placed.append(result[0] - placed_at)
+            placed_over.append(result[0] - placed_at - sim.last_read_time_s)
+    finally:
+        reader.close()
+        sim.stop()
+    return {
+        "reads": reads,
+        "total_ms": ms(totals),
+        "simulated_read_ms": ms(sim_times),
+        "overhead_ms": ms(overheads),
+        "placed_to_card_ms": ms(placed),
+        "placed_to_card_without_read_ms": ms(placed_over),
+    }
+
+
+def _read_at(reader: SerialCardReader) -> float:
+    card = reader.read(5)
+    assert isinstance(card, IdCard), card
+    return time.perf_counter()
+
+
+def bench_handwriting() -> dict[str, float]:
+    inks = [Ink.load(p) for p in sorted(STROKES.glob("*.json"))]
+    prefixes = [
+        [[list(p) for p in s] for s in ink.strokes[: k + 1]]
+        for ink in inks
+        for k in range(len(ink.strokes))
+    ]
+    recognizer = ZinniaRecognizer.open(DEFAULT_MODEL)
+    jobs: queue.Queue[tuple[Ink, Callable[[list[Candidate]], None]] | None] = queue.Queue()
+
+    def worker() -> None:
+        while (job := jobs.get()) is not None:
+            ink, done = job
+            done(recognizer.recognize(ink, 10))
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    lib = _bind(DEFAULT_LIBRARY)
+    handle = lib.zinnia_recognizer_new()
+    assert lib.zinnia_recognizer_open(handle, str(DEFAULT_MODEL).encode())
+
+    def bare_classify(strokes: list[list[list[int]]]) -> float:
+        character = lib.zinnia_character_new()
+        lib.zinnia_character_set_width(character, 400)
+        lib.zinnia_character_set_height(character, 400)
+        for index, stroke in enumerate(strokes):
+            for x, y in stroke:
+                lib.zinnia_character_add(character, index, x, y)
+        started = time.perf_counter()
+        result = lib.zinnia_recognizer_classify(handle, character, 10)
+        elapsed = time.perf_counter() - started
+        lib.zinnia_result_destroy(result)
+        lib.zinnia_character_destroy(character)
+        return elapsed
+
+    # Interleaved, so both see the same load on this shared machine.
+    ours: list[float] = []
+    direct: list[float] = []
+    bare: list[float] = []
+    for strokes in prefixes:
+        ready = threading.Event()
+        started = time.perf_counter()
+        ink = Ink.from_json({"width": 400, "height": 400, "strokes": strokes})
+        jobs.put((ink, lambda _c, ev=ready: ev.set()))
+        ready.wait()
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        recognizer.recognize(ink, 10)  # the same call without the thread hand-off
+        direct.append(time.perf_counter() - started)
+        bare.append(bare_classify(strokes))
+    jobs.put(None)
+    thread.join()
+    recognizer.close()
+    lib.zinnia_recognizer_destroy(handle)
+    return {
+        "stroke_ends": len(prefixes),
+        "stroke_end_to_candidates_ms": ms(ours),
+        "p90_ms": round(sorted(ours)[int(len(ours) * 0.9)] * 1000, 1),
+        "recognize_direct_ms": ms(direct),
+        "bare_classify_ms": ms(bare),
+        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reads", type=int, default=15, help="card reads (default 15)")
+    args = parser.parse_args()
+    card = bench_card(args.reads)
+    print(f"card read: total {card['total_ms']} ms median, of which simulated chip read "
+          f"{card['simulated_read_ms']} ms; kiosk overhead {card['overhead_ms']} ms; "
+          f"card put down → decoded card {card['placed_to_card_ms']} ms "
+          f"({card['placed_to_card_without_read_ms']} ms without the chip read)")  # fmt: skip
+    hand = bench_handwriting()
+    print(f"handwriting: stroke end → candidates {hand['stroke_end_to_candidates_ms']} ms median "
+          f"(p90 {hand['p90_ms']} ms) over {hand['stroke_ends']} stroke ends; recognize() called "
+          f"directly {hand['recognize_direct_ms']} ms; bare zinnia classify "
+          f"{hand['bare_classify_ms']} ms; ratio {hand['ratio']}")  # fmt: skip
+    print(json.dumps({"card": card, "handwriting": hand}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

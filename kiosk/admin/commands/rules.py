@@ -1,0 +1,208 @@
+"""``kiosk-admin check-id | legal-aid assess | notary list|checklist | visit slots``: the rules.
+
+Every answer comes from the same library functions the touch screens use, with the same content
+pack, so a staff member can check at the console what a resident was (or will be) told. Nothing
+is written anywhere by these commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from kiosk.admin.common import (
+    CliError,
+    Subparsers,
+    active_pack,
+    add_command,
+    add_group,
+    config_from_args,
+    read_json_file,
+    unwrap_submission,
+)
+from kiosk.admin.output import as_data, emit
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} 的日期格式应当像 2026-12-03，不能是“{text}”") from None
+
+
+def _today(args: argparse.Namespace) -> date:
+    return _date(args.today, "--today") if getattr(args, "today", None) else date.today()
+
+
+def cmd_check_id(args: argparse.Namespace) -> int:
+    from kiosk.validation import check_resident_id, mask_resident_id
+
+    result = check_resident_id(args.id, _today(args))
+    if result.problem:
+        if args.json:
+            emit(args, "", {"valid": False, "problem": result.problem})
+        print(f"kiosk-admin: {result.problem}", file=sys.stderr)
+        return 1
+    born = result.birth_date
+    assert born is not None  # a valid number has a birth date
+    data = {
+        "valid": True,
+        "masked": mask_resident_id(result.number),
+        "birth_date": born.isoformat(),
+        "age": result.age,
+        "sex": result.sex,
+    }
+    human = [
+        f"身份证号有效：{data['masked']}",
+        f"出生日期：{born.year}年{born.month}月{born.day}日",
+        f"年龄：{result.age}岁",
+        f"性别：{result.sex}",
+    ]
+    emit(args, human, data)
+    return 0
+
+
+def cmd_legal_aid_assess(args: argparse.Namespace) -> int:
+    from kiosk.legal_aid import application_problems, assess, parse_application
+    from kiosk.legal_aid.assessment import assessment_lines
+
+    pack, today = active_pack(args), _today(args)
+    doc = read_json_file(args.case)
+    kind, payload = unwrap_submission(doc, None)  # the file `kiosk-admin submit` takes, too
+    if kind != "legal_aid":
+        payload = doc
+    problems = application_problems(payload, pack, today)
+    if problems:
+        if args.json:
+            emit(args, "", {"ok": False, "problems": [p.to_dict() for p in problems]})
+        print(f"kiosk-admin: 申请内容有 {len(problems)} 处问题，不能评估：", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p.field}：{p.message}", file=sys.stderr)
+        return 1
+    application = parse_application(payload, pack, today)
+    assert application is not None  # no problems means it parses
+    result = assess(application, pack, today)
+    emit(args, assessment_lines(result), {"ok": True, **result.to_dict()})
+    return 0
+
+
+def cmd_notary_list(args: argparse.Namespace) -> int:
+    from kiosk.notary import matter_lines, matter_summaries
+
+    summaries = matter_summaries(active_pack(args))
+    emit(args, matter_lines(summaries), [as_data(m) for m in summaries])
+    return 0
+
+
+def cmd_notary_checklist(args: argparse.Namespace) -> int:
+    from kiosk.notary import NotaryError, checklist, checklist_lines, parse_answer
+
+    pack = active_pack(args)
+    answers: dict[str, bool] = {}
+    try:
+        for item in args.answer or []:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise CliError(f"--answer 要写成 问题=yes 或 问题=no，不能是“{item}”")
+            answers[key.strip()] = parse_answer(value)
+        result = checklist(pack, args.matter, answers, args.district)
+    except NotaryError as exc:
+        raise CliError(str(exc)) from None
+    emit(args, checklist_lines(result), result.to_dict())
+    return 0
+
+
+def cmd_visit_slots(args: argparse.Namespace) -> int:
+    from kiosk.visits import BookingError, booked_counts, list_slots, slot_lines
+
+    pack, today = active_pack(args), _today(args)
+    start = _date(args.start, "--from") if args.start else today
+    if not 1 <= args.days <= 366:
+        raise CliError("--days 要在 1 到 366 之间")
+    counts = booked_counts(config_from_args(args).db_path, pack, start, args.days)
+    try:
+        slots = list_slots(
+            pack,
+            args.service,
+            district=args.district,
+            start=start,
+            days=args.days,
+            today=today,
+            counts=counts,
+            include_full=True,
+        )
+    except BookingError as exc:
+        raise CliError(str(exc)) from None
+    emit(args, slot_lines(slots, start, args.days), [s.to_dict() for s in slots])
+    return 0
+
+
+def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    rules = argparse.ArgumentParser(add_help=False)
+    rules.add_argument("--pack", metavar="DIR", help="内容包目录（默认用本机正在使用的内容包）")
+    rules.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（默认今天）")
+
+    p = add_command(
+        sub,
+        "check-id",
+        cmd_check_id,
+        help="检查居民身份证号码，显示出生日期、年龄、性别（号码只显示一部分）",
+        example="check-id 320402195205041212 --today 2026-06-15",
+        parents=[common, rules],
+    )
+    p.add_argument("id", metavar="ID", help="18 位身份证号码")
+
+    actions = add_group(sub, "legal-aid", help="法律援助的规则", parents=[common])
+    p = add_command(
+        actions,
+        "assess",
+        cmd_legal_aid_assess,
+        help="按终端的规则预评估一份法律援助申请（JSON 文件）",
+        example="legal-aid assess case.json --today 2026-06-15",
+        parents=[common, rules],
+    )
+    p.add_argument("case", metavar="CASE.json", help="申请内容 JSON（字段见 docs/cli.md）")
+
+    actions = add_group(sub, "notary", help="公证的材料清单", parents=[common])
+    add_command(
+        actions,
+        "list",
+        cmd_notary_list,
+        help="列出公证事项和它们要回答的问题",
+        example="notary list",
+        parents=[common, rules],
+    )
+    p = add_command(
+        actions,
+        "checklist",
+        cmd_notary_checklist,
+        help="办理一种公证要带的材料、为什么要、去哪里办",
+        example="notary checklist inheritance --answer heir_deceased=yes --answer has_will=no "
+        "--district wujin",
+        parents=[common, rules],
+    )
+    p.add_argument("matter", metavar="MATTER", help="公证事项 id，如 inheritance（见 notary list）")
+    p.add_argument(
+        "--answer",
+        action="append",
+        metavar="KEY=VALUE",
+        help="回答一个问题：KEY=yes 或 KEY=no（可多次）",
+    )
+    p.add_argument("--district", help="区 id，用来找公证处，如 wujin")
+
+    actions = add_group(sub, "visit", help="上门服务预约的规则", parents=[common])
+    p = add_command(
+        actions,
+        "slots",
+        cmd_visit_slots,
+        help="可以预约的上门服务时段，以及每个时段还剩几个名额",
+        example="visit slots --service legal_aid --district wujin --days 14",
+        parents=[common, rules],
+    )
+    p.add_argument(
+        "--service", required=True, help="服务：legal_aid、notary、appraisal、consultation"
+    )
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="第一天（默认今天）")
+    p.add_argument("--days", type=int, default=14, help="显示多少天（默认 14）")
+    p.add_argument("--district", help="只看服务这个区的小组，如 wujin")

@@ -1,0 +1,72 @@
+"""What the admin screen shows about this terminal: no personal data, never raising."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TypeVar
+
+from kiosk.config import KioskConfig
+from kiosk.content import ContentPack
+from kiosk.stats import ALL, report
+from offline_cache.outbox import Outbox, OutboxCounts
+from offline_cache.store import Store
+
+log = logging.getLogger(__name__)
+USAGE_DAYS = 30  # the admin screen's "近 30 天使用情况"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AdminInfo:
+    terminal_id: str
+    station_name: str
+    pack_version: str
+    pack_id: str
+    pack_error: str
+    voice: str  # the recognizer's state in words (voice.protocols.ModelStatus.staff_text)
+    counts: OutboxCounts | None  # None when the outbox can't be read right now
+    usage: dict[str, int] = field(default_factory=dict)  # service -> sessions started
+
+
+def admin_info(
+    config: KioskConfig,
+    *,
+    pack: ContentPack | None,
+    pack_error: str,
+    voice: str,
+    outbox: Outbox | None,
+    store: Store,
+    today: date | None = None,
+) -> AdminInfo:
+    """The facts for the admin screen. A part that can't be read (a busy or damaged store) is
+    left empty and logged: staff still see the rest."""
+    return AdminInfo(
+        terminal_id=config.terminal_id,
+        station_name=config.station_name,
+        pack_version=(pack.version if pack is not None else "") or "未知",
+        pack_id=(pack.pack_id if pack is not None else "") or "",
+        pack_error=pack_error,
+        voice=voice,
+        counts=_read(outbox.counts) if outbox is not None else None,
+        usage=_read(lambda: usage_by_service(store, today or date.today())) or {},
+    )
+
+
+def usage_by_service(store: Store, today: date) -> dict[str, int]:
+    """Sessions started per service over the last ``USAGE_DAYS`` days (services used only)."""
+    usage: dict[str, int] = {}
+    for row in report(store, today - timedelta(days=USAGE_DAYS), today):
+        if row.service != ALL and row.service:
+            usage[row.service] = usage.get(row.service, 0) + row.sessions_started
+    return {k: v for k, v in usage.items() if v}
+
+
+def _read(fn: Callable[[], T]) -> T | None:
+    try:
+        return fn()
+    except Exception:
+        log.exception("admin info: a figure could not be read")
+        return None

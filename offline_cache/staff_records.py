@@ -1,0 +1,97 @@
+"""Staff records and failed sign-in counters on disk (tables ``staff`` and ``staff_attempts``).
+
+Only storage: PIN hashing, the lockout rule and who counts as unknown are in :mod:`kiosk.staff`.
+A PIN is never stored, only its slow hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from offline_cache.store import Store
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    staff_id: str
+    role: str
+    active: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class StaffCredentials:
+    """An active member and the PIN hash to check a sign-in against."""
+
+    member: StaffMember
+    pin_hash: str
+
+
+@dataclass(frozen=True)
+class SignInAttempts:
+    """Failed sign-ins counted for one scope (a staff id, or the shared unknown-id scope)."""
+
+    failures: int = 0
+    locked_until: float = 0.0
+
+
+class StaffRepository:
+    """The ``staff`` and ``staff_attempts`` tables."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def put(self, member: StaffMember, pin_hash: str, created_at: float) -> None:
+        """Create or replace a member (active, with this PIN hash) and clear its failed attempts."""
+        with self.store.atomic() as conn:
+            conn.execute(
+                "INSERT INTO staff(staff_id, role, pin_hash, active, created_at)"
+                " VALUES (?, ?, ?, 1, ?) ON CONFLICT(staff_id) DO UPDATE SET"
+                " role = excluded.role, pin_hash = excluded.pin_hash, active = 1",
+                (member.staff_id, member.role, pin_hash, created_at),
+            )
+            conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (member.staff_id,))
+
+    def deactivate(self, staff_id: str) -> bool:
+        """``False`` when there is no such staff id."""
+        with self.store.atomic() as conn:
+            cur = conn.execute("UPDATE staff SET active = 0 WHERE staff_id = ?", (staff_id,))
+            return cur.rowcount > 0
+
+    def members(self) -> list[StaffMember]:
+        rows = self.store.query("SELECT staff_id, role, active FROM staff ORDER BY staff_id")
+        return [StaffMember(str(r["staff_id"]), str(r["role"]), bool(r["active"])) for r in rows]
+
+    def active_credentials(self, staff_id: str) -> StaffCredentials | None:
+        rows = self.store.query(
+            "SELECT staff_id, role, pin_hash FROM staff WHERE staff_id = ? AND active = 1",
+            (staff_id,),
+        )
+        if not rows:
+            return None
+        member = StaffMember(str(rows[0]["staff_id"]), str(rows[0]["role"]), True)
+        return StaffCredentials(member, str(rows[0]["pin_hash"]))
+
+    def attempts(self, scope: str) -> SignInAttempts:
+        rows = self.store.query(
+            "SELECT failures, locked_until FROM staff_attempts WHERE scope = ?", (scope,)
+        )
+        if not rows:
+            return SignInAttempts()
+        return SignInAttempts(int(rows[0]["failures"]), float(rows[0]["locked_until"]))
+
+    def save_attempts(self, scope: str, attempts: SignInAttempts) -> None:
+        with self.store.atomic() as conn:
+            conn.execute(
+                "INSERT INTO staff_attempts(scope, failures, locked_until) VALUES (?, ?, ?)"
+                " ON CONFLICT(scope) DO UPDATE SET failures = excluded.failures,"
+                " locked_until = excluded.locked_until",
+                (scope, attempts.failures, attempts.locked_until),
+            )
+
+    def clear_attempts(self, scope: str) -> None:
+        with self.store.atomic() as conn:
+            conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (scope,))

@@ -1,0 +1,144 @@
+"""说话 and the speaker on the Kivy thread: the glue around ``voice.conversation``'s rules.
+
+Recognizer callbacks come on the recognizer's thread and hop to Kivy's with
+``Clock.schedule_once``; what to listen for and what a transcript means are decided by
+:mod:`voice.conversation`, not here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kivy.clock import Clock
+
+from kiosk.usage import SessionUsage
+from screens.base import KioskScreen
+from voice.protocols import NO_RECOGNIZER, Recognizer, Speaker, Transcript
+
+if TYPE_CHECKING:  # voice.conversation loads the matcher (pinyin tables): not before 说话
+    from voice.conversation import Act, Listening
+
+log = logging.getLogger(__name__)
+
+# ask(question=…, on_answer=…): the App's one confirmation pop-up.
+Ask = Callable[..., None]
+
+
+class VoiceControl:
+    """Holds the recognizer and the speaker (either may be absent) and runs one turn at a time."""
+
+    def __init__(
+        self,
+        *,
+        usage: SessionUsage,
+        ask: Ask,
+        read_aloud: Callable[[], None],
+        show_speak_button: Callable[[bool], None],
+    ) -> None:
+        self.recognizer: Recognizer | None = None
+        self.speaker: Speaker | None = None
+        self._usage = usage
+        self._ask = ask
+        self._read_aloud = read_aloud
+        self._show_speak_button = show_speak_button
+        self._listening = False
+
+    def use(self, recognizer: Recognizer | None, speaker: Speaker | None) -> None:
+        """Take these devices; 说话 shows once the recognizer's model has loaded."""
+        self.recognizer, self.speaker = recognizer, speaker
+        self._listening = False
+        self.refresh()
+        if recognizer is not None:
+            # Called from the loader thread when loading ends: hop onto Kivy's thread.
+            recognizer.add_status_listener(
+                lambda _status: Clock.schedule_once(lambda _dt: self.refresh(), 0)
+            )
+
+    @property
+    def ready(self) -> bool:
+        return self.recognizer is not None and self.recognizer.status.ready
+
+    def status_text(self) -> str:
+        """The recognizer's state in words, for staff."""
+        return self.recognizer.status.staff_text if self.recognizer is not None else NO_RECOGNIZER
+
+    def refresh(self) -> None:
+        self._show_speak_button(self.ready)
+
+    def say(self, text: str) -> None:
+        if self.speaker is not None and text:
+            _quietly(self.speaker.say, text)
+
+    def stop_speaking(self) -> None:
+        if self.speaker is not None:
+            _quietly(self.speaker.stop)
+
+    def start_listening(self, screen: KioskScreen) -> None:
+        """说话 was tapped on ``screen``: one turn, its result acted on when it comes."""
+        from voice.conversation import PLEASE_SPEAK, listening_for
+
+        if self.recognizer is None or not self.ready or self._listening:
+            return
+        listening = listening_for(screen.voice_choices(), dictation=screen.wants_dictation())
+        self._listening = True
+        self._usage.voice_used()
+        self.say(PLEASE_SPEAK)
+
+        def on_result(transcript: Transcript) -> None:  # the recognizer's thread
+            Clock.schedule_once(lambda _dt: self._heard(screen, listening, transcript), 0)
+
+        def on_error(_message: str) -> None:  # the recognizer's thread
+            Clock.schedule_once(lambda _dt: self._failed(), 0)
+
+        try:
+            self.recognizer.listen(listening.phrases, on_result, on_error=on_error)
+        except Exception:  # a device problem must never take the kiosk down
+            log.exception("kiosk: listening failed to start")
+            self._failed()
+
+    def _failed(self) -> None:
+        from voice.conversation import NOT_HEARD
+
+        self._listening = False
+        self.say(NOT_HEARD)
+
+    def _heard(self, screen: KioskScreen, listening: Listening, transcript: Transcript) -> None:
+        from voice.conversation import Confirm, Fill, Say, understand
+
+        self._listening = False
+        reply = understand(listening, transcript)
+        if isinstance(reply, Say):
+            self.say(reply.text)
+        elif isinstance(reply, Fill):
+            screen.dictated(reply.text)
+            self.say(reply.read_back)
+        elif isinstance(reply, Confirm):
+            then = reply.then
+            self._ask(
+                question=reply.question,
+                on_answer=lambda yes: self._act(screen, then) if yes else None,
+            )
+        else:
+            self._act(screen, reply)
+
+    def _act(self, screen: KioskScreen, act: Act) -> None:
+        if act.action == "home":
+            screen.report("home")
+        elif act.action == "previous":
+            screen.go_back()
+        elif act.action == "next":
+            screen.go_next()
+        elif act.action == "read_aloud":
+            self._read_aloud()
+        else:
+            screen.choose_by_voice(act.option_id)
+
+
+def _quietly(fn: Callable[..., object], *args: object) -> None:
+    """Speech is a side concern: its failure must not stop a resident."""
+    try:
+        fn(*args)
+    except Exception:
+        log.exception("kiosk: speaker failed")
