@@ -23,13 +23,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from voice.lexicon import EMPTY, Lexicon
 from voice.matching import clean, sound_key
-
-if TYPE_CHECKING:
-    from kiosk.content import ContentPack
+from voice.options import PackData
 
 # Tuned on tests/voice/ask_questions.tsv (docs/voice.md): every in-scope question there scores
 # above it for its entry, and no out-of-scope question reaches it.
@@ -175,7 +173,7 @@ class AskIndex:
                 self._df[token] = self._df.get(token, 0) + 1
 
     @classmethod
-    def from_pack(cls, pack: ContentPack, on_miss: Callable[[], None] | None = None) -> AskIndex:
+    def from_pack(cls, pack: PackData, on_miss: Callable[[], None] | None = None) -> AskIndex:
         """The index of ``pack``'s ``qa.json``, reading questions through its lexicon."""
         data = pack.data("qa")
         return cls(

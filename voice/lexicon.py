@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from kiosk.content import ContentPack
+from voice.options import PackData
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ class Lexicon:
         )
 
     @classmethod
-    def from_pack(cls, pack: ContentPack) -> Lexicon:
+    def from_pack(cls, pack: PackData) -> Lexicon:
         """The lexicon of ``pack`` with every district, town and village name it has."""
         places: list[str] = []
         for d in pack.data("regions")["districts"]:

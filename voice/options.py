@@ -7,7 +7,7 @@ with these three attributes so it can be tested and used from the CLI without a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class OptionLike(Protocol):
@@ -21,6 +21,14 @@ class OptionLike(Protocol):
 
     @property
     def synonyms(self) -> tuple[str, ...]: ...
+
+
+class PackData(Protocol):
+    """What voice reads from a content pack (``kiosk.content.ContentPack`` is one): a data file by
+    name. A Protocol, not an import, because ``kiosk`` imports ``voice`` (dependencies point one
+    way, tests/test_layering.py)."""
+
+    def data(self, name: str) -> Any: ...
 
 
 @dataclass(frozen=True)
