@@ -43,7 +43,9 @@ def configure(stream: TextIO | None = None, *, level: int = logging.INFO) -> log
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_kiosk_plain", False)]:
         root.removeHandler(old)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    # The process's real stderr: where Kivy was imported first (in its own log mode) it has
+    # replaced sys.stderr with a stream that logs each line — writing our lines there would loop.
+    handler = logging.StreamHandler(stream or sys.__stderr__ or sys.stderr)
     handler.setFormatter(logging.Formatter(LINE_FORMAT))
     handler.addFilter(_DropNoise())
     handler._kiosk_plain = True  # type: ignore[attr-defined]
