@@ -43,8 +43,10 @@ from voice.protocols import Recognizer, Speaker
 
 if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.admin_info import AdminInfo
+    from kiosk.content import ContentPack
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
+    from voice.lexicon import Lexicon
 
 SCREENS_DIR = Path(__file__).resolve().parent
 ICONS_DIR = SCREENS_DIR / "icons"
@@ -101,7 +103,9 @@ class KioskApp(App):  # type: ignore[misc]
             ask=self.ask,
             read_aloud=self.read_aloud,
             show_speak_button=self._show_speak_button,
+            lexicon=self._lexicon,
         )
+        self._lexicon_of: tuple[ContentPack, Lexicon] | None = None
         # Builds the collaborators the home screen doesn't need; called once, right after the
         # first frame (or sooner, if another screen is wanted first). See ``ensure_services``.
         self._late_services: Callable[[], Services] | None = late_services
@@ -382,6 +386,16 @@ class KioskApp(App):  # type: ignore[misc]
     # -- voice -------------------------------------------------------------------------------------
     def say(self, text: str) -> None:
         self.voice.say(text)
+
+    def _lexicon(self) -> Lexicon | None:
+        """The served pack's dialect lexicon, built once per pack (a new pack brings its own)."""
+        if self.pack is None:
+            return None
+        if self._lexicon_of is None or self._lexicon_of[0] is not self.pack:
+            from voice.lexicon import Lexicon
+
+            self._lexicon_of = (self.pack, Lexicon.from_pack(self.pack))
+        return self._lexicon_of[1]
 
     def read_aloud(self) -> None:
         if self.confirm_view is not None and self.confirm_view.parent is not None:

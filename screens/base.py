@@ -48,6 +48,15 @@ class KioskScreen(Screen):  # type: ignore[misc]
     def choose_by_voice(self, option_id: str) -> None:
         """A spoken choice was recognised and confirmed: act as if it was tapped."""
 
+    def voice_page(self) -> str:
+        """What this page asks, as a ``voice.rules.PageKind`` value: a consent, yes/no, confirm or
+        submit page takes a spoken answer only when it is unambiguous."""
+        return "choice"
+
+    def voice_screen(self) -> str | None:
+        """The pack's screen id whose lexicon phrases and age groups apply to what is said here."""
+        return self.voice_screen_id or None
+
     def wants_dictation(self) -> bool:
         """Whether 说话 fills an answer box (free dictation) instead of picking a choice."""
         return False

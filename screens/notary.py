@@ -239,6 +239,12 @@ class NotaryScreen(PageScreen):
         else:
             self.show_matters()
 
+    def voice_page(self) -> str:
+        return "yes_no" if self.stage != "matters" and self.question is not None else "choice"
+
+    def voice_screen(self) -> str | None:
+        return "notary.matter" if self.stage == "matters" else None
+
     def voice_choices(self) -> list[Any]:
         if self.pack is None:
             return []

@@ -19,6 +19,7 @@ from voice.protocols import NO_RECOGNIZER, Recognizer, Speaker, Transcript
 
 if TYPE_CHECKING:  # voice.conversation loads the matcher (pinyin tables): not before 说话
     from voice.conversation import Act, Listening
+    from voice.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,10 @@ class VoiceControl:
         ask: Ask,
         read_aloud: Callable[[], None],
         show_speak_button: Callable[[bool], None],
+        lexicon: Callable[[], Lexicon | None] = lambda: None,
     ) -> None:
         self.recognizer: Recognizer | None = None
+        self._lexicon = lexicon  # the served pack's dialect lexicon (the pack may change)
         self.speaker: Speaker | None = None
         self._usage = usage
         self._ask = ask
@@ -81,7 +84,15 @@ class VoiceControl:
 
         if self.recognizer is None or not self.ready or self._listening:
             return
-        listening = listening_for(screen.voice_choices(), dictation=screen.wants_dictation())
+        from voice.rules import PageKind
+
+        listening = listening_for(
+            screen.voice_choices(),
+            dictation=screen.wants_dictation(),
+            page=PageKind(screen.voice_page()),
+            screen=screen.voice_screen(),
+            lexicon=self._lexicon(),
+        )
         self._listening = True
         self._usage.voice_used()
         self.say(PLEASE_SPEAK)

@@ -597,13 +597,42 @@ class WizardScreen(PageScreen):
             target.value += text[: max(0, room)]
 
     # -- voice ---------------------------------------------------------------------------------
+    def voice_page(self) -> str:
+        step = self._current_step()
+        return _VOICE_PAGES.get(step.kind, "choice") if step is not None else "choice"
+
+    def voice_screen(self) -> str | None:
+        step = self._current_step()
+        return (step.options or None) if step is not None else None
+
+    def _current_step(self) -> Step | None:
+        if not self.step_id or self.step_id == UNAVAILABLE:
+            return None
+        return self.wizard.step(self.step_id)
+
     def voice_choices(self) -> list[Any]:
         from voice.options import VoiceOption
 
         if self.voice_options:
             return list(self.voice_options)
         if self.choices and {i for i, _ in self.choices} <= {"yes", "no"}:
-            return list(self.pack.answers()) if self.pack is not None else []
+            if self.pack is None:
+                return []
+            labels = dict(self.choices)
+            if labels.get("yes") in ("是", None):
+                return list(self.pack.answers())
+            # A page whose buttons say something else (同意 / 不同意): those words are the
+            # answers, and the pack's 是/对… and 不是/没有… count for the same side. Without
+            # this, 同意 was heard as the nearest of 是 / 不是 — 不是.
+            words: dict[str, list[str]] = {"yes": [], "no": []}
+            for option in self.pack.answers():
+                side = "yes" if self.pack.answer_value(option.id) else "no"
+                words[side] += [option.label, *option.synonyms]
+            return [
+                VoiceOption(value, labels[value], tuple(words[value]))
+                for value in ("yes", "no")
+                if value in labels
+            ]
         return [VoiceOption(i, label) for i, label in self.choices]
 
     def choose_by_voice(self, option_id: str) -> None:
@@ -685,3 +714,13 @@ class WizardScreen(PageScreen):
             "address_village": v,
             "_address_level": "detail",
         }
+
+
+# What each kind of page asks, for the voice safety rules (voice.rules.PageKind values): a spoken
+# 是 on the consent page or 提交 on the review is a legal act, so it must be unmistakable.
+_VOICE_PAGES = {
+    Kind.YES_NO: "yes_no",
+    Kind.CONSENT: "consent",
+    Kind.REVIEW: "confirm",
+    Kind.RESULT: "submit",
+}

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from voice.commands import BACK, HELP, NAVIGATION, NEXT, PREVIOUS, REPEAT
+from voice.lexicon import Lexicon
 from voice.matching import confirmation_prompt, match
 from voice.options import OptionLike
 from voice.protocols import Transcript
+from voice.rules import PageKind
 
 PLEASE_SPEAK = "请说"
 NOT_HEARD = "没有听清，请用手点一下。"  # the turn failed (no microphone, a device error)
@@ -40,6 +42,11 @@ class Listening:
 
     options: tuple[OptionLike, ...]
     phrases: tuple[str, ...] | None
+    # What the page asks (a consent or yes/no page takes only an unambiguous answer), the pack's
+    # screen id (its lexicon phrases and age groups) and the lexicon of the pack being served.
+    page: PageKind = PageKind.CHOICE
+    screen: str | None = None
+    lexicon: Lexicon | None = None
 
     @property
     def dictation(self) -> bool:
@@ -83,15 +90,22 @@ class Confirm:
 Reply = Say | Fill | Act | Confirm
 
 
-def listening_for(choices: Sequence[OptionLike], *, dictation: bool) -> Listening:
+def listening_for(
+    choices: Sequence[OptionLike],
+    *,
+    dictation: bool,
+    page: PageKind = PageKind.CHOICE,
+    screen: str | None = None,
+    lexicon: Lexicon | None = None,
+) -> Listening:
     """Choices are listened for by exactly their words and synonyms (fast and accurate)."""
     options = (*choices, *NAVIGATION)
     if dictation:
-        return Listening(options, None)
+        return Listening(options, None, page, screen, lexicon)
     phrases: list[str] = []
     for option in options:
         phrases += [option.label, *option.synonyms]
-    return Listening(options, tuple(phrases))
+    return Listening(options, tuple(phrases), page, screen, lexicon)
 
 
 def act_on(option_id: str) -> Act:
@@ -105,7 +119,16 @@ def understand(listening: Listening, transcript: Transcript) -> Reply:
         return Fill(transcript.text) if transcript.text else Say(NOT_HEARD_DICTATION)
     if not transcript.text:
         return Say(NOT_HEARD_AGAIN)
-    found = match(transcript.text, listening.options)
+    found = match(
+        transcript.text,
+        listening.options,
+        asr_confidence=transcript.confidence or None,
+        page=listening.page,
+        screen=listening.screen,
+        lexicon=listening.lexicon,
+    )
+    if found.asked_back:  # a question back (好不好？) or a refused option: never an answer
+        return Say(found.say or NOT_UNDERSTOOD)
     if found.option is None:
         return Say(NOT_UNDERSTOOD)
     act = act_on(found.option.id)

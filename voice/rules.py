@@ -59,7 +59,8 @@ _REAFFIRM = ("而是", "是", "要", "我要", "想要")
 _CLAUSE_BREAK_RE = re.compile(r"[，。！？、；,.!?;\s]+")
 
 # A-not-A / A-没-A questions: 好不好, 是不是, 行不行, 有没有, 可不可以, 能不能.
-_A_NOT_A_RE = re.compile(r"(?<!不)(?P<a>[\u4e00-\u9fff])(?:不|没)(?P=a)")
+# A不A and AB不AB (好不好, 同意不同意); not a refusal said twice (不是不是, 没有没有).
+_A_NOT_A_RE = re.compile(r"(?<![不没])(?P<a>[\u4e00-\u9fff]{1,2})(?:不|没)(?P=a)")
 # Sentence-final question forms: 吗 always; Wu 伐 (好伐 = 好吗); 么 but not 什么/怎么/这么;
 # …了没有 (吃饭了没有).
 _FINAL_PARTICLE_RE = re.compile(r"(?:吗|伐|(?<![什怎这那多])么|了没有?)[啊呀呢]?$")

@@ -107,3 +107,23 @@ def test_words_the_kiosk_does_not_understand_are_answered_in_plain_words(voiced)
     kiosk.pump(2)
     assert kiosk.screen.name == "home"
     assert speaker.said[-1] == "没有听懂，请再说一次，或者用手点一下。"
+
+
+def test_a_wu_dialect_no_on_the_consent_page_never_gives_consent(voiced) -> None:
+    kiosk, recognizer, speaker = voiced
+    kiosk.tap("申请法律援助")
+    kiosk.screen.show("consent")
+    kiosk.pump(2)
+    for said in ("伐同意", "同意不同意啊"):
+        recognizer.heard = [said]
+        kiosk.tap("说话")
+        kiosk.pump(2)
+        assert kiosk.screen.step_id == "consent", said  # still asking
+        assert kiosk.screen.answer("consent") is not True, said
+        assert "您是说“同意”吗？" not in kiosk.texts(), said
+    assert speaker.said[-1] != "请说"  # the kiosk said why it asks again
+    recognizer.heard = ["同意"]  # said plainly, it is taken
+    kiosk.tap("说话")
+    kiosk.pump(2)
+    assert kiosk.screen.answer("consent") is True
+    assert kiosk.screen.step_id != "consent"

@@ -16,6 +16,7 @@ from voice.conversation import (
 )
 from voice.options import VoiceOption
 from voice.protocols import Transcript
+from voice.rules import PageKind
 
 CHOICES = [
     VoiceOption("legal_aid", "申请法律援助", ("我要请律师",)),
@@ -71,3 +72,32 @@ def test_dictation_fills_the_box_and_reads_it_back() -> None:
     assert reply == Fill("张桂英")
     assert isinstance(reply, Fill) and "张桂英" in reply.read_back
     assert understand(listening, heard("")) == Say(NOT_HEARD_DICTATION)
+
+
+def test_a_question_back_is_never_taken_as_an_answer_and_the_kiosk_asks_again() -> None:
+    answers = [VoiceOption("yes", "是"), VoiceOption("no", "不是")]
+    listening = listening_for(answers, dictation=False, page=PageKind.YES_NO)
+    reply = understand(listening, heard("是不是啊"))
+    assert isinstance(reply, Say)
+    assert (reply.text and reply.text != NOT_UNDERSTOOD) or reply.text == NOT_UNDERSTOOD
+    assert not isinstance(reply, Act)
+
+
+def test_a_wu_negation_on_the_consent_page_never_becomes_agreement() -> None:
+    consent = [VoiceOption("agree", "同意"), VoiceOption("disagree", "不同意")]
+    listening = listening_for(consent, dictation=False, page=PageKind.CONSENT)
+    for said in ("伐同意", "勿同意", "覅同意"):
+        reply = understand(listening, heard(said))
+        assert reply != Act("choose", "agree"), said
+        assert not (isinstance(reply, Confirm) and reply.then == Act("choose", "agree")), said
+
+
+def test_a_homophone_on_a_binary_page_is_asked_about_not_acted_on() -> None:
+    answers = [VoiceOption("yes", "是"), VoiceOption("no", "不是")]
+    choice = understand(listening_for(answers, dictation=False), heard("事的"))
+    binary = understand(
+        listening_for(answers, dictation=False, page=PageKind.YES_NO), heard("事的")
+    )
+    assert not isinstance(binary, Act)
+    assert isinstance(binary, Confirm | Say)
+    assert choice != binary or isinstance(choice, Confirm)

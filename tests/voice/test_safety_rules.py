@@ -207,3 +207,12 @@ def test_an_age_outside_every_group_is_asked_about_not_matched_by_sound(
     screen = "visit.eligibility"
     result = match(said, _on(pack, screen), screen=screen, lexicon=lexicon)
     assert result.option is None and result.asked_back and result.reason is Reason.AGE
+
+
+def test_a_two_syllable_question_back_is_not_an_answer_but_a_refusal_said_twice_is() -> None:
+    # 同意不同意？ asks back (AB不AB); 没有没有 and 不是不是 are a resident's firm no.
+    from voice.rules import is_question
+
+    assert is_question("同意不同意啊") and is_question("同不同意")
+    assert not is_question("没有没有") and not is_question("不是不是")
+    assert not is_question("不同意不同意")
