@@ -32,7 +32,7 @@ class StaffCredentials:
 
 @dataclass(frozen=True)
 class SignInAttempts:
-    """Failed sign-ins counted for one scope (a staff id, or the shared unknown-id scope)."""
+    """Failed sign-ins counted for one scope (a typed staff number, or the whole terminal)."""
 
     failures: int = 0
     locked_until: float = 0.0
@@ -54,6 +54,28 @@ class StaffRepository:
                 (member.staff_id, member.role, pin_hash, created_at),
             )
             conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (member.staff_id,))
+
+    def import_hash(self, member: StaffMember, pin_hash: str, created_at: float) -> bool:
+        """Add a new member, or take a changed PIN hash (and role) for a known one.
+
+        Unlike :meth:`put` this never touches the active flag or the failed attempts: a file
+        re-read at every start-up must not re-activate a deactivated member or lift a lockout.
+        ``True`` when something was written.
+        """
+        with self.store.atomic() as conn:
+            cur = conn.execute(
+                "INSERT INTO staff(staff_id, role, pin_hash, active, created_at)"
+                " VALUES (?, ?, ?, 1, ?) ON CONFLICT(staff_id) DO UPDATE SET"
+                " role = excluded.role, pin_hash = excluded.pin_hash"
+                " WHERE staff.pin_hash != excluded.pin_hash OR staff.role != excluded.role",
+                (member.staff_id, member.role, pin_hash, created_at),
+            )
+            return cur.rowcount > 0
+
+    def exists(self, staff_id: str) -> bool:
+        """Whether ``staff_id`` is a provisioned staff number (active or not)."""
+        rows = self.store.query("SELECT 1 FROM staff WHERE staff_id = ?", (staff_id,))
+        return bool(rows)
 
     def deactivate(self, staff_id: str) -> bool:
         """``False`` when there is no such staff id."""

@@ -145,7 +145,12 @@ class KioskApp(App):  # type: ignore[misc]
             Window.bind(on_keyboard=self._swallow_keys)
         load_kv("widgets")  # the rest (LATER_KV) loads after the first frame
         self.manager = LazyScreenManager(self._make_attached, transition=NoTransition())
-        self.flow = Flow(self.manager, self.on_unhandled_outcome, self.usage.screen_shown)
+        self.flow = Flow(
+            self.manager,
+            self.on_unhandled_outcome,
+            self.usage.screen_shown,
+            is_admin=lambda: self.session.is_admin,
+        )
         # Home first, the rest after the first frame (see screens/lazy_manager.py).
         self.manager.add_widget(self._make_attached("home"))
         self.manager.defer(n for n in SCREENS if n != "home")
@@ -332,6 +337,8 @@ class KioskApp(App):  # type: ignore[misc]
             theme = "default" if self.style.theme_name == "high_contrast" else "high_contrast"
             self.style.apply(theme_name=theme)
             self.say("已换成高对比颜色" if theme == "high_contrast" else "已换回标准颜色")
+        elif outcome == "refused":
+            self.say("这一项只有管理员可以打开。")
         elif outcome == "end_session":
             self.confirm_end_session()
         elif outcome == "exit_app":
