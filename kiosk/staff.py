@@ -28,8 +28,10 @@ from pathlib import Path
 
 from kiosk.audit import AuditLog
 from kiosk.session import ADMIN_ROLE
-from offline_cache.staff_records import SignInAttempts, StaffRepository
+from kiosk.throttle import Backoff, minutes_left
+from offline_cache.failure_counts import FailureCounts, Failures
 from offline_cache.staff_records import StaffMember as StaffMember
+from offline_cache.staff_records import StaffRepository
 from offline_cache.store import Store
 
 MAX_FAILURES = 5
@@ -40,7 +42,7 @@ ROLES = ("staff", ADMIN_ROLE)
 TERMINAL_SCOPE = "*terminal*"
 TERMINAL_MAX_FAILURES = 10
 TERMINAL_BACKOFF_S = 60.0
-TERMINAL_BACKOFF_MAX_S = 60 * 60.0
+TERMINAL_BACKOFF = Backoff(TERMINAL_MAX_FAILURES, TERMINAL_BACKOFF_S, max_pause_s=60 * 60.0)
 # What the staff-number field may hold to get its own counter: a staff number's shape. Anything
 # else (a phone or ID number typed into the wrong field) is never written down, not even as a
 # counter key; it is only counted terminal-wide.
@@ -126,6 +128,7 @@ class StaffDirectory:
     ) -> None:
         self.store = store
         self.records = StaffRepository(store)
+        self.failures = FailureCounts(store)
         self._clock = clock
         self._kdf = kdf
         # Verifying an unknown id costs the same as a known one.
@@ -191,15 +194,15 @@ class StaffDirectory:
         known = self.records.active_credentials(staff_id)
         actor = staff_id if self.records.exists(staff_id) else ""
         scope = staff_id if _staff_id_shaped(staff_id) else None
-        terminal = self.records.attempts(TERMINAL_SCOPE)
-        attempts = self.records.attempts(scope) if scope else SignInAttempts()
+        terminal = self.failures.get(TERMINAL_SCOPE)
+        attempts = self.failures.get(scope) if scope else Failures()
         locked_until = max(terminal.locked_until, attempts.locked_until)
         if locked_until > now:
             return self._locked(locked_until, now, actor)
         good = check_pin(pin, known.pin_hash if known else self._dummy_hash)
         if good and known:
-            self.records.clear_attempts(staff_id)
-            self.records.clear_attempts(TERMINAL_SCOPE)
+            self.failures.clear(staff_id)
+            self.failures.clear(TERMINAL_SCOPE)
             return SignInResult(
                 True, f"工号 {staff_id} 已登录。", member=known.member, audit_actor=actor
             )
@@ -207,7 +210,7 @@ class StaffDirectory:
         failures = attempts.failures + 1
         lock = now + LOCKOUT_S if failures >= MAX_FAILURES else 0.0
         if scope:
-            self.records.save_attempts(scope, SignInAttempts(0 if lock else failures, lock))
+            self.failures.save(scope, Failures(0 if lock else failures, lock))
         if lock:
             return SignInResult(
                 False,
@@ -225,28 +228,18 @@ class StaffDirectory:
 
     @staticmethod
     def _locked(locked_until: float, now: float, actor: str) -> SignInResult:
-        minutes = max(1, round((locked_until - now) / 60))
         return SignInResult(
             False,
-            f"输错次数太多，已锁定。请 {minutes} 分钟后再试。",
+            f"输错次数太多，已锁定。请 {minutes_left(locked_until, now)} 分钟后再试。",
             locked_until=locked_until,
             audit_actor=actor,
         )
 
-    def _count_terminal_failure(self, terminal: SignInAttempts, now: float) -> float:
-        """One more failure terminal-wide; every ``TERMINAL_MAX_FAILURES`` close sign-in a while.
-
-        The pause doubles each round (1, 2, 4 … minutes, at most an hour) until someone signs in
-        successfully, which clears it. Returns until when sign-in is closed terminal-wide.
-        """
-        failures = terminal.failures + 1
-        locked_until = terminal.locked_until
-        if failures % TERMINAL_MAX_FAILURES == 0:
-            rounds = failures // TERMINAL_MAX_FAILURES
-            backoff = min(TERMINAL_BACKOFF_S * 2 ** (rounds - 1), TERMINAL_BACKOFF_MAX_S)
-            locked_until = now + backoff
-        self.records.save_attempts(TERMINAL_SCOPE, SignInAttempts(failures, locked_until))
-        return locked_until
+    def _count_terminal_failure(self, terminal: Failures, now: float) -> float:
+        """One more failure terminal-wide (:data:`TERMINAL_BACKOFF`); returns the pause's end."""
+        after = TERMINAL_BACKOFF.after_failure(terminal, now)
+        self.failures.save(TERMINAL_SCOPE, after)
+        return after.locked_until
 
 
 # -- provisioning by an administrator (kiosk-admin staff …), always audited -------------------

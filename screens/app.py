@@ -468,9 +468,10 @@ def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
 
 
 def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from kiosk.status_lookup import StatusLookup
     from screens.status import StatusScreen
 
-    return StatusScreen(**basics, lookup=app.require_services().outbox.status)
+    return StatusScreen(**basics, lookup=StatusLookup(app.require_services().outbox).look_up)
 
 
 def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
