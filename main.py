@@ -75,6 +75,9 @@ def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
     Config.set("kivy", "exit_on_escape", "0" if args.kiosk else "1")
     Config.set("kivy", "keyboard_mode", "system")
     if args.kiosk:
+        # No Kivy module (inspector, monitor, screenshot keys …) may draw over the kiosk.
+        for module in Config.options("modules"):
+            Config.remove_option("modules", module)
         Config.set("graphics", "fullscreen", "auto")
         Config.set("graphics", "borderless", "1")
         Config.set("graphics", "show_cursor", "0")

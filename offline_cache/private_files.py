@@ -77,4 +77,6 @@ def loose_permissions_line(loose: list[Path]) -> str | None:
     if not loose:
         return None
     names = "、".join(str(p) for p in loose[:3]) + ("等" if len(loose) > 3 else "")
-    return f"本机数据文件别的用户也能读（{names}），请管理员改成只有本程序能读（目录 700，文件 600）。"
+    return (
+        f"本机数据文件别的用户也能读（{names}），请管理员改成只有本程序能读（目录 700，文件 600）。"
+    )

@@ -216,7 +216,33 @@ class KioskApp(App):  # type: ignore[misc]
         return False  # never consume: the touch still reaches the widget
 
     def _swallow_keys(self, _window: Any, key: int, *_args: Any) -> bool:
-        return key == 27  # Escape does nothing in kiosk mode
+        """In kiosk mode no hardware key does anything: Escape, F1 (Kivy's settings), the menu
+        key, Alt/Ctrl combinations. Residents only touch; staff leave through 退出程序."""
+        return True
+
+    # Kivy's own settings panel (F1, the settings key, ``open_settings``) would let anyone at the
+    # screen change the configuration or quit: never in kiosk mode.
+    def _install_settings_keys(self, window: Any) -> None:
+        if not self.kiosk_mode:
+            super()._install_settings_keys(window)
+
+    def open_settings(self, *largs: Any) -> bool:
+        """Kivy's settings panel, outside kiosk mode only (development)."""
+        if self.kiosk_mode:
+            return False
+        return bool(super().open_settings(*largs))
+
+    def close_overlays(self) -> None:
+        """Close every pop-up and Kivy's settings panel: nothing opened for one resident (or by a
+        stray key) outlives their session."""
+        from kivy.uix.modalview import ModalView
+
+        self.close_settings()
+        for child in list(Window.children):
+            if isinstance(child, ModalView):
+                child.dismiss(animation=False)
+            elif child is not self.root:
+                Window.remove_widget(child)
 
     def _idle_matters(self) -> bool:
         current = self.manager.current if self.manager is not None else "home"
@@ -243,10 +269,7 @@ class KioskApp(App):  # type: ignore[misc]
 
     def end_session(self) -> None:
         """Wipe everything entered (memory and widgets), reset the look, back to home."""
-        if self.idle_warning is not None and self.idle_warning.parent is not None:
-            self.idle_warning.dismiss(animation=False)
-        if self.confirm_view is not None and self.confirm_view.parent is not None:
-            self.confirm_view.dismiss(animation=False)
+        self.close_overlays()
         self.voice.stop_speaking()
         self.usage.ended()
         self.session.wipe()
