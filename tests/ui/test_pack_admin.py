@@ -68,6 +68,15 @@ def usb(kiosk: Kiosk, tmp_path: Path) -> Iterator[Path]:
         store.trusted_keys, admin.media_dir = keys, media
 
 
+def wait_for_usb_scan(kiosk: Kiosk, timeout_s: float = 30.0) -> None:
+    """The stick is read off the Kivy thread: wait until the list is on the page."""
+    end = time.monotonic() + timeout_s
+    while kiosk.screen.scanning:
+        assert time.monotonic() < end, "the USB scan never reported back"
+        kiosk.pump(1, seconds=0.02)
+    kiosk.pump(2)
+
+
 def open_admin(kiosk: Kiosk) -> None:
     kiosk.tap("工作人员")
     kiosk.type_digits(STAFF_ID)
@@ -76,6 +85,7 @@ def open_admin(kiosk: Kiosk) -> None:
     kiosk.tap("登录")
     kiosk.tap("管理信息")
     assert kiosk.screen.name == "admin"
+    wait_for_usb_scan(kiosk)
     assert "U盘里的内容包" in kiosk.texts()
 
 
