@@ -170,7 +170,12 @@ def build_services(
             return submit_with_rules(kind, payload, pack=current, outbox=outbox, staff_id=staff_id)
 
         submit = submit_to_outbox
-        ledger = BookingLedger(store, pack)
+        from kiosk.person_secret import person_secret
+
+        secret = person_secret(store, os.environ)
+        if secret.warning:
+            _note(secret.warning)
+        ledger = BookingLedger(store, pack, secret=secret.secret)
         if outbox.public_key is not None:
             agent = _build_sync_agent(config, store, outbox, ledger, startup.pack_store, audit)
 
