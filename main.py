@@ -75,6 +75,9 @@ def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
     Config.set("kivy", "exit_on_escape", "0" if args.kiosk else "1")
     Config.set("kivy", "keyboard_mode", "system")
     if args.kiosk:
+        # No Kivy module (inspector, monitor, screenshot keys …) may draw over the kiosk.
+        for module in Config.options("modules"):
+            Config.remove_option("modules", module)
         Config.set("graphics", "fullscreen", "auto")
         Config.set("graphics", "borderless", "1")
         Config.set("graphics", "show_cursor", "0")
@@ -139,6 +142,7 @@ def build_services(
     startup = startup if startup is not None else open_pack(config)
     pack, switcher = startup.pack, startup.pack_switcher
 
+    _warn_if_not_private(config)
     staff = StaffDirectory(store)
     if config.staff_pins_file is not None:
         try:
@@ -166,7 +170,12 @@ def build_services(
             return submit_with_rules(kind, payload, pack=current, outbox=outbox, staff_id=staff_id)
 
         submit = submit_to_outbox
-        ledger = BookingLedger(store, pack)
+        from kiosk.person_secret import person_secret
+
+        secret = person_secret(store, os.environ)
+        if secret.warning:
+            _note(secret.warning)
+        ledger = BookingLedger(store, pack, secret=secret.secret)
         if outbox.public_key is not None:
             agent = _build_sync_agent(config, store, outbox, ledger, startup.pack_store, audit)
 
@@ -261,6 +270,22 @@ def _resume_gc_after_first_frame() -> None:
     Window.bind(on_flip=resume)
 
 
+def _warn_if_not_private(config: KioskConfig) -> None:
+    """One plain line in the log if another user could read the terminal's files."""
+    from offline_cache.private_files import (
+        loose_permissions,
+        loose_permissions_line,
+        terminal_files,
+    )
+
+    keys = (config.provincial_credentials_file,)
+    line = loose_permissions_line(
+        loose_permissions(terminal_files(config.data_dir, config.db_path, keys))
+    )
+    if line:
+        _note(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     import gc
 
@@ -273,7 +298,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
+    from offline_cache.private_files import PRIVATE_UMASK
     from offline_cache.store import Store, StoreError
+
+    # Before anything is created: every file and directory this process makes is its own.
+    os.umask(PRIVATE_UMASK)
 
     overrides = {
         "paths.data_dir": str(args.data_dir) if args.data_dir else os.environ.get("KIOSK_DATA_DIR"),

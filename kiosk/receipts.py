@@ -1,21 +1,28 @@
-"""Receipt codes: 8 digits from 2–9 (no 0/O or 1/I/L to confuse), the last a check digit.
+"""Receipt codes: 12 digits from 2–9 (no 0/O or 1/I/L to confuse), the last a check digit.
 
 Digits only, because residents type them on the big digit keypad and say them aloud; 0 and 1 are
-left out so a code never looks like O/I/L when handwritten on the slip. The check digit is Luhn
-mod 8, which catches every single wrong digit and most swapped neighbours. The 7 data digits are
-a bijective shuffle of a per-terminal counter, so codes are unique per terminal and neighbours in
-a queue don't look alike.
+left out so a code never looks like O/I/L when handwritten on the slip. The 11 data digits come
+from the operating system's CSPRNG (:mod:`secrets`), so no terminal's codes can be predicted from
+another's or from the previous one; the outbox refuses a code already issued on this terminal
+and :mod:`kiosk.submissions` draws again. 8**11 ≈ 8.6 × 10⁹ codes: with the wrong-code throttle
+of :mod:`kiosk.status_lookup` guessing a live one is hopeless (the arithmetic is in
+docs/security.md). The check digit is Luhn mod 8, which catches every single wrong digit and
+most swapped neighbours. Shown and read in three groups of four: ``2345 6789 2345``.
+
+Slips printed before the codes grew to 12 digits carry 8 (same alphabet, same check digit);
+they are still accepted when typed, so no resident's old slip stops working.
 """
 
 from __future__ import annotations
 
+import secrets
+
 ALPHABET = "23456789"
 BASE = len(ALPHABET)
-DATA_LEN = 7
+DATA_LEN = 11
 CODE_LEN = DATA_LEN + 1
-CAPACITY = BASE**DATA_LEN  # 2,097,152 codes per terminal
-_MULTIPLIER = 1_234_567  # odd, so multiplying is a bijection modulo 8**7
-_OFFSET = 987_654
+LEGACY_CODE_LEN = 8  # slips printed before; never issued any more
+GROUP = 4
 _DIGIT_WORDS = dict(zip("23456789", "二三四五六七八九", strict=True))
 
 
@@ -30,23 +37,24 @@ def _luhn_check(data: str) -> str:
     return ALPHABET[(BASE - total % BASE) % BASE]
 
 
-def code_for_counter(counter: int) -> str:
-    """The receipt code for the terminal's ``counter``-th submission (1-based)."""
-    if not 1 <= counter <= CAPACITY:
-        raise ValueError("receipt counter out of range")
-    n = (counter * _MULTIPLIER + _OFFSET) % CAPACITY
-    digits = []
-    for _ in range(DATA_LEN):
-        n, r = divmod(n, BASE)
-        digits.append(ALPHABET[r])
-    data = "".join(reversed(digits))
+def with_check(data: str) -> str:
+    """``data`` (digits 2–9) followed by its check digit."""
     return data + _luhn_check(data)
+
+
+def new_code() -> str:
+    """A fresh random receipt code (unique per terminal once the outbox accepts it)."""
+    return with_check("".join(secrets.choice(ALPHABET) for _ in range(DATA_LEN)))
+
+
+def _cleaned(text: str) -> str:
+    return "".join(ch for ch in text if ch not in " -\u3000")
 
 
 def normalize(text: str) -> str | None:
     """Strip spaces and dashes; ``None`` unless what remains is a well-formed code."""
-    cleaned = "".join(ch for ch in text if ch not in " -\u3000")
-    if len(cleaned) != CODE_LEN or any(ch not in ALPHABET for ch in cleaned):
+    cleaned = _cleaned(text)
+    if len(cleaned) not in (CODE_LEN, LEGACY_CODE_LEN) or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned
 
@@ -58,23 +66,23 @@ def is_valid(text: str) -> bool:
 
 def problem(text: str) -> str | None:
     """A plain-Chinese reason the code can't be right, or ``None`` if it is valid."""
-    cleaned = "".join(ch for ch in text if ch not in " -\u3000")
+    cleaned = _cleaned(text)
     if not cleaned:
-        return "请输入回执单上的 8 位号码。"
+        return f"请输入回执单上的 {CODE_LEN} 位号码。"
     if any(ch in "01" for ch in cleaned):
         return "回执号码里没有 0 和 1，请再看一下回执单。"
     if any(ch not in ALPHABET for ch in cleaned):
         return "回执号码只有数字 2 到 9。"
-    if len(cleaned) != CODE_LEN:
-        return f"回执号码是 8 位，您输入了 {len(cleaned)} 位。"
+    if len(cleaned) not in (CODE_LEN, LEGACY_CODE_LEN):
+        return f"回执号码是 {CODE_LEN} 位，您输入了 {len(cleaned)} 位。"
     if not is_valid(cleaned):
         return "这个号码不对，可能有一位输错了，请对照回执单再输一次。"
     return None
 
 
 def display(code: str) -> str:
-    """Grouped for the eye: ``2345 6789``."""
-    return f"{code[:4]} {code[4:]}"
+    """Grouped by four for the eye: ``2345 6789 2345`` (also while it is being typed)."""
+    return " ".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
 
 
 def spoken(code: str) -> str:

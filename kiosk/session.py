@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+ADMIN_ROLE = "admin"
+
 Listener = Callable[["Session"], None]
 
 
@@ -50,6 +52,9 @@ class Session:
         self.started_at = 0.0
         self.last_activity = 0.0
         self.staff_id: str | None = None
+        # Kept with the id so what a signed-in member may open is decided by the role they
+        # signed in with, not by which buttons a screen happened to draw.
+        self.staff_role: str | None = None
         self.service: str | None = None
         self.voice_used = False
         self.completed = False
@@ -95,12 +100,21 @@ class Session:
         """A staff member is filling in for the resident (recorded as 代为填写)."""
         return self.staff_id is not None
 
+    @property
+    def is_admin(self) -> bool:
+        """A member signed in with the ``admin`` role (packs, rollback, admin data)."""
+        return self.staff_id is not None and self.staff_role == ADMIN_ROLE
+
     # -- staff ------------------------------------------------------------------------------------
-    def staff_sign_in(self, staff_id: str) -> None:
+    def staff_sign_in(self, staff_id: str, role: str) -> None:
+        """A staff member signed in (their PIN was checked) with ``role``."""
         self.staff_id = staff_id
+        self.staff_role = role
 
     def staff_sign_out(self) -> None:
+        """Forget the signed-in member and their role."""
         self.staff_id = None
+        self.staff_role = None
 
     # -- the end ---------------------------------------------------------------------------------
     def on_wipe(self, listener: Listener) -> None:
@@ -115,5 +129,6 @@ class Session:
         for draft in self.drafts.values():
             draft.clear()
         self.staff_id = None
+        self.staff_role = None
         self._reset()
         return old

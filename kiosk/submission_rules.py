@@ -66,7 +66,7 @@ def public_metadata(
             meta["matter_category"] = matter["category"]
         applicant = payload.get("applicant")
         address = applicant.get("address") if isinstance(applicant, dict) else None
-        meta.update(_place(address, pack))
+        meta.update(_district(address, pack))
         app = parse_application(payload, pack, today)
         if app is not None:
             result = assess(app, pack, today)
@@ -77,7 +77,7 @@ def public_metadata(
         meta = {"service": Service.VISIT.value}
         if isinstance(payload.get("service"), str):
             meta["visit_service"] = payload["service"]
-        meta.update(_place(payload.get("address"), pack))
+        meta.update(_district(payload.get("address"), pack))
         slot = payload.get("slot")
         if isinstance(slot, dict):
             for key, out in (("date", "visit_date"), ("period", "period"), ("team", "team")):
@@ -87,6 +87,14 @@ def public_metadata(
             meta["booking_id"] = payload["booking_id"]
         return meta
     raise ValueError(f"unknown submission kind: {kind}")
+
+
+def _district(address: Any, pack: ContentPack) -> dict[str, str]:
+    """Only the district for the clear metadata: statistics need no finer place, and a town or
+    village next to a kind and a day can point at one household on a stolen disk. The full
+    address is in the sealed envelope, for the province."""
+    place = _place(address, pack)
+    return {"district": place["district"]} if "district" in place else {}
 
 
 def _place(address: Any, pack: ContentPack) -> dict[str, str]:

@@ -4,8 +4,8 @@ The one path for both the touch screen and ``kiosk-admin submit``, so a payload 
 refuse is refused the same way from a script, with the same plain messages. The order matters:
 the payload is checked, gets its receipt code (:mod:`kiosk.receipts`), is sealed to the
 provincial key (:mod:`kiosk.sealing`) and only then handed to the outbox, which stores the
-ciphertext and the non-identifying metadata — in the same transaction that gave out the receipt
-number — and never sees the payload.
+ciphertext and the non-identifying metadata — in the same transaction that checked the receipt
+code unused — and never sees the payload.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def queue_sealed(
         raise OutboxError("本机没有配置省系统公钥（provincial.public_key_file），不能保存新申请。")
     public_key = outbox.public_key
     with outbox.queueing() as q:
-        code = receipts.code_for_counter(q.receipt_number())
+        code = q.unused_code(receipts.new_code)
         submission_id = str(uuid.uuid4())
         now = outbox.now()
         plaintext = json.dumps(

@@ -314,10 +314,13 @@ class BookingRequest:
 class BookingLedger:
     """The booking rules over the ledger: every check-and-reserve runs in one write transaction."""
 
-    def __init__(self, store: Store, pack: ContentPack) -> None:
+    def __init__(self, store: Store, pack: ContentPack, *, secret: bytes | None = None) -> None:
+        """``secret``: from :func:`kiosk.person_secret.person_secret` (keyring or passphrase);
+        ``None`` keeps it in the store, readable by whoever holds the disk."""
         self.store = store
         self.pack = pack
         self.bookings = BookingRepository(store)
+        self._secret = secret
 
     # -- identity without the ID number ---------------------------------------------------------
     def person_key(self, id_number: str) -> str:
@@ -325,9 +328,8 @@ class BookingLedger:
         check = check_resident_id(id_number)
         if check.problem:
             raise BookingError(check.problem)
-        return hmac.new(
-            self.bookings.person_key_secret(), check.number.encode("ascii"), hashlib.sha256
-        ).hexdigest()
+        secret = self._secret if self._secret is not None else self.bookings.person_key_secret()
+        return hmac.new(secret, check.number.encode("ascii"), hashlib.sha256).hexdigest()
 
     # -- reading ---------------------------------------------------------------------------------
     def counts(self, start: date, end: date) -> dict[tuple[str, str, str], int]:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from offline_cache.private_files import open_private_for_writing
+
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temp file + fsync + rename so a reader never sees half a file."""
+    """Write via a temp file + fsync + rename so a reader never sees half a file.
+
+    The file is 0600 whatever the umask: what the terminal writes is for its own user only.
+    """
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as f:
+    with os.fdopen(open_private_for_writing(tmp), "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())

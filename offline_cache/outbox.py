@@ -97,14 +97,18 @@ class OutboxCounts:
 
 @dataclass(frozen=True)
 class StatusView:
-    """What "查询办理进度" shows: the last known status and when it was learned."""
+    """What "查询办理进度" shows: the last known status and when it was learned.
+
+    Deliberately without the province's case number: whoever holds a slip (or guessed a code)
+    at the screen learns only how far the application got; the case number goes to the
+    applicant from the office handling it (docs/security.md).
+    """
 
     receipt_code: str
     kind: str
     created_at: float
     local_status: str
     text: str
-    case_number: str | None
     remote_status: str | None
     remote_status_at: float | None
     learned_at: float | None
@@ -222,9 +226,20 @@ class Queueing:
         self._store = store
         self._conn = conn
 
-    def receipt_number(self) -> int:
-        """This terminal's next receipt number (1, 2, …), taken in this transaction."""
-        return self._store.next_counter("receipt", self._conn)
+    def unused_code(self, mint: Callable[[], str], tries: int = 16) -> str:
+        """A receipt code from ``mint`` that no submission on this terminal has yet.
+
+        Checked inside this write transaction, so two submissions can't both take one code; a
+        collision (rare: 8.6 × 10⁹ codes) just draws again.
+        """
+        for _ in range(tries):
+            code = mint()
+            taken = self._conn.execute(
+                "SELECT 1 FROM outbox WHERE receipt_code = ?", (code,)
+            ).fetchone()
+            if taken is None:
+                return code
+        raise OutboxError("没能生成新的回执号码，请再提交一次。")
 
     def put(self, sealed: SealedSubmission) -> Receipt:
         """Store one sealed submission, status ``queued``, due now; durable once the block ends."""
@@ -282,15 +297,15 @@ class Outbox:
     # -- queueing ----------------------------------------------------------------------------
     @contextmanager
     def queueing(self) -> Iterator[Queueing]:
-        """One write transaction for taking a receipt number and storing the sealed submission.
+        """One write transaction for choosing a receipt code and storing the sealed submission.
 
-        The number is taken and the row inserted in the same transaction (one fsynced commit),
-        so a receipt code is handed out exactly when its row is on disk. Nothing is committed
-        if the block raises. Use it as::
+        The code is checked unused and the row inserted in the same transaction (one fsynced
+        commit), so a receipt code is handed out exactly when its row is on disk. Nothing is
+        committed if the block raises. Use it as::
 
             with outbox.queueing() as q:
-                number = q.receipt_number()
-                ...  # mint the code and seal (kiosk.submissions)
+                code = q.unused_code(receipts.new_code)  # kiosk.receipts mints
+                ...  # seal (kiosk.submissions)
                 receipt = q.put(sealed)
             # committed here
         """
@@ -340,7 +355,6 @@ class Outbox:
             created_at=e.created_at,
             local_status=e.status,
             text=text,
-            case_number=e.case_number,
             remote_status=e.remote_status,
             remote_status_at=e.remote_status_at,
             learned_at=e.status_learned_at or e.accepted_at,

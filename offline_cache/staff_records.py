@@ -1,4 +1,4 @@
-"""Staff records and failed sign-in counters on disk (tables ``staff`` and ``staff_attempts``).
+"""Staff records on disk (table ``staff``; failed sign-ins are in :mod:`offline_cache.failure_counts`).
 
 Only storage: PIN hashing, the lockout rule and who counts as unknown are in :mod:`kiosk.staff`.
 A PIN is never stored, only its slow hash.
@@ -30,16 +30,8 @@ class StaffCredentials:
     pin_hash: str
 
 
-@dataclass(frozen=True)
-class SignInAttempts:
-    """Failed sign-ins counted for one scope (a staff id, or the shared unknown-id scope)."""
-
-    failures: int = 0
-    locked_until: float = 0.0
-
-
 class StaffRepository:
-    """The ``staff`` and ``staff_attempts`` tables."""
+    """The ``staff`` table (and clearing a re-provisioned member's failed sign-ins)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -54,6 +46,28 @@ class StaffRepository:
                 (member.staff_id, member.role, pin_hash, created_at),
             )
             conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (member.staff_id,))
+
+    def import_hash(self, member: StaffMember, pin_hash: str, created_at: float) -> bool:
+        """Add a new member, or take a changed PIN hash (and role) for a known one.
+
+        Unlike :meth:`put` this never touches the active flag or the failed attempts: a file
+        re-read at every start-up must not re-activate a deactivated member or lift a lockout.
+        ``True`` when something was written.
+        """
+        with self.store.atomic() as conn:
+            cur = conn.execute(
+                "INSERT INTO staff(staff_id, role, pin_hash, active, created_at)"
+                " VALUES (?, ?, ?, 1, ?) ON CONFLICT(staff_id) DO UPDATE SET"
+                " role = excluded.role, pin_hash = excluded.pin_hash"
+                " WHERE staff.pin_hash != excluded.pin_hash OR staff.role != excluded.role",
+                (member.staff_id, member.role, pin_hash, created_at),
+            )
+            return cur.rowcount > 0
+
+    def exists(self, staff_id: str) -> bool:
+        """Whether ``staff_id`` is a provisioned staff number (active or not)."""
+        rows = self.store.query("SELECT 1 FROM staff WHERE staff_id = ?", (staff_id,))
+        return bool(rows)
 
     def deactivate(self, staff_id: str) -> bool:
         """``False`` when there is no such staff id."""
@@ -74,24 +88,3 @@ class StaffRepository:
             return None
         member = StaffMember(str(rows[0]["staff_id"]), str(rows[0]["role"]), True)
         return StaffCredentials(member, str(rows[0]["pin_hash"]))
-
-    def attempts(self, scope: str) -> SignInAttempts:
-        rows = self.store.query(
-            "SELECT failures, locked_until FROM staff_attempts WHERE scope = ?", (scope,)
-        )
-        if not rows:
-            return SignInAttempts()
-        return SignInAttempts(int(rows[0]["failures"]), float(rows[0]["locked_until"]))
-
-    def save_attempts(self, scope: str, attempts: SignInAttempts) -> None:
-        with self.store.atomic() as conn:
-            conn.execute(
-                "INSERT INTO staff_attempts(scope, failures, locked_until) VALUES (?, ?, ?)"
-                " ON CONFLICT(scope) DO UPDATE SET failures = excluded.failures,"
-                " locked_until = excluded.locked_until",
-                (scope, attempts.failures, attempts.locked_until),
-            )
-
-    def clear_attempts(self, scope: str) -> None:
-        with self.store.atomic() as conn:
-            conn.execute("DELETE FROM staff_attempts WHERE scope = ?", (scope,))

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from offline_cache.private_files import create_private, private_dir
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -70,7 +72,10 @@ class Store:
         self._local = threading.local()
         self._write_lock = threading.RLock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Private from the start: SQLite gives the WAL and SHM files the database's mode.
+            private_dir(self.path.parent)
+            if not self.path.exists():
+                create_private(self.path)
         except OSError as exc:
             raise StoreError(explain_os_error(exc, self.path.parent)) from exc
         self.migrate()

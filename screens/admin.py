@@ -59,6 +59,7 @@ class AdminScreen(PageScreen):
         self.candidates: list[Any] = []
         self.pack_message = ""
         self.installing = False
+        self.scanning = False
 
     def prepare(self, data: dict[str, Any]) -> None:
         if not self.installing:
@@ -66,13 +67,24 @@ class AdminScreen(PageScreen):
         self.find_packs()
 
     def find_packs(self) -> None:
-        """Look at the USB folder again (only manifests are read: quick) and redraw."""
+        """Look at the USB folder again, off the Kivy thread (a slow or huge stick must not
+        freeze the screen), and redraw when the list is in."""
         self.candidates = []
-        if self.pack_admin is not None:
-            try:
-                self.candidates = list(self.pack_admin.media_packs())
-            except OSError as exc:  # a stick pulled out mid-read
-                self.pack_message = f"读不了U盘：{exc.strerror or exc}"
+        if self.pack_admin is not None and not self.scanning:
+            self.scanning = True
+
+            def done(found: Any) -> None:  # on the scan thread: hop onto Kivy's
+                Clock.schedule_once(lambda _dt: self._found(found), 0)
+
+            self.pack_admin.media_packs_in_background(done)
+        self.refresh()
+
+    def _found(self, found: Any) -> None:
+        self.scanning = False
+        if isinstance(found, OSError):  # a stick pulled out mid-read
+            self.pack_message = f"读不了U盘：{found.strerror or found}"
+        else:
+            self.candidates = list(found)
         self.refresh()
 
     def refresh(self) -> None:
@@ -134,6 +146,8 @@ class AdminScreen(PageScreen):
                     text="本机没有设置U盘目录（配置里的 paths.removable_media_dir），请联系管理员。"
                 )
             )
+        elif self.scanning:
+            page.add(NoteLabel(text="正在查看U盘，请稍候……"))
         elif not self.candidates:
             page.add(NoteLabel(text="U盘里没有找到内容包（.zip 文件）。插好U盘后点“重新查找”。"))
         for candidate in self.candidates:

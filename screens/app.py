@@ -149,7 +149,12 @@ class KioskApp(App):  # type: ignore[misc]
             Window.bind(on_keyboard=self._swallow_keys)
         load_kv("widgets")  # the rest (LATER_KV) loads after the first frame
         self.manager = LazyScreenManager(self._make_attached, transition=NoTransition())
-        self.flow = Flow(self.manager, self.on_unhandled_outcome, self.usage.screen_shown)
+        self.flow = Flow(
+            self.manager,
+            self.on_unhandled_outcome,
+            self.usage.screen_shown,
+            is_admin=lambda: self.session.is_admin,
+        )
         # Home first, the rest after the first frame (see screens/lazy_manager.py).
         self.manager.add_widget(self._make_attached("home"))
         self.manager.defer(n for n in SCREENS if n != "home")
@@ -215,7 +220,33 @@ class KioskApp(App):  # type: ignore[misc]
         return False  # never consume: the touch still reaches the widget
 
     def _swallow_keys(self, _window: Any, key: int, *_args: Any) -> bool:
-        return key == 27  # Escape does nothing in kiosk mode
+        """In kiosk mode no hardware key does anything: Escape, F1 (Kivy's settings), the menu
+        key, Alt/Ctrl combinations. Residents only touch; staff leave through 退出程序."""
+        return True
+
+    # Kivy's own settings panel (F1, the settings key, ``open_settings``) would let anyone at the
+    # screen change the configuration or quit: never in kiosk mode.
+    def _install_settings_keys(self, window: Any) -> None:
+        if not self.kiosk_mode:
+            super()._install_settings_keys(window)
+
+    def open_settings(self, *largs: Any) -> bool:
+        """Kivy's settings panel, outside kiosk mode only (development)."""
+        if self.kiosk_mode:
+            return False
+        return bool(super().open_settings(*largs))
+
+    def close_overlays(self) -> None:
+        """Close every pop-up and Kivy's settings panel: nothing opened for one resident (or by a
+        stray key) outlives their session."""
+        from kivy.uix.modalview import ModalView
+
+        self.close_settings()
+        for child in list(Window.children):
+            if isinstance(child, ModalView):
+                child.dismiss(animation=False)
+            elif child is not self.root:
+                Window.remove_widget(child)
 
     def _idle_matters(self) -> bool:
         current = self.manager.current if self.manager is not None else "home"
@@ -242,10 +273,7 @@ class KioskApp(App):  # type: ignore[misc]
 
     def end_session(self) -> None:
         """Wipe everything entered (memory and widgets), reset the look, back to home."""
-        if self.idle_warning is not None and self.idle_warning.parent is not None:
-            self.idle_warning.dismiss(animation=False)
-        if self.confirm_view is not None and self.confirm_view.parent is not None:
-            self.confirm_view.dismiss(animation=False)
+        self.close_overlays()
         self.voice.stop_speaking()
         self.usage.ended()
         self.session.wipe()
@@ -336,6 +364,8 @@ class KioskApp(App):  # type: ignore[misc]
             theme = "default" if self.style.theme_name == "high_contrast" else "high_contrast"
             self.style.apply(theme_name=theme)
             self.say("已换成高对比颜色" if theme == "high_contrast" else "已换回标准颜色")
+        elif outcome == "refused":
+            self.say("这一项只有管理员可以打开。")
         elif outcome == "end_session":
             self.confirm_end_session()
         elif outcome == "exit_app":
@@ -475,9 +505,10 @@ def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
 
 
 def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from kiosk.status_lookup import StatusLookup
     from screens.status import StatusScreen
 
-    return StatusScreen(**basics, lookup=app.require_services().outbox.status)
+    return StatusScreen(**basics, lookup=StatusLookup(app.require_services().outbox).look_up)
 
 
 def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:

@@ -25,6 +25,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("admin", "back"): "staff",
 }
 
+# Screens only a signed-in admin may see (packs, rollback, admin data). The flow refuses them to
+# anyone else whatever asked for them, so a hidden button is not the only guard.
+ADMIN_ONLY: frozenset[str] = frozenset({"admin"})
+
 # Outcomes every screen may report that always lead to the same place.
 GLOBAL: dict[str, str] = {
     "home": "home",
@@ -45,10 +49,12 @@ class Flow:
         manager: Any,
         on_unhandled: Callable[[str, str, dict[str, Any]], None],
         on_switch: Callable[[str, str], None] | None = None,
+        is_admin: Callable[[], bool] = lambda: False,
     ) -> None:
         self.manager = manager
         self.on_unhandled = on_unhandled
         self.on_switch = on_switch
+        self.is_admin = is_admin
 
     def attach(self, screen: Any) -> None:
         screen.bind(on_outcome=self._on_outcome)
@@ -60,7 +66,15 @@ class Flow:
         else:
             self.on_unhandled(screen.name, outcome, data)
 
+    def may_show(self, target: str) -> bool:
+        """Whether the signed-in role (if any) may see ``target``."""
+        return target not in ADMIN_ONLY or self.is_admin()
+
     def show(self, target: str, data: dict[str, Any] | None = None, source: str = "") -> None:
+        """Prepare ``target`` and switch to it; an admin-only screen is refused to anyone else."""
+        if not self.may_show(target):
+            self.on_unhandled(source, "refused", {"screen": target})
+            return
         screen = self.manager.get_screen(target)
         screen.prepare(dict(data or {}))
         self.manager.current = target

@@ -6,6 +6,7 @@ font scale and holds only what may be on paper: no name, no ID number, no phone.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from offline_cache.durable import write_atomically
+from offline_cache.private_files import private_dir
 from screens.fonts import find_cjk_font
 from screens.qr import qr_image
 
@@ -72,6 +75,9 @@ def render_receipt(
         y += int(f.size * 1.4)
     y += MARGIN
     image.paste(qr.convert("L").resize((qr_side, qr_side)), ((WIDTH - qr_side) // 2, y))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="PNG")
+    # The spool holds residents' slips: 0700 / 0600 like the rest of the data directory.
+    private_dir(path.parent)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    write_atomically(path, png.getvalue())
     return path

@@ -48,13 +48,13 @@ class StaffScreen(PageScreen):
         page.clear()
         who = self.session.staff_id or "（未登录）"
         page.add(TitleLabel(text=f"工作人员：工号 {who}"))
-        page.add(
-            row(
-                self._button("代为填写", self.assist, "accent"),
-                self._button("立即同步", self.sync_now),
-                self._button("管理信息", lambda: self.report("admin")),
-            )
-        )
+        buttons = [
+            self._button("代为填写", self.assist, "accent"),
+            self._button("立即同步", self.sync_now),
+        ]
+        if self.session.is_admin:  # packs, rollback and admin data are for admins only
+            buttons.append(self._button("管理信息", lambda: self.report("admin")))
+        page.add(row(*buttons))
         scale_buttons = [
             self._button(f"字号{label}", partial(self.set_scale, name))
             for name, label in FONT_SCALE_LABELS.items()

@@ -85,19 +85,20 @@ class StaffSignInScreen(PageScreen):
             return
         result = self.staff.sign_in(self.staff_id, self.keypad.value)
         self.keypad.value = ""  # never keep a PIN around, right or wrong
-        if self.audit is not None:  # who tried, never what was typed as the PIN
+        # Who tried (only a real staff number, see SignInResult.audit_actor), never the PIN.
+        if self.audit is not None:
             locked = result.locked_until is not None
             action = (
                 "staff_sign_in"
                 if result.ok
                 else ("staff_locked" if locked else "staff_sign_in_failed")
             )
-            self.audit(self.staff_id, action, {})
+            self.audit(result.audit_actor, action, {})
         member = result.member
         if not result.ok or member is None:
             self._message(result.message)
             return
-        self.session.staff_sign_in(member.staff_id)
+        self.session.staff_sign_in(member.staff_id, member.role)
         self.report("signed_in", staff_id=member.staff_id, role=member.role)
 
     def go_back(self) -> None:

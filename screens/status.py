@@ -21,7 +21,7 @@ from screens.widgets import (
 
 if TYPE_CHECKING:
     from kiosk.session import Session
-    from offline_cache.outbox import StatusView
+    from kiosk.status_lookup import StatusAnswer
 
 
 def when_text(ts: float | None, now: float | None = None) -> str:
@@ -37,7 +37,7 @@ def when_text(ts: float | None, now: float | None = None) -> str:
 
 class StatusScreen(PageScreen):
     def __init__(
-        self, *, lookup: Callable[[str], StatusView | None], session: Session, **kwargs: Any
+        self, *, lookup: Callable[[str], StatusAnswer], session: Session, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.lookup = lookup
@@ -45,9 +45,9 @@ class StatusScreen(PageScreen):
         self.result_text = ""
         page = self.page
         page.add(TitleLabel(text=self.title))
-        prompt = BodyLabel(text="请输入回执上的八位数字（只有 2 到 9）。")
+        prompt = BodyLabel(text=f"请输入回执上的 {receipts.CODE_LEN} 位数字（只有 2 到 9）。")
         self.code_box = AnswerBox(hint="回执号")
-        self.keypad = Keypad(max_length=8)
+        self.keypad = Keypad(max_length=receipts.CODE_LEN)
         self.keypad.bind(value=self._typed)
         self.message = NoteLabel(text="", opacity=0)
         page.add(beside_keypad([prompt, self.code_box, self.message], self.keypad))
@@ -57,7 +57,7 @@ class StatusScreen(PageScreen):
         )
 
     def _typed(self, _w: Any, value: str) -> None:
-        self.code_box.value = receipts.display(value) if len(value) > 4 else value
+        self.code_box.value = receipts.display(value)
         self._say("")
 
     def _say(self, text: str) -> None:
@@ -67,24 +67,21 @@ class StatusScreen(PageScreen):
 
     def query(self) -> None:
         code = self.keypad.value
-        problem = receipts.problem(code)
-        if problem:
-            self._say(problem)
-            return
-        view = self.lookup(code)
+        answer = self.lookup(code)
+        view = answer.view
         if view is None:
-            self._say("本机没有查到这个回执号。如果是在别的地方办的，请拨打 12348 查询。")
+            self._say(answer.message)
             return
         status = view.text or outbox_resident_text(view.local_status)
         learned = view.learned_at or view.remote_status_at or view.created_at
-        case = f"案件编号：{view.case_number}。" if view.case_number else ""
+        # No case number here: whoever holds the screen learns only how far it got.
         self._say(
-            f"回执号 {receipts.display(code)}：{status}。{case}"
+            f"回执号 {receipts.display(code)}：{status}。"
             f"\n这是{when_text(learned)}知道的消息（没有网络时显示本机最近一次知道的进度）。"
         )
 
     def spoken_text(self) -> str:
-        base = "查询办理进度。请输入回执上的八位数字，再点“查询”。"
+        base = f"查询办理进度。请输入回执上的 {receipts.CODE_LEN} 位数字，再点“查询”。"
         if self.result_text:
             code = self.keypad.value
             spoken = receipts.spoken(code) if receipts.is_valid(code) else ""

@@ -10,6 +10,7 @@ stderr (exit 1), never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -36,6 +37,7 @@ from kiosk.sealing import SealingError
 from kiosk.staff import StaffError
 from kiosk.sync.setup import SyncSetupError
 from offline_cache.outbox import OutboxError
+from offline_cache.private_files import PRIVATE_UMASK
 from offline_cache.store import StoreError
 
 # The library's errors whose ``str()`` is already a plain sentence for the person at the console.
@@ -118,6 +120,7 @@ def commands(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code is the command's (1 for a plain error on stderr)."""
+    os.umask(PRIVATE_UMASK)  # what a command creates in the data directory stays private
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
@@ -133,8 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error for the person at the console.
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0

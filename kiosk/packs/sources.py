@@ -8,6 +8,7 @@ both leave an audit entry whether the pack was installed or refused.
 from __future__ import annotations
 
 import os
+import struct
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
     from offline_cache.pack_store import InstallResult, PackStore, RollbackResult
 
 MAX_CANDIDATES = 50
+# A stick may hold anything. Looking at it is bounded: this many directory entries at most (top
+# level and one folder down together), so a stick with a million files can't stall the scan.
+MAX_ENTRIES_SCANNED = 2_000
+# A content pack has a few hundred files; its central directory is a few tens of KiB. A zip
+# claiming far more (a zip bomb, or not a pack at all) is refused from its end record alone,
+# before zipfile reads and builds that directory in memory.
+MAX_ZIP_ENTRIES = 5_000
+MAX_CENTRAL_DIR_BYTES = 2 * 1024 * 1024
+_EOCD = struct.Struct("<4sHHHHIIH")  # end of central directory record
+_EOCD_SIGNATURE = b"PK\x05\x06"
+_ZIP64_MARKERS = (0xFFFF, 0xFFFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -59,22 +71,23 @@ class Candidate:
 def media_candidates(media_dir: Path | None, store: PackStore[Manifest]) -> list[Candidate]:
     """Pack zips in the removable-media folder (top level and one folder down), newest first.
 
-    Only the manifest and signature entries are read, so listing a stick is quick; the full
-    check happens when staff confirm and :func:`install_with_audit` runs.
+    Symbolic links are skipped (a link on a stick could point anywhere on the terminal), the scan
+    looks at no more than :data:`MAX_ENTRIES_SCANNED` entries, and only the manifest and signature
+    entries of a zip whose central directory is of a sane size are read, so listing a stick is
+    quick; the full check happens when staff confirm and :func:`install_with_audit` runs. Slow
+    media can still take a while: the admin screen calls this off the Kivy thread.
     """
     if media_dir is None or not media_dir.is_dir():
         return []
-    paths: list[Path] = []
     try:
-        for pattern in ("*.zip", "*/*.zip"):
-            paths += [p for p in media_dir.glob(pattern) if p.is_file()]
+        paths = _zip_files(media_dir)
     except OSError:
         return []
     try:
         current = store.active_manifest()
     except (PackRefused, OSError):
         current = None
-    found = [_describe(p, store.trusted_keys, current) for p in sorted(set(paths))[:MAX_CANDIDATES]]
+    found = [_describe(p, store.trusted_keys, current) for p in sorted(paths)[:MAX_CANDIDATES]]
     found.sort(
         key=lambda c: (c.manifest is not None, c.manifest.semver if c.manifest else None),
         reverse=True,
@@ -82,8 +95,71 @@ def media_candidates(media_dir: Path | None, store: PackStore[Manifest]) -> list
     return found
 
 
+def _zip_files(media_dir: Path) -> list[Path]:
+    """Regular ``.zip`` files (never through a symlink) at the top and one folder down."""
+    budget = [MAX_ENTRIES_SCANNED]
+    found: list[Path] = []
+    folders = _scan(media_dir, found, budget)
+    for folder in sorted(folders):
+        try:
+            _scan(folder, found, budget)  # one level only: its own folders are not entered
+        except OSError:
+            continue  # an unreadable folder on the stick: the others still count
+    return found
+
+
+def _scan(folder: Path, found: list[Path], budget: list[int]) -> list[Path]:
+    """Add ``folder``'s zips to ``found``, spending ``budget``; returns its sub-folders."""
+    folders: list[Path] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            budget[0] -= 1
+            if budget[0] < 0:
+                break
+            if entry.is_symlink():  # lstat: a link on a stick could point anywhere
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif _is_zip(entry):
+                found.append(Path(entry.path))
+    return folders
+
+
+def _is_zip(entry: os.DirEntry[str]) -> bool:
+    return entry.name.lower().endswith(".zip") and entry.is_file(follow_symlinks=False)
+
+
+def central_directory_problem(path: Path) -> str | None:
+    """Why the zip at ``path`` is not even opened (plain words), from its end record alone."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        tail_len = min(size, _EOCD.size + 0xFFFF)  # the record, then at most a 64 KiB comment
+        f.seek(size - tail_len)
+        tail = f.read(tail_len)
+    at = tail.rfind(_EOCD_SIGNATURE)
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return "不是有效的 zip 文件"
+    _sig, _disk, _cd_disk, _here, entries, cd_size, cd_offset, _comment = _EOCD.unpack_from(
+        tail, at
+    )
+    if entries in _ZIP64_MARKERS or cd_size in _ZIP64_MARKERS or cd_offset in _ZIP64_MARKERS:
+        return "文件太大，不像是内容包，没有打开"
+    if entries > MAX_ZIP_ENTRIES or cd_size > MAX_CENTRAL_DIR_BYTES:
+        return f"里面的文件太多（{entries} 个），不像是内容包，没有打开"
+    if cd_offset + cd_size > size:
+        return "zip 文件不完整，可能没有拷贝完"
+    return None
+
+
 def _describe(path: Path, trusted: Sequence[str], current: Manifest | None) -> Candidate:
-    size = path.stat().st_size
+    size = path.lstat().st_size
+    try:
+        too_big = central_directory_problem(path)
+    except OSError:
+        too_big = "读不了这个文件"
+    if too_big:
+        return Candidate(path, size, None, False, False, too_big)
     try:
         raw = archive.read_member(path, MANIFEST_NAME)
         if raw is None:

@@ -54,7 +54,25 @@ class PackAdmin:
         return lines
 
     def media_packs(self) -> list[Candidate]:
+        """The packs on the USB stick (:func:`media_candidates`); may be slow on slow media."""
         return media_candidates(self.media_dir, self.store)
+
+    def media_packs_in_background(
+        self, on_done: Callable[[list[Candidate] | OSError], None]
+    ) -> threading.Thread:
+        """Look at the stick off the UI thread; ``on_done`` (on that thread) gets the packs, or
+        the error if the stick was pulled out mid-read."""
+
+        def scan() -> None:
+            try:
+                found: list[Candidate] | OSError = self.media_packs()
+            except OSError as exc:
+                found = exc
+            on_done(found)
+
+        thread = threading.Thread(target=scan, name="usb-scan", daemon=True)
+        thread.start()
+        return thread
 
     def install(self, path: Path, staff_id: str) -> Outcome:
         if not self._busy.acquire(blocking=False):

@@ -68,7 +68,7 @@ def status_lines(view: StatusView) -> list[str]:
     first = f"回执 {receipts.display(view.receipt_code)}：{view.text}"
     if view.learned_at:
         first += f"（{when(view.learned_at)} 更新）"
-    return [first] + ([f"省系统案件号：{view.case_number}"] if view.case_number else [])
+    return [first]
 
 
 def report_lines(report: SyncReport) -> list[str]:

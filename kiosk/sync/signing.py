@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 REPLAY_WINDOW_S = 300
 HEADER_TERMINAL = "X-Kiosk-Terminal"
@@ -97,6 +98,12 @@ def sign_headers(
     }
 
 
+class Nonces(Protocol):
+    """Where a server remembers the nonces it has seen (in memory, or on disk across restarts)."""
+
+    def first_use(self, terminal_id: str, nonce: str, now: float) -> bool: ...
+
+
 class NonceCache:
     """Nonces seen inside the replay window (server side), forgotten once they expire."""
 
@@ -116,34 +123,62 @@ class NonceCache:
             return True
 
 
-def verify(
+# Stands in for an unknown terminal's secret so refusing it costs the same HMAC as a known one.
+_NO_SECRET = secrets.token_bytes(32)
+
+
+def precheck(
     secrets_by_terminal: Mapping[str, bytes],
-    method: str,
-    path: str,
     headers: Mapping[str, str],
-    body: bytes,
-    nonces: NonceCache,
     *,
     now: float | None = None,
 ) -> str | None:
-    """Server side: ``None`` if the request is authentic, else the reason (for the 401 body)."""
+    """Server side, before the body is read: the headers are all there, name a known terminal
+    and carry a fresh timestamp. ``None`` if so, else the reason (never for the client: see
+    :data:`REFUSED`)."""
     now = time.time() if now is None else now
     terminal = headers.get(HEADER_TERMINAL, "")
     ts = headers.get(HEADER_TIMESTAMP, "")
-    nonce = headers.get(HEADER_NONCE, "")
-    sig = headers.get(HEADER_SIGNATURE, "")
-    if not (terminal and ts and nonce and sig):
+    if not (terminal and ts and headers.get(HEADER_NONCE) and headers.get(HEADER_SIGNATURE)):
         return "missing signature headers"
-    secret = secrets_by_terminal.get(terminal)
-    if secret is None:
-        return "unknown terminal"
     try:
         ts_value = int(ts)
     except ValueError:
         return "bad timestamp"
     if abs(now - ts_value) > REPLAY_WINDOW_S:
         return "timestamp outside the replay window"
+    if terminal not in secrets_by_terminal:
+        return "unknown terminal"
+    return None
+
+
+# What a refused client is told, whatever the reason: whether a terminal id exists, or which
+# check failed, is no business of someone probing the server.
+REFUSED = "terminal credentials refused"
+
+
+def verify(
+    secrets_by_terminal: Mapping[str, bytes],
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    nonces: Nonces,
+    *,
+    now: float | None = None,
+) -> str | None:
+    """Server side: ``None`` if the request is authentic, else the reason (for the server's own
+    log; the client gets :data:`REFUSED`)."""
+    now = time.time() if now is None else now
+    terminal = headers.get(HEADER_TERMINAL, "")
+    ts = headers.get(HEADER_TIMESTAMP, "")
+    nonce = headers.get(HEADER_NONCE, "")
+    sig = headers.get(HEADER_SIGNATURE, "")
+    problem = precheck(secrets_by_terminal, headers, now=now)
+    secret = secrets_by_terminal.get(terminal, _NO_SECRET)
     expected = signature(secret, method, path, ts, nonce, body)
+    if problem:
+        return problem
     if not hmac.compare_digest(expected, sig):
         return "bad signature"
     if not nonces.first_use(terminal, nonce, now):

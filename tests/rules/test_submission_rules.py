@@ -77,9 +77,7 @@ def test_legal_aid_metadata_is_only_non_identifying(pack: ContentPack) -> None:
     assert meta == {
         "service": "legal_aid",
         "matter_category": "unpaid_wages",
-        "district": "wujin",
-        "town": "xueyan",
-        "village": "wuj_xueyan_chengwan",
+        "district": "wujin",  # no town or village: the district is all statistics need
         "outcome": "eligible",
         "priority": "yes",
     }
@@ -91,7 +89,8 @@ def test_legal_aid_metadata_is_only_non_identifying(pack: ContentPack) -> None:
 def test_visit_metadata_is_only_non_identifying(pack: ContentPack) -> None:
     meta = public_metadata("visit_booking", VISIT, pack, today=TODAY)
     assert meta["visit_service"] == "notary" and meta["visit_date"] == "2026-06-17"
-    assert meta["village"] == "liy_daibu_nanshan" and meta["booking_id"] == VISIT["booking_id"]
+    assert meta["district"] == "liyang" and meta["booking_id"] == VISIT["booking_id"]
+    assert "village" not in meta and "town" not in meta
     flat = json.dumps(meta, ensure_ascii=False)
     for secret in ("李秀英", "李建国", VISIT["person"]["id_number"], "86123456", "二组5号"):
         assert secret not in flat

@@ -250,3 +250,16 @@ def test_old_bookings_are_forgotten_after_the_retention_period(ledger: BookingLe
     assert ledger.purge(30, today=date(2024, 4, 1)) == 0
     assert ledger.purge(30, today=date(2024, 4, 10)) == 1
     assert ledger.list() == []
+
+
+def test_a_ledger_given_a_secret_keys_persons_with_it_not_with_the_database_one(
+    tmp_path: Path, pack: ContentPack
+) -> None:
+    store = Store(tmp_path / "kiosk.sqlite3")
+    outside = BookingLedger(store, pack, secret=b"\x07" * 32)
+    inside = BookingLedger(store, pack)
+    number = OLD
+    assert outside.person_key(number) != inside.person_key(number)
+    assert outside.person_key(number) == BookingLedger(store, pack, secret=b"\x07" * 32).person_key(
+        number
+    )

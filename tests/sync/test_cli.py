@@ -141,5 +141,5 @@ def test_mistyped_or_unknown_receipts_get_plain_answers(tmp_path: Path, keys: Ke
     cfg = _config(tmp_path, keys)
     typo = kiosk_admin("status", "1234 5678", "--config", cfg)
     assert typo.returncode == 1 and "没有 0 和 1" in typo.stderr
-    unknown = kiosk_admin("outbox", "show", receipts.code_for_counter(999), "--config", cfg)
+    unknown = kiosk_admin("outbox", "show", receipts.with_check("99999999999"), "--config", cfg)
     assert unknown.returncode == 1 and "没有回执号码" in unknown.stderr

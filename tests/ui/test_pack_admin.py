@@ -68,6 +68,20 @@ def usb(kiosk: Kiosk, tmp_path: Path) -> Iterator[Path]:
         store.trusted_keys, admin.media_dir = keys, media
 
 
+def _wait_while(kiosk: Kiosk, busy: str, what: str, timeout_s: float = 30.0) -> None:
+    """Pump Kivy until the admin screen's ``busy`` flag drops (the work runs on a thread)."""
+    end = time.monotonic() + timeout_s
+    while getattr(kiosk.screen, busy):
+        assert time.monotonic() < end, f"the {what} never reported back"
+        kiosk.pump(1, seconds=0.02)
+    kiosk.pump(2)
+
+
+def wait_for_usb_scan(kiosk: Kiosk) -> None:
+    """The stick is read off the Kivy thread: wait until the list is on the page."""
+    _wait_while(kiosk, "scanning", "USB scan")
+
+
 def open_admin(kiosk: Kiosk) -> None:
     kiosk.tap("工作人员")
     kiosk.type_digits(STAFF_ID)
@@ -76,6 +90,7 @@ def open_admin(kiosk: Kiosk) -> None:
     kiosk.tap("登录")
     kiosk.tap("管理信息")
     assert kiosk.screen.name == "admin"
+    wait_for_usb_scan(kiosk)
     assert "U盘里的内容包" in kiosk.texts()
 
 
@@ -86,12 +101,8 @@ def confirm(kiosk: Kiosk, answer: str) -> None:
     assert view.parent is None
 
 
-def wait_for_install(kiosk: Kiosk, timeout_s: float = 30.0) -> None:
-    end = time.monotonic() + timeout_s
-    while kiosk.screen.installing:
-        assert time.monotonic() < end, "the install never reported back"
-        kiosk.pump(1, seconds=0.05)
-    kiosk.pump(2)
+def wait_for_install(kiosk: Kiosk) -> None:
+    _wait_while(kiosk, "installing", "install")
 
 
 def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idle(

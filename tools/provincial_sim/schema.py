@@ -28,7 +28,7 @@ SUBMISSION_ITEM: dict[str, Any] = {
             "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         },
         "kind": {"type": "string", "enum": ["legal_aid", "visit_booking"]},
-        "receipt_code": {"type": "string", "pattern": "^[2-9]{8}$"},
+        "receipt_code": {"type": "string", "pattern": "^([2-9]{8}|[2-9]{12})$"},
         "created_at": {"type": "number", "minimum": 0},
         "metadata": {
             "type": "object",

@@ -18,6 +18,7 @@ import random
 import re
 import socket
 import ssl
+import sys
 import threading
 import time
 import zipfile
@@ -39,6 +40,19 @@ from tools.provincial_sim.store import SimStore
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 20 * 1024 * 1024
+# A body refused unread is still read (and thrown away) for a moment so the client, still
+# sending, hears the answer instead of a reset connection; never more than this, nor longer.
+MAX_DRAIN_BYTES = 64 * 1024 * 1024
+DRAIN_S = 5.0
+TLS_HANDSHAKE_S = 10.0
+_SIGNED_HEADERS = (
+    signing.HEADER_TERMINAL,
+    signing.HEADER_TIMESTAMP,
+    signing.HEADER_NONCE,
+    signing.HEADER_SIGNATURE,
+)
+# A client that goes away mid-request is normal on a village network: never a traceback.
+_CLIENT_GONE = (ConnectionError, TimeoutError, ssl.SSLError, socket.timeout)
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
 _PACK_ZIP_ROUTE = re.compile(rf"^{API_PREFIX}/packs/([^/]+)/([^/]+)\.zip$")
 _CAPTIVE_PAGE = (
@@ -147,7 +161,7 @@ class ProvincialSimulator:
         self.faults = faults
         self.pack_manifest = pack_manifest
         self.pack_zip = pack_zip
-        self.nonces = signing.NonceCache()
+        self.nonces: signing.Nonces = self.store  # persisted: a restart doesn't reopen replays
         self.rate = _RateLimiter(faults.rate_limit)
         self.rng = random.Random(seed)
         self._rng_lock = threading.Lock()
@@ -291,11 +305,23 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def setup(self) -> None:
+        # The TLS handshake happens here, on this connection's own thread (the listening
+        # socket doesn't do it on accept), so one slow or silent client can't hold up the rest.
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(TLS_HANDSHAKE_S)
+            self.request.do_handshake()
+            self.request.settimeout(None)
         super().setup()
         # Headers and body go out in two writes; without this, Nagle + delayed ACK add ~40 ms
         # to every keep-alive answer and any benchmark measures the TCP stack, not the server.
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except _CLIENT_GONE:
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # request lines carry nothing useful and the console is for the listening line
@@ -315,6 +341,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":  # a HEAD answer has headers only
             self.wfile.write(body)
+
+    def _refuse_unread(self, code: int, doc: dict[str, Any], length: int) -> None:
+        """Answer without reading the body, then read and discard it for a moment (bounded)
+        so the client sees the answer, and close."""
+        self.close_connection = True
+        self._send(code, doc, {"Connection": "close"})
+        with contextlib.suppress(*_CLIENT_GONE, OSError):
+            self.wfile.flush()
+            self.connection.settimeout(1.0)
+            deadline = time.monotonic() + DRAIN_S
+            left = min(max(length, 0), MAX_DRAIN_BYTES) if length >= 0 else MAX_DRAIN_BYTES
+            while left > 0 and time.monotonic() < deadline:
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
 
     def _drop(self) -> None:
         """Lose the answer: the server has committed but the client never hears it."""
@@ -341,13 +383,6 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or "0")
         except ValueError:
             length = -1
-        if length < 0 or length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._send(413, {"error": "too_large", "message": "body too large"})
-            return
-        body = self.rfile.read(length) if length else b""
-        if faults.latency_ms:
-            time.sleep(faults.latency_ms / 1000)
         parts = urlsplit(self.path)
         route = parts.path
         routes = {
@@ -359,25 +394,40 @@ class _Handler(BaseHTTPRequestHandler):
         if pack_zip is not None:
             routes[route] = "GET"
         if route not in routes:
-            self._send(404, {"error": "not_found", "message": "no such endpoint"})
+            self._refuse_unread(404, {"error": "not_found", "message": "no such endpoint"}, length)
             return
         if routes[route] != method:
+            self.close_connection = True
             self._send(
                 405,
                 {"error": "method_not_allowed", "message": "wrong method"},
-                {"Allow": routes[route]},
+                {"Allow": routes[route], "Connection": "close"},
             )
             return
         if faults.reject_auth:
-            self._send(401, {"error": "unauthorized", "message": "terminal credentials refused"})
+            self._refuse_unread(401, {"error": "unauthorized", "message": signing.REFUSED}, length)
             return
+        # Header names are case-insensitive (RFC 9110): look each one up through the message,
+        # never through a plain dict of whatever spelling the client used.
+        headers = {name: self.headers.get(name, "") for name in _SIGNED_HEADERS}
+        # Authenticate what can be before reading a byte of the body: a stranger can't make the
+        # server read 20 MB. An unknown terminal and a wrong signature get the same answer.
+        problem = signing.precheck(sim.terminal_secrets, headers)
+        if problem:
+            self._refuse_unread(401, _unauthorized(problem), length)
+            return
+        if length < 0 or length > MAX_BODY_BYTES:
+            self._refuse_unread(413, {"error": "too_large", "message": "body too large"}, length)
+            return
+        body = self.rfile.read(length) if length else b""
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000)
         if sim.chance(faults.captive_portal):
             self._send_bytes(200, _CAPTIVE_PAGE, "text/html; charset=utf-8")
             return
-        headers = {k: v for k, v in self.headers.items()}
         problem = signing.verify(sim.terminal_secrets, method, self.path, headers, body, sim.nonces)
         if problem:
-            self._send(401, {"error": "unauthorized", "message": problem})
+            self._send(401, _unauthorized(problem))
             return
         terminal = headers[signing.HEADER_TERMINAL]
         if not sim.rate.allow(terminal):
@@ -414,6 +464,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(code, doc)
 
 
+def _unauthorized(problem: str) -> dict[str, Any]:
+    """The 401 body: the reason only when it says nothing about which terminals exist."""
+    hidden = problem in ("unknown terminal", "bad signature")
+    return {"error": "unauthorized", "message": signing.REFUSED if hidden else problem}
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -422,6 +478,12 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], sim: ProvincialSimulator) -> None:
         self.sim = sim
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-request (or a failed TLS handshake) is not an error to print."""
+        if isinstance(sys.exc_info()[1], _CLIENT_GONE):
+            return
+        super().handle_error(request, client_address)
 
 
 def make_server(
@@ -437,7 +499,10 @@ def make_server(
     if tls_cert is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(str(tls_cert), str(tls_key) if tls_key else None)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # The handshake runs in each connection's thread (_Handler.setup), not in accept().
+        server.socket = context.wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
     return server
 
 

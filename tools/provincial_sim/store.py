@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.sync import signing
+from offline_cache.private_files import create_private, private_dir
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     submission_id  TEXT PRIMARY KEY,
@@ -36,6 +39,14 @@ CREATE TABLE IF NOT EXISTS status_updates (
     updated_at     REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS status_by_terminal ON status_updates (terminal_id, seq);
+-- Nonces seen inside the replay window: kept on disk so a restarted simulator still refuses a
+-- request captured just before the restart.
+CREATE TABLE IF NOT EXISTS nonces (
+    terminal_id    TEXT NOT NULL,
+    nonce          TEXT NOT NULL,
+    seen_at        REAL NOT NULL,
+    PRIMARY KEY (terminal_id, nonce)
+);
 """
 
 # The case-worker's steps for each kind: (status, what the resident is told).
@@ -61,11 +72,29 @@ class Stored:
 class SimStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # The province's copy of residents' applications: for this user only, like the
+        # terminal's own store (WAL and SHM inherit the database file's mode).
+        private_dir(self.path.parent)
+        if not self.path.exists():
+            create_private(self.path)
         self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
         self.lock = threading.Lock()
+
+    def first_use(self, terminal_id: str, nonce: str, now: float) -> bool:
+        """Record ``nonce``; ``False`` if it was already seen within the replay window
+        (:class:`kiosk.sync.signing.Nonces`, persisted)."""
+        with self.lock:
+            self.conn.execute(
+                "DELETE FROM nonces WHERE seen_at < ?", (now - 2 * signing.REPLAY_WINDOW_S,)
+            )
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO nonces (terminal_id, nonce, seen_at) VALUES (?, ?, ?)",
+                (terminal_id, nonce, now),
+            )
+            return cur.rowcount == 1
 
     def find(self, submission_id: str) -> Stored | None:
         row = self.conn.execute(

@@ -92,7 +92,7 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         example="outbox show 25864376",
         parents=[common],
     )
-    p.add_argument("receipt", metavar="RECEIPT", help="回执号码，可以带空格，如 2586 4376")
+    p.add_argument("receipt", metavar="RECEIPT", help="回执号码，可以带空格，如 2586 4376 2345")
     p = add_command(
         actions,
         "retry",

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.admin.commands.outbox import known
-from kiosk.admin.common import Subparsers, add_command
+from kiosk.admin.commands.outbox import open_outbox
+from kiosk.admin.common import CliError, Subparsers, add_command
 from kiosk.admin.output import as_data, emit
+from kiosk.status_lookup import StatusLookup
 from kiosk.sync.describe import status_lines
-from offline_cache.outbox import Outbox
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    view = known(args, Outbox.status)
-    emit(args, status_lines(view), as_data(view))
+    # The same throttled lookup as the status screen: a shell is not a way around it.
+    answer = StatusLookup(open_outbox(args)).look_up(args.receipt)
+    if answer.view is None:
+        raise CliError(answer.message)
+    emit(args, status_lines(answer.view), as_data(answer.view))
     return 0
 
 
@@ -23,7 +26,7 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         "status",
         cmd_status,
         help="一张回执最近知道的办理进度（不用联网）",
-        example='status "2586 4376"',
+        example='status "2586 4376 2345"',
         parents=[common],
     )
     p.add_argument("receipt", metavar="RECEIPT", help="回执号码，可以带空格")
