@@ -215,6 +215,8 @@ LEGAL_AID = Wizard(
             _q("id_number"),
             "applicant.id_number",
             note="common.id_number.note",
+            card_name="name",
+            card_address="address",
             review="身份证号",
         ),
         phone_step(
@@ -240,6 +242,7 @@ LEGAL_AID = Wizard(
             "agent_id_number",
             _q("agent_id_number"),
             "agent.id_number",
+            card_name="agent_name",
             shown=_for_someone_else,
             review="代为申请人身份证号",
         ),

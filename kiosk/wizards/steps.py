@@ -98,6 +98,9 @@ class Step:
     columns: int = 2
     min_col_width: float = 340
     detail_required: bool = False  # place: the 几组几号 part must be filled in
+    # digits (ID number): the steps a read ID card fills too (kiosk.wizards.id_card)
+    card_name: str = ""
+    card_address: str = ""
     extra_options: Callable[[Context], Sequence[Option]] | None = None
 
     @property

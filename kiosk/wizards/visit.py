@@ -102,6 +102,8 @@ VISIT = Wizard(
             _q("id_number"),
             "person.id_number",
             note="common.id_number.note",
+            card_name="name",
+            card_address="address",
             review="身份证号",
         ),
         name_step(
