@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (issue 2)
     from kiosk.audit import AuditLog
     from kiosk.config import KioskConfig
+    from kiosk.devices.handwriting import HandwritingRecognizer
+    from kiosk.devices.idcard import CardReader
     from kiosk.packs.manifest import Manifest
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
@@ -189,6 +191,7 @@ def build_services(
         vosk = VoskRecognizer(config.voice_model_dir)
         vosk.start_loading()
         recognizer = vosk
+    card_reader, handwriting = _build_devices(config)
     return Services(
         staff=staff,
         audit=audit,
@@ -200,7 +203,25 @@ def build_services(
         sync_agent=agent,
         speaker=speaker,
         recognizer=recognizer,
+        card_reader=card_reader,
+        handwriting=handwriting,
     )
+
+
+def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingRecognizer]:
+    """The ID-card reader (``None`` when none is configured: the keypad only) and the
+    handwriting recogniser (a stand-in saying why, when zinnia or its model is missing).
+
+    Nothing is opened here: the reader's port on its first read, off the Kivy thread.
+    """
+    from kiosk.devices.factory import card_reader_from_config
+    from kiosk.devices.handwriting import load_recognizer
+
+    reader = card_reader_from_config(config) if config.idcard_driver != "none" else None
+    handwriting = load_recognizer()
+    if handwriting.unavailable_reason:
+        _note(f"手写输入不能用：{handwriting.unavailable_reason}")
+    return reader, handwriting
 
 
 def _build_outbox(config: KioskConfig, store: Store) -> Outbox:

@@ -6,13 +6,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kiosk.config import KioskConfig
 from kiosk.content import ContentPack
+from kiosk.devices.idcard import STATE_MESSAGES, CardReader, ReaderState
 from kiosk.stats import ALL, report
 from offline_cache.outbox import Outbox, OutboxCounts
 from offline_cache.store import Store
+
+if TYPE_CHECKING:  # the binding loads ctypes: only its Protocol is needed here
+    from kiosk.devices.handwriting import HandwritingRecognizer
 
 log = logging.getLogger(__name__)
 USAGE_DAYS = 30  # the admin screen's "近 30 天使用情况"
@@ -29,6 +33,29 @@ class AdminInfo:
     voice: str  # the recognizer's state in words (voice.protocols.ModelStatus.staff_text)
     counts: OutboxCounts | None  # None when the outbox can't be read right now
     usage: dict[str, int] = field(default_factory=dict)  # service -> sessions started
+    card_reader: str = ""  # the reader's state in words (ReaderStatus.message + detail)
+    handwriting: str = ""  # 可以用 / why not
+
+
+def card_reader_text(reader: CardReader | None) -> str:
+    """The ID-card reader's state for staff; asking it opens the port, so call it off the Kivy
+    thread."""
+    if reader is None:
+        return STATE_MESSAGES[ReaderState.NOT_CONFIGURED]
+    try:
+        status = reader.status()
+    except Exception:  # a driver fault must not take the admin screen down
+        log.exception("admin info: the card reader's state could not be read")
+        return "读不到身份证读卡器的状态。"
+    return status.message + (f"（{status.detail}）" if status.detail else "")
+
+
+def handwriting_text(recognizer: HandwritingRecognizer | None) -> str:
+    """Whether the writing pad is offered, and why not when it isn't."""
+    if recognizer is None:
+        return "手写输入没有启用。"
+    reason = recognizer.unavailable_reason
+    return f"手写输入不能用：{reason}" if reason else "手写输入可以用。"
 
 
 def admin_info(
@@ -40,6 +67,8 @@ def admin_info(
     outbox: Outbox | None,
     store: Store,
     today: date | None = None,
+    card_reader: CardReader | None = None,
+    handwriting: HandwritingRecognizer | None = None,
 ) -> AdminInfo:
     """The facts for the admin screen. A part that can't be read (a busy or damaged store) is
     left empty and logged: staff still see the rest."""
@@ -52,6 +81,8 @@ def admin_info(
         voice=voice,
         counts=_read(outbox.counts) if outbox is not None else None,
         usage=_read(lambda: usage_by_service(store, today or date.today())) or {},
+        card_reader=card_reader_text(card_reader),
+        handwriting=handwriting_text(handwriting),
     )
 
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from kiosk.audit import AuditLog
     from kiosk.content import ContentPack
+    from kiosk.devices.handwriting import HandwritingRecognizer
+    from kiosk.devices.idcard import CardReader
     from kiosk.packs.manifest import Manifest
     from kiosk.packs.staff_actions import PackAdmin
     from kiosk.packs.switching import PackSwitcher
@@ -56,7 +58,8 @@ class Services:
     """Every other collaborator. A part that couldn't be built is ``None`` and its feature
     degrades: no ``submit`` (no provincial key) → submitting explains to ask staff; no
     ``sync_agent`` → submissions wait in the outbox; no ``recognizer`` → 说话 is hidden; no
-    ``speaker`` → 朗读 is silent."""
+    ``speaker`` → 朗读 is silent; no ``card_reader`` (``[idcard] driver = "none"``) → no 刷身份证
+    tile; no ``handwriting`` → no writing pad."""
 
     staff: StaffDirectory
     audit: AuditLog
@@ -68,3 +71,5 @@ class Services:
     sync_agent: SyncAgent | None = None
     speaker: Speaker | None = None
     recognizer: Recognizer | None = None
+    card_reader: CardReader | None = None
+    handwriting: HandwritingRecognizer | None = None

@@ -101,6 +101,8 @@ class AdminScreen(PageScreen):
             f"服务站：{f.station_name}",
             f"内容包版本：{f.pack_version} {f.pack_id}",
             f"语音识别：{f.voice}",
+            f"身份证读卡器：{f.card_reader}",
+            f"手写输入：{f.handwriting}",
             f"最近一次同步成功：{last_sync}",
         ]
         if counts is not None:
