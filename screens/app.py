@@ -44,6 +44,7 @@ from voice.protocols import Recognizer, Speaker
 if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.admin_info import AdminInfo
     from kiosk.content import ContentPack
+    from kiosk.devices.idcard import CardReader
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
     from voice.lexicon import Lexicon
@@ -323,6 +324,14 @@ class KioskApp(App):  # type: ignore[misc]
             screen.wipe()
 
     # -- collaborators the screens are given ------------------------------------------------------
+    def card_reader(self) -> CardReader | None:
+        """The ID-card reader the identity pages offer (``None``: the keypad only)."""
+        return self.require_services().card_reader
+
+    def use_card_reader(self, reader: CardReader | None) -> None:
+        """Replace the ID-card reader (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), card_reader=reader))
+
     def submit(self, kind: str, payload: dict[str, Any]) -> Receipt:
         """Screens call this; the rules and the outbox decide (``kiosk.submitting``)."""
         self.ensure_services()
@@ -347,6 +356,8 @@ class KioskApp(App):  # type: ignore[misc]
             voice=self.voice.status_text(),
             outbox=self.require_services().outbox,
             store=self.store,
+            card_reader=self.require_services().card_reader,
+            handwriting=self.require_services().handwriting,
         )
 
     # -- app-wide outcomes ----------------------------------------------------------------------
@@ -364,6 +375,8 @@ class KioskApp(App):  # type: ignore[misc]
             theme = "default" if self.style.theme_name == "high_contrast" else "high_contrast"
             self.style.apply(theme_name=theme)
             self.say("已换成高对比颜色" if theme == "high_contrast" else "已换回标准颜色")
+        elif outcome == "say":  # a screen's own sentence (请把身份证拿走)
+            self.say(str(data.get("text", "")))
         elif outcome == "refused":
             self.say("这一项只有管理员可以打开。")
         elif outcome == "end_session":
@@ -476,6 +489,7 @@ def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         submit=app.submit,
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
+        card_reader=app.card_reader,
     )
 
 
@@ -501,6 +515,7 @@ def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         ledger=app.require_services().visit_ledger,
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
+        card_reader=app.card_reader,
     )
 
 

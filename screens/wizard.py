@@ -14,7 +14,15 @@ from functools import partial
 from typing import Any, ClassVar
 
 from kiosk.content import ContentPack, Option
+from kiosk.devices.idcard import CardReader, FailureReason, ReadFailure, ReadResult
 from kiosk.session import Session
+from kiosk.wizards.id_card import (
+    card_answers,
+    card_step_on,
+    grouped_number,
+    page_after_card,
+    reads_card,
+)
 from kiosk.wizards.steps import (
     Context,
     Kind,
@@ -29,6 +37,7 @@ from kiosk.wizards.steps import (
 )
 from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
+from screens.card_read import CardPicture, CardRead
 from screens.widgets import (
     AnswerBox,
     BigButton,
@@ -52,6 +61,17 @@ UNAVAILABLE = "unavailable"  # the page shown when the pack (or the ledger) is m
 CONSENT_CHOICES = (("yes", "同意"), ("no", "不同意"))
 CONSENT_REFUSED = "不同意就不能提交申请。您可以拨打 12348 咨询，或者点“结束并清除”。"
 PLACE_LEVELS = ("district", "town", "village", "detail")
+PUT_CARD = "请把身份证平放在读卡区上。"
+TAKE_CARD = "请把身份证拿走。"
+# A read that may work when the card is put down again: the tile stays, the keypad one tap away.
+TRY_AGAIN = frozenset(
+    {
+        FailureReason.NO_CARD,
+        FailureReason.LIFT_AND_REPLACE,
+        FailureReason.CARD_REMOVED,
+        FailureReason.COMMUNICATION,
+    }
+)
 
 
 class WizardScreen(PageScreen):
@@ -68,10 +88,13 @@ class WizardScreen(PageScreen):
         pack: ContentPack | None,
         home_district: str,
         on_step: Callable[[str, str], None] | None = None,
+        card_reader: Callable[[], CardReader | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.session = session
+        self.card_reader = card_reader
+        self.card_read: CardRead | None = None
         self.pack = pack
         self.home_district = home_district
         self.on_step = on_step
@@ -146,8 +169,26 @@ class WizardScreen(PageScreen):
             self.message(self.unavailable_text)
             self.nav(next_text=None)
             return
+        card_step = self._card_step_on(step_id)
+        if card_step is not None:
+            pending = self.answer(f"_{card_step.key}_card")
+            if pending:
+                self.card_confirm_page(card_step, pending)
+            else:
+                self.card_page(card_step)
+            return
         step = self.wizard.step(step_id)
         self.renderers[step.kind](step)
+
+    def _card_step_on(self, step_id: str) -> Step | None:
+        """The ID-number step whose 刷身份证 tile this page shows (a reader is configured and the
+        resident hasn't chosen typing for that person)."""
+        if self.card_reader() is None:
+            return None
+        step = card_step_on(self.wizard, step_id, self.answers, self.context())
+        if step is None or self.answer(f"_{step.key}_typing"):
+            return None
+        return step
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -166,6 +207,7 @@ class WizardScreen(PageScreen):
 
     # -- navigation ----------------------------------------------------------------------------
     def show(self, step_id: str) -> None:
+        self.stop_card_read()
         self.step_id = step_id
         self.message_text = ""
         self.choices = []
@@ -293,6 +335,7 @@ class WizardScreen(PageScreen):
         self.voice_options = found
 
     def render_digits(self, step: Step) -> None:
+        offer_card = self.card_reader() is not None and reads_card(step)
         self.digits_page(
             self.question_for(step),
             step.key,
@@ -301,6 +344,102 @@ class WizardScreen(PageScreen):
             allow_x=step.allow_x,
             note=self.note_for(step),
             normalise=int if step.number else None,
+            extra=[nav_button("刷身份证", partial(self._use_card, step))] if offer_card else (),
+        )
+
+    # -- 刷身份证 --------------------------------------------------------------------------------
+    def _use_card(self, step: Step, typing: bool = False) -> None:
+        """刷身份证 (``typing`` False) or 用键盘输入 for the person of ``step``, on this page."""
+        self.set_answer(f"_{step.key}_typing", typing or None)
+        self.set_answer(f"_{step.key}_card", None)
+        self.show(self.step_id)
+
+    def card_page(self, step: Step, problem: str = "", *, start: bool = True) -> None:
+        """The big 刷身份证 tile with the picture; arriving here (``start``) or tapping the tile
+        starts a read."""
+        self.header(self.question_for(self.wizard.step(self.step_id)))
+        tile = BigButton(text="刷身份证\n把身份证平放在下面的读卡器上", size_hint_y=None)
+        tile.set_min_height(self.style.touch_px * 1.6)
+        tile.font_size = self.style.title_px
+        tile.bind(on_release=lambda _w: self.start_card_read(step))
+        picture = CardPicture(
+            self.style.text, self.style.tile, size_hint_y=None, height=self.style.touch_px * 3
+        )
+        self.page.add(tile, picture)
+        self.message(problem or PUT_CARD)
+        self.choices = []
+        self.nav(
+            next_text=None, extra=[nav_button("用键盘输入", partial(self._use_card, step, True))]
+        )
+        if start:
+            self.start_card_read(step)
+
+    def start_card_read(self, step: Step) -> None:
+        self.stop_card_read()
+        reader = self.card_reader()
+        if reader is not None:
+            self.card_read = CardRead(reader, partial(self._card_result, step)).start()
+
+    def on_leave(self, *_args: Any) -> None:
+        # The resident went elsewhere (home, 结束并清除): a read still waiting stops.
+        self.stop_card_read()
+
+    def stop_card_read(self) -> None:
+        if self.card_read is not None:
+            self.card_read.cancel()
+            self.card_read = None
+
+    def _card_result(self, step: Step, result: ReadResult) -> None:
+        self.card_read = None
+        if self._card_step_on(self.step_id) is not step:
+            return
+        if isinstance(result, ReadFailure):
+            if result.reason is FailureReason.CANCELLED:
+                return
+            if result.reason in TRY_AGAIN:
+                # The tile stays; the next read starts when it is tapped (a reader that
+                # answers "no card" at once must not be polled in a loop).
+                self.page.clear()
+                self.card_page(step, result.message, start=False)
+            else:  # a card this kiosk can't take (expired, foreign, mismatch): the keypad
+                self.set_answer(f"_{step.key}_typing", True)
+                self.show(self.step_id)
+                self.message(result.message)
+            self.report("say", text=result.message)
+            return
+        self.set_answer(
+            f"_{step.key}_card", card_answers(self.wizard, step, result, self.context())
+        )
+        self.show(self.step_id)
+        self.report("say", text=TAKE_CARD)
+
+    def card_confirm_page(self, step: Step, pending: dict[str, Any]) -> None:
+        """What the card said, large, the number in 6-8-4 groups; 确认 takes it all."""
+        self.header("身份证上是这些，对吗？")
+        number = str(pending[step.key])
+        lines = [f"身份证号：{grouped_number(number)}"]
+        if step.card_name:
+            lines.insert(0, f"姓名：{pending[self.wizard.step(step.card_name).key]}")
+        if step.card_address:
+            prefix = self.wizard.step(step.card_address).key
+            place = place_label(self.context().pack, pending, prefix)
+            lines.append(f"住址：{place}{pending.get(f'{prefix}_detail') or ''}")
+        for line in lines:
+            self.page.add(TitleLabel(text=line))
+        self.message(TAKE_CARD)
+
+        def confirm() -> None:
+            self.set_answer(f"_{step.key}_card", None)
+            for key, value in pending.items():
+                self.set_answer(key, value)
+            self.show(page_after_card(self.wizard, step, self.answers, self.context()))
+
+        self.nav(
+            next_text=None,
+            extra=[
+                nav_button("不对，用键盘输入", partial(self._use_card, step, True)),
+                nav_button("确认", confirm, role="accent"),
+            ],
         )
 
     def render_text(self, step: Step) -> None:
@@ -481,6 +620,7 @@ class WizardScreen(PageScreen):
         allow_x: bool = False,
         note: str = "",
         normalise: Callable[[str], Any] | None = None,
+        extra: Sequence[Any] = (),
     ) -> None:
         """Numbers on the big keypad (X for ID numbers)."""
         self.header(question)
@@ -507,7 +647,7 @@ class WizardScreen(PageScreen):
             return True
 
         self._commit = commit
-        self.nav()
+        self.nav(extra=extra)
 
     def _skip(self, key: str) -> Callable[[], None]:
         def skip() -> None:
@@ -657,6 +797,7 @@ class WizardScreen(PageScreen):
         return text
 
     def wipe(self) -> None:
+        self.stop_card_read()
         self.session.discard_draft(self.kind)
         for widget in self._shared.values():  # what was typed last must not linger in a key
             widget.value = ""

@@ -13,7 +13,7 @@ from typing import Any
 
 from kiosk.content import ContentPack, Option
 from kiosk.devices.idcard import IdCard
-from kiosk.wizards.steps import Context, Step, Wizard
+from kiosk.wizards.steps import Answers, Context, Step, Wizard, pages
 
 # Suffixes a pack label may carry that a card leaves out, or the other way round (湖塘 / 湖塘镇).
 _PLACE_SUFFIXES = ("街道", "社区", "区", "镇", "乡", "村", "市", "县")
@@ -124,3 +124,24 @@ def _open_level(found: PlaceMatch) -> str:
 def grouped_number(number: str) -> str:
     """An ID number as 6-8-4 groups (area, birth date, sequence + check), easy to compare."""
     return f"{number[:6]} {number[6:14]} {number[14:]}".strip()
+
+
+def card_step_on(wizard: Wizard, step_id: str, answers: Answers, ctx: Context) -> Step | None:
+    """The card-reading step whose 刷身份证 tile page ``step_id`` shows: the first page on the
+    path of that person's ID number and name (the applicant's name comes before the number)."""
+    shown = pages(wizard, answers, ctx)
+    for step in wizard.steps:
+        if not reads_card(step) or step.id not in shown:
+            continue
+        own = [s for s in (step.id, step.card_name) if s in shown]
+        if min(own, key=shown.index) == step_id:
+            return step
+    return None
+
+
+def page_after_card(wizard: Wizard, step: Step, answers: Answers, ctx: Context) -> str:
+    """Where a confirmed card leads: past the number and name pages it filled (the address page
+    is still shown: the resident checks it and adds what the card left open)."""
+    shown = pages(wizard, answers, ctx)
+    last = max(shown.index(s) for s in (step.id, step.card_name) if s in shown)
+    return shown[last + 1] if last + 1 < len(shown) else shown[last]
