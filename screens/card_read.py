@@ -27,8 +27,8 @@ class CardPicture(Widget):  # type: ignore[misc]
     def __init__(self, ink: Any, card: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         with self.canvas:
-            Color(rgba=ink)
-            self._reader = Rectangle()
+            Color(rgba=ink)  # the reader: an outlined box, so it shows on either theme
+            self._reader = Line(width=3)
             Color(rgba=card)
             self._card = Rectangle()
             Color(rgba=ink)
@@ -40,7 +40,7 @@ class CardPicture(Widget):  # type: ignore[misc]
         w = min(self.width, self.height * 1.6)
         h = w / 1.6
         x, y = self.center_x - w / 2, self.center_y - h / 2
-        self._reader.pos, self._reader.size = (x, y), (w, h * 0.55)
+        self._reader.rectangle = (x, y, w, h * 0.55)
         # The card is 85.6 × 54 mm: drawn at that ratio, lying on the reader's top face.
         cw, ch = w * 0.6, w * 0.6 * 54 / 85.6
         cx, cy = self.center_x - cw / 2, y + h * 0.3

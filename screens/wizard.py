@@ -10,11 +10,12 @@ from it, so a wipe leaves nothing behind in either.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 
 from kiosk.content import ContentPack, Option
-from kiosk.devices.idcard import CardReader, FailureReason, ReadFailure, ReadResult
+from kiosk.devices.idcard import CardReader, FailureReason, IdCard, ReadFailure, ReadResult
 from kiosk.session import Session
 from kiosk.wizards.id_card import (
     card_answers,
@@ -61,6 +62,7 @@ UNAVAILABLE = "unavailable"  # the page shown when the pack (or the ledger) is m
 CONSENT_CHOICES = (("yes", "同意"), ("no", "不同意"))
 CONSENT_REFUSED = "不同意就不能提交申请。您可以拨打 12348 咨询，或者点“结束并清除”。"
 PLACE_LEVELS = ("district", "town", "village", "detail")
+CARD_TILE = "刷身份证"
 PUT_CARD = "请把身份证平放在读卡区上。"
 TAKE_CARD = "请把身份证拿走。"
 # A read that may work when the card is put down again: the tile stays, the keypad one tap away.
@@ -358,14 +360,12 @@ class WizardScreen(PageScreen):
         """The big 刷身份证 tile with the picture; arriving here (``start``) or tapping the tile
         starts a read."""
         self.header(self.question_for(self.wizard.step(self.step_id)))
-        tile = BigButton(text="刷身份证\n把身份证平放在下面的读卡器上", size_hint_y=None)
-        tile.set_min_height(self.style.touch_px * 1.6)
+        # Where the card goes is in the picture and said in the message below the tile.
+        tile = BigButton(text=CARD_TILE)
         tile.font_size = self.style.title_px
         tile.bind(on_release=lambda _w: self.start_card_read(step))
-        picture = CardPicture(
-            self.style.text, self.style.tile, size_hint_y=None, height=self.style.touch_px * 3
-        )
-        self.page.add(tile, picture)
+        picture = CardPicture(self.style.text, self.style.accent, size_hint_x=0.4)
+        self.page.add(row(picture, tile, height=self.style.touch_px * 2))
         self.message(problem or PUT_CARD)
         self.choices = []
         self.nav(
@@ -417,7 +417,7 @@ class WizardScreen(PageScreen):
         """What the card said, large, the number in 6-8-4 groups; 确认 takes it all."""
         self.header("身份证上是这些，对吗？")
         number = str(pending[step.key])
-        lines = [f"身份证号：{grouped_number(number)}"]
+        lines = ["身份证号：", grouped_number(number)]  # the groups on a line of their own
         if step.card_name:
             lines.insert(0, f"姓名：{pending[self.wizard.step(step.card_name).key]}")
         if step.card_address:
@@ -827,6 +827,42 @@ class WizardScreen(PageScreen):
             seen.append(step)
             yield step, partial(self.show, step)
             fill(step)
+
+    def card_tour(self, card: IdCard) -> Iterator[TourStep]:
+        """Tour: the 刷身份证 tile and the read-back of ``card``, on the first card page."""
+        step = next(s for s in self.wizard.steps if reads_card(s))
+        first = next(p for p in self.steps() if p in (step.id, step.card_name))
+
+        def tile() -> None:
+            self.show(first)
+            self.page.clear()
+            self.card_page(step, start=False)  # no reader in a tour: the page only
+
+        def read_back() -> None:
+            self.show(first)
+            self.page.clear()
+            self.card_confirm_page(step, card_answers(self.wizard, step, card, self.context()))
+
+        yield "id_card", tile
+        yield "id_card_confirm", read_back
+
+    def demo_card(self, name: str, id_number: str, sex: str) -> IdCard:
+        """Tour: a fictional card living at this station's demo address."""
+        pack = self.context().pack
+        where = self.demo_address()
+        place = place_label(pack, where, "address")
+        birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+        return IdCard(
+            name=name,
+            sex=sex,
+            nation_code="01",
+            birth_date=birth,
+            address=f"江苏省常州市{place}3组12号",
+            id_number=id_number,
+            issuing_office="常州市公安局",
+            valid_from=date(2016, 3, 1),
+            valid_until=None,
+        )
 
     def demo_fill(self, demo: dict[str, Any]) -> Callable[[str], None]:
         """Tour: a ``fill`` that answers each page from ``demo`` (keys by step, address parts)."""

@@ -27,6 +27,8 @@ EXPECTED = [
     "legal_aid-review",
     "legal_aid-consent",
     "legal_aid-result",
+    "legal_aid-id_card",
+    "legal_aid-id_card_confirm",
     "notary-matters",
     "notary-question",
     "notary-checklist",
