@@ -21,7 +21,7 @@ DEMO_ENV := KIOSK_TERMINAL_ID=$${KIOSK_TERMINAL_ID:-$(DEMO_TERMINAL)} \
   KIOSK_PROVINCIAL_CREDENTIALS_FILE=$${KIOSK_PROVINCIAL_CREDENTIALS_FILE:-$(DEMO_KEYS)/terminal-$(DEMO_TERMINAL).json} \
   KIOSK_PROVINCIAL_CA_FILE=$${KIOSK_PROVINCIAL_CA_FILE:-$(DEMO_KEYS)/tls_cert.pem}
 
-.PHONY: setup run sim test lint typecheck tour bench clean debs demo-keys bytecode
+.PHONY: setup run run-with-card sim test lint typecheck tour bench clean debs demo-keys bytecode
 
 setup: debs $(STAMP) bytecode
 
@@ -59,6 +59,23 @@ demo-keys: setup
 # terminal to let them sync to the provincial-system simulator on 127.0.0.1.
 run: demo-keys
 	$(DEMO_ENV) $(PY) main.py --data-dir "$(DATA_DIR)" $(ARGS)
+
+# The kiosk with the ID-card reader simulator (tools/idcard_sim) on a pseudo-terminal, the
+# serial driver pointed at it. Another terminal changes the card on the reader:
+#   echo "place long" > var/kiosk/idcard-sim/in     (or "lift"; keys in IDCARD_CARDS)
+IDCARD_CARDS ?= tools/idcard_sim/cards.json
+IDCARD_PLACE ?= wang
+run-with-card: demo-keys
+	@dir="$(DATA_DIR)/idcard-sim"; mkdir -p "$$dir"; rm -f "$$dir/in" "$$dir/port"; mkfifo "$$dir/in"; \
+	$(PY) -m tools.idcard_sim --cards "$(IDCARD_CARDS)" --place "$(IDCARD_PLACE)" \
+	  < "$$dir/in" > "$$dir/port" & sim=$$!; \
+	exec 3>"$$dir/in"; \
+	for i in $$(seq 50); do test -s "$$dir/port" && break; sleep 0.1; done; \
+	port=$$(head -1 "$$dir/port"); \
+	echo "读卡器模拟器在 $$port；换卡：echo \"place KEY\" > $$dir/in"; \
+	$(DEMO_ENV) KIOSK_IDCARD_DRIVER=serial KIOSK_IDCARD_PORT="$$port" \
+	  $(PY) main.py --data-dir "$(DATA_DIR)" $(ARGS); rc=$$?; \
+	exec 3>&-; kill $$sim 2>/dev/null; wait $$sim 2>/dev/null; exit $$rc
 
 sim: demo-keys
 	$(PY) -m tools.provincial_sim --host 127.0.0.1 --port $(DEMO_PORT) \
