@@ -44,6 +44,7 @@ from voice.protocols import Recognizer, Speaker
 if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.admin_info import AdminInfo
     from kiosk.content import ContentPack
+    from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
@@ -328,6 +329,14 @@ class KioskApp(App):  # type: ignore[misc]
         """The ID-card reader the identity pages offer (``None``: the keypad only)."""
         return self.require_services().card_reader
 
+    def handwriting(self) -> HandwritingRecognizer | None:
+        """The recogniser behind 手写 (``None`` or one with a reason: no pad)."""
+        return self.require_services().handwriting
+
+    def use_handwriting(self, recognizer: HandwritingRecognizer | None) -> None:
+        """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), handwriting=recognizer))
+
     def use_card_reader(self, reader: CardReader | None) -> None:
         """Replace the ID-card reader (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), card_reader=reader))
@@ -490,6 +499,7 @@ def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
+        handwriting=app.handwriting,
     )
 
 
@@ -516,6 +526,7 @@ def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
+        handwriting=app.handwriting,
     )
 
 

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from kiosk.content import ContentPack, Option
+from kiosk.devices.handwriting import HandwritingRecognizer
 from kiosk.devices.idcard import CardReader, FailureReason, IdCard, ReadFailure, ReadResult
 from kiosk.session import Session
 from kiosk.wizards.id_card import (
@@ -55,6 +56,7 @@ from screens.widgets import (
     option_buttons,
     row,
 )
+from screens.writing_pad import WritingPad
 
 Validator = Callable[[str], str | None]
 Renderer = Callable[[Step], None]
@@ -62,6 +64,7 @@ UNAVAILABLE = "unavailable"  # the page shown when the pack (or the ledger) is m
 CONSENT_CHOICES = (("yes", "同意"), ("no", "不同意"))
 CONSENT_REFUSED = "不同意就不能提交申请。您可以拨打 12348 咨询，或者点“结束并清除”。"
 PLACE_LEVELS = ("district", "town", "village", "detail")
+PINYIN, HAND = "pinyin", "hand"
 CARD_TILE = "刷身份证"
 PUT_CARD = "请把身份证平放在读卡区上。"
 TAKE_CARD = "请把身份证拿走。"
@@ -91,11 +94,15 @@ class WizardScreen(PageScreen):
         home_district: str,
         on_step: Callable[[str, str], None] | None = None,
         card_reader: Callable[[], CardReader | None] = lambda: None,
+        handwriting: Callable[[], HandwritingRecognizer | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.card_reader = card_reader
+        self.handwriting = handwriting
+        # 拼音 or 手写 on the text pages: the way last used, until the session ends.
+        self.write_mode = PINYIN
         self.card_read: CardRead | None = None
         self.pack = pack
         self.home_district = home_district
@@ -108,7 +115,8 @@ class WizardScreen(PageScreen):
         self.keypad: Keypad | None = None
         self.keyboard: PinyinKeyboard | None = None
         self.answer_box: AnswerBox | None = None
-        self.dictation_target: PinyinKeyboard | None = None
+        self.dictation_target: PinyinKeyboard | WritingPad | None = None
+        self.writing_pad: WritingPad | None = None
         self.progress_label: ProgressLabel | None = None
         self._commit: Callable[[], bool] | None = None
         self._back_override: Callable[[], None] | None = None
@@ -214,6 +222,7 @@ class WizardScreen(PageScreen):
         self.message_text = ""
         self.choices = []
         self.keypad = self.keyboard = None
+        self.writing_pad = None
         self.answer_box = None
         self._commit = None
         self._back_override = None
@@ -268,6 +277,23 @@ class WizardScreen(PageScreen):
         keyboard.letters = ""
         keyboard.page = 0
         return keyboard
+
+    def shared_pad(self, recognizer: HandwritingRecognizer, max_length: int) -> WritingPad:
+        pad: WritingPad = self._detached(
+            "pad",
+            lambda: WritingPad(
+                recognizer, self.style, size_hint_y=None, height=self.style.touch_px * 5
+            ),
+        )
+        pad.max_length = max_length
+        pad.rewrite()
+        return pad
+
+    def _write_by(self, mode: str, key: str, writer: PinyinKeyboard | WritingPad) -> None:
+        """手写 ⇄ 拼音 with one tap; what was written so far stays."""
+        self.write_mode = mode
+        self.set_answer(key, str(writer.value) or None)
+        self.show(self.step_id)
 
     def shared_keypad(self, max_length: int, allow_x: bool) -> Keypad:
         key = "keypad_x" if allow_x else "keypad"
@@ -574,24 +600,38 @@ class WizardScreen(PageScreen):
         max_length: int = 30,
         optional: bool = False,
     ) -> None:
-        """Chinese text on the on-screen pinyin keyboard."""
+        """Chinese text on the on-screen pinyin keyboard, or written by hand on the pad."""
         self.header(question)
-        box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
-        keyboard = self.shared_keyboard(max_length)
-        keyboard.value = str(self.answer(key) or "")
+        recognizer = self.handwriting()
+        by_hand = self.write_mode == HAND and recognizer is not None
+        writer: PinyinKeyboard | WritingPad
+        if by_hand:
+            assert recognizer is not None
+            box = AnswerBox(hint="在下面的方框里用手指写一个字，再点候选的字")
+            pad = self.shared_pad(recognizer, max_length)
+            pad.value = str(self.answer(key) or "")
+            self._watch(pad, "value", lambda _p, v: setattr(box, "value", v))
+            box.value = pad.value
+            self.writing_pad = writer = pad
+        else:
+            box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
+            keyboard = self.shared_keyboard(max_length)
+            keyboard.value = str(self.answer(key) or "")
 
-        def show(*_: Any) -> None:
-            box.value = keyboard.value + (f"  〔{keyboard.letters}〕" if keyboard.letters else "")
+            def show(*_: Any) -> None:
+                letters = keyboard.letters
+                box.value = keyboard.value + (f"  〔{letters}〕" if letters else "")
 
-        self._watch(keyboard, "value", show)
-        self._watch(keyboard, "letters", show)
-        show()
-        self.answer_box, self.keyboard = box, keyboard
+            self._watch(keyboard, "value", show)
+            self._watch(keyboard, "letters", show)
+            show()
+            self.keyboard = writer = keyboard
+        self.answer_box = box
         error = NoteLabel(text="", opacity=0)
-        self.page.add(box, error, keyboard)
+        self.page.add(box, error, writer)
 
         def commit() -> bool:
-            value = str(keyboard.value).strip()
+            value = str(writer.value).strip()
             if not value and optional:
                 self.set_answer(key, None)
                 return True
@@ -604,8 +644,12 @@ class WizardScreen(PageScreen):
             return True
 
         self._commit = commit
-        self.dictation_target = keyboard
+        self.dictation_target = writer
         extra = []
+        if recognizer is not None and recognizer.unavailable_reason is None:
+            other = PINYIN if by_hand else HAND
+            label = "拼音" if by_hand else "手写"
+            extra.append(nav_button(label, partial(self._write_by, other, key, writer)))
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra)
@@ -803,6 +847,8 @@ class WizardScreen(PageScreen):
             widget.value = ""
             if isinstance(widget, PinyinKeyboard):
                 widget.letters = ""
+            if isinstance(widget, WritingPad):  # the strokes of the last character too
+                widget.rewrite()
         for widget, prop, callback in self._bindings:
             widget.unbind(**{prop: callback})
         self._bindings = []
@@ -811,8 +857,10 @@ class WizardScreen(PageScreen):
         self.choices = []
         self.voice_options = []
         self.keypad = self.keyboard = None
+        self.writing_pad = None
         self.answer_box = None
         self.dictation_target = None
+        self.write_mode = PINYIN
         self.page.clear()
 
     def walk(self, fill: Callable[[str], None]) -> Iterator[TourStep]:

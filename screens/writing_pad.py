@@ -1,0 +1,194 @@
+"""手写: a pad the resident writes one character on with a finger, and big candidate buttons.
+
+Strokes are drawn as the finger moves. At each stroke's end the ink so far goes to one worker
+thread for recognition (zinnia takes 10–40 ms, too long for a touch handler); the candidates
+come back with ``Clock.schedule_once`` and a result for an older ink than the pad's current one
+is dropped. Tapping a candidate appends it to ``value`` and clears the pad for the next
+character — the same ``value`` the pinyin keyboard has, so a page watches either the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.graphics import Color, Line
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.devices.handwriting import Candidate, HandwritingRecognizer, Ink
+from screens.widgets import BigButton
+
+CANDIDATES_SHOWN = 8
+
+
+class InkPad(Widget):  # type: ignore[misc]
+    """Where the finger writes; ``on_stroke`` fires with the whole ink at each stroke's end."""
+
+    __events__ = ("on_stroke",)
+
+    def __init__(self, ink_colour: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._colour = ink_colour
+        self.strokes: list[list[tuple[int, int]]] = []
+        self._lines: list[Line] = []
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if not self.collide_point(*touch.pos):
+            return False
+        touch.grab(self)
+        self.strokes.append([self._point(touch)])
+        with self.canvas:
+            Color(rgba=self._colour)
+            self._lines.append(Line(points=list(touch.pos), width=6))
+        return True
+
+    def on_touch_move(self, touch: Any) -> bool:
+        if touch.grab_current is not self:
+            return False
+        self.strokes[-1].append(self._point(touch))
+        self._lines[-1].points += list(touch.pos)
+        return True
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if touch.grab_current is not self:
+            return False
+        touch.ungrab(self)
+        self.dispatch("on_stroke", self.ink())
+        return True
+
+    def on_stroke(self, ink: Ink) -> None:
+        pass
+
+    def _point(self, touch: Any) -> tuple[int, int]:
+        # The recogniser's y runs downwards from the pad's top-left corner.
+        return int(touch.x - self.x), int(self.top - touch.y)
+
+    def ink(self) -> Ink:
+        """What is on the pad now."""
+        size = (max(1, int(self.width)), max(1, int(self.height)))
+        return Ink(size[0], size[1], tuple(tuple(s) for s in self.strokes))
+
+    def clear(self) -> None:
+        self.strokes = []
+        self._lines = []
+        self.canvas.clear()
+
+
+class Recognition:
+    """One worker thread for a pad's recognitions, newest ink wins."""
+
+    def __init__(
+        self, recognizer: HandwritingRecognizer, done: Callable[[list[Candidate]], None]
+    ) -> None:
+        self._recognizer = recognizer
+        self._done = done
+        self._lock = threading.Lock()
+        self._wanted = threading.Condition(self._lock)
+        self._pending: tuple[int, Ink] | None = None
+        self._latest = 0
+        self._stopped = False
+        self._thread = threading.Thread(target=self._work, name="handwriting", daemon=True)
+        self._thread.start()
+
+    def ask(self, ink: Ink) -> None:
+        """Recognise ``ink``; an earlier ink still waiting is replaced, not recognised."""
+        with self._wanted:
+            self._latest += 1
+            self._pending = (self._latest, ink)
+            self._wanted.notify()
+
+    def forget(self) -> None:
+        """The pad was cleared: any result on its way is dropped."""
+        with self._lock:
+            self._latest += 1
+            self._pending = None
+
+    def stop(self) -> None:
+        with self._wanted:
+            self._stopped = True
+            self._pending = None
+            self._wanted.notify()
+
+    def _work(self) -> None:
+        while True:
+            with self._wanted:
+                while self._pending is None and not self._stopped:
+                    self._wanted.wait()
+                if self._stopped:
+                    return
+                assert self._pending is not None
+                number, ink = self._pending
+                self._pending = None
+            found = self._recognizer.recognize(ink, CANDIDATES_SHOWN)
+            Clock.schedule_once(lambda _dt, n=number, f=found: self._deliver(n, f))
+
+    def _deliver(self, number: int, found: list[Candidate]) -> None:
+        with self._lock:
+            current = number == self._latest
+        if current:
+            self._done(found)
+
+
+class WritingPad(BoxLayout):  # type: ignore[misc]
+    """The pad, a row of candidates, 重写 and 删一个字; ``value`` is what was written so far."""
+
+    value = StringProperty("")
+    max_length = NumericProperty(200)
+
+    def __init__(self, recognizer: HandwritingRecognizer, style: Any, **kwargs: Any) -> None:
+        super().__init__(orientation="vertical", spacing=16, **kwargs)
+        self.style = style
+        self.candidates: list[Candidate] = []
+        self.candidate_row = BoxLayout(size_hint_y=None, height=style.touch_px, spacing=12)
+        self.recognition = Recognition(recognizer, self._show_candidates)
+        self.pad = InkPad(style.text)
+        with self.pad.canvas.before:
+            Color(rgba=style.tile)
+            self._frame = Line(width=2)
+        self.pad.bind(pos=self._draw_frame, size=self._draw_frame)
+        self.pad.bind(on_stroke=lambda _p, ink: self.recognition.ask(ink))
+        rewrite = BigButton(text="重写")
+        rewrite.bind(on_release=lambda _w: self.rewrite())
+        delete = BigButton(text="删一个字")
+        delete.bind(on_release=lambda _w: self.delete_one())
+        buttons = BoxLayout(size_hint_y=None, height=style.touch_px, spacing=16)
+        buttons.add_widget(rewrite)
+        buttons.add_widget(delete)
+        self.add_widget(self.candidate_row)
+        self.add_widget(self.pad)
+        self.add_widget(buttons)
+
+    def _draw_frame(self, *_: Any) -> None:
+        self._frame.rectangle = (self.pad.x, self.pad.y, self.pad.width, self.pad.height)
+
+    def _show_candidates(self, found: list[Candidate]) -> None:
+        self.candidates = found
+        row = self.candidate_row
+        row.clear_widgets()
+        for candidate in found:
+            button = BigButton(text=candidate.char, font_size=self.style.title_px)
+            button.bind(on_release=lambda _w, c=candidate.char: self.pick(c))
+            row.add_widget(button)
+
+    def pick(self, char: str) -> None:
+        """A candidate tapped: it is written, and the pad is ready for the next character."""
+        if len(self.value) < int(self.max_length):
+            self.value += char
+        self.rewrite()
+
+    def rewrite(self) -> None:
+        """重写: the character being written is wiped off the pad."""
+        self.pad.clear()
+        self.recognition.forget()
+        self._show_candidates([])
+
+    def delete_one(self) -> None:
+        """删一个字: the last character written goes."""
+        self.value = self.value[:-1]
+
+    def stop(self) -> None:
+        self.recognition.stop()
