@@ -485,6 +485,7 @@ class Page(BoxLayout):  # type: ignore[misc]
         self._spacer = Widget()
         self.middle = BoxLayout(spacing=16)
         self.middle.add_widget(self.scroll)
+        self.drag_scrolls = True
         # Scrolling only when the page doesn't fit: otherwise a ScrollView holds every tap back
         # until it knows the finger isn't dragging, and taps must answer at once.
         self.body.bind(height=self._fit_scroll)
@@ -498,7 +499,7 @@ class Page(BoxLayout):  # type: ignore[misc]
         # No layout loop: the strip only ever narrows the body while it overflows (which makes
         # it taller, so it still overflows), and leaves when the content fits even so.
         overflows = self.body.height > self.scroll.height + 1
-        self.scroll.do_scroll_y = overflows
+        self.scroll.do_scroll_y = overflows and self.drag_scrolls
         if overflows and self.pager.parent is None:
             self.middle.add_widget(self.pager)
         elif not overflows and self.pager.parent is not None:
@@ -532,6 +533,13 @@ class Page(BoxLayout):  # type: ignore[misc]
     def clear(self) -> None:
         self.body.clear_widgets()
         self.scroll.scroll_y = 1
+        self.hold_drag(False)
+
+    def hold_drag(self, held: bool) -> None:
+        """A finger dragging on the page writes (the writing pad) instead of scrolling it;
+        往上翻 / 往下翻 still turn the page."""
+        self.drag_scrolls = not held
+        self._fit_scroll()
 
     def add(self, *widgets: Any) -> None:
         for widget in widgets:

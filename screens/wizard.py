@@ -282,7 +282,7 @@ class WizardScreen(PageScreen):
         pad: WritingPad = self._detached(
             "pad",
             lambda: WritingPad(
-                recognizer, self.style, size_hint_y=None, height=self.style.touch_px * 5
+                recognizer, self.style, size_hint_y=None, height=self.style.touch_px * 3.5
             ),
         )
         pad.max_length = max_length
@@ -629,6 +629,8 @@ class WizardScreen(PageScreen):
         self.answer_box = box
         error = NoteLabel(text="", opacity=0)
         self.page.add(box, error, writer)
+        if by_hand:  # a 竖 stroke must draw, not scroll the page away under the finger
+            self.page.hold_drag(True)
 
         def commit() -> bool:
             value = str(writer.value).strip()

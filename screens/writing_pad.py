@@ -17,6 +17,7 @@ from kivy.clock import Clock
 from kivy.graphics import Color, Line
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.devices.handwriting import Candidate, HandwritingRecognizer, Ink
@@ -134,23 +135,24 @@ class Recognition:
 
 
 class WritingPad(BoxLayout):  # type: ignore[misc]
-    """The pad, a row of candidates, 重写 and 删一个字; ``value`` is what was written so far."""
+    """The pad with the candidates, 重写 and 删一个字 beside it (all in sight on a short
+    landscape screen); ``value`` is what was written so far."""
 
     value = StringProperty("")
     max_length = NumericProperty(200)
 
     def __init__(self, recognizer: HandwritingRecognizer, style: Any, **kwargs: Any) -> None:
-        super().__init__(orientation="vertical", spacing=16, **kwargs)
+        super().__init__(orientation="horizontal", spacing=16, **kwargs)
         self.style = style
         self.candidates: list[Candidate] = []
-        self.candidate_row = BoxLayout(size_hint_y=None, height=style.touch_px, spacing=12)
         self.recognition = Recognition(recognizer, self._show_candidates)
-        self.pad = InkPad(style.text)
+        self.pad = InkPad(style.text, size_hint_x=0.5)
         with self.pad.canvas.before:
             Color(rgba=style.tile)
             self._frame = Line(width=2)
         self.pad.bind(pos=self._draw_frame, size=self._draw_frame)
         self.pad.bind(on_stroke=lambda _p, ink: self.recognition.ask(ink))
+        self.candidate_grid = GridLayout(cols=4, spacing=12)
         rewrite = BigButton(text="重写")
         rewrite.bind(on_release=lambda _w: self.rewrite())
         delete = BigButton(text="删一个字")
@@ -158,16 +160,18 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         buttons = BoxLayout(size_hint_y=None, height=style.touch_px, spacing=16)
         buttons.add_widget(rewrite)
         buttons.add_widget(delete)
-        self.add_widget(self.candidate_row)
+        side = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.5)
+        side.add_widget(self.candidate_grid)
+        side.add_widget(buttons)
         self.add_widget(self.pad)
-        self.add_widget(buttons)
+        self.add_widget(side)
 
     def _draw_frame(self, *_: Any) -> None:
         self._frame.rectangle = (self.pad.x, self.pad.y, self.pad.width, self.pad.height)
 
     def _show_candidates(self, found: list[Candidate]) -> None:
         self.candidates = found
-        row = self.candidate_row
+        row = self.candidate_grid
         row.clear_widgets()
         for candidate in found:
             button = BigButton(text=candidate.char, font_size=self.style.title_px)

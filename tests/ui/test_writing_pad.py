@@ -37,8 +37,8 @@ def _write_a_stroke(kiosk: Kiosk) -> None:
     x, y = pad.to_window(pad.x + pad.width * 0.3, pad.center_y)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
-    for step in range(1, 6):
-        touch.touch_move(x + step * 30, y)
+    for step in range(1, 6):  # down and to the right: a page that scrolled would take it
+        touch.touch_move(x + step * 30, y - step * 30)
     touch.touch_up()
     kiosk.pump(3, seconds=0.3)
 
@@ -49,7 +49,7 @@ def test_a_name_written_by_hand_is_picked_from_big_candidates(with_pad: Kiosk) -
     kiosk.tap("手写", exact=True)
     assert kiosk.screen.writing_pad is not None and kiosk.screen.keyboard is None
     _write_a_stroke(kiosk)
-    assert kiosk.screen.writing_pad.pad.strokes, "the stroke is on the pad"
+    assert len(kiosk.screen.writing_pad.pad.strokes[0]) == 6, "the whole stroke is on the pad"
     kiosk.tap("王", exact=True)
     assert kiosk.screen.answer_box.value == "王"
     assert kiosk.screen.writing_pad.pad.strokes == []  # ready for the next character
