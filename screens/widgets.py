@@ -533,7 +533,9 @@ class Page(BoxLayout):  # type: ignore[misc]
     def clear(self) -> None:
         self.body.clear_widgets()
         self.scroll.scroll_y = 1
-        self.hold_drag(False)
+        # The next page scrolls by dragging again; its content's height change refits the
+        # scroll (no refit here: an extra layout pass is an extra redraw of every page).
+        self.drag_scrolls = True
 
     def hold_drag(self, held: bool) -> None:
         """A finger dragging on the page writes (the writing pad) instead of scrolling it;
