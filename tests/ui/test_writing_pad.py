@@ -9,6 +9,7 @@ import pytest
 from kiosk.devices.handwriting import Candidate
 from kiosk.devices.stand_ins import FixedRecognizer, UnavailableRecognizer
 from tests.ui.harness import Kiosk
+from tests.ui.test_id_card import _start_migrant_application
 
 pytestmark = pytest.mark.ui
 
@@ -18,15 +19,6 @@ def with_pad(kiosk: Kiosk) -> Iterator[Kiosk]:
     kiosk.app.use_handwriting(FixedRecognizer([Candidate("王", 0.9), Candidate("玉", 0.4)]))
     yield kiosk
     kiosk.app.use_handwriting(None)
-
-
-def _to_the_name_page(kiosk: Kiosk) -> None:
-    kiosk.tap("申请法律援助")
-    kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
-    kiosk.tap("务工欠薪")
-    kiosk.tap("是", exact=True)
-    assert kiosk.screen.step_id == "name"
 
 
 def _write_a_stroke(kiosk: Kiosk) -> None:
@@ -45,7 +37,7 @@ def _write_a_stroke(kiosk: Kiosk) -> None:
 
 def test_a_name_written_by_hand_is_picked_from_big_candidates(with_pad: Kiosk) -> None:
     kiosk = with_pad
-    _to_the_name_page(kiosk)
+    _start_migrant_application(kiosk)
     kiosk.tap("手写", exact=True)
     assert kiosk.screen.writing_pad is not None and kiosk.screen.keyboard is None
     _write_a_stroke(kiosk)
@@ -69,7 +61,7 @@ def test_a_name_written_by_hand_is_picked_from_big_candidates(with_pad: Kiosk) -
 
 def test_the_way_of_writing_last_used_is_kept_for_the_session_only(with_pad: Kiosk) -> None:
     kiosk = with_pad
-    _to_the_name_page(kiosk)
+    _start_migrant_application(kiosk)
     kiosk.tap("手写", exact=True)
     kiosk.screen.show("facts")  # another text page later on
     kiosk.pump(2)
@@ -79,14 +71,14 @@ def test_the_way_of_writing_last_used_is_kept_for_the_session_only(with_pad: Kio
     kiosk.tap("手写", exact=True)
     kiosk.app.end_session()
     kiosk.pump(3)
-    _to_the_name_page(kiosk)
+    _start_migrant_application(kiosk)
     assert kiosk.screen.keyboard is not None  # the next resident starts on the keyboard
 
 
 def test_no_pad_is_offered_when_the_recogniser_is_missing(kiosk: Kiosk) -> None:
     kiosk.app.use_handwriting(UnavailableRecognizer("找不到手写识别模型。"))
     try:
-        _to_the_name_page(kiosk)
+        _start_migrant_application(kiosk)
         assert "手写" not in kiosk.texts()
         assert kiosk.app.admin_info().handwriting == "手写输入不能用：找不到手写识别模型。"
     finally:
