@@ -21,6 +21,7 @@ from screens.widgets import (
     AnswerBox,
     BigButton,
     BodyLabel,
+    ChoiceGrid,
     NoteLabel,
     PinyinKeyboard,
     TitleLabel,
@@ -40,6 +41,8 @@ UNAVAILABLE = "问一问暂时用不了。"
 # What 找工作人员 means on this kiosk: nobody is called by the machine; the resident goes to the
 # people of the village or the town who give legal help (the pack's local_help), or staff come
 # to the terminal and sign in to help them fill in a form here.
+# (outcome, button) of the not-found page: the flow routes hotline and visit.
+WAYS = (("hotline", "拨打12348热线"), ("visit", "预约上门服务"), ("staff", "找工作人员"))
 STAFF_INTRO = "这台机器不会自动叫人。请您去找下面这些人，他们可以当面帮您，也可以陪您来这里办："
 
 
@@ -126,8 +129,9 @@ class AskScreen(PageScreen):
                 self._index = AskIndex.from_pack(pack, on_miss=self.on_miss)
             if self._index is not None:
                 result = self._index.ask(question)
-        except Exception:  # a broken qa.json must not take the kiosk down; never log the text
-            log.exception("ask: the question index could not be used")
+        except Exception as exc:  # a broken qa.json must not take the kiosk down
+            # The kind of failure only: a traceback's locals or message could hold the question.
+            log.error("ask: the question index could not be used (%s)", type(exc).__name__)
             self._broken = True
         Clock.schedule_once(lambda _dt: self._answered(generation, result), 0)
 
@@ -190,17 +194,20 @@ class AskScreen(PageScreen):
         page = self.page
         page.clear()
         page.add(TitleLabel(text=self.title))
+        # The three ways first, where they are seen without scrolling at any font size; the
+        # pack's words (said aloud as the page opens) below them.
+        ways = ChoiceGrid(cols=3, options=list(WAYS))
+        ways.bind(on_choice=lambda _g, way: self._take_way(way))
+        page.add(ways)
         page.add(BodyLabel(text=text))
-        for label, act in (
-            ("拨打12348热线", lambda: self.report("hotline")),
-            ("预约上门服务", lambda: self.report("visit")),
-            ("找工作人员", self.show_staff),
-        ):
-            button = BigButton(text=label, role="accent", size_hint_y=None, height=140)
-            button.bind(on_release=lambda _w, a=act: a())
-            page.add(button)
         page.set_nav(left=[nav_button("重新问", self.show_question)])
         self.say(text)
+
+    def _take_way(self, way: str) -> None:
+        if way == "staff":
+            self.show_staff()
+        else:
+            self.report(way)  # the flow opens 12348 or the home-visit booking
 
     def show_staff(self) -> None:
         """找工作人员: who helps in person around here (the pack's local help)."""

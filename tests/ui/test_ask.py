@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,20 +17,6 @@ pytestmark = pytest.mark.ui
 
 VOICED_QUESTION = "儿子不给我生活费怎么办"
 OUT_OF_SCOPE = "猪肉多少钱一斤"
-
-
-@pytest.fixture
-def voiced(kiosk: Kiosk) -> Iterator[tuple[Kiosk, FakeRecognizer, FakeSpeaker]]:
-    recognizer, speaker = FakeRecognizer(), FakeSpeaker(configured_rate=kiosk_rate(kiosk))
-    kiosk.app.use_voice(recognizer, speaker)
-    kiosk.pump(2)
-    yield kiosk, recognizer, speaker
-    kiosk.app.use_voice(None, None)
-    kiosk.pump(2)
-
-
-def kiosk_rate(kiosk: Kiosk) -> int:
-    return int(kiosk.app.kiosk_config.tts_rate)
 
 
 def entry(kiosk: Kiosk, entry_id: str) -> QaEntry:
@@ -171,7 +156,7 @@ def test_louder_and_slower_are_said_back_and_reset_for_the_next_resident(
 ) -> None:
     kiosk, _recognizer, speaker = voiced
     configured = (speaker.rate, speaker.volume)
-    assert configured[0] == kiosk_rate(kiosk)
+    assert configured[0] == int(kiosk.app.kiosk_config.tts_rate)
     kiosk.tap("法律常识")
     kiosk.tap("大声点")  # in the top bar, beside 朗读
     assert speaker.volume == configured[1] + LOUDER_STEP
