@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from kiosk.packs.archive import mib
 from kiosk.sync.signing import TerminalCredentials, sign_headers
 from kiosk.sync.transport import (
     MAX_PACK_ZIP_BYTES,
@@ -217,16 +218,6 @@ class HttpsTransport:
             )
         if 300 <= code < 400:
             return TransportFailure("transient", "请求被重定向（可能需要先登录网络）")
-        if code == 413:
-            return TransportFailure(
-                "permanent",
-                "省系统不收这份申请：内容太大（413），不会再自动重发。请工作人员核对后重新办理。",
-            )
-        if code in _PERMANENT_4XX:
-            return TransportFailure(
-                "permanent",
-                f"省系统不收这份申请（{code}），不会再自动重发。请工作人员联系省系统管理员。",
-            )
         if code >= 500:
             return TransportFailure(
                 "transient", f"省系统暂时出错（{code}）", retry_after_s=_retry_after(response)
@@ -253,6 +244,17 @@ class HttpsTransport:
         response = self._request("POST", "/submissions", body=body)
         if isinstance(response, TransportFailure):
             return response
+        if response.status_code == 413:
+            return TransportFailure(
+                "permanent",
+                "省系统不收这份申请：内容太大（413），不会再自动重发。请工作人员核对后重新办理。",
+            )
+        if response.status_code in _PERMANENT_4XX:
+            return TransportFailure(
+                "permanent",
+                f"省系统不收这份申请（{response.status_code}），不会再自动重发。"
+                "请工作人员联系省系统管理员。",
+            )
         doc = _json_body(response)
         if response.status_code != 200 or doc is None:
             return TransportFailure(
@@ -333,7 +335,7 @@ class HttpsTransport:
         if size > max_bytes:
             return TransportFailure(
                 "refused",
-                f"内容包有 {size / 1048576:.1f} MB，超过下载上限 {max_bytes / 1048576:.1f} MB，没有下载",
+                f"内容包有 {mib(size)}，超过下载上限 {mib(max_bytes)}，没有下载",
             )
         response = self._request(
             "GET", pack_zip_path(pack_id, version), accept="application/zip", stream=True

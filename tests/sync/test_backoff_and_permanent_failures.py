@@ -54,28 +54,26 @@ def test_claims_cut_short_by_crashes_do_not_count_as_failed_attempts(outbox: Out
     assert due is not None and due <= outbox.now()
 
 
-def test_rate_limiting_never_pushes_a_row_towards_the_backoff_cap(outbox: Outbox) -> None:
+def wait_after_failing(outbox: Outbox, failure: TransportFailure, times: int) -> float:
+    """Seconds until one queued row is due after ``times`` runs that each met ``failure``."""
     queue_sealed(outbox, "legal_aid", resident(1), {})
-    agent = SyncAgent(
-        outbox, ScriptedTransport(*[lambda items: BUSY] * 8), backoff_base_s=5, backoff_max_s=3600
-    )
-    for _ in range(8):
+    transport = ScriptedTransport(*[lambda items: failure] * times)
+    agent = SyncAgent(outbox, transport, backoff_base_s=5, backoff_max_s=3600)
+    for _ in range(times):
         agent.sync_now(everything_due=True)
-    assert attempts(outbox) == [0]
     due = outbox.next_due_at()
-    assert due is not None and due - outbox.now() <= 5  # the first step, not an hour
+    assert due is not None
+    return due - outbox.now()
+
+
+def test_rate_limiting_never_pushes_a_row_towards_the_backoff_cap(outbox: Outbox) -> None:
+    assert wait_after_failing(outbox, BUSY, 8) <= 5  # the first step, not an hour
+    assert attempts(outbox) == [0]
 
 
 def test_real_failures_still_back_off_longer_each_time(outbox: Outbox) -> None:
-    queue_sealed(outbox, "legal_aid", resident(1), {})
-    agent = SyncAgent(
-        outbox, ScriptedTransport(*[lambda items: DOWN] * 6), backoff_base_s=5, backoff_max_s=3600
-    )
-    for _ in range(6):
-        agent.sync_now(everything_due=True)
+    assert wait_after_failing(outbox, DOWN, 6) >= 5 * 2**5 / 2
     assert attempts(outbox) == [6]
-    due = outbox.next_due_at()
-    assert due is not None and due - outbox.now() >= 5 * 2**5 / 2
 
 
 def test_staff_sync_now_sends_every_waiting_row_whatever_its_backoff(
