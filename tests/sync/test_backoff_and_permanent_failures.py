@@ -143,30 +143,35 @@ def stand_in() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.mark.parametrize("status", [413, 400, 422])
-def test_the_transport_calls_a_413_or_a_malformed_request_answer_permanent(
-    stand_in: str, keys: KeyFiles, outbox: Outbox, status: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("status", "kind", "counts"),
+    [
+        (413, "permanent", True),
+        (400, "permanent", True),
+        (422, "permanent", True),
+        (429, "transient", False),  # slow down: not a failed attempt
+        (503, "transient", True),
+        (404, "transient", True),  # a wrong endpoint must not set every application aside
+    ],
+)
+def test_the_transport_tells_permanent_answers_from_transient_ones(
+    stand_in: str,
+    keys: KeyFiles,
+    outbox: Outbox,
+    monkeypatch: pytest.MonkeyPatch,
+    status: int,
+    kind: str,
+    counts: bool,
 ) -> None:
     monkeypatch.setattr(_StandIn, "status", status)
     queue_sealed(outbox, "legal_aid", resident(1), {})
     items = outbox.claim_due(1)
     answer = HttpsTransport(stand_in, load_credentials(keys.credentials)).send_batch(items)
     assert isinstance(answer, TransportFailure)
-    assert answer.kind == "permanent" and str(status) in answer.message
+    assert (answer.kind, answer.counts_as_attempt) == (kind, counts)
     assert "证书" not in answer.message
-
-
-@pytest.mark.parametrize("status", [429, 503, 404])
-def test_busy_unavailable_or_misaddressed_answers_stay_transient(
-    stand_in: str, keys: KeyFiles, outbox: Outbox, status: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(_StandIn, "status", status)
-    queue_sealed(outbox, "legal_aid", resident(1), {})
-    answer = HttpsTransport(stand_in, load_credentials(keys.credentials)).send_batch(
-        outbox.claim_due(1)
-    )
-    assert isinstance(answer, TransportFailure) and answer.kind == "transient"
-    assert answer.counts_as_attempt is (status != 429)
+    if kind == "permanent":
+        assert str(status) in answer.message and "不会再自动重发" in answer.message
 
 
 def test_an_encrypted_connection_dropped_mid_request_is_not_called_a_forged_certificate(
