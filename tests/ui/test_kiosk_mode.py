@@ -17,7 +17,6 @@ SCRIPT = r"""
 import sys
 sys.argv = ["main.py", "--kiosk", "--data-dir", sys.argv[1]]
 import main
-from kivy.clock import Clock
 
 def attempt(_dt):
     from kivy.app import App
@@ -27,6 +26,7 @@ def attempt(_dt):
     app = App.get_running_app()
     Window.dispatch("on_request_close")
     Window.dispatch("on_keyboard", 27, 0, "", [])
+    from kivy.clock import Clock
     Clock.schedule_once(lambda _dt: report(app), 0.5)
 
 def report(app):
@@ -39,6 +39,9 @@ def report(app):
 orig = main.configure_kivy
 def configure(args, path):
     orig(args, path)
+    # Kivy only after main has set up the log (kiosk/logs.py): imported earlier, Kivy installs
+    # its own stderr logger, and the plain handler writing to it recurses.
+    from kivy.clock import Clock
     Clock.schedule_once(attempt, 2.0)
 main.configure_kivy = configure
 sys.exit(main.main(sys.argv[1:]))
