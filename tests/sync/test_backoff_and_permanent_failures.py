@@ -11,15 +11,18 @@ from __future__ import annotations
 import http.server
 import ssl
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 import requests
 
+from kiosk import receipts
 from kiosk.audit import AuditLog
 from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
+from kiosk.sync.describe import entry_line
 from kiosk.sync.https_transport import HttpsTransport
 from kiosk.sync.runs import sync_by_hand
 from kiosk.sync.signing import load_credentials
@@ -194,3 +197,25 @@ def test_an_encrypted_connection_dropped_mid_request_is_not_called_a_forged_cert
     monkeypatch.setattr(transport.session, "request", forged)
     answer = transport.send_batch([])
     assert isinstance(answer, TransportFailure) and "证书" in answer.message
+
+
+def test_a_set_aside_row_and_its_reason_are_in_the_outbox_list_staff_read(outbox: Outbox) -> None:
+    code = queue_sealed(outbox, "legal_aid", resident(1), {}).code
+    too_large = TransportFailure(
+        "permanent", "省系统不收这份申请：内容太大（413），不会再自动重发。"
+    )
+    SyncAgent(outbox, ScriptedTransport(lambda items: too_large)).sync_now()
+    (line,) = [entry_line(e) for e in outbox.list(status="rejected")]
+    assert receipts.display(code) in line and "内容太大（413）" in line
+
+
+def test_the_staff_screens_sync_now_makes_every_waiting_row_due(outbox: Outbox) -> None:
+    for i in range(2):
+        queue_sealed(outbox, "legal_aid", resident(i), {})
+    agent = SyncAgent(outbox, ScriptedTransport(lambda items: DOWN, accept_all), backoff_base_s=600)
+    agent.sync_now()  # the timer's run: both rows now wait about ten minutes
+    agent.request_sync()  # 立即同步: runs on a thread of its own
+    deadline = time.monotonic() + 10
+    while outbox.counts().accepted < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert outbox.counts().accepted == 2
