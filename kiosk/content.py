@@ -24,6 +24,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.json_messages import decode_problem, schema_message
+
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
@@ -84,7 +86,7 @@ def _schema_problems(file_label: str, data: Any, schema: dict[str, Any]) -> list
     errors: list[ValidationError] = sorted(
         validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]
     )
-    return [f"{file_label}: {_json_path(e.absolute_path)}: {e.message}" for e in errors]
+    return [f"{file_label}: {_json_path(e.absolute_path)}: {schema_message(e)}" for e in errors]
 
 
 def load_schema(stem: str, schema_dir: Traversable = SCHEMA_DIR) -> dict[str, Any]:
@@ -336,8 +338,10 @@ def load_pack(
             texts[stem] = (directory / "data" / f"{stem}.json").read_text(encoding="utf-8")
         except FileNotFoundError:
             problems.append(f"{label}: /: 缺少这个文件")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{label}: /: 读不出来（{exc}）")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{label}: /: {decode_problem(exc)}")
+        except OSError:
+            problems.append(f"{label}: /: 读不出来，存储设备可能有问题")
     digest = _content_digest(texts, schema_dir) if cache is not None else ""
     known_good = cache is not None and not problems and digest in cache
     for stem, text in texts.items():
@@ -345,9 +349,7 @@ def load_pack(
         try:
             content = json.loads(text)
         except json.JSONDecodeError as exc:
-            problems.append(
-                f"{label}: /: 不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）"
-            )
+            problems.append(f"{label}: /: {decode_problem(exc)}")
             continue
         found = (
             [] if known_good else _schema_problems(label, content, load_schema(stem, schema_dir))
@@ -365,8 +367,10 @@ def load_pack(
                 manifest = loaded
             else:
                 problems.append("manifest.json: /: 应当是一个 JSON 对象")
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems.append(f"manifest.json: /: 读不出来（{exc}）")
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(f"manifest.json: /: {decode_problem(exc)}")
+        except OSError:
+            problems.append("manifest.json: /: 读不出来，存储设备可能有问题")
     if not problems:
         if not known_good:
             problems.extend(cross_check(data))

@@ -11,12 +11,17 @@ code hopeless is in docs/security.md.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk import receipts
 from kiosk.throttle import Backoff, minutes_left
 from offline_cache.failure_counts import FailureCounts
 from offline_cache.outbox import Outbox, StatusView
+from offline_cache.store import StoreError
+
+log = logging.getLogger(__name__)
 
 STATUS_SCOPE = "*receipt-status*"
 WRONG_CODE_BACKOFF = Backoff(every=5, first_pause_s=60.0, max_pause_s=4 * 3600.0)
@@ -49,13 +54,23 @@ class StatusLookup:
             return StatusAnswer(None, problem)
         view = self.outbox.status(typed)
         if view is not None:
-            self.failures.clear(STATUS_SCOPE)
+            if state.failures:
+                self._remember(lambda: self.failures.clear(STATUS_SCOPE))
             return StatusAnswer(view)
         after = WRONG_CODE_BACKOFF.after_failure(state, now)
-        self.failures.save(STATUS_SCOPE, after)
+        self._remember(lambda: self.failures.save(STATUS_SCOPE, after))
         if after.locked_until > now:
             return StatusAnswer(None, f"{NOT_FOUND}\n{_paused(after.locked_until, now)}")
         return StatusAnswer(None, NOT_FOUND)
+
+    @staticmethod
+    def _remember(write: Callable[[], None]) -> None:
+        """Keep the count. On a full or read-only disk it can't be kept, and the resident's query
+        is answered all the same: looking up a receipt must never need free space."""
+        try:
+            write()
+        except StoreError as exc:
+            log.warning("查询次数没有记下（%s）", exc)
 
 
 def _paused(locked_until: float, now: float) -> str:

@@ -20,6 +20,7 @@ Kinds and payloads (documented with examples in docs/cli.md):
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -27,10 +28,12 @@ from kiosk.content import ContentPack
 from kiosk.legal_aid import application_problems, assess, parse_application
 from kiosk.validation import (
     Problem,
+    Shape,
     check_phone,
     check_resident_id,
     name_problem,
     text_problem,
+    unknown_field_problems,
 )
 from kiosk.visits import WorkCalendar, booking_window, check_eligibility, list_slots
 from offline_cache.vocabulary import KIND_VALUES, Service, SubmissionKind
@@ -40,6 +43,40 @@ KINDS = KIND_VALUES
 __all__ = ["KINDS", "Problem", "public_metadata", "validate_submission"]
 
 
+VISIT_BOOKING_FIELDS: Shape = {
+    "booking_id": None,
+    "service": None,
+    "person": {"name": None, "id_number": None, "phone": None},
+    "address": {"district": None, "town": None, "village": None, "detail": None},
+    "slot": {"date": None, "period": None, "team": None},
+    "eligibility": {"reason": None, "staff_id": None, "note": None},
+    "contact": {"name": None, "phone": None, "relation": None},
+    "notary_matter": None,
+    "note": None,
+    "consent": {"visit": None},
+}
+
+# The largest payload of each kind, as UTF-8 JSON (docs/cli.md, "submit"). Every text field has
+# its own limit (事情经过 at most the pack's facts_max_chars, 500 characters of 3 bytes; evidence
+# 20 items of 40), so a real application is a few KiB; the caps bound the whole, far below what
+# the province takes in one request.
+MAX_PAYLOAD_BYTES: dict[str, int] = {
+    SubmissionKind.LEGAL_AID: 32 * 1024,
+    SubmissionKind.VISIT_BOOKING: 8 * 1024,
+}
+
+
+def size_problem(kind: str, payload: dict[str, Any]) -> Problem | None:
+    """The payload is larger than its kind's cap (checked before anything else, and sealing)."""
+    cap = MAX_PAYLOAD_BYTES.get(kind)
+    if cap is None:
+        return None
+    size = len(json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"))
+    if size <= cap:
+        return None
+    return Problem("", f"申请内容太大（{size / 1024:.0f} KiB，最多 {cap // 1024} KiB），没有保存。")
+
+
 def validate_submission(
     kind: str, payload: dict[str, Any], pack: ContentPack, *, today: date | None = None
 ) -> list[Problem]:
@@ -47,6 +84,9 @@ def validate_submission(
     today = today or date.today()
     if not isinstance(payload, dict):
         return [Problem("", "申请内容格式不对（应当是 JSON 对象）。")]
+    too_large = size_problem(kind, payload)
+    if too_large is not None:
+        return [too_large]
     if kind == SubmissionKind.LEGAL_AID:
         return application_problems(payload, pack, today)
     if kind == SubmissionKind.VISIT_BOOKING:
@@ -118,7 +158,7 @@ def _place(address: Any, pack: ContentPack) -> dict[str, str]:
 def visit_booking_problems(
     payload: dict[str, Any], pack: ContentPack, today: date
 ) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = unknown_field_problems(payload, VISIT_BOOKING_FIELDS)
     vs = pack.data("visits")
 
     service = payload.get("service")

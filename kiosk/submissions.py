@@ -11,12 +11,14 @@ code unused — and never sees the payload.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk import receipts, sealing, submission_rules
 from offline_cache.outbox import KINDS, Outbox, OutboxError, Receipt, SealedSubmission
+from offline_cache.store import StoreError
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
@@ -108,6 +110,27 @@ def queue_sealed(
             )
         )
     return receipt  # committed: only now may anyone be told the code
+
+
+log = logging.getLogger(__name__)
+
+# Errors on the way to the outbox whose text is already a plain sentence for the resident or
+# staff (a rule, a full disk, a missing key); anything else is a fault, never shown as text.
+PLAIN_SUBMIT_ERRORS: tuple[type[Exception], ...] = (
+    InvalidSubmission,
+    OutboxError,
+    StoreError,
+    sealing.SealingError,
+)
+
+
+def failure_text(exc: Exception, plain: tuple[type[Exception], ...] = ()) -> str:
+    """What a screen says when a submission could not be saved: the library's own plain
+    sentence, or (logged, for the maintainer) a general one — never a library's English."""
+    if isinstance(exc, (*PLAIN_SUBMIT_ERRORS, *plain)):
+        return str(exc)
+    log.error("submission failed", exc_info=exc)
+    return "本机出了点问题，您填的内容还在。请找工作人员，或拨打 12348。"
 
 
 class _Plain:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeAlias
 
 from stdnum import numdb
 from stdnum.cn import ric
@@ -224,3 +226,27 @@ class Problem:
 
     def to_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}
+
+
+# A payload's shape: every field it may have; a nested shape for an object, ``None`` for a value
+# (text, number, yes/no or a list). Anything else is refused: a payload is sealed and sent as
+# it is, so a field no rule checks must not ride along (issue 16: a 20 MB unknown field).
+Shape: TypeAlias = Mapping[str, "Shape | None"]
+
+
+def unknown_field_problems(
+    payload: Mapping[str, Any], shape: Shape, path: str = ""
+) -> list[Problem]:
+    """One problem per field ``shape`` doesn't name, at any depth, each naming its path."""
+    problems: list[Problem] = []
+    for key, value in payload.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in shape:
+            problems.append(
+                Problem(where, f"没有“{key}”这一项，请删掉它（申请里只能有规定的内容）。")
+            )
+            continue
+        inner = shape[key]
+        if inner is not None and isinstance(value, Mapping):
+            problems += unknown_field_problems(value, inner, where)
+    return problems

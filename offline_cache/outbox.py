@@ -423,13 +423,37 @@ class Outbox:
         now = self._clock()
         cutoff = now if older_than_s is None else now - older_than_s
         with self.store.atomic() as conn:
+            # The claim that a crash cut short is not a failed attempt: it never got an answer,
+            # so it must not lengthen the row's backoff (a few crashes would reach the cap).
             cur = conn.execute(
                 "UPDATE outbox SET status = 'queued', next_attempt_at = ?,"
+                " attempts = MAX(attempts - 1, 0),"
                 " last_error = COALESCE(last_error, '上次发送被中断')"
                 " WHERE status = 'sending' AND COALESCE(last_attempt_at, 0) <= ?",
                 (now, cutoff),
             )
             return cur.rowcount
+
+    def make_all_due(self, now: float | None = None) -> int:
+        """Every waiting row due now (staff pressed 立即同步): backoff never outlasts a person."""
+        now = self._clock() if now is None else now
+        with self.store.atomic() as conn:
+            cur = conn.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE status = 'queued' AND next_attempt_at > ?",
+                (now, now),
+            )
+            return cur.rowcount
+
+    def set_aside(self, submission_ids: Iterable[str], reason: str) -> None:
+        """A permanent failure (the province can never take this request as it is): the row
+        leaves the queue as ``rejected`` with ``reason`` for staff, instead of retrying forever.
+        ``outbox list`` shows it and ``outbox retry`` can queue it again."""
+        with self.store.atomic() as conn:
+            conn.executemany(
+                "UPDATE outbox SET status = 'rejected', last_error = ?"
+                " WHERE submission_id = ? AND status = 'sending'",
+                [(reason, sid) for sid in submission_ids],
+            )
 
     def next_due_at(self) -> float | None:
         rows = self.store.query(
@@ -470,14 +494,25 @@ class Outbox:
         ]
 
     def release(
-        self, items: Iterable[tuple[str, float]], error: str, now: float | None = None
+        self,
+        items: Iterable[tuple[str, float]],
+        error: str,
+        now: float | None = None,
+        *,
+        counts_as_attempt: bool = True,
     ) -> None:
-        """Transient failure: back to ``queued`` with the error and each item's next time."""
+        """Transient failure: back to ``queued`` with the error and each item's next time.
+
+        ``counts_as_attempt=False`` when the row was not at fault (the province asked us to slow
+        down, or refused our credentials): the claim is undone so the backoff does not grow.
+        """
+        undo = 0 if counts_as_attempt else 1
         with self.store.atomic() as conn:
             conn.executemany(
-                "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?"
+                "UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?,"
+                " attempts = MAX(attempts - ?, 0)"
                 " WHERE submission_id = ? AND status = 'sending'",
-                [(error, due, sid) for sid, due in items],
+                [(error, due, undo, sid) for sid, due in items],
             )
 
     def apply_results(self, results: Sequence[ItemResult], now: float | None = None) -> None:

@@ -168,6 +168,31 @@ class _State:
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def downgrade_refusal(
+    current: PackManifest | None, offered: PackManifest, *, allow_downgrade: bool = False
+) -> PackRefused | None:
+    """Why installing ``offered`` over ``current`` is refused as not newer, or ``None``.
+
+    The one rule for both :meth:`PackStore.install` and ``pack verify`` (which says beforehand
+    whether an install on this terminal would go through).
+    """
+    if current is None or allow_downgrade:
+        return None
+    if offered.semver < current.semver:
+        return PackRefused(
+            "downgrade",
+            f"内容包版本 {offered.version} 低于当前的 {current.version}，不能降级安装"
+            "（确需回到旧版请用 pack rollback，或由管理员加 --allow-downgrade）。",
+        )
+    if offered.semver == current.semver:
+        return PackRefused(
+            "downgrade",
+            f"当前已经是版本 {current.version}，不需要重复安装"
+            "（确需重装请由管理员加 --allow-downgrade）。",
+        )
+    return None
+
+
 class PackStore(Generic[M]):
     """Install, list and roll back content packs; tell a running kiosk which one to serve."""
 
@@ -352,19 +377,9 @@ class PackStore(Generic[M]):
                 current_dir = self._dir_of(state.active)
                 current = self._manifest_or_none(current_dir)
                 new = verified.manifest
-                if current is not None and not allow_downgrade:
-                    if new.semver < current.semver:
-                        raise PackRefused(
-                            "downgrade",
-                            f"内容包版本 {new.version} 低于当前的 {current.version}，不能降级安装"
-                            "（确需回到旧版请用 pack rollback，或由管理员加 --allow-downgrade）。",
-                        )
-                    if new.semver == current.semver:
-                        raise PackRefused(
-                            "downgrade",
-                            f"当前已经是版本 {current.version}，不需要重复安装"
-                            "（确需重装请由管理员加 --allow-downgrade）。",
-                        )
+                refusal = downgrade_refusal(current, new, allow_downgrade=allow_downgrade)
+                if refusal is not None:
+                    raise refusal
                 name = f"{new.pack_id}-{new.version}-{uuid.uuid4().hex[:8]}"
                 final = self.versions_dir / name
                 os.rename(staging, final)

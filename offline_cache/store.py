@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from offline_cache.private_files import create_private, private_dir
 
@@ -49,28 +52,67 @@ def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 
 
 def explain_os_error(exc: BaseException, path: Path) -> str:
-    """Turn disk trouble into a sentence for staff."""
+    """Turn disk trouble into a sentence for staff: what happened and what to do, in Chinese.
+
+    Never the library's own text: SQLite says "disk I/O error" when a write fails on a full
+    disk, so a failed write on a disk with almost no space left is reported as full.
+    """
     text = str(exc).lower()
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in text:
-        return f"存储空间已满（{path}），新的内容存不下。已保存的申请都还在，请联系管理员清理空间。"
+        return _FULL.format(path=path)
     if (
         (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS))
         or "readonly" in text
         or "read-only" in text
         or "unable to open" in text
     ):
-        return f"数据目录不能写入（{path}），新的内容存不下。已保存的申请都还在，请联系管理员。"
-    return f"数据保存出错（{path}）：{exc}。已保存的申请都还在，请联系管理员。"
+        return (
+            f"数据目录不能写入（{path}），新的内容存不下。已保存的申请都还在，"
+            "查询和查看不受影响；请工作人员联系管理员检查存储卡。"
+        )
+    io_error = "disk i/o" in text or (isinstance(exc, OSError) and exc.errno == errno.EIO)
+    if io_error and _nearly_full(path):
+        return _FULL.format(path=path)
+    return f"数据保存出错（{path}），存储设备读写失败。已保存的申请都还在，请联系管理员检查存储卡。"
+
+
+_FULL = (
+    "存储空间已满（{path}），新的申请存不下。已保存的申请都还在，查询和查看不受影响；"
+    "请工作人员联系管理员清理存储空间，清理之前请居民改用 12348 热线或到窗口办理。"
+)
+# Below this, SQLite's next page or journal write will not fit: treat an I/O error as "full".
+_NEARLY_FULL_BYTES = 1024 * 1024
+
+
+def _nearly_full(path: Path) -> bool:
+    for candidate in (path, *path.parents):
+        try:
+            return shutil.disk_usage(candidate).free < _NEARLY_FULL_BYTES
+        except OSError:
+            continue
+    return False
 
 
 class Store:
     """One connection per thread to the same file; writes go through :meth:`atomic`."""
 
-    def __init__(self, path: Path, migrations_dir: Path = MIGRATIONS_DIR) -> None:
+    def __init__(
+        self, path: Path, migrations_dir: Path = MIGRATIONS_DIR, *, read_only: bool = False
+    ) -> None:
+        """Open (and migrate) the store; ``read_only`` for code that only looks (``outbox
+        list``, ``status``, ``audit``): it works on a full or read-only disk, and never
+        creates or migrates anything (a database this app would still have to migrate is a
+        :class:`StoreError`)."""
         self.path = Path(path)
+        self.read_only = read_only
         self._migrations_dir = migrations_dir
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        if read_only:
+            if not self.path.is_file():
+                raise StoreError(f"本机还没有任何记录（{self.path} 不存在）。")
+            self._check_schema_for_reading()
+            return
         try:
             # Private from the start: SQLite gives the WAL and SHM files the database's mode.
             private_dir(self.path.parent)
@@ -80,9 +122,31 @@ class Store:
             raise StoreError(explain_os_error(exc, self.path.parent)) from exc
         self.migrate()
 
+    @classmethod
+    def for_reading(cls, path: Path) -> Store:
+        """A read-only store when the database exists (nothing written, even on a full disk),
+        else a normal one (which creates it, so a fresh terminal still answers "nothing yet")."""
+        return cls(path, read_only=True) if Path(path).is_file() else cls(path)
+
+    def _reading_uri(self) -> str:
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        # On a read-only filesystem SQLite can't create the WAL's shared-memory file; with no
+        # WAL left (a clean close checkpointed it) the database file alone is complete.
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not wal.exists() and not os.access(self.path.parent, os.W_OK):
+            uri += "&immutable=1"
+        return uri
+
     # -- connections -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         try:
+            if self.read_only:
+                conn = sqlite3.connect(
+                    self._reading_uri(), uri=True, timeout=30, check_same_thread=True
+                )
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA busy_timeout=30000")
+                return conn
             conn = sqlite3.connect(
                 self.path, timeout=30, isolation_level=None, check_same_thread=True
             )
@@ -118,6 +182,8 @@ class Store:
         commits. A home visit's held slot and its submission are written this way, together or
         not at all, whenever the power goes (tests/appliance/test_power_cuts.py).
         """
+        if self.read_only:
+            raise StoreError("这里只能查看，不能保存（数据库以只读方式打开）。")
         conn = self.conn
         with self._write_lock:
             if conn.in_transaction:  # autocommit connection: only our own BEGIN opens one
@@ -159,9 +225,34 @@ class Store:
         rows = self.conn.execute("SELECT version, checksum FROM schema_migrations").fetchall()
         return {int(r["version"]): str(r["checksum"]) for r in rows}
 
+    def _check_schema_for_reading(self) -> None:
+        known = available_migrations(self._migrations_dir)
+        try:
+            applied = self.applied_migrations()
+        except sqlite3.Error as exc:
+            raise StoreError(explain_os_error(exc, self.path)) from exc
+        newest_known = max((m.version for m in known), default=0)
+        if applied and max(applied) > newest_known:
+            raise StoreError(
+                f"数据库版本（{max(applied)}）比本程序新（{newest_known}），请安装新版程序，不要降级。"
+            )
+        if set(applied) != {m.version for m in known}:
+            raise StoreError("数据库还没有升级到本程序的版本，请先启动一次终端程序，再查看。")
+
+    def _nothing_to_migrate(self, known: list[Migration]) -> bool:
+        """True when every migration is applied: opening then writes nothing (a full disk
+        must not stop anyone reading what is already saved)."""
+        try:
+            applied = self.applied_migrations()
+        except sqlite3.Error:
+            return False  # no schema_migrations table yet: a new database
+        return {m.version: m.checksum for m in known} == applied
+
     def migrate(self) -> list[int]:
         """Apply every pending migration; return the versions applied now."""
         known = available_migrations(self._migrations_dir)
+        if self._nothing_to_migrate(known):
+            return []
         try:
             with self.atomic() as conn:
                 conn.execute(

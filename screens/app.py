@@ -277,6 +277,7 @@ class KioskApp(App):  # type: ignore[misc]
         """Wipe everything entered (memory and widgets), reset the look, back to home."""
         self.close_overlays()
         self.voice.stop_speaking()
+        self.voice.reset_voice()
         self.usage.ended()
         self.session.wipe()
         self.style.apply(self.kiosk_config.theme, self.kiosk_config.font_scale)
@@ -386,6 +387,10 @@ class KioskApp(App):  # type: ignore[misc]
             self.say("已换成高对比颜色" if theme == "high_contrast" else "已换回标准颜色")
         elif outcome == "say":  # a screen's own sentence (请把身份证拿走)
             self.say(str(data.get("text", "")))
+        elif outcome == "louder":
+            self.voice.louder()
+        elif outcome == "slower":
+            self.voice.slower()
         elif outcome == "refused":
             self.say("这一项只有管理员可以打开。")
         elif outcome == "end_session":
@@ -543,6 +548,19 @@ def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     return KnowledgeScreen(**basics, pack=app.pack)
 
 
+def _ask(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from screens.ask import AskScreen
+
+    return AskScreen(
+        **basics,
+        pack=app.pack,
+        in_background=app.background.submit,
+        # Runs on the background worker already, where the statistics are written anyway.
+        on_miss=app.require_services().stats.ask_missed,
+        say=app.say,
+    )
+
+
 def _hotline(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.hotline import HotlineScreen
 
@@ -590,6 +608,7 @@ SCREENS: dict[str, ScreenFactory] = {
     "visit": _visit,
     "status": _status,
     "knowledge": _knowledge,
+    "ask": _ask,
     "hotline": _hotline,
     "receipt": _receipt,
     "staff_sign_in": _staff_sign_in,

@@ -1,4 +1,4 @@
-"""Home: the six services as big tiles with icons, the station's name, 说话 and 朗读."""
+"""Home: the six services and 问一问 as big tiles with icons, the station's name, 说话 and 朗读."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ class HomeScreen(KioskScreen):
             tile.bind(on_release=lambda _w, o=service_id: self.report(o))
             self.ids.tiles.add_widget(tile)
             self.tiles[service_id] = tile
+        # 问一问 is not a service of the pack: a tile after them, asking about any of them.
+        self.ask_tile = Tile(text="问一问", icon=str(icons_dir / "ask.png"))
+        self.ask_tile.bind(on_release=lambda _w: self.report("ask"))
+        self.ids.tiles.add_widget(self.ask_tile)
 
     def services(self) -> list[tuple[str, str]]:
         if self.pack is None:
@@ -72,4 +76,5 @@ class HomeScreen(KioskScreen):
     def spoken_text(self) -> str:
         names = "，".join(label for _, label in self.services())
         voice = "也可以点“说话”，直接说出来。" if self.ids.top_bar.voice_ready else ""
-        return f"{self.station_name}。{self.title}：{names}。{voice}"
+        ask = "有法律问题，也可以点“问一问”，直接问。"
+        return f"{self.station_name}。{self.title}：{names}。{ask}{voice}"

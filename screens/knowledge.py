@@ -46,7 +46,7 @@ class KnowledgeScreen(PageScreen):
         grid.bind(on_choice=lambda _g, topic_id: self.show_topic(topic_id))
         self._grid = grid
         page.add(grid)
-        page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))])
+        page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))], right=[self._ask()])
 
     def show_topic(self, topic_id: str) -> None:
         topic = next(t for t in self.topics() if t["id"] == topic_id)
@@ -60,8 +60,15 @@ class KnowledgeScreen(PageScreen):
         page.add(NoteLabel(text=f"依据：{topic['basis']}"))
         page.set_nav(
             left=[nav_button("上一步", self.show_topics)],
-            right=[nav_button("朗读这一篇", lambda: self.report("read_aloud"), role="accent")],
+            right=[
+                self._ask(),
+                nav_button("朗读这一篇", lambda: self.report("read_aloud"), role="accent"),
+            ],
         )
+
+    def _ask(self) -> Any:
+        """问一问 on every knowledge page: a question the topics don't answer can be asked."""
+        return nav_button("问一问", lambda: self.report("ask"), role="accent")
 
     def go_back(self) -> None:
         if self.topic_id:

@@ -87,7 +87,7 @@ class LegalAidScreen(WizardScreen):
         self.nav(next_text=None, extra=[nav_button("提交申请", self.send, role="accent")])
 
     def send(self) -> None:
-        from kiosk.submissions import InvalidSubmission
+        from kiosk.submissions import InvalidSubmission, failure_text
 
         try:
             receipt = self.submit(self.kind, self.payload())
@@ -95,8 +95,8 @@ class LegalAidScreen(WizardScreen):
             self.problems = list(exc.problems)
             self.show("result")
             return
-        except Exception as exc:  # storage trouble: say so plainly, keep the answers
-            self.message(f"没有提交成功：{exc}")
+        except Exception as exc:  # storage trouble or a fault: say so plainly, keep the answers
+            self.message(f"没有提交成功：{failure_text(exc)}")
             return
         a = self.assessment
         lines = [f"初步判断：{a.outcome_label}。"] if a is not None else []

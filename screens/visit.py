@@ -10,7 +10,8 @@ from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.visits import BookingLedger, Slot
+from kiosk.submissions import failure_text
+from kiosk.visits import BookingError, BookingLedger, Slot
 from kiosk.wizards.steps import Kind, Step, Submit, review_rows
 from kiosk.wizards.visit import VISIT, book_home_visit, day_words
 from screens.base import TourStep
@@ -150,7 +151,7 @@ class VisitScreen(WizardScreen):
             )
         except Exception as exc:  # rules, a full slot or storage trouble: keep the answers
             self.show("confirm")
-            self.message(f"没能预约：{exc}")
+            self.message(f"没能预约：{failure_text(exc, (BookingError,))}")
             return
         summary = {r.label: r.value for r in review_rows(self.wizard, self.answers, self.context())}
         lines = [

@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # voice.conversation loads the matcher (pinyin tables): not b
 
 log = logging.getLogger(__name__)
 
+# 大声点 / 慢一点: one tap is a step a listener notices; a few taps reach the voice's limit.
+LOUDER_STEP = 40
+SLOWER_STEP = 20
+
 # ask(question=…, on_answer=…): the App's one confirmation pop-up.
 Ask = Callable[..., None]
 
@@ -77,6 +81,29 @@ class VoiceControl:
     def stop_speaking(self) -> None:
         if self.speaker is not None:
             _quietly(self.speaker.stop)
+
+    def louder(self) -> None:
+        """大声点: one step louder, said back at the new loudness (or that it is the loudest)."""
+        speaker = self.speaker
+        if speaker is None:
+            return
+        before = speaker.volume
+        speaker.set_volume(before + LOUDER_STEP)
+        self.say("已经大声一点了。" if speaker.volume > before else "已经是最大声了。")
+
+    def slower(self) -> None:
+        """慢一点: one step slower, said back at the new rate (or that it is the slowest)."""
+        speaker = self.speaker
+        if speaker is None:
+            return
+        before = speaker.rate
+        speaker.set_rate(before - SLOWER_STEP)
+        self.say("已经慢一点了。" if speaker.rate < before else "已经是最慢了。")
+
+    def reset_voice(self) -> None:
+        """The next resident hears the configured voice, whatever the last one chose."""
+        if self.speaker is not None:
+            _quietly(self.speaker.reset_voice)
 
     def start_listening(self, screen: KioskScreen) -> None:
         """说话 was tapped on ``screen``: one turn, its result acted on when it comes."""

@@ -175,17 +175,21 @@ class ChoiceGrid(GridLayout):  # type: ignore[misc]
 
 
 class TopBar(BoxLayout):  # type: ignore[misc]
-    """朗读 · 说话 (only when the voice model is ready) · 字号 · 颜色 · 结束并清除, on every screen."""
+    """朗读 · 大声点 · 慢一点 · 说话 (only when the voice model is ready) · 字号 · 颜色 · 结束并清除,
+    on every screen: 大声点 / 慢一点 sit beside 朗读, where a resident who can't follow looks."""
 
     screen = ObjectProperty(None, allownone=True)
     voice_ready = BooleanProperty(False)
     show_staff = BooleanProperty(False)
+    show_voice_tuning = BooleanProperty(True)  # 大声点 / 慢一点
     scale_label = StringProperty("标准")
     theme_name = StringProperty("default")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.read_button = self._button("朗读", "read_aloud")
+        self.louder_button = self._button("大声点", "louder")
+        self.slower_button = self._button("慢一点", "slower")
         self.speak_button = self._button("说话", "speak")
         self.scale_button = self._button("字号：标准", "cycle_font")
         self.theme_button = self._button("高对比", "toggle_theme")
@@ -205,6 +209,8 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self.clear_widgets()
         # Hidden buttons leave the tree: an invisible target is still a target for a finger.
         wanted = [self.read_button]
+        if self.show_voice_tuning:
+            wanted += [self.louder_button, self.slower_button]
         if self.voice_ready:
             wanted.append(self.speak_button)
         wanted += [self.scale_button, self.theme_button]
@@ -221,6 +227,11 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             self._update_texts()
 
     def on_show_staff(self, *_: Any) -> None:
+        if hasattr(self, "end_button"):
+            self._layout()
+            self._update_texts()
+
+    def on_show_voice_tuning(self, *_: Any) -> None:
         if hasattr(self, "end_button"):
             self._layout()
             self._update_texts()
@@ -247,11 +258,15 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             self.scale_button: f"字号：{self.scale_label}",
             self.theme_button: "标准颜色" if high else "高对比",
             self.staff_button: "工作人员",
+            self.louder_button: "大声点",
+            self.slower_button: "慢一点",
         }
         short = {
             self.scale_button: "字号",
             self.theme_button: "颜色",
             self.staff_button: "员工",
+            self.louder_button: "大声",
+            self.slower_button: "慢点",
         }
         shown = [w for w in self.children if isinstance(w, BarButton)]
         font = self.read_button.font_size

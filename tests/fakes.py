@@ -16,6 +16,7 @@ from typing import Any
 from kiosk.content import ContentPack
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, BatchAnswer, StatusPage, TransportFailure
 from offline_cache.outbox import OutgoingItem
+from voice import tts
 from voice.protocols import ModelStatus, Transcript
 from voice.tts import SpeechEngine
 
@@ -105,6 +106,14 @@ class FakeSpeaker:
 
     said: list[str] = field(default_factory=list)
     stops: int = 0
+    configured_rate: int = tts.DEFAULT_RATE
+    configured_volume: int = tts.DEFAULT_VOLUME
+    rate: int = field(init=False)
+    volume: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rate = self.configured_rate
+        self.volume = self.configured_volume
 
     def say(self, text: str) -> None:
         if text.strip():
@@ -112,6 +121,15 @@ class FakeSpeaker:
 
     def stop(self) -> None:
         self.stops += 1
+
+    def set_rate(self, rate: int) -> None:
+        self.rate = tts.clamp_rate(rate)
+
+    def set_volume(self, volume: int) -> None:
+        self.volume = tts.clamp_volume(volume)
+
+    def reset_voice(self) -> None:
+        self.rate, self.volume = self.configured_rate, self.configured_volume
 
 
 class ScriptedTransport:
@@ -181,7 +199,7 @@ class SlowEngine:
         self.inner = inner
         self.started = threading.Event()
 
-    def synthesize(self, text: str, rate: int, path: Path) -> None:
+    def synthesize(self, text: str, rate: int, path: Path, volume: int = 100) -> None:
         self.started.set()
         time.sleep(0.3)
-        self.inner.synthesize(text, rate, path)
+        self.inner.synthesize(text, rate, path, volume)

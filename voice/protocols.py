@@ -104,3 +104,25 @@ class Speaker(Protocol):
     def stop(self) -> None:
         """Silence now and forget whatever was queued."""
         ...
+
+    @property
+    def rate(self) -> int:
+        """Words per minute of what is said next."""
+        ...
+
+    def set_rate(self, rate: int) -> None:
+        """Speak at ``rate`` from the next utterance, clamped to what the voice can do."""
+        ...
+
+    @property
+    def volume(self) -> int:
+        """Loudness of what is said next (100 = the voice's normal loudness)."""
+        ...
+
+    def set_volume(self, volume: int) -> None:
+        """Speak at ``volume`` from the next utterance, clamped to what the voice can do."""
+        ...
+
+    def reset_voice(self) -> None:
+        """Back to the configured rate and volume (done for every new resident)."""
+        ...

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 VOICE_ID = "cmn"  # espeak-ng Mandarin; "zh" silently stays English (voice-notes.md)
 DEFAULT_RATE = 130  # words per minute; slower than espeak's 175 for older listeners
 MIN_RATE, MAX_RATE = 60, 300
+# espeak-ng's amplitude: 100 is its normal loudness, 200 its loudest before clipping.
+DEFAULT_VOLUME = 100
+MIN_VOLUME, MAX_VOLUME = 20, 200
 SAMPLE_RATE = 22050  # what espeak-ng writes
 
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?[Xx]?")
@@ -65,9 +68,12 @@ def speakable(text: str) -> str:
 
 
 class SpeechEngine(Protocol):
-    """Writes ``text`` spoken at ``rate`` words per minute to a WAV file."""
+    """Writes ``text`` spoken at ``rate`` words per minute and ``volume`` (espeak-ng amplitude,
+    100 = normal) to a WAV file."""
 
-    def synthesize(self, text: str, rate: int, path: Path) -> None: ...
+    def synthesize(
+        self, text: str, rate: int, path: Path, volume: int = DEFAULT_VOLUME
+    ) -> None: ...
 
 
 class AudioOutput(Protocol):
@@ -127,8 +133,9 @@ class Pyttsx3Engine:
         self._done = threading.Event()
         self._engine.connect("finished-utterance", lambda **_: self._done.set())
 
-    def synthesize(self, text: str, rate: int, path: Path) -> None:
+    def synthesize(self, text: str, rate: int, path: Path, volume: int = DEFAULT_VOLUME) -> None:
         self._set("rate", rate)
+        self._set("volume", volume / 100)  # the driver passes volume × 100 to espeak's amplitude
         self._done.clear()
         self._engine.save_to_file(text, str(path.resolve()))
         self._engine.runAndWait()
@@ -147,10 +154,14 @@ class EspeakCliEngine:
         self._exe = exe
         self._voice = voice
 
-    def synthesize(self, text: str, rate: int, path: Path) -> None:
+    def synthesize(self, text: str, rate: int, path: Path, volume: int = DEFAULT_VOLUME) -> None:
         # Text on stdin, not argv: what is read aloud (a phone number…) stays out of `ps`.
         subprocess.run(
-            [self._exe, "-v", self._voice, "-s", str(rate), "-w", str(path), "--stdin"],
+            [
+                self._exe,
+                *("-v", self._voice, "-s", str(rate), "-a", str(volume)),
+                *("-w", str(path), "--stdin"),
+            ],
             input=text.encode("utf-8"),
             check=True,
             capture_output=True,
@@ -246,13 +257,17 @@ class Speaker:
         engine: SpeechEngine | None = None,
         output: AudioOutput | None = None,
         rate: int = DEFAULT_RATE,
+        volume: int = DEFAULT_VOLUME,
         engine_factory: Callable[[], SpeechEngine | None] = default_engine,
     ) -> None:
         self._engine = engine
         self._engine_factory = engine_factory
         self._engine_tried = engine is not None
         self._output: AudioOutput = output if output is not None else AplayOutput()
-        self._rate = _clamp_rate(rate)
+        self._rate = clamp_rate(rate)
+        self._volume = clamp_volume(volume)
+        # What 大声点 / 慢一点 go back to for the next resident: the configured voice.
+        self._configured = (self._rate, self._volume)
         self._queue: queue.Queue[tuple[int, str] | object] = queue.Queue()
         self._generation = 0
         self._lock = threading.Lock()
@@ -270,7 +285,19 @@ class Speaker:
 
     def set_rate(self, rate: int) -> None:
         """Words per minute, clamped to 60–300; applies from the next utterance."""
-        self._rate = _clamp_rate(rate)
+        self._rate = clamp_rate(rate)
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    def set_volume(self, volume: int) -> None:
+        """espeak-ng amplitude (100 = normal), clamped to 20–200; applies from the next utterance."""
+        self._volume = clamp_volume(volume)
+
+    def reset_voice(self) -> None:
+        """Back to the rate and volume this speaker was built with (the next resident's)."""
+        self._rate, self._volume = self._configured
 
     @property
     def speaking(self) -> bool:
@@ -352,7 +379,7 @@ class Speaker:
             return
         wav.unlink(missing_ok=True)
         try:
-            self._engine.synthesize(speakable(text), self._rate, wav)
+            self._engine.synthesize(speakable(text), self._rate, wav, volume=self._volume)
             self._output.play(wav, lambda: self._current(generation))
         finally:
             wav.unlink(missing_ok=True)  # spoken personal data doesn't linger
@@ -371,5 +398,11 @@ def _ram_dir() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def _clamp_rate(rate: int) -> int:
+def clamp_rate(rate: int) -> int:
+    """``rate`` within what espeak-ng's Mandarin can say intelligibly (60–300 words a minute)."""
     return max(MIN_RATE, min(MAX_RATE, int(rate)))
+
+
+def clamp_volume(volume: int) -> int:
+    """``volume`` within 20 (still audible) and 200 (espeak-ng's loudest before clipping)."""
+    return max(MIN_VOLUME, min(MAX_VOLUME, int(volume)))

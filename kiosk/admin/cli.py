@@ -30,7 +30,8 @@ from kiosk.admin.commands import (
     sync,
     voice,
 )
-from kiosk.admin.common import PROG, CliError, HelpFormatter, chinese_help
+from kiosk.admin.common import PROG, ArgumentParser, CliError, HelpFormatter, chinese_help
+from kiosk.admin.output import error
 from kiosk.config import ConfigError
 from kiosk.packs.errors import PackRefused
 from kiosk.sealing import SealingError
@@ -80,9 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole ``kiosk-admin`` parser."""
     # SUPPRESS: a sub-command's copy of these options must not overwrite a value given before
     # the sub-command (`kiosk-admin --json outbox list` and `kiosk-admin outbox list --json`).
-    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common = ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     _common_options(common)
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog=PROG,
         description="乡村法律服务终端 管理工具",
         epilog=f"示例：\n  {PROG} outbox list\n  {PROG} sync --once\n"
@@ -130,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except PLAIN_ERRORS as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        error(str(exc))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -6,12 +6,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from kiosk import receipts
 from kiosk.config import KioskConfig, load_config
+from kiosk.json_messages import decode_problem
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
@@ -75,10 +78,14 @@ def read_json_file(path: str) -> Any:
     """The JSON document in ``path``; unreadable or not JSON is a :class:`CliError`."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CliError(f"读不到文件 {path}：{exc.strerror or exc}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise CliError(f"{path} 不是有效的 UTF-8 JSON 文件（{exc}）") from None
+    except FileNotFoundError:
+        raise CliError(f"找不到文件 {path}") from None
+    except PermissionError:
+        raise CliError(f"没有权限读取文件 {path}") from None
+    except OSError:
+        raise CliError(f"读不出文件 {path}（是目录，或存储设备有问题）") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"{path} {decode_problem(exc)}") from None
 
 
 def unwrap_submission(doc: Any, kind: str | None) -> tuple[str | None, Any]:
@@ -107,6 +114,74 @@ def positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("必须大于 0")
     return value
+
+
+# argparse's own messages (Python 3.11 wording) and how an operator reads them. A message not
+# listed falls back to a plain sentence without argparse's English.
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), chinese)
+    for pattern, chinese in (
+        (
+            r"^argument (?P<arg>.+?): invalid choice: '?(?P<value>.*?)'? \(choose from (?P<choices>.*)\)$",
+            "{arg} 不认识“{value}”，可选的有：{choices}",
+        ),
+        (
+            r"^invalid choice: '?(?P<value>.*?)'? \(choose from (?P<choices>.*)\)$",
+            "不认识“{value}”，可选的有：{choices}",
+        ),
+        (r"^the following arguments are required: (?P<args>.*)$", "缺少必须给出的参数：{args}"),
+        (r"^unrecognized arguments: (?P<args>.*)$", "不认识这些参数：{args}"),
+        (r"^argument (?P<arg>.+?): expected one argument$", "{arg} 后面要跟一个值"),
+        (r"^argument (?P<arg>.+?): expected at least one argument$", "{arg} 后面至少要跟一个值"),
+        (r"^argument (?P<arg>.+?): expected at most one argument$", "{arg} 后面最多跟一个值"),
+        (
+            r"^argument (?P<arg>.+?): ignored explicit argument '?(?P<value>.*?)'?$",
+            "{arg} 不带值（多出了“{value}”）",
+        ),
+        (
+            r"^argument (?P<arg>.+?): invalid \S+ value: '?(?P<value>.*?)'?$",
+            "{arg} 的值“{value}”不对",
+        ),
+        (
+            r"^argument (?P<arg>.+?): not allowed with argument (?P<other>.+)$",
+            "{arg} 和 {other} 不能一起用",
+        ),
+        (r"^one of the arguments (?P<args>.+) is required$", "{args} 至少要给一个"),
+        (
+            r"^ambiguous option: (?P<opt>\S+) could match (?P<matches>.*)$",
+            "选项 {opt} 不明确，可能是：{matches}",
+        ),
+        (r"^argument (?P<arg>.+?): (?P<why>[^\x00-\x7f].*)$", "{arg}：{why}"),
+    )
+)
+
+
+_METAVAR_WORDS = {"COMMAND": "命令", "ACTION": "操作"}
+
+
+def argparse_message(message: str) -> str:
+    """argparse's English error message as a plain Chinese sentence (names kept as typed)."""
+    for pattern, chinese in _ARGPARSE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            values = {k: v.replace("'", "") for k, v in match.groupdict().items()}
+            if "arg" in values:
+                arg = values["arg"]
+                values["arg"] = _METAVAR_WORDS.get(arg, arg.replace("/", " 或 "))
+            return chinese.format(**values)
+    return "命令的写法不对"
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with its usage errors said in Chinese, like every other ``kiosk-admin`` error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one plain line (and where to find help) on stderr and exit 2, as argparse does."""
+        print(
+            f"{PROG}: 命令有误：{argparse_message(message)}。用法见 {self.prog} --help。",
+            file=sys.stderr,
+        )
+        sys.exit(2)
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

@@ -1,7 +1,8 @@
 """The legal-aid application (法律援助法 Art. 41): its fields, parsing and validation.
 
 The payload is a plain JSON object — the same shape from the touch screen, from ``kiosk-admin
-legal-aid assess CASE.json`` and in the sealed outbox entry (documented in docs/cli.md):
+legal-aid assess CASE.json`` and in the sealed outbox entry (documented in docs/cli.md); a field
+not in :data:`LEGAL_AID_FIELDS` is refused:
 
 ```
 {
@@ -27,11 +28,13 @@ from typing import Any
 from kiosk.content import ContentPack
 from kiosk.validation import (
     Problem,
+    Shape,
     check_phone,
     check_resident_id,
     clean_text,
     name_problem,
     text_problem,
+    unknown_field_problems,
 )
 
 AGENT_RELATIONS_MAX = 10
@@ -73,6 +76,25 @@ class Application:
     exempt_matters: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     oral: bool = False
+
+
+_PERSON: Shape = {"name": None, "id_number": None, "phone": None}
+LEGAL_AID_FIELDS: Shape = {
+    "applicant": {
+        **_PERSON,
+        "migrant_worker": None,
+        "address": {"district": None, "town": None, "village": None, "detail": None},
+    },
+    "agent": {**_PERSON, "relation": None},
+    "matter": {"category": None, "facts": None},
+    "opposing_party": {"name": None, "kind": None},
+    "economy": {"household_size": None, "monthly_income_yuan": None},
+    "exemption_groups": None,
+    "exempt_matters": None,
+    "evidence": None,
+    "consent": {"truthful": None, "verification": None},
+    "oral": None,
+}
 
 
 def _obj(payload: Any, key: str, problems: list[Problem], path: str) -> dict[str, Any]:
@@ -202,6 +224,7 @@ def _parse(
     problems: list[Problem] = []
     if not isinstance(payload, dict):
         return None, [Problem("", "申请内容格式不对（应当是 JSON 对象）。")]
+    problems += unknown_field_problems(payload, LEGAL_AID_FIELDS)
     la = pack.data("legal_aid")
     limits = la["limits"]
 

@@ -222,6 +222,7 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
     income_test: IncomeTest | None = None
     income_failed = False
     income_missing = False
+    unverified_review = False  # the income test rests on a figure staff must confirm
     if exempt:
         if exempting_groups:
             g = exempting_groups[0]
@@ -266,18 +267,27 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
                 f"每人{yuan(per_capita)}元。"
             )
             standard = f"{district_label}的标准是每人每月{yuan(threshold)}元"
-            margin = float(la["hardship_rule"]["unverified_margin_percent"]) / 100
-            close = abs(per_capita - threshold) <= threshold * margin
-            if passed:
-                reasons.append(f"{figures}{standard}，您家不超过，算经济困难。")
+            if t["verified"]:
+                if passed:
+                    reasons.append(f"{figures}{standard}，您家不超过，算经济困难。")
+                else:
+                    reasons.append(f"{figures}{standard}，您家超过了，不算经济困难。")
+                    income_failed = True
+            elif _staff_confirm_the_standard(pack, la, today, per_capita, threshold):
+                # One story: the figure may be wrong, so the kiosk neither admits nor refuses
+                # on it — it says what it computed and that staff confirm the standard.
+                unverified_review = True
+                reasons.append(f"{figures}{standard}，还没核实，要工作人员确认您家是不是经济困难。")
+            elif passed:
+                reasons.append(
+                    f"{figures}{standard}，您家不超过，算经济困难。"
+                    "这个标准还没核实，以工作人员确认的为准。"
+                )
             else:
+                # Above every figure the verified rule could be: refusing on it is safe.
                 reasons.append(f"{figures}{standard}，您家超过了，不算经济困难。")
                 income_failed = True
-            if not t["verified"] and close:
-                review.append(
-                    "您家的收入和标准很接近，这个标准还没核实，要工作人员按最新标准确认。"
-                )
-    if not exempt and (income_missing or income_failed) and campaign_groups:
+    if not exempt and (income_missing or income_failed or unverified_review) and campaign_groups:
         g = campaign_groups[0]
         review.append(_campaign_sentence(g, campaigns[g["campaign"]], "不查家里收入", today))
         basis.append(str(campaigns[g["campaign"]]["basis"]))
@@ -290,7 +300,7 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
     elif income_failed and not review:
         outcome = INELIGIBLE
         referrals = referrals_for(la, matter)
-    elif review or not in_scope:
+    elif review or unverified_review or not in_scope:
         outcome = REVIEW
     elif scope_to_confirm:
         outcome = LIKELY
@@ -326,6 +336,25 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
         basis=list(dict.fromkeys(basis)),
         one_to_one_groups=one_to_one,
     )
+
+
+def _staff_confirm_the_standard(
+    pack: ContentPack, la: Mapping[str, Any], on: date, per_capita: float, threshold: float
+) -> bool:
+    """Whether an income tested against an unverified threshold must go to staff.
+
+    What is unverified is which tier a district is in, so the verified figure may be any tier's
+    figure in force that day: an income up to the highest of them (or within the pack's margin
+    above the figure used) might be admitted by the verified rule and is never refused here;
+    one within the margin below it might not be, and is never admitted here either.
+    """
+    margin = float(la["hardship_rule"]["unverified_margin_percent"]) / 100
+    in_force = [threshold_for(pack, d.id, on) for d in pack.districts()]
+    highest = max(
+        [float(t["monthly_income_per_capita_yuan"]) for t in in_force if t], default=threshold
+    )
+    close = abs(per_capita - threshold) <= threshold * margin
+    return close or threshold < per_capita <= highest
 
 
 def _campaign_sentence(

@@ -13,6 +13,7 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -22,6 +23,21 @@ from offline_cache.durable import fsync_dir
 from offline_cache.pack_errors import PackRefused
 
 MiB = 1024 * 1024
+# What the zip module and the decompressors raise on a damaged or unusual archive (a bad CRC, a
+# truncated stream, an unknown compression method, an encrypted entry, a header that lies). Each
+# is a broken pack for the administrator, never a traceback.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OverflowError,
+    UnicodeDecodeError,
+    IndexError,
+)
 # Fixed timestamp: signing the same directory twice gives the same zip bytes.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -38,8 +54,9 @@ class ArchiveLimits:
 DEFAULT_LIMITS = ArchiveLimits()
 
 
-def _mb(n: int) -> str:
-    return f"{n / MiB:.1f} MB"
+def mib(n: int) -> str:
+    """A size as administrators read it in the docs: binary megabytes, written ``MiB``."""
+    return f"{n / MiB:.1f} MiB"
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -47,8 +64,23 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except FileNotFoundError:
         raise PackRefused("not_a_pack", f"找不到文件 {path}。") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise PackRefused("not_a_pack", f"{path.name} 不是有效的 zip 文件：{exc}") from None
+    except IsADirectoryError:
+        raise PackRefused("not_a_pack", f"{path} 是一个目录，不是 zip 文件。") from None
+    except PermissionError:
+        raise PackRefused("not_a_pack", f"没有权限读取 {path}。") from None
+    except OSError:
+        raise PackRefused("not_a_pack", f"读不出 {path}，存储设备可能有问题。") from None
+    except _DAMAGED:
+        raise PackRefused(
+            "not_a_pack", f"{path.name} 不是完整的 zip 文件（可能没拷贝完或已损坏）。"
+        ) from None
+
+
+def _damaged(zip_path: Path, entry: str) -> PackRefused:
+    return PackRefused(
+        "not_a_pack",
+        f"{zip_path.name} 里的 {entry} 已损坏，解压不出来（请重新拷贝或下载这个内容包）。",
+    )
 
 
 def check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.ZipInfo]:
@@ -59,11 +91,14 @@ def check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.Zi
             "too_large", f"内容包有 {len(infos)} 个文件，超过上限 {limits.max_files} 个。"
         )
     unsafe: list[str] = []
+    duplicates: list[str] = []
     seen: set[str] = set()
     files: list[zipfile.ZipInfo] = []
     total = 0
     for info in infos:
         name = info.filename
+        if not name:  # a zeroed name length in the header: damaged, and unnamed on disk
+            raise PackRefused("not_a_pack", "内容包里有一个没有名字的文件，zip 已损坏。")
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             unsafe.append(f"{name}: 是符号链接，可能指向内容包以外")
@@ -76,21 +111,29 @@ def check_entries(zf: zipfile.ZipFile, limits: ArchiveLimits) -> list[zipfile.Zi
         if info.is_dir():
             continue
         if name in seen:
-            unsafe.append(f"{name}: 在 zip 里出现了两次")
+            duplicates.append(name)
             continue
         seen.add(name)
         if info.file_size > limits.max_file_bytes:
             raise PackRefused(
                 "too_large",
-                f"{name} 有 {_mb(info.file_size)}，超过单个文件上限 {_mb(limits.max_file_bytes)}。",
+                f"{name} 有 {mib(info.file_size)}，超过单个文件上限 {mib(limits.max_file_bytes)}。",
             )
         total += info.file_size
         files.append(info)
     if unsafe:
         raise PackRefused("unsafe_path", "内容包里有会写到内容包目录以外的路径，拒绝安装。", unsafe)
+    if duplicates:
+        # Two entries of one name: which one counts is up to the unzip tool, so the pack is
+        # ambiguous (damaged or tampered with), but nothing would land outside the pack.
+        raise PackRefused(
+            "not_a_pack",
+            f"内容包里有同名的文件出现了不止一次：{'、'.join(sorted(set(duplicates)))}，"
+            "内容包已损坏，拒绝安装。",
+        )
     if total > limits.max_total_bytes:
         raise PackRefused(
-            "too_large", f"内容包解压后有 {_mb(total)}，超过上限 {_mb(limits.max_total_bytes)}。"
+            "too_large", f"内容包解压后有 {mib(total)}，超过上限 {mib(limits.max_total_bytes)}。"
         )
     return files
 
@@ -107,11 +150,11 @@ def _copy_limited(
             if written > limits.max_file_bytes:
                 raise PackRefused(
                     "too_large",
-                    f"{name} 解压后超过单个文件上限 {_mb(limits.max_file_bytes)}。",
+                    f"{name} 解压后超过单个文件上限 {mib(limits.max_file_bytes)}。",
                 )
             if total[0] > limits.max_total_bytes:
                 raise PackRefused(
-                    "too_large", f"内容包解压后超过上限 {_mb(limits.max_total_bytes)}。"
+                    "too_large", f"内容包解压后超过上限 {mib(limits.max_total_bytes)}。"
                 )
             out.write(chunk)
         out.flush()
@@ -137,13 +180,19 @@ def extract(zip_path: Path, dest: Path, limits: ArchiveLimits = DEFAULT_LIMITS) 
                     p = p.parent
                 with zf.open(info) as src:
                     _copy_limited(src, target, info.filename, limits, total)
-            except (zipfile.BadZipFile, EOFError) as exc:
-                raise PackRefused("not_a_pack", f"{info.filename} 在 zip 里已损坏：{exc}") from None
+            except _DAMAGED:
+                raise _damaged(zip_path, info.filename) from None
             except OSError as exc:
                 # "a" as a file and "a/b" in the same zip: a broken pack, not a disk problem.
                 if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
                     raise PackRefused(
                         "not_a_pack", f"{info.filename} 与 zip 里另一个同名的文件或目录冲突。"
+                    ) from None
+                if exc.errno == errno.EINVAL:  # a seek the zip's offsets sent before the start
+                    raise _damaged(zip_path, info.filename) from None
+                if exc.errno in (errno.ENAMETOOLONG, errno.EILSEQ):
+                    raise PackRefused(
+                        "not_a_pack", f"{zip_path.name} 里有文件名无法使用的文件：{info.filename}"
                     ) from None
                 raise
         for d in sorted(dirs, key=lambda x: len(x.parts), reverse=True):
@@ -173,12 +222,12 @@ def _copy_tree(source: Path, dest: Path, limits: ArchiveLimits) -> None:
         if size > limits.max_file_bytes:
             raise PackRefused(
                 "too_large",
-                f"{rel} 有 {size / MiB:.1f} MB，超过单个文件上限 {limits.max_file_bytes / MiB:.1f} MB。",
+                f"{rel} 有 {mib(size)}，超过单个文件上限 {mib(limits.max_file_bytes)}。",
             )
     if sum(sizes.values()) > limits.max_total_bytes:
         raise PackRefused(
             "too_large",
-            f"内容包有 {sum(sizes.values()) / MiB:.1f} MB，超过上限 {limits.max_total_bytes / MiB:.1f} MB。",
+            f"内容包有 {mib(sum(sizes.values()))}，超过上限 {mib(limits.max_total_bytes)}。",
         )
     dirs = {dest}
     for rel, path in files.items():
@@ -204,9 +253,12 @@ def read_member(zip_path: Path, name: str, max_bytes: int = 4 * MiB) -> bytes | 
         except KeyError:
             return None
         if info.file_size > max_bytes:
-            raise PackRefused("too_large", f"{name} 太大（{_mb(info.file_size)}）。")
-        with zf.open(info) as f:
-            data = f.read(max_bytes + 1)
+            raise PackRefused("too_large", f"{name} 太大（{mib(info.file_size)}）。")
+        try:
+            with zf.open(info) as f:
+                data = f.read(max_bytes + 1)
+        except (*_DAMAGED, OSError):  # nothing is written here: an OSError is the zip's
+            raise _damaged(zip_path, name) from None
         if len(data) > max_bytes:
             raise PackRefused("too_large", f"{name} 太大。")
         return data

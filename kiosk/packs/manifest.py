@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kiosk import __version__ as APP_VERSION
+from kiosk.json_messages import decode_problem
 from offline_cache.durable import write_atomically
 from offline_cache.pack_errors import PackRefused
 
@@ -157,7 +158,7 @@ class Manifest:
         try:
             doc = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise PackRefused("bad_manifest", f"manifest.json 不是有效的 JSON：{exc}") from None
+            raise PackRefused("bad_manifest", f"manifest.json {decode_problem(exc)}") from None
         if not isinstance(doc, dict):
             raise PackRefused("bad_manifest", "manifest.json 应是一个 JSON 对象")
         return cls.from_dict(doc)

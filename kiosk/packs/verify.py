@@ -21,6 +21,7 @@ from kiosk.packs.manifest import (
 )
 from kiosk.packs.schema_check import schema_problems
 from kiosk.packs.signing import Signature, fingerprint, verify
+from offline_cache.store import explain_os_error
 
 
 @dataclass(frozen=True)
@@ -99,16 +100,18 @@ def check_pack_file(path: Path, trusted_keys: Sequence[str]) -> VerifiedPack:
     (removed again: the result's ``directory`` is then only a name)."""
     if path.is_dir():
         return check_pack_dir(path, trusted_keys)
-    with tempfile.TemporaryDirectory(prefix="pack-verify-") as tmp:
-        archive.extract(path, Path(tmp))
-        return check_pack_dir(Path(tmp), trusted_keys)
+    try:
+        with tempfile.TemporaryDirectory(prefix="pack-verify-") as tmp:
+            archive.extract(path, Path(tmp))
+            return check_pack_dir(Path(tmp), trusted_keys)
+    except OSError as exc:
+        # The temporary copy could not be written (full or read-only /tmp): say so plainly.
+        raise PackRefused("disk", explain_os_error(exc, Path(tempfile.gettempdir()))) from None
 
 
 def upgrade_note(current: Manifest, offered: Manifest) -> str:
-    """What installing ``offered`` would do on a terminal serving ``current``."""
+    """What installing ``offered`` (not refused as a downgrade) would do on a terminal serving
+    ``current``."""
     if offered.semver > current.semver:
         return f"本终端现在是 {current.label()}，安装后升级到 {offered.version}。"
-    return (
-        f"注意：本终端现在是 {current.label()}，这个版本不比它新，"
-        "安装时会被拒绝（除非加 --allow-downgrade）。"
-    )
+    return f"本终端现在是 {current.label()}，将按管理员的要求装回版本 {offered.version}。"

@@ -3,9 +3,13 @@
 - one lock: the timer and a staff "立即同步" never overlap (the second waits its turn);
 - due rows oldest first, in batches; only an explicit per-item accepted/duplicate answer marks a
   row accepted (see docs/sync-protocol.md);
-- transient failures (network, 5xx, 429, timeouts, captive portals, malformed answers) put the
+- transient failures (network, 5xx, timeouts, captive portals, malformed answers) put the
   rows back with exponential backoff and jitter, honouring Retry-After, with no retry limit —
-  a resident's application is never given up on;
+  a resident's application is never given up on; a 429 (slow down) and a claim a crash cut
+  short are not failed attempts and don't lengthen the backoff, and a person's "sync now"
+  makes every waiting row due;
+- a permanent failure (413 too large, another 4xx) sets the row aside as ``rejected`` with a
+  plain reason for staff (a batch is first split, so only the row at fault is set aside);
 - an auth failure stops the run (retrying with bad credentials only gets the terminal locked out);
 - rows a crash left in ``sending`` are recovered on the agent's first run (start-up);
 - status updates are pulled since the stored cursor, so 查询办理进度 works offline afterwards;
@@ -28,7 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.sync.transport import Transport, TransportFailure
+from kiosk.sync.transport import BatchAnswer, Transport, TransportFailure
 from offline_cache.outbox import Outbox, OutboxCounts, OutgoingItem
 from offline_cache.store import StoreError
 
@@ -48,6 +52,8 @@ class SyncReport:
     conflicts: int = 0
     unanswered: int = 0
     failed_batches: int = 0
+    set_aside: int = 0  # rows the province can never take as they are (413, other 4xx)
+    made_due: int = 0  # waiting rows a person's "sync now" made due before their backoff ended
     auth_failed: bool = False
     status_updates: int = 0
     purged: int = 0
@@ -163,6 +169,7 @@ class SyncAgent:
         self.after_run: list[AfterRunHook] = list(after_run)
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._staff_asked = threading.Event()  # the next run makes every waiting row due
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._recovered = False
@@ -175,8 +182,14 @@ class SyncAgent:
     def counts(self) -> OutboxCounts:
         return self.outbox.counts()
 
-    def sync_now(self) -> SyncReport:
-        """Run one sync now, in the calling thread (waits if the timer's run is in progress)."""
+    def sync_now(self, *, everything_due: bool = False) -> SyncReport:
+        """Run one sync now, in the calling thread (waits if the timer's run is in progress).
+
+        ``everything_due``: a person asked (staff's 立即同步, ``kiosk-admin sync --once``), so
+        every waiting row is sent now, whatever its backoff.
+        """
+        if everything_due:
+            self._staff_asked.set()
         with self._lock:
             with self._process_lock():
                 report = self._run()
@@ -190,7 +203,9 @@ class SyncAgent:
         return report
 
     def request_sync(self) -> None:
-        """Non-blocking "sync now" for the UI: the background thread runs as soon as it can."""
+        """Non-blocking "sync now" for staff on the UI: the background thread runs as soon as it
+        can, with every waiting row due (as :meth:`sync_now` with ``everything_due``)."""
+        self._staff_asked.set()
         if self._thread is not None and self._thread.is_alive():
             self._wake.set()
             return
@@ -287,11 +302,81 @@ class SyncAgent:
         return wait
 
     # -- one run -----------------------------------------------------------------------------
-    def _delay_for(self, item: OutgoingItem, retry_after_s: float | None) -> float:
-        delay = backoff_delay(item.attempts, self.backoff_base_s, self.backoff_max_s, self._rng)
-        if retry_after_s is not None:
-            delay = max(delay, retry_after_s)
+    def _delay_for(self, item: OutgoingItem, failure: TransportFailure | None) -> float:
+        # A throttled request is not a failed attempt: wait what the province asked (or the
+        # first step), not a backoff that grows with every 429.
+        attempts = item.attempts if failure is None or failure.counts_as_attempt else 1
+        delay = backoff_delay(attempts, self.backoff_base_s, self.backoff_max_s, self._rng)
+        if failure is not None and failure.retry_after_s is not None:
+            delay = max(delay, failure.retry_after_s)
         return delay
+
+    def _send(self, items: Sequence[OutgoingItem]) -> BatchAnswer | TransportFailure:
+        try:
+            return self.transport.send_batch(items)
+        except Exception as exc:  # a transport bug must not strand rows in "sending"
+            log.exception("transport raised")
+            return TransportFailure("transient", f"发送出错：{type(exc).__name__}")
+
+    def _settle(
+        self,
+        items: Sequence[OutgoingItem],
+        answer: BatchAnswer | TransportFailure,
+        report: SyncReport,
+    ) -> bool:
+        """Record what ``answer`` means for the claimed ``items``; False: end this run."""
+        now = self._clock()
+        if isinstance(answer, TransportFailure):
+            if answer.kind == "permanent":
+                if len(items) > 1:
+                    # The batch as a whole may be what the province can't take (its size):
+                    # each item alone tells which one is at fault; the others go through.
+                    for n, item in enumerate(items):
+                        if not self._settle([item], self._send([item]), report):
+                            # The run ends here: the rest are still claimed, and not at fault.
+                            self.outbox.release(
+                                [(i.submission_id, now) for i in items[n + 1 :]],
+                                answer.message,
+                                counts_as_attempt=False,
+                            )
+                            return False
+                    return True
+                self.outbox.set_aside([items[0].submission_id], answer.message)
+                report.set_aside += 1
+                report.errors.append(answer.message)
+                return True
+            report.failed_batches += 1
+            report.errors.append(answer.message)
+            if answer.kind == "auth":
+                # Not the items' fault: due again as soon as the credentials are fixed.
+                self.outbox.release(
+                    [(i.submission_id, now) for i in items], answer.message, counts_as_attempt=False
+                )
+                report.auth_failed = True
+                return False
+            self.outbox.release(
+                [(i.submission_id, now + self._delay_for(i, answer)) for i in items],
+                answer.message,
+                counts_as_attempt=answer.counts_as_attempt,
+            )
+            return report.failed_batches < self.max_failed_batches_per_run
+        self.outbox.apply_results(answer.results, now)
+        for r in answer.results:
+            if r.outcome in ("accepted", "duplicate"):
+                report.accepted += 1
+            elif r.outcome == "rejected":
+                report.rejected += 1
+            else:
+                report.conflicts += 1
+        answered = {r.submission_id for r in answer.results}
+        missing = [i for i in items if i.submission_id not in answered]
+        if missing:
+            report.unanswered += len(missing)
+            self.outbox.release(
+                [(i.submission_id, now + self._delay_for(i, None)) for i in missing],
+                "省系统没有明确答复这一条，稍后重发",
+            )
+        return True
 
     def _run(self) -> SyncReport:
         report = SyncReport(started_at=self._clock())
@@ -300,51 +385,16 @@ class SyncAgent:
             self._recovered = True
         else:  # rows orphaned by a run that failed outright (e.g. disk full mid-batch)
             report.recovered = self.outbox.recover_interrupted(older_than_s=self.stale_sending_s)
+        if self._staff_asked.is_set():
+            self._staff_asked.clear()
+            report.made_due = self.outbox.make_all_due()
         while not self._stopping.is_set():
             items = self.outbox.claim_due(self.batch_size)
             if not items:
                 break
             report.sent += len(items)
-            try:
-                answer = self.transport.send_batch(items)
-            except Exception as exc:  # a transport bug must not strand rows in "sending"
-                log.exception("transport raised")
-                answer = TransportFailure("transient", f"发送出错：{type(exc).__name__}")
-            now = self._clock()
-            if isinstance(answer, TransportFailure):
-                report.failed_batches += 1
-                report.errors.append(answer.message)
-                if answer.kind == "auth":
-                    # Not the items' fault: due again as soon as the credentials are fixed.
-                    self.outbox.release([(i.submission_id, now) for i in items], answer.message)
-                    report.auth_failed = True
-                    break
-                self.outbox.release(
-                    [
-                        (i.submission_id, now + self._delay_for(i, answer.retry_after_s))
-                        for i in items
-                    ],
-                    answer.message,
-                )
-                if report.failed_batches >= self.max_failed_batches_per_run:
-                    break
-                continue
-            self.outbox.apply_results(answer.results, now)
-            for r in answer.results:
-                if r.outcome in ("accepted", "duplicate"):
-                    report.accepted += 1
-                elif r.outcome == "rejected":
-                    report.rejected += 1
-                else:
-                    report.conflicts += 1
-            answered = {r.submission_id for r in answer.results}
-            missing = [i for i in items if i.submission_id not in answered]
-            if missing:
-                report.unanswered += len(missing)
-                self.outbox.release(
-                    [(i.submission_id, now + self._delay_for(i, None)) for i in missing],
-                    "省系统没有明确答复这一条，稍后重发",
-                )
+            if not self._settle(items, self._send(items), report):
+                break
         if not report.auth_failed and not self._stopping.is_set():
             self._pull_status(report)
         if self.retention_days >= 0:

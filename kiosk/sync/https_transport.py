@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import re
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from email.utils import parsedate_to_datetime
@@ -21,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from kiosk.packs.archive import mib
 from kiosk.sync.signing import TerminalCredentials, sign_headers
 from kiosk.sync.transport import (
     MAX_PACK_ZIP_BYTES,
@@ -34,6 +36,34 @@ from offline_cache.outbox import ItemResult, OutgoingItem, StatusUpdate
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 64 * 1024
+
+
+# Answers after which the same request will never be taken: it is malformed or too large as
+# it stands. (404/405 are left transient: a wrong endpoint or a captive portal, fixed by config,
+# must not set every resident's application aside.)
+_PERMANENT_4XX = frozenset({400, 411, 414, 415, 422})
+
+
+def _certificate_rejected(exc: BaseException) -> bool:
+    """Whether an SSL error is the server's certificate failing verification (vs. a dropped
+    connection, which requests reports as an SSLError too)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        text = str(current).lower()
+        if "certificate verify failed" in text or ("hostname" in text and "match" in text):
+            return True
+        todo += [a for a in current.args if isinstance(a, BaseException)]
+        for linked in (current.__cause__, current.__context__, getattr(current, "reason", None)):
+            if isinstance(linked, BaseException):
+                todo.append(linked)
+    return False
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -161,8 +191,12 @@ class HttpsTransport:
                 allow_redirects=False,
                 stream=stream,
             )
-        except requests.exceptions.SSLError:
-            return TransportFailure("transient", "服务器证书校验失败（可能连到了假冒的服务器）")
+        except requests.exceptions.SSLError as exc:
+            if _certificate_rejected(exc):
+                return TransportFailure("transient", "服务器证书校验失败（可能连到了假冒的服务器）")
+            # An encrypted connection the server closed mid-request (e.g. cutting off a body
+            # it won't take): a network problem, not a forged certificate.
+            return TransportFailure("transient", "省系统在发送途中断开了连接，稍后重发")
         except requests.exceptions.Timeout:
             return TransportFailure("transient", "省系统响应超时")
         except requests.exceptions.ConnectionError:
@@ -177,7 +211,10 @@ class HttpsTransport:
             return TransportFailure("auth", self._auth_problem(response))
         if code == 429:
             return TransportFailure(
-                "transient", "省系统繁忙，要求稍后再发", retry_after_s=_retry_after(response)
+                "transient",
+                "省系统繁忙，要求稍后再发",
+                retry_after_s=_retry_after(response),
+                counts_as_attempt=False,
             )
         if 300 <= code < 400:
             return TransportFailure("transient", "请求被重定向（可能需要先登录网络）")
@@ -207,6 +244,17 @@ class HttpsTransport:
         response = self._request("POST", "/submissions", body=body)
         if isinstance(response, TransportFailure):
             return response
+        if response.status_code == 413:
+            return TransportFailure(
+                "permanent",
+                "省系统不收这份申请：内容太大（413），不会再自动重发。请工作人员核对后重新办理。",
+            )
+        if response.status_code in _PERMANENT_4XX:
+            return TransportFailure(
+                "permanent",
+                f"省系统不收这份申请（{response.status_code}），不会再自动重发。"
+                "请工作人员联系省系统管理员。",
+            )
         doc = _json_body(response)
         if response.status_code != 200 or doc is None:
             return TransportFailure(
@@ -287,7 +335,7 @@ class HttpsTransport:
         if size > max_bytes:
             return TransportFailure(
                 "refused",
-                f"内容包有 {size / 1048576:.1f} MB，超过下载上限 {max_bytes / 1048576:.1f} MB，没有下载",
+                f"内容包有 {mib(size)}，超过下载上限 {mib(max_bytes)}，没有下载",
             )
         response = self._request(
             "GET", pack_zip_path(pack_id, version), accept="application/zip", stream=True

@@ -21,7 +21,7 @@ class ManualRun:
 
 def sync_by_hand(agent: SyncAgent, audit: AuditLog, actor: str) -> ManualRun:
     """Run once now and write one ``sync.manual`` audit entry (counts, never content)."""
-    report = agent.sync_now()
+    report = agent.sync_now(everything_due=True)
     try:
         audit.append(
             actor,

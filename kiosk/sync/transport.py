@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from offline_cache.outbox import ItemResult, OutgoingItem, StatusUpdate
 
-FailureKind = Literal["transient", "auth", "refused"]
+FailureKind = Literal["transient", "auth", "refused", "permanent"]
 
 # A pack zip larger than this is never downloaded (announced size or bytes actually received).
 # The bundled pack is well under 1 MiB; audio prompts make a few MiB.
@@ -27,11 +27,18 @@ class TransportFailure:
     """No usable answer. ``transient``: try again later (network, 5xx, 429, captive portal,
     malformed answer); ``auth``: the server refused our credentials — stop and tell staff;
     ``refused``: an answer arrived but failed our checks (a pack download too large or not
-    matching the announced SHA-256) — the same offer should not simply be fetched again."""
+    matching the announced SHA-256) — the same offer should not simply be fetched again;
+    ``permanent``: the server will never take this request as it is (413 too large, another
+    4xx) — the rows are set aside for staff, not retried.
+
+    ``counts_as_attempt`` is False when the rows were not at fault (429: the province asked us
+    to slow down), so their backoff does not grow.
+    """
 
     kind: FailureKind
     message: str
     retry_after_s: float | None = None
+    counts_as_attempt: bool = True
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,14 @@ def education(d: Draw) -> None:  # a graduation cap
     line(d, [(214, 104), (214, 188)], 10)
 
 
+def ask(d: Draw) -> None:  # a speech bubble holding a question mark (问一问)
+    d.rounded_rectangle(s(24, 36, 232, 180), radius=36 * SCALE, outline=W, width=12 * SCALE)
+    d.polygon(s(70, 172, 112, 172, 56, 226), fill=W)
+    d.arc(s(98, 56, 158, 116), 180, 90, fill=W, width=14 * SCALE)
+    line(d, [(128, 116), (128, 132)], 14)
+    d.ellipse(s(119, 146, 137, 164), fill=W)
+
+
 def yes(d: Draw) -> None:
     line(d, [(50, 136), (108, 194), (212, 70)], 30)
 
@@ -180,6 +188,7 @@ ICONS: dict[str, Callable[[Draw], None]] = {
     "kinship": kinship,
     "record": record,
     "education": education,
+    "ask": ask,
     "yes": yes,
     "no": no,
 }

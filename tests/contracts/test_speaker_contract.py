@@ -12,8 +12,8 @@ import pytest
 
 from tests.fakes import FakeSpeaker
 from voice.protocols import Speaker
+from voice.tts import MAX_VOLUME, MIN_RATE, EspeakCliEngine, WavWriterOutput
 from voice.tts import Speaker as RealSpeaker
-from voice.tts import WavWriterOutput
 
 SENTENCE = "您好，欢迎使用乡村法律服务终端。"
 
@@ -77,3 +77,36 @@ def test_stop_when_silent_is_harmless(subject: Subject) -> None:
     subject.speaker.say(SENTENCE)
     subject.settle()
     assert subject.utterances() == 1
+
+
+def test_louder_and_slower_apply_within_limits_and_reset_to_the_configured_voice(
+    subject: Subject,
+) -> None:
+    speaker = subject.speaker
+    configured = (speaker.rate, speaker.volume)
+    speaker.set_volume(speaker.volume + 40)
+    speaker.set_rate(speaker.rate - 20)
+    assert (speaker.rate, speaker.volume) == (configured[0] - 20, configured[1] + 40)
+    speaker.say(SENTENCE)  # still speaks at the new settings
+    subject.settle()
+    assert subject.utterances() == 1
+    speaker.set_volume(10_000)
+    speaker.set_rate(1)
+    assert speaker.volume == MAX_VOLUME and speaker.rate == MIN_RATE  # never silly
+    speaker.reset_voice()
+    assert (speaker.rate, speaker.volume) == configured
+
+
+def test_a_louder_voice_is_louder_on_the_wire(tmp_path: Path) -> None:
+    """The real engine honours the volume: the loud WAV's samples are larger."""
+    import array
+    import wave
+
+    def peak(volume: int) -> int:
+        path = tmp_path / f"{volume}.wav"
+        EspeakCliEngine().synthesize(SENTENCE, 130, path, volume=volume)
+        with wave.open(str(path)) as w:
+            samples = array.array("h", w.readframes(w.getnframes()))
+        return max(abs(s) for s in samples)
+
+    assert peak(180) > peak(60) * 1.5

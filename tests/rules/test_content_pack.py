@@ -172,18 +172,18 @@ def test_yes_and_no_are_options_with_values(pack: ContentPack) -> None:
 
 def test_a_too_short_label_is_refused_naming_file_path_and_problem(tmp_path: Path) -> None:
     problems = broken(tmp_path, "legal_aid", lambda d: d["matters"][3].update(label="x"))
-    assert problems == ["data/legal_aid.json: /matters/3/label: 'x' is too short"]
+    assert problems == ["data/legal_aid.json: /matters/3/label: 至少要有 2 个字"]
 
 
 def test_a_missing_field_is_refused_precisely(tmp_path: Path) -> None:
     problems = broken(tmp_path, "notary", lambda d: d["matters"][0]["documents"][1].pop("where"))
-    assert problems == ["data/notary.json: /matters/0/documents/1: 'where' is a required property"]
+    assert problems == ["data/notary.json: /matters/0/documents/1: 缺少 where"]
 
 
 def test_a_non_ascii_id_is_refused(tmp_path: Path) -> None:
     problems = broken(tmp_path, "visits", lambda d: d["services"][0].update(id="法援"))
     assert len(problems) == 1
-    assert problems[0].startswith("data/visits.json: /services/0/id: '法援' does not match")
+    assert problems[0] == 'data/visits.json: /services/0/id: 格式不对："法援"'
 
 
 def test_a_duplicate_id_is_refused(tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_a_spoken_text_with_an_unknown_placeholder_is_refused(tmp_path: Path) ->
 
 def test_a_missing_spoken_key_is_refused(tmp_path: Path) -> None:
     problems = broken(tmp_path, "screens", lambda d: d["spoken"].pop("idle.warning"))
-    assert problems == ["data/screens.json: /spoken: 'idle.warning' is a required property"]
+    assert problems == ["data/screens.json: /spoken: 缺少 idle.warning"]
 
 
 def test_a_missing_file_and_bad_json_are_reported_per_file(tmp_path: Path) -> None:
@@ -239,7 +239,7 @@ def test_a_missing_file_and_bad_json_are_reported_per_file(tmp_path: Path) -> No
     with pytest.raises(PackError) as info:
         load_pack(target)
     assert info.value.problems[0].startswith("data/knowledge.json: /: 缺少这个文件")
-    assert info.value.problems[1].startswith("data/hotline.json: /: 不是合法的 JSON（第 1 行")
+    assert info.value.problems[1] == "data/hotline.json: /: 不是有效的 JSON：第 1 行第 2 列写法有误"
     assert "内容包有 2 处错误" in str(info.value)
 
 
@@ -286,3 +286,22 @@ def test_every_spoken_sentence_renders_with_the_values_the_program_fills(pack: C
         values = {name: "某某" for name in allowed[key]}
         text = pack.spoken(key, **values)
         assert text and "{" not in text and "}" not in text, key
+
+
+def test_a_word_where_a_number_belongs_is_said_in_chinese_with_file_and_place(
+    tmp_path: Path,
+) -> None:
+    problems = broken(
+        tmp_path,
+        "legal_aid",
+        lambda d: d["hardship_thresholds"][0].update(monthly_income_per_capita_yuan="很多"),
+    )
+    assert problems == [
+        'data/legal_aid.json: /hardship_thresholds/0/monthly_income_per_capita_yuan: 应是数字，现在是 "很多"'
+    ]
+    assert "is not of type" not in problems[0]
+
+
+def test_a_field_the_schema_does_not_know_is_named_in_chinese(tmp_path: Path) -> None:
+    problems = broken(tmp_path, "legal_aid", lambda d: d["hardship_thresholds"][0].update(extra=1))
+    assert problems == ["data/legal_aid.json: /hardship_thresholds/0: 有不认识的字段 extra"]

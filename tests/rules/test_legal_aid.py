@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +22,7 @@ from kiosk.legal_aid import (
     parse_application,
 )
 from offline_cache import BUNDLED_PACK_DIR
-from tests.rules.conftest import TODAY, case
+from tests.rules.conftest import TODAY, case, edited_pack
 from tests.rules.ids import make_id
 
 # Hypothesis tests can't take function-scoped fixtures; load the pack once for them.
@@ -132,6 +135,67 @@ def test_income_close_to_an_unverified_threshold_goes_to_staff(pack: ContentPack
     result = run(pack, case(economy={"household_size": 1, "monthly_income_yuan": 2600}))
     assert result.outcome == REVIEW
     assert any("没核实" in r for r in result.reasons)
+
+
+def _verdict_words(reasons: list[str]) -> list[str]:
+    """Reason lines that state a verdict of their own (what contradicted the headline)."""
+    return [r for r in reasons if "不算经济困难" in r or "，算经济困难" in r or "符合" in r]
+
+
+@pytest.mark.parametrize("income", [2300, 2490, 2600, 2700])
+def test_near_an_unverified_threshold_the_result_tells_one_story_in_one_sentence(
+    pack: ContentPack, income: int
+) -> None:
+    result = run(pack, case(economy={"household_size": 1, "monthly_income_yuan": income}))
+    assert result.outcome == REVIEW
+    income_lines = [r for r in result.reasons if "每人" in r and "元" in r]
+    assert len(income_lines) == 1, result.reasons
+    line = income_lines[0]
+    assert f"每人{income}元" in line and "2490元" in line
+    assert "没核实" in line and "工作人员" in line
+    assert _verdict_words(result.reasons) == [], result.reasons
+
+
+def _liyang(income: int) -> dict[str, object]:
+    return case(
+        **{
+            "applicant.address": {
+                "district": "liyang",
+                "town": "licheng",
+                "village": "liy_licheng_licheng",
+                "detail": "三组12号",
+            },
+            "economy": {"household_size": 1, "monthly_income_yuan": income},
+        }
+    )
+
+
+def test_no_one_the_highest_plausible_verified_figure_would_admit_is_told_ineligible(
+    pack: ContentPack,
+) -> None:
+    # 溧阳 is put in tier 2 (2260 元), unconfirmed; tier 1 (2490 元) is what the verified rule
+    # may say, more than the pack's 10 % margin above 2260.
+    for income in (2487, 2490):
+        result = run(pack, _liyang(income))
+        assert result.outcome == REVIEW, (income, result.reasons)
+        assert _verdict_words(result.reasons) == []
+    clearly_above = run(pack, _liyang(4000))
+    assert clearly_above.outcome == INELIGIBLE
+
+
+def test_an_income_exactly_at_a_verified_threshold_is_inside(tmp_path: Path) -> None:
+    def verify_all(doc: dict[str, Any]) -> None:
+        for t in doc["hardship_thresholds"]:
+            t["verified"] = True
+
+    verified = load_pack(edited_pack(tmp_path, "legal_aid", verify_all))
+    at = run(verified, case(economy={"household_size": 2, "monthly_income_yuan": 4980}))
+    assert at.income_test is not None and at.income_test.per_capita_yuan == 2490
+    assert at.outcome == ELIGIBLE and at.income_test.passed
+    assert any("不超过，算经济困难" in r for r in at.reasons)
+    above = run(verified, case(economy={"household_size": 2, "monthly_income_yuan": 4982}))
+    assert above.outcome == INELIGIBLE
+    assert any("不算经济困难" in r for r in above.reasons)
 
 
 def test_a_matter_outside_art_31_points_elsewhere(pack: ContentPack) -> None:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from typing import Any
 
 from kiosk.content import ContentPack
-from kiosk.submission_rules import public_metadata, validate_submission
+from kiosk.submission_rules import (
+    MAX_PAYLOAD_BYTES,
+    public_metadata,
+    size_problem,
+    validate_submission,
+)
+from kiosk.submissions import failure_text
+from offline_cache.store import StoreError
 from tests.rules.conftest import TODAY, case
 from tests.rules.ids import make_id
 
@@ -99,3 +107,46 @@ def test_visit_metadata_is_only_non_identifying(pack: ContentPack) -> None:
 def test_free_text_never_reaches_metadata_even_in_place_of_an_id(pack: ContentPack) -> None:
     doc = case(**{"applicant.address": {"district": "王大山家", "town": "x", "village": "y"}})
     assert "district" not in public_metadata("legal_aid", doc, pack, today=TODAY)
+
+
+def test_an_unknown_field_is_refused_at_any_depth_naming_its_path(pack: ContentPack) -> None:
+    legal_aid = case(**{"monthly_income": "很多", "applicant.address.floor": "三楼"})
+    problems = validate_submission("legal_aid", legal_aid, pack, today=TODAY)
+    assert {p.field for p in problems} == {"monthly_income", "applicant.address.floor"}
+    assert all("请删掉它" in p.message for p in problems)
+    visit = {**VISIT, "slot": {**VISIT["slot"], "pickup": "yes"}, "extra": 1}
+    problems = validate_submission("visit_booking", visit, pack, today=TODAY)
+    assert {p.field for p in problems} == {"slot.pickup", "extra"}
+
+
+def test_a_payload_over_its_kinds_size_cap_is_refused_before_anything_else(
+    pack: ContentPack,
+) -> None:
+    huge = case(attachment="欠" * (20 * 1024 * 1024 // 3))  # the 20 MB unknown field
+    problems = validate_submission("legal_aid", huge, pack, today=TODAY)
+    assert len(problems) == 1
+    assert "申请内容太大" in problems[0].message and "最多 32 KiB" in problems[0].message
+
+
+def test_a_legal_aid_case_with_every_text_at_its_limit_fits_the_cap(pack: ContentPack) -> None:
+    limits = pack.data("legal_aid")["limits"]
+    full = case(
+        **{
+            "matter.facts": "工" * limits["facts_max_chars"],
+            "applicant.address.detail": "组" * limits["address_detail_max_chars"],
+            "opposing_party.name": "司" * limits["name_max_chars"],
+        },
+        evidence=["据" * 40] * 20,
+    )
+    assert validate_submission("legal_aid", full, pack, today=TODAY) == []
+    assert size_problem("legal_aid", full) is None
+    assert (
+        len(json.dumps(full, ensure_ascii=False).encode("utf-8"))
+        < MAX_PAYLOAD_BYTES["legal_aid"] / 4
+    )
+
+
+def test_a_screen_shows_only_our_own_plain_errors_never_a_librarys_english() -> None:
+    assert failure_text(StoreError("存储空间已满。")) == "存储空间已满。"
+    said = failure_text(sqlite3.OperationalError("disk I/O error"))
+    assert "disk" not in said and "12348" in said

@@ -91,6 +91,37 @@ def test_full_disk_refuses_new_submissions_plainly_and_keeps_the_queued_ones(
             )
             assert cli.returncode == 1
             assert "存储空间已满" in cli.stderr and "Traceback" not in cli.stderr
+            assert "请工作人员联系管理员清理存储空间" in cli.stderr
+            said = cli.stderr.replace(str(data), "").lower()  # the path may hold any word
+            assert "disk" not in said and "error" not in said
+            # Looking still works on the full disk: the outbox list and 查询办理进度.
+            env = {**os.environ, "KIOSK_PROVINCIAL_PUBLIC_KEY_FILE": str(keys.public_key)}
+            listed = subprocess.run(
+                [
+                    *KIOSK_ADMIN,
+                    "outbox",
+                    "list",
+                    "--json",
+                    "--limit",
+                    "9999",
+                    "--data-dir",
+                    str(data),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            assert listed.returncode == 0, listed.stderr
+            assert len(json.loads(listed.stdout)["entries"]) == len(queued)
+            status = subprocess.run(
+                [*KIOSK_ADMIN, "status", queued[0], "--data-dir", str(data)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=env,
+            )
+            assert status.returncode == 0, status.stderr
         # Every receipt handed out before the disk filled is still there, readable.
         again = Outbox(Store(data / "kiosk.sqlite3"), None, TERMINAL)
         assert again.counts().queued == len(queued)
@@ -120,8 +151,24 @@ def test_read_only_data_directory_gives_a_plain_message_in_library_and_cli(
                 text=True,
                 env={**os.environ, "KIOSK_PROVINCIAL_PUBLIC_KEY_FILE": str(keys.public_key)},
             )
-            assert cli.returncode == 1
-            assert "数据目录不能写入" in cli.stderr and "Traceback" not in cli.stderr
+            # Looking needs no write: the list and 查询办理进度 work on the read-only disk.
+            assert cli.returncode == 0, cli.stderr
+            assert all(code in cli.stdout.replace(" ", "") for code in codes)
+            status = subprocess.run(
+                [*KIOSK_ADMIN, "status", codes[0], "--data-dir", str(data)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            assert status.returncode == 0, status.stderr
+            retry = subprocess.run(
+                [*KIOSK_ADMIN, "outbox", "retry", codes[0], "--data-dir", str(data)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            assert retry.returncode == 1
+            assert "数据目录不能写入" in retry.stderr and "Traceback" not in retry.stderr
         finally:
             _writable(data, mounted)
         after = Outbox(Store(data / "kiosk.sqlite3"), None, TERMINAL)

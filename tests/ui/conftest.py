@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.fakes import FakeRecognizer, FakeSpeaker
 from tests.ui.harness import Kiosk, start_kiosk
 
 STAFF_ID, STAFF_PIN = "1001", "482915"
@@ -24,3 +25,15 @@ def kiosk(kiosk_session: Kiosk) -> Iterator[Kiosk]:
     kiosk_session.reset()
     yield kiosk_session
     kiosk_session.reset()
+
+
+@pytest.fixture
+def voiced(kiosk: Kiosk) -> Iterator[tuple[Kiosk, FakeRecognizer, FakeSpeaker]]:
+    """The kiosk with stand-ins for the microphone and the speaker (the configured voice)."""
+    rate = int(kiosk.app.kiosk_config.tts_rate)
+    recognizer, speaker = FakeRecognizer(), FakeSpeaker(configured_rate=rate)
+    kiosk.app.use_voice(recognizer, speaker)
+    kiosk.pump(2)
+    yield kiosk, recognizer, speaker
+    kiosk.app.use_voice(None, None)
+    kiosk.pump(2)

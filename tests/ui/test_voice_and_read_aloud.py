@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from kiosk import receipts
 from offline_cache.outbox import Receipt
-from tests.fakes import FakeRecognizer, FakeSpeaker
+from tests.fakes import FakeRecognizer
 from tests.ui.harness import Kiosk
 from voice.protocols import ModelStatus
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def voiced(kiosk: Kiosk) -> Iterator[tuple[Kiosk, FakeRecognizer, FakeSpeaker]]:
-    recognizer, speaker = FakeRecognizer(), FakeSpeaker()
-    kiosk.app.use_voice(recognizer, speaker)
-    kiosk.pump(2)
-    yield kiosk, recognizer, speaker
-    kiosk.app.use_voice(None, None)
-    kiosk.pump(2)
 
 
 def test_the_speak_button_is_there_only_when_the_voice_model_is_ready(kiosk: Kiosk) -> None:

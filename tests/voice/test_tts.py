@@ -133,7 +133,7 @@ def test_no_sound_card_no_block_no_crash() -> None:
 
 def test_a_broken_speech_engine_is_survived(caplog: pytest.LogCaptureFixture) -> None:
     class Broken:
-        def synthesize(self, text: str, rate: int, path: Path) -> None:
+        def synthesize(self, text: str, rate: int, path: Path, volume: int = 100) -> None:
             raise OSError("libespeak-ng.so.1: cannot open shared object file")
 
     speaker = Speaker(engine=Broken(), output=AplayOutput())
@@ -177,8 +177,8 @@ def test_a_touch_right_after_synthesis_still_silences_that_sentence(tmp_path: Pa
             self.inner = EspeakCliEngine()
             self.speaker: Speaker | None = None
 
-        def synthesize(self, text: str, rate: int, path: Path) -> None:
-            self.inner.synthesize(text, rate, path)
+        def synthesize(self, text: str, rate: int, path: Path, volume: int = 100) -> None:
+            self.inner.synthesize(text, rate, path, volume)
             assert self.speaker is not None
             self.speaker.stop()  # the resident touches the screen at this very moment
 

@@ -12,7 +12,8 @@ from offline_cache.store import Store
 
 
 def _audit(args: argparse.Namespace) -> AuditLog:
-    return AuditLog(Store(config_from_args(args).db_path))
+    # Only reads: opened read-only, so the log can be checked on a full or read-only disk.
+    return AuditLog(Store.for_reading(config_from_args(args).db_path))
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -24,10 +24,12 @@ from offline_cache.store import Store
 T = TypeVar("T")
 
 
-def open_outbox(args: argparse.Namespace) -> Outbox:
-    """The terminal's outbox, read-only without the provincial public key (enough to look)."""
+def open_outbox(args: argparse.Namespace, *, write: bool = False) -> Outbox:
+    """The terminal's outbox, to look at (opened read-only: it works on a full or read-only
+    disk) or, with ``write``, to change; queueing new rows is ``submit``'s."""
     config = config_from_args(args)
-    return outbox_from_config(config, Store(config.db_path), need_key=False)
+    store = Store(config.db_path) if write else Store.for_reading(config.db_path)
+    return outbox_from_config(config, store, need_key=False)
 
 
 def known(args: argparse.Namespace, find: Callable[[Outbox, str], T | None]) -> T:
@@ -63,7 +65,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
-    entry = open_outbox(args).retry(receipt_code(args.receipt))
+    entry = open_outbox(args, write=True).retry(receipt_code(args.receipt))
     emit(
         args,
         f"回执 {receipts.display(entry.receipt_code)} 已重新排队，下次同步时发送。",

@@ -7,7 +7,6 @@ refused installs and rollbacks are written to the audit log there.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -20,7 +19,7 @@ from kiosk.admin.common import (
     admin_actor,
     config_from_args,
 )
-from kiosk.admin.output import as_data, emit
+from kiosk.admin.output import as_data, emit, error
 from kiosk.audit import AuditLog
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.packs import build, signing
@@ -30,9 +29,9 @@ from kiosk.packs.errors import PackRefused
 from kiosk.packs.listing import pack_listing
 from kiosk.packs.manifest import Manifest
 from kiosk.packs.sources import install_with_audit, rollback_with_audit
-from kiosk.packs.verify import check_pack_file, upgrade_note
+from kiosk.packs.verify import VerifiedPack, check_pack_file, upgrade_note
 from offline_cache import BUNDLED_PACK_DIR
-from offline_cache.pack_store import PackStore
+from offline_cache.pack_store import PackStore, downgrade_refusal
 from offline_cache.store import Store
 
 
@@ -138,6 +137,11 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return 0
 
 
+# `pack verify` exit code when the pack is sound but this terminal would refuse to install it
+# (not newer than the active pack, or signed by a key only --trusted-key names): docs/cli.md.
+EXIT_NOT_INSTALLABLE_HERE = 3
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     trusted = list(args.trusted_key or [])
     try:
@@ -148,28 +152,62 @@ def cmd_verify(args: argparse.Namespace) -> int:
         config = None
     if config is not None:
         trusted += list(config.trusted_pack_keys)
-    verified = check_pack_file(Path(args.file), trusted)
-    m = verified.manifest
-    here = ""
-    # Without a readable active pack here there is nothing to compare with.
-    with contextlib.suppress(PackRefused):
+    source = Path(args.file)
+    try:
+        verified = check_pack_file(source, trusted)
+    except PackRefused as exc:
         if config is not None:
-            here = "\n" + upgrade_note(_pack_store(config).active_manifest(), m)
-    emit(
-        args,
-        f"内容包 {m.label()}（{m.region}）可以安装：签名有效（指纹 {verified.signer_fingerprint}），"
-        f"{len(m.files)} 个文件完整，{m.valid_from} 起生效，数据可被终端加载。{here}",
-        {
-            "ok": True,
-            "id": m.pack_id,
-            "version": m.version,
-            "region": m.region,
-            "valid_from": m.valid_from,
-            "signer": verified.signer_fingerprint,
-            "files": len(m.files),
-        },
+            _audit(config).append(
+                admin_actor(),
+                "pack.verify_refused",
+                {"file": source.name, "reason": exc.reason, "message": exc.message},
+            )
+        raise
+    m = verified.manifest
+    sound = (
+        f"内容包 {m.label()}（{m.region}）本身完好：签名有效（指纹 {verified.signer_fingerprint}），"
+        f"{len(m.files)} 个文件完整，{m.valid_from} 起生效，数据可被终端加载。"
     )
+    refusal, here = _install_here(config, verified, allow_downgrade=args.allow_downgrade)
+    data = {
+        "ok": refusal is None,
+        "installable_here": refusal is None,
+        "refusal": refusal,
+        "id": m.pack_id,
+        "version": m.version,
+        "region": m.region,
+        "valid_from": m.valid_from,
+        "signer": verified.signer_fingerprint,
+        "files": len(m.files),
+    }
+    if refusal is not None:
+        # Said first, on stderr like every refusal, so `verify && install` stops here.
+        if not getattr(args, "json", False):
+            error(f"不能安装到本终端：{refusal}")
+        emit(args, sound, data)
+        return EXIT_NOT_INSTALLABLE_HERE
+    emit(args, f"可以安装。{sound}" + (f"\n{here}" if here else ""), data)
     return 0
+
+
+def _install_here(
+    config: KioskConfig | None, verified: VerifiedPack, *, allow_downgrade: bool
+) -> tuple[str | None, str]:
+    """``(why installing on this terminal would be refused, or None; what it would do)``."""
+    if config is None:  # an administrator's PC: nothing here to compare with
+        return None, ""
+    if verified.signer is not None and verified.signer not in {
+        k.strip() for k in config.trusted_pack_keys
+    }:
+        return "签名的密钥不在本终端的受信任公钥（packs.trusted_keys）里，安装时会被拒绝。", ""
+    try:
+        current = _pack_store(config).active_manifest()
+    except PackRefused:
+        return None, ""  # no readable active pack: install replaces it
+    refusal = downgrade_refusal(current, verified.manifest, allow_downgrade=allow_downgrade)
+    if refusal is not None:
+        return refusal.message, ""
+    return None, upgrade_note(current, verified.manifest)
 
 
 def cmd_install(args: argparse.Namespace) -> int:
@@ -311,6 +349,9 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="内容包 zip 或目录")
     p.add_argument(
         "--trusted-key", action="append", metavar="PUBKEY", help="额外信任的公钥（可多次）"
+    )
+    p.add_argument(
+        "--allow-downgrade", action="store_true", help="按 pack install --allow-downgrade 判断"
     )
 
     p = add_command(

@@ -8,7 +8,6 @@ is written anywhere by these commands.
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 
 from kiosk.admin.common import (
@@ -21,7 +20,7 @@ from kiosk.admin.common import (
     read_json_file,
     unwrap_submission,
 )
-from kiosk.admin.output import as_data, emit
+from kiosk.admin.output import as_data, emit, error
 
 
 def _date(text: str, option: str) -> date:
@@ -42,7 +41,7 @@ def cmd_check_id(args: argparse.Namespace) -> int:
     if result.problem:
         if args.json:
             emit(args, "", {"valid": False, "problem": result.problem})
-        print(f"kiosk-admin: {result.problem}", file=sys.stderr)
+        error(result.problem)
         return 1
     born = result.birth_date
     assert born is not None  # a valid number has a birth date
@@ -66,6 +65,7 @@ def cmd_check_id(args: argparse.Namespace) -> int:
 def cmd_legal_aid_assess(args: argparse.Namespace) -> int:
     from kiosk.legal_aid import application_problems, assess, parse_application
     from kiosk.legal_aid.assessment import assessment_lines
+    from kiosk.submissions import describe
 
     pack, today = active_pack(args), _today(args)
     doc = read_json_file(args.case)
@@ -76,9 +76,7 @@ def cmd_legal_aid_assess(args: argparse.Namespace) -> int:
     if problems:
         if args.json:
             emit(args, "", {"ok": False, "problems": [p.to_dict() for p in problems]})
-        print(f"kiosk-admin: 申请内容有 {len(problems)} 处问题，不能评估：", file=sys.stderr)
-        for p in problems:
-            print(f"  - {p.field}：{p.message}", file=sys.stderr)
+        error(f"申请内容有 {len(problems)} 处问题，不能评估：", [describe(p) for p in problems])
         return 1
     application = parse_application(payload, pack, today)
     assert application is not None  # no problems means it parses

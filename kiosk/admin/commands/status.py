@@ -9,11 +9,17 @@ from kiosk.admin.common import CliError, Subparsers, add_command
 from kiosk.admin.output import as_data, emit
 from kiosk.status_lookup import StatusLookup
 from kiosk.sync.describe import status_lines
+from offline_cache.store import StoreError
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    # The same throttled lookup as the status screen: a shell is not a way around it.
-    answer = StatusLookup(open_outbox(args)).look_up(args.receipt)
+    # The same throttled lookup as the status screen: a shell is not a way around it. The
+    # throttle's count needs a writable store; on a read-only disk the query still answers.
+    try:
+        outbox = open_outbox(args, write=True)
+    except StoreError:
+        outbox = open_outbox(args)
+    answer = StatusLookup(outbox).look_up(args.receipt)
     if answer.view is None:
         raise CliError(answer.message)
     emit(args, status_lines(answer.view), as_data(answer.view))

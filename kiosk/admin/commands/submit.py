@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from kiosk import receipts
 from kiosk.admin.common import (
@@ -15,7 +14,7 @@ from kiosk.admin.common import (
     read_json_file,
     unwrap_submission,
 )
-from kiosk.admin.output import as_data, emit
+from kiosk.admin.output import as_data, emit, error
 from kiosk.sync.setup import outbox_from_config
 from offline_cache.store import Store
 from offline_cache.vocabulary import KIND_VALUES
@@ -40,9 +39,10 @@ def cmd_submit(args: argparse.Namespace) -> int:
             problems = [{"field": p.field, "message": p.message} for p in exc.problems]
             emit(args, "", {"ok": False, "problems": problems})
         else:
-            print("申请内容有误，没有保存：", file=sys.stderr)
-            for p in exc.problems:
-                print(f"  - {describe(p)}", file=sys.stderr)
+            error(
+                f"申请内容有 {len(exc.problems)} 处问题，没有保存：",
+                [describe(p) for p in exc.problems],
+            )
         return 1
     emit(
         args,

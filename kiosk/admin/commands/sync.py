@@ -16,7 +16,7 @@ from kiosk.admin.common import (
     load_active_pack,
     positive_float,
 )
-from kiosk.admin.output import as_data, emit
+from kiosk.admin.output import as_data, emit, error
 from kiosk.audit import AuditLog
 from kiosk.config import KioskConfig
 from kiosk.content import ContentPack
@@ -32,7 +32,7 @@ def _pack_or_none(config: KioskConfig) -> ContentPack | None:
     try:
         return load_active_pack(config)
     except CliError as exc:
-        print(f"kiosk-admin: {exc}（上门预约的状态本次不更新）", file=sys.stderr)
+        error(f"{exc}（上门预约的状态本次不更新）")
         return None
 
 
@@ -68,10 +68,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         agent = _agent(args, show_each_run=False)
         run = sync_by_hand(agent, AuditLog(agent.outbox.store), admin_actor())
         if run.audit_problem:
-            print(f"kiosk-admin: {run.audit_problem}", file=sys.stderr)
+            error(run.audit_problem)
         _show(args, run.report)
         if run.report.auth_failed:
-            print(f"kiosk-admin: 同步已停止：{run.report.last_error}", file=sys.stderr)
+            error(f"同步已停止：{run.report.last_error}")
             return 1
         return 0 if run.report.drained else 2
     agent = _agent(args, show_each_run=True)
