@@ -401,7 +401,7 @@ class Recognizer:
             self._done = True
             listeners = list(self._listeners)
         if status.state == "missing":
-            log.info("voice recognition off: %s", status.reason)
+            log.info("语音识别没有打开：%s", status.reason)
         for callback in listeners:
             try:
                 callback(status)

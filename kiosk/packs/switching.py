@@ -45,7 +45,7 @@ class PackSwitcher:
             except PackError as exc:
                 if directory == self.store.bundled_dir:
                     raise
-                log.error("installed pack %s does not load: %s", directory.name, exc)
+                log.error("已安装的内容包 %s 不能用：%s", directory.name, exc)
                 self.problem = f"已安装的内容包不能加载，改用内置内容包：{exc}"
                 self.store.begin_serving_bundled()
                 self.pack = self._load(self.store.bundled_dir)
@@ -71,7 +71,7 @@ class PackSwitcher:
             try:
                 pack = self._load(directory)
             except PackError as exc:
-                log.error("new pack %s does not load: %s", directory.name, exc)
+                log.error("新内容包 %s 不能用：%s", directory.name, exc)
                 self.problem = f"新内容包不能加载，继续使用原来的：{exc}"
                 self._rejected = target
                 if previous is not None:

@@ -176,12 +176,12 @@ class SyncPackPuller:
             key = _offer_key(offer)
             if exc.reason != "disk":  # a full disk is worth retrying next run
                 self._refused[key] = self._clock()
-            log.warning("pack %s %s from sync refused: %s", key[0], key[1], exc.message)
+            log.warning("省系统发来的内容包 %s %s 没有安装：%s", key[0], key[1], exc.message)
             return PackPullOutcome(
                 problem=f"省系统提供的内容包 {key[0]} {key[1]} 没有安装：{exc.message}"
             )
         if result is not None:
-            log.info("pack %s installed from sync", result.manifest.label())
+            log.info("省系统发来的内容包 %s 已安装", result.manifest.label())
             return PackPullOutcome(installed=result.manifest.label(), message=result.message)
         if problems:
             return PackPullOutcome(problem=problems[-1])
