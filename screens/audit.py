@@ -1,22 +1,32 @@
-"""The elder-friendly numbers, checked on a live widget tree (see shared elder-ui.md targets).
+"""The elder-friendly numbers, checked on the live widget tree (shared elder-ui.md targets).
 
-body text ≥ 32 px, titles ≥ 48 px, touch targets ≥ 120×120 px and ≥ 16 px apart, text/background
-contrast ≥ 7:1, no text cut off, nothing overlapping, nothing outside the window except inside a
-scrolling page (reachable by scrolling).
+Body text ≥ 32 px and titles ≥ 48 px at 标准 (× the font scale at 大/特大); touch targets
+≥ 120×120 px (96 on 1024×768) and ≥ 16 px apart; text/background contrast ≥ 7:1; no text cut off
+inside its widget (the rendered texture measured against the widget) and no button without its
+words; no action control outside the window, partly hidden, or inside a page a finger scrolls;
+nothing overlapping. Text-content rules (line breaking …) plug in as :data:`LABEL_CHECKS`.
+
+Used by ``main.py --tour DIR --audit`` (one line per violation) and tests/ui/test_accessibility.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from screens.theme import contrast_ratio
+from screens.theme import FONT_SCALE_FACTORS, contrast_ratio
 
 BODY_MIN, TITLE_MIN = 32, 48
 TARGET_MIN, GAP_MIN = 120, 16
 CONTRAST_MIN = 7.0
 TOL = 0.6  # sub-pixel layout rounding
+
+# Checks on what a label says and how it is broken into lines: each takes a Label with text and
+# returns a problem ("line starts with 。") or None. The line-breaking rules (issue 12 item 4)
+# append theirs here; every one runs on every label of every screen state.
+LabelCheck = Callable[[Any], "str | None"]
+LABEL_CHECKS: list[LabelCheck] = []
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,9 @@ class Box:
         r, t = min(self.right, other.right), min(self.top, other.top)
         return Box(x, y, r - x, t - y) if r > x and t > y else None
 
+    def __str__(self) -> str:
+        return f"{self.w:.0f}×{self.h:.0f} at ({self.x:.0f}, {self.y:.0f})"
+
 
 def inside(b: Box, area: Box) -> bool:
     return (
@@ -83,6 +96,17 @@ def scroller_of(widget: Any) -> Any:
             return w
         w = w.parent
     return None
+
+
+def drags(scroll: Any) -> bool:
+    """A page a finger moves: it can be dragged and its content is larger than its window."""
+    content = scroll.children[0] if scroll.children else None
+    if content is None:
+        return False
+    return bool(
+        (scroll.do_scroll_y and content.height > scroll.height + 1)
+        or (scroll.do_scroll_x and content.width > scroll.width + 1)
+    )
 
 
 def background_of(widget: Any, default: Any) -> Any:
@@ -119,11 +143,14 @@ def related(a: Any, b: Any) -> bool:
     return False
 
 
-def audit(roots: list[Any], style: Any, window_size: tuple[int, int]) -> list[str]:
+def audit(
+    roots: list[Any], style: Any, window_size: tuple[int, int], target_min: int = TARGET_MIN
+) -> list[str]:
     """Every breach of the numbers on screen now, as readable lines (empty = all good)."""
     from kivy.uix.behaviors import ButtonBehavior
     from kivy.uix.label import Label
 
+    factor = FONT_SCALE_FACTORS.get(style.scale_name, 1.0)
     screen = Box(0, 0, *window_size)
     problems: list[str] = []
     if len(roots) > 1:
@@ -133,10 +160,11 @@ def audit(roots: list[Any], style: Any, window_size: tuple[int, int]) -> list[st
     targets = [w for w in widgets if isinstance(w, ButtonBehavior)]
 
     def name(w: Any) -> str:
-        return f"{type(w).__name__}({getattr(w, 'text', '')[:16]!r})"
+        text = " ".join(str(getattr(w, "text", "")).split())
+        return f"{type(w).__name__}({text[:16]!r})"
 
     def where(w: Any) -> Box | None:
-        """The part of ``w`` a resident can see without scrolling (None: scrolled away)."""
+        """The part of ``w`` a resident can see (None: out of its page's window)."""
         b = box(w)
         scroll = scroller_of(w)
         if scroll is not None:
@@ -145,27 +173,40 @@ def audit(roots: list[Any], style: Any, window_size: tuple[int, int]) -> list[st
 
     for w in texts:
         title = type(w).__name__ in ("TitleLabel", "DisplayLabel")
-        least = TITLE_MIN if title else BODY_MIN
+        least = (TITLE_MIN if title else BODY_MIN) * factor
         if w.font_size + TOL < least:
-            problems.append(f"{name(w)}: font {w.font_size:.0f} px < {least} px")
+            problems.append(f"{name(w)}: font {w.font_size:.0f} px < {least:.0f} px")
         ratio = contrast_ratio(tuple(w.color), tuple(background_of(w, style.background)))
         if ratio + 0.01 < CONTRAST_MIN:
             problems.append(f"{name(w)}: contrast {ratio:.1f}:1 < 7:1")
         tw, th = w.texture_size
-        if tw > w.width + 1 or th > w.height + 1:
+        if tw < 1 or th < 1:
+            problems.append(f"{name(w)}: its words are not shown ({w.width:.0f}×{w.height:.0f})")
+        elif tw > w.width + 1 or th > w.height + 1:
             problems.append(
                 f"{name(w)}: text {tw:.0f}×{th:.0f} cut off in {w.width:.0f}×{w.height:.0f}"
             )
         b = box(w)
         if scroller_of(w) is None and not inside(b, screen) and (b.w > 0 and b.h > 0):
-            problems.append(f"{name(w)}: outside the window at {b}")
+            problems.append(f"{name(w)}: outside the window, {b}")
+        for check in LABEL_CHECKS:
+            found = check(w)
+            if found:
+                problems.append(f"{name(w)}: {found}")
 
     for w in targets:
-        if w.width + TOL < TARGET_MIN or w.height + TOL < TARGET_MIN:
-            problems.append(f"{name(w)}: target {w.width:.0f}×{w.height:.0f} < 120×120")
+        if w.width + TOL < target_min or w.height + TOL < target_min:
+            problems.append(
+                f"{name(w)}: target {w.width:.0f}×{w.height:.0f} < {target_min}×{target_min}"
+            )
         b = box(w)
-        if scroller_of(w) is None and not inside(b, screen):
-            problems.append(f"{name(w)}: target outside the window at {b}")
+        scroll = scroller_of(w)
+        if not inside(b, screen):
+            problems.append(f"{name(w)}: target outside the window, {b}")
+        elif scroll is not None and drags(scroll):
+            problems.append(f"{name(w)}: target inside a scrolling page")
+        elif scroll is not None and not inside(b, box(scroll)):
+            problems.append(f"{name(w)}: target partly hidden, {b}")
 
     seen = [(w, where(w)) for w in targets]
     seen = [(w, b) for w, b in seen if b is not None]
@@ -175,7 +216,7 @@ def audit(roots: list[Any], style: Any, window_size: tuple[int, int]) -> list[st
                 continue
             gap = ba.gap(bc)
             if gap + TOL < GAP_MIN:
-                problems.append(f"{name(a)} and {name(c)}: {gap:.0f} px apart < 16 px")
+                problems.append(f"{name(a)} and {name(c)}: {gap:.0f} px apart < {GAP_MIN} px")
 
     loose = [
         (w, where(w)) for w in texts if not inside_button(w) and not isinstance(w, ButtonBehavior)
@@ -185,4 +226,4 @@ def audit(roots: list[Any], style: Any, window_size: tuple[int, int]) -> list[st
         for c, bc in loose[i + 1 :]:
             if ba.overlaps(bc):
                 problems.append(f"{name(a)} overlaps {name(c)}")
-    return problems
+    return list(dict.fromkeys(problems))
