@@ -391,6 +391,8 @@ class KioskApp(App):  # type: ignore[misc]
             self.voice.louder()
         elif outcome == "slower":
             self.voice.slower()
+        elif outcome == "hard_to_hear":
+            self.voice.hard_to_hear()
         elif outcome == "refused":
             self.say("这一项只有管理员可以打开。")
         elif outcome == "end_session":

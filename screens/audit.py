@@ -201,10 +201,12 @@ def audit(
             )
         b = box(w)
         scroll = scroller_of(w)
-        if not inside(b, screen):
-            problems.append(f"{name(w)}: target outside the window, {b}")
-        elif scroll is not None and drags(scroll):
+        if scroll is not None and drags(scroll):
             problems.append(f"{name(w)}: target inside a scrolling page")
+        elif scroll is not None and where(w) is None:
+            continue  # on another turn of its page (往上翻 / 往下翻), not on screen now
+        elif not inside(b, screen):
+            problems.append(f"{name(w)}: target outside the window, {b}")
         elif scroll is not None and not inside(b, box(scroll)):
             problems.append(f"{name(w)}: target partly hidden, {b}")
 

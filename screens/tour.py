@@ -81,6 +81,19 @@ def audit_now(app: KioskApp) -> list[str]:
     return audit(window_roots(), app.style, size, display_for(*size).target_min)
 
 
+def settled() -> bool:
+    """Every label on screen has been laid out and rendered (not at Kivy's default 100×100)."""
+    from kivy.uix.label import Label
+
+    from screens.audit import visible
+
+    for root in window_roots():
+        for w in visible(root):
+            if isinstance(w, Label) and w.text.strip() and w.texture_size[0] < 1:
+                return False
+    return True
+
+
 @dataclass
 class TourResult:
     written: list[Path] = field(default_factory=list)
@@ -109,7 +122,10 @@ def run_tour(app: KioskApp, out_dir: Path, *, check: bool = False) -> TourResult
         # Two frames: one to lay out, one to draw, then capture.
         Clock.schedule_once(lambda _dt: capture(index, stem), 0.15)
 
-    def capture(index: int, stem: str) -> None:
+    def capture(index: int, stem: str, tries: int = 0) -> None:
+        if not settled() and tries < 10:  # a page rebuilt by a background result just now
+            Clock.schedule_once(lambda _dt: capture(index, stem, tries + 1), 0.05)
+            return
         path = out_dir / f"{index:02d}-{stem}.png"
         top = window_roots()[-1]
         top.export_to_png(str(path))  # type: ignore[attr-defined]

@@ -329,6 +329,7 @@ class WizardScreen(PageScreen):
             self.page.nav.add_widget(w)
         if next_text:
             self.page.nav.add_widget(nav_button(next_text, self.go_next, role="accent"))
+        self.page.fit_nav()
 
     def edit_rows(self, rows: Sequence[tuple[str, str]], height: float) -> None:
         """Lines of text each with 修改 beside it, going back to the step named."""
@@ -668,17 +669,17 @@ class WizardScreen(PageScreen):
         normalise: Callable[[str], Any] | None = None,
         extra: Sequence[Any] = (),
     ) -> None:
-        """Numbers on the big keypad (X for ID numbers)."""
-        self.header(question)
-        box = AnswerBox(hint="用右边的数字键输入")
+        """Numbers on the big keypad (X for ID numbers), the question beside it."""
+        self.question = question
+        box = AnswerBox(hint="用数字键输入")
         keypad = self.shared_keypad(max_length, allow_x)
         keypad.value = str(self.answer(key) or "")[:max_length]
         self._watch(keypad, "value", lambda _k, v: setattr(box, "value", v))
         box.value = keypad.value
         error = NoteLabel(text="", opacity=0)
-        left: list[Any] = [box, error]
+        left: list[Any] = [TitleLabel(text=question), box, error]
         if note:
-            left.insert(0, BodyLabel(text=note))
+            left.insert(1, BodyLabel(text=note))
         self.page.add(beside_keypad(left, keypad))
         self.answer_box, self.keypad = box, keypad
 

@@ -98,6 +98,9 @@ class Kiosk:
         from kivy.tests.common import UnitTestTouch
 
         widget = self.find(target, exact=exact) if isinstance(target, str) else target
+        page = _page_of(widget)
+        if page is not None:  # turned into view with 往下翻 / 往上翻, as a resident would
+            page.reveal(widget)
         scroll = _in_scrollview(widget)
         if scroll is not None:
             scroll.scroll_to(widget, padding=20, animate=False)  # as a finger would scroll
@@ -142,6 +145,18 @@ def _walk(widget: Any) -> Iterator[Any]:
     yield widget
     for child in reversed(widget.children):
         yield from _walk(child)
+
+
+def _page_of(widget: Any) -> Any:
+    """The Page (screens.widgets.Page) whose body holds ``widget``, if any."""
+    from screens.widgets import Page
+
+    w = widget.parent
+    while w is not None and w is not w.parent:
+        if isinstance(w, Page):
+            return w if widget not in (w.up_button, w.down_button) else None
+        w = w.parent
+    return None
 
 
 def _in_scrollview(widget: Any) -> Any:
