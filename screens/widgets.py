@@ -6,7 +6,7 @@ screen's :meth:`~screens.base.KioskScreen.report`; they never switch screens the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kivy.clock import Clock
@@ -272,7 +272,7 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             total = 0.0
             for w in buttons:
                 n = len(texts[w] if w in texts else str(w.text))
-                total += max(124.0, n * font + 56) + self.spacing
+                total += max(124.0, n * font + 36) + self.spacing
             return total
 
         end = [self.end_button]
@@ -283,6 +283,7 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             (full, voice + tuning + speak, settings + end),
             (short, voice + tuning + speak, settings + end),
             (short, voice + hear + speak, settings + end),
+            (short, voice + hear + speak + end, settings),
         ]
         texts, one, two = layouts[-1]
         for t, a, b in layouts:
@@ -588,16 +589,44 @@ class Page(BoxLayout):  # type: ignore[misc]
         return bool(self.body.height > self.scroll.height + 1)
 
     def _fit_scroll(self, *_: Any) -> None:
-        # No layout loop: the strip only ever narrows the body while it overflows (which makes
-        # it taller, so it still overflows), and leaves when the content fits even so.
-        overflows = self.overflows
-        if overflows and self.pager.parent is None:
-            self.middle.add_widget(self.pager)
-        elif not overflows and self.pager.parent is not None:
-            self.middle.remove_widget(self.pager)
         for button in (self.up_button, self.down_button):  # each half the strip's height
             button.set_min_height(max(124.0, self.scroll.height / 2 - 8))
-        self._show_pager_buttons()
+        self._mask_trigger()  # decided once this frame's layouts are done (_mask_now)
+
+    def _settle(self) -> None:
+        """Lay the body out and render its labels now (what Kivy would do before the frame),
+        so what overflows is measured on the real layout, not a half-built one."""
+
+        def walk(w: Any) -> Iterator[Any]:
+            yield w
+            for c in w.children:
+                yield from walk(c)
+
+        from kivy.uix.layout import Layout
+
+        for _ in range(3):
+            for w in list(walk(self.body)):
+                if isinstance(w, Label):
+                    w.texture_update()
+                elif isinstance(w, Layout):
+                    w.do_layout()
+
+    def _place_pager(self) -> None:
+        """The strip of 往上翻 / 往下翻 is there only while the body overflows. It narrows the
+        body (which makes it taller), so whether it can go is tried, not guessed: no loop."""
+        self._settle()
+        if self.overflows and self.pager.parent is None:
+            self.middle.add_widget(self.pager)
+            self.middle.do_layout()
+            self._settle()
+        elif self.pager.parent is not None:
+            self.middle.remove_widget(self.pager)
+            self.middle.do_layout()
+            self._settle()
+            if self.overflows:
+                self.middle.add_widget(self.pager)
+                self.middle.do_layout()
+                self._settle()
 
     def _window(self) -> tuple[float, float]:
         """The part of the body in view, as (top, bottom) measured down from the body's top."""
@@ -606,8 +635,11 @@ class Page(BoxLayout):  # type: ignore[misc]
         return top, top + self.scroll.height
 
     def _show_pager_buttons(self, *_: Any) -> None:
-        """Only the buttons that can move the page are there (a dead button is still a target),
-        and only whole pieces are shown."""
+        self._show_buttons()
+        self._mask()
+
+    def _show_buttons(self) -> None:
+        """Only the buttons that can move the page are there (a dead button is still a target)."""
         overflows = self.pager.parent is not None
         wanted: list[Widget] = []
         if overflows and self.scroll.scroll_y < 0.999:
@@ -619,25 +651,22 @@ class Page(BoxLayout):  # type: ignore[misc]
             self.pager.clear_widgets()
             for w in wanted:
                 self.pager.add_widget(w)
-        self._mask()
 
     def _mask(self, *_: Any) -> None:
         self._mask_trigger()
 
-    def _mask_now(self, *_: Any) -> None:
-        """Hide the pieces the window's edges cut through (a piece taller than the window stays:
-        a long text is read in parts); touches there reach nothing."""
+    def _mask_now(self, *_: Any, turned: bool = False) -> None:
+        """Place the page strip, then hide the pieces the window's edges cut through (a piece
+        taller than the window stays: a long text is read in parts); touches there reach
+        nothing."""
         for w in self._hidden:
             w.opacity = 1
         self._hidden, self._blocked = [], []
+        if not turned:
+            self._place_pager()
+            self._show_buttons()
         if not self.overflows:
             return
-        # Pieces are measured where they are now: lay the body and its lists out first (the
-        # same layouts Kivy would run before this frame anyway).
-        self.body.do_layout()
-        for child in self.body.children:
-            if isinstance(child, GridLayout):
-                child.do_layout()
         top, bottom = self._window()
         cut_top, cut_bottom = top, bottom
         for u_top, u_bottom, ws in _page_units(self.body):
@@ -685,7 +714,7 @@ class Page(BoxLayout):  # type: ignore[misc]
             if new_top >= top - 1:
                 new_top = top - self.scroll.height * 0.85
         self.scroll.scroll_y = min(1.0, max(0.0, 1.0 - new_top / hidden))
-        self._mask_now()
+        self._mask_now(turned=True)
 
     def reveal(self, widget: Any) -> None:
         """Turn the page until ``widget`` is wholly in view (as a resident would with 往下翻)."""
@@ -747,14 +776,22 @@ class Page(BoxLayout):  # type: ignore[misc]
         need = 0.0
         for w in self.nav.children:
             if isinstance(w, BarButton):
-                need += max(124.0, len(w.text) * font + 56)
+                need += max(124.0, len(w.text) * font + 36)
             elif w is progress:
                 need += len(w.text) * font * 0.75
         need += self.nav.spacing * (len(self.nav.children) - 1)
+        self.nav.spacing = 40
         if need <= Window.width - 24:
             return
         self.nav.remove_widget(progress)
-        self.nav.add_widget(Label(), index=len(self.nav.children) - 1)
+        spare = [w for w in self.nav.children if type(w) is Label]
+        buttons = len(self.nav.children) - len(spare)
+        if need - len(progress.text) * font * 0.75 > Window.width - 24 - 40 * buttons:
+            for w in spare:  # tight: the buttons spread evenly instead
+                self.nav.remove_widget(w)
+            self.nav.spacing = 16
+        else:
+            self.nav.add_widget(Label(), index=len(self.nav.children) - 1)
         self.progress_row.add_widget(progress)
         self.add_widget(self.progress_row, index=1)  # just above the buttons
 
@@ -820,7 +857,9 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         keypad = self.keypad
         if portrait:
             self.orientation = "vertical"
-            keypad.layout_cols = 3
+            # Below the question: 3×4 where the page is tall enough for it and a long question,
+            # else 4×3.
+            keypad.layout_cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
             keypad.size_hint_x = 1
             self.holder.size_hint_y = None
         else:
