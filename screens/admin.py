@@ -160,12 +160,16 @@ class AdminScreen(PageScreen):
                     partial(self.ask_install, candidate),
                     "accent",
                 )
-                page.add(row(button, Widget()))
+                line = row(button, Widget())
+                line.page_row = True  # one pack of the list
+                page.add(line)
         buttons = [] if admin.media_dir is None else [self._button("重新查找", self.find_packs)]
         if self._rollback_target() is not None:
             buttons.append(self._button("回退到上一个版本", self.ask_rollback, "danger"))
         if buttons:
-            page.add(row(*buttons, *([Widget()] if len(buttons) == 1 else [])))
+            line = row(*buttons, *([Widget()] if len(buttons) == 1 else []))
+            line.page_row = True  # one pack of the list
+            page.add(line)
 
     def _button(self, text: str, action: Callable[[], None], role: str = "normal") -> BigButton:
         button = BigButton(text=text, role=role)

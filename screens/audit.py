@@ -143,6 +143,45 @@ def related(a: Any, b: Any) -> bool:
     return False
 
 
+def is_list_row(piece: Any) -> bool:
+    """A piece of a page that is one entry of a list (a row of choices, a checklist line, a
+    review line with its 修改): lists may run over several turns of the page; every other piece
+    with a control in it (the answer box's keypad or keyboard …) must be on screen at once."""
+    from kivy.uix.gridlayout import GridLayout
+
+    if getattr(piece, "page_row", False):
+        return True
+    return isinstance(piece, GridLayout) and type(piece).__name__ != "Keypad"
+
+
+def _pieces_in_view(root: Any, name: Callable[[Any], str]) -> list[str]:
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.scrollview import ScrollView
+
+    if root is None:
+        return []
+    out: list[str] = []
+    for scroll in visible(root):
+        if not isinstance(scroll, ScrollView) or not scroll.children:
+            continue
+        view = box(scroll)
+        for piece in scroll.children[0].children:
+            if is_list_row(piece):
+                continue
+            controls = [w for w in _all(piece) if isinstance(w, ButtonBehavior)]
+            if not controls:
+                continue
+            if piece.opacity <= 0 or not inside(box(piece), view):
+                out.append(f"{name(controls[-1])}: its controls are not all on screen at once")
+    return out
+
+
+def _all(widget: Any) -> Iterator[Any]:
+    yield widget
+    for child in widget.children:
+        yield from _all(child)
+
+
 def audit(
     roots: list[Any], style: Any, window_size: tuple[int, int], target_min: int = TARGET_MIN
 ) -> list[str]:
@@ -209,6 +248,8 @@ def audit(
             problems.append(f"{name(w)}: target outside the window, {b}")
         elif scroll is not None and not inside(b, box(scroll)):
             problems.append(f"{name(w)}: target partly hidden, {b}")
+
+    problems += _pieces_in_view(roots[-1] if roots else None, name)
 
     seen = [(w, where(w)) for w in targets]
     seen = [(w, b) for w, b in seen if b is not None]

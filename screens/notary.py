@@ -174,6 +174,7 @@ class NotaryScreen(PageScreen):
             # into narrow towers at 1280×800 with 特大).
             text.size_hint_x = 1
             line = StackLayout(size_hint_y=None, spacing=(24, 8))
+            line.page_row = True  # one line of a list: the list may run over page turns
             line.bind(minimum_height=line.setter("height"))
             for w in (text, yes, no):
                 line.add_widget(w)

@@ -382,6 +382,9 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     mode = StringProperty("pinyin")
 
     ADDRESS_KEYS = ("组", "号", "幢", "单元", "室", "路", "巷", "-", "·")
+    # The answer box, shown at the head of the candidate row (landscape: a row of height saved,
+    # so the question, the answer and every key fit on one screen), or None (above, by the page).
+    answer = ObjectProperty(None, allownone=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -393,6 +396,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.add_widget(self.candidate_row)
         self.add_widget(self.letter_grid)
         self.bind(width=self._fit, letters=self._refresh, page=self._refresh, mode=self._keys)
+        self.bind(answer=self._fit)
         self._keys()
 
     def _keys(self, *_: Any) -> None:
@@ -432,9 +436,23 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         # letter columns as fit (9 on a wide screen, fewer in portrait: more rows, never off
         # the edge).
         slots = int((self.width + 16) // 140)
-        self.per_page = max(2, slots - 3)
+        beside = max(3, slots * 2 // 5) if self.answer is not None else 0
+        self.per_page = max(2, slots - 3 - beside)
         self.letter_grid.cols = max(4, min(int(self.cols), slots))
+        self._row_size = None  # the answer box may have come or gone: the row is rebuilt
         self._refresh()
+
+    def _row_height(self, *_: Any) -> None:
+        """The candidate row grows with a two-line answer beside it (never cut off)."""
+        answer = self.answer
+        self.candidate_row.height = max(124.0, answer.height if answer is not None else 0.0)
+
+    @staticmethod
+    def answer_beside() -> bool:
+        """Whether the answer box goes in the candidate row: on a landscape window."""
+        from kivy.core.window import Window
+
+        return bool(Window.width > Window.height)
 
     def type_letter(self, letter: str) -> None:
         if len(self.letters) < 24:
@@ -463,6 +481,14 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         """The candidate row's buttons, made once per width: typing only relabels them."""
         row = self.candidate_row
         row.clear_widgets()
+        if self.answer is not None:
+            if self.answer.parent is not None:
+                self.answer.parent.remove_widget(self.answer)
+            self.answer.size_hint_x = 1
+            self.answer.font_factor = 1.0
+            self.answer.bind(height=self._row_height)
+            row.add_widget(self.answer)
+        self._row_height()
         self._prev = BigButton(text="往前", size_hint_x=None, width=124)
         self._prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
         row.add_widget(self._prev)
@@ -473,7 +499,8 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
             button.bind(on_release=lambda w: self.pick(w.candidate) if w.candidate else None)
             row.add_widget(button)
             self._slots.append(button)
-        row.add_widget(Label(size_hint_x=1))
+        if self.answer is None:
+            row.add_widget(Label(size_hint_x=1))
         self._more = BigButton(text="更多", size_hint_x=None, width=124)
         self._more.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
         row.add_widget(self._more)

@@ -338,6 +338,7 @@ class WizardScreen(PageScreen):
             edit = BigButton(text="修改", size_hint_x=None, width=self.style.touch_px * 1.4)
             edit.bind(on_release=lambda _w, s=step_id: self.show(s))
             line = row(text, edit, height=height)
+            line.page_row = True  # one line of a list: the list may run over page turns
             text.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(height, h)))
             self.page.add(line)
 
@@ -615,7 +616,7 @@ class WizardScreen(PageScreen):
             box.value = pad.value
             self.writing_pad = writer = pad
         else:
-            box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
+            box = AnswerBox(hint="用拼音键盘输入，点候选的字")
             keyboard = self.shared_keyboard(max_length)
             keyboard.value = str(self.answer(key) or "")
 
@@ -629,7 +630,13 @@ class WizardScreen(PageScreen):
             self.keyboard = writer = keyboard
         self.answer_box = box
         error = NoteLabel(text="", opacity=0)
-        self.page.add(box, error, writer)
+        if not by_hand and PinyinKeyboard.answer_beside():
+            keyboard.answer = box  # at the head of the candidate row
+            self.page.add(error, writer)
+        else:
+            if not by_hand:
+                keyboard.answer = None
+            self.page.add(box, error, writer)
         if by_hand:  # a 竖 stroke must draw, not scroll the page away under the finger
             self.page.hold_drag(True)
 

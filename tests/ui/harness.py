@@ -149,12 +149,16 @@ def _walk(widget: Any) -> Iterator[Any]:
 
 def _page_of(widget: Any) -> Any:
     """The Page (screens.widgets.Page) whose body holds ``widget``, if any."""
+    from kivy.uix.scrollview import ScrollView
+
     from screens.widgets import Page
 
     w = widget.parent
+    inside_body = False
     while w is not None and w is not w.parent:
         if isinstance(w, Page):
-            return w if widget not in (w.up_button, w.down_button) else None
+            return w if inside_body else None
+        inside_body = inside_body or isinstance(w, ScrollView)
         w = w.parent
     return None
 
