@@ -140,4 +140,5 @@ class LegalAidScreen(WizardScreen):
             **self.demo_address(),
         }
         yield from self.walk(self.demo_fill(demo))
+        yield from self.states_tour(demo)
         yield from self.card_tour(self.demo_card(demo["name"], demo["id_number"], "女"))

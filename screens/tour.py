@@ -26,6 +26,8 @@ def tour_steps(app: KioskApp) -> Iterator[Step]:
         screen = app.manager.get_screen(name)
         for stem, action in screen.tour_steps():
             yield f"{name}-{stem}", partial(_show, name, action)
+    yield "app-voice_ready", _voice_ready
+    yield "app-voice_confirm", _voice_confirm
     yield "app-idle_warning", _idle_warning
     yield "app-confirm_end", _confirm_end
 
@@ -43,7 +45,26 @@ def _show(name: str, action: Callable[[], None], app: KioskApp) -> None:
     action()
 
 
+def _voice_ready(app: KioskApp, voice: bool = True) -> None:
+    """The voice model ready: 说话 in the top bar (a stand-in: no recognizer in a tour)."""
+    assert app.manager is not None
+    close_popups(app)
+    app.manager.current = "legal_aid"
+    screen = app.manager.get_screen("legal_aid")
+    screen.show("matter")  # type: ignore[attr-defined]
+    screen.top_bar.voice_ready = voice
+
+
+def _voice_confirm(app: KioskApp) -> None:
+    """What was heard is asked back before it counts (voice.conversation's Confirm)."""
+    _voice_ready(app)
+    app.ask(question="您是说“讨要工钱”吗？", on_answer=lambda _yes: None)
+
+
 def _idle_warning(app: KioskApp) -> None:
+    assert app.manager is not None
+    if app.manager.has_screen("legal_aid"):
+        app.manager.get_screen("legal_aid").top_bar.voice_ready = app.voice.ready
     assert app.manager is not None
     close_popups(app)
     app.manager.current = "home"

@@ -886,6 +886,36 @@ class WizardScreen(PageScreen):
             yield step, partial(self.show, step)
             fill(step)
 
+    def states_tour(self, demo: dict[str, Any]) -> Iterator[TourStep]:
+        """Tour: the address pick-lists (district → town → village) and the error states of
+        the pages that check what is typed (a wrong number, an empty answer)."""
+        steps = self.steps()
+        if "address" in steps:
+            for level in ("district", "town", "village"):
+
+                def pick(level: str = level) -> None:
+                    self.show(steps[0])
+                    for key, value in demo.items():
+                        if key.startswith("address_"):
+                            self.set_answer(key, value)
+                    self.set_answer("_address_level", level)
+                    self.show("address")
+
+                yield f"address_{level}", pick
+        wrong = {"id_number": "3204831956", "phone": "139123", "household": "", "name": ""}
+        for step_id, typed in wrong.items():
+            if step_id not in steps:
+                continue
+
+            def error(step_id: str = step_id, typed: str = typed) -> None:
+                self.show(step_id)
+                writer = self.keypad or self.keyboard
+                if writer is not None:
+                    writer.value = typed
+                self.go_next()  # refused: the page says why
+
+            yield f"{step_id}_error", error
+
     def card_tour(self, card: IdCard) -> Iterator[TourStep]:
         """Tour: the 刷身份证 tile and the read-back of ``card``, on the first card page."""
         step = next(s for s in self.wizard.steps if reads_card(s))
