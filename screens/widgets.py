@@ -598,6 +598,7 @@ class Page(BoxLayout):  # type: ignore[misc]
         self.middle.add_widget(self.scroll)
         self.drag_scrolls = False
         self._hidden: list[Any] = []
+        self._placed: tuple[int, int, int, bool] | None = None
         self._blocked: list[tuple[float, float]] = []  # window-y bands a touch can't reach
         # After this frame's layouts, before it is drawn: one pass, no extra frame.
         self._mask_trigger = Clock.create_trigger(self._mask_now, -1)
@@ -632,16 +633,32 @@ class Page(BoxLayout):  # type: ignore[misc]
         from kivy.uix.layout import Layout
 
         for _ in range(3):
+            self.scroll.update_from_scroll()  # the body takes the scroll's (new) width
             for w in list(walk(self.body)):
                 if isinstance(w, Label):
                     w.texture_update()
                 elif isinstance(w, Layout):
                     w.do_layout()
 
+    def _layout_key(self) -> tuple[int, int, int, bool]:
+        return (
+            round(self.body.height),
+            round(self.middle.width),
+            round(self.scroll.height),
+            self.pager.parent is not None,
+        )
+
     def _place_pager(self) -> None:
         """The strip of 往上翻 / 往下翻 is there only while the body overflows. It narrows the
-        body (which makes it taller), so whether it can go is tried, not guessed: no loop."""
+        body (which makes it taller), so whether it can go is tried, not guessed; the result
+        is remembered, so the layouts it sets off don't start the trial again (no loop)."""
+        if self._layout_key() == self._placed:
+            return
         self._settle()
+        self._try_pager()
+        self._placed = self._layout_key()
+
+    def _try_pager(self) -> None:
         if self.overflows and self.pager.parent is None:
             self.middle.add_widget(self.pager)
             self.middle.do_layout()
@@ -766,6 +783,7 @@ class Page(BoxLayout):  # type: ignore[misc]
         for w in self._hidden:
             w.opacity = 1
         self._hidden, self._blocked = [], []
+        self._placed = None
         self.scroll.scroll_y = 1
         # The next page's content height change refits the scroll (no refit here: an extra
         # layout pass is an extra redraw of every page).

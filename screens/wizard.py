@@ -40,7 +40,9 @@ from kiosk.wizards.steps import (
 from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
 from screens.card_read import CardPicture, CardRead
+from screens.theme import TOUCH_PX
 from screens.widgets import (
+    KEY_GAP,
     AnswerBox,
     BigButton,
     BodyLabel,
@@ -51,6 +53,7 @@ from screens.widgets import (
     ProgressLabel,
     TitleLabel,
     beside_keypad,
+    keypad_room,
     mark_choice,
     nav_button,
     option_buttons,
@@ -685,7 +688,11 @@ class WizardScreen(PageScreen):
         box.value = keypad.value
         error = NoteLabel(text="", opacity=0)
         left: list[Any] = [TitleLabel(text=question), box, error]
-        if note:
+        from kivy.core.window import Window
+
+        if note and keypad_room(*Window.size)[1] < 4 * TOUCH_PX + 3 * KEY_GAP:
+            box.hint = note  # a short screen: the hint is shown in the empty box itself
+        elif note:
             left.insert(1, BodyLabel(text=note))
         self.page.add(beside_keypad(left, keypad))
         self.answer_box, self.keypad = box, keypad
