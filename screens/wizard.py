@@ -635,11 +635,11 @@ class WizardScreen(PageScreen):
         error = NoteLabel(text="", opacity=0)
         if not by_hand and PinyinKeyboard.answer_beside():
             keyboard.answer = box  # at the head of the candidate row
-            self.page.add(error, writer)
+            self.page.add(writer)
         else:
             if not by_hand:
                 keyboard.answer = None
-            self.page.add(box, error, writer)
+            self.page.add(box, writer)
         if by_hand:  # a 竖 stroke must draw, not scroll the page away under the finger
             self.page.hold_drag(True)
 
@@ -651,6 +651,8 @@ class WizardScreen(PageScreen):
             problem = validate(value) if validate else None
             if problem:
                 error.text, error.opacity = problem, 1
+                if error.parent is None:  # only there when it says something: room for keys
+                    self.page.body.add_widget(error, index=1)
                 self.message_text = problem
                 return False
             self.set_answer(key, value)
