@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# First on the path, ahead of tests/ (which pytest puts there for this conftest): tests/voice
+# First on the path, ahead of tests/ (which pytest puts there for this conftest): tests/speech
 # must never shadow the product's voice package, whatever PYTHONPATH already holds.
 if sys.path[0] != str(ROOT):
     sys.path.insert(0, str(ROOT))

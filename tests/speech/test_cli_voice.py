@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.admin.cli import main
-from tests.voice.conftest import korean_model_dir
+from tests.speech.conftest import korean_model_dir
 
 
 def run(capsys: pytest.CaptureFixture[str], tmp_path: Path, *argv: str) -> tuple[int, str, str]:
