@@ -40,6 +40,7 @@ class ReceiptScreen(PageScreen):
         self.qr_text = ""
         self.saved_path: Path | None = None
         self.title = "回执"
+        self.print_status: NoteLabel | None = None  # the A4 form: 正在打印申请表…, then the result
 
     def prepare(self, data: dict[str, Any]) -> None:
         """``data``: title, lines, and either ``receipt`` (code) or ``qr_text`` (take-home)."""
@@ -64,9 +65,18 @@ class ReceiptScreen(PageScreen):
             self.saved_path = None
         self._build()
 
+    def show_print_status(self, text: str) -> None:
+        """How printing the A4 application form went, under the receipt (which stays)."""
+        if self.print_status is None:
+            self.print_status = NoteLabel(text=text)
+            self.page.add(self.print_status)
+        else:
+            self.print_status.text = text
+
     def _build(self) -> None:
         page = self.page
         page.clear()
+        self.print_status = None
         page.add(TitleLabel(text=self.title))
         if self.code:
             page.add(BodyLabel(text="您的回执号（请收好，以后凭它查询进度）：", halign="center"))
@@ -108,6 +118,7 @@ class ReceiptScreen(PageScreen):
         self.code = ""
         self.lines = []
         self.qr_text = ""
+        self.print_status = None
         self.page.clear()
 
     def tour_steps(self) -> Iterator[TourStep]:

@@ -32,7 +32,8 @@ from kiosk.validation import Problem, check_resident_id
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-NOT_FILLED = "—"  # a field with no answer (an agent's line when the resident applied alone)
+NOT_FILLED = "—"
+NO_CODE = "未提交（样张）"  # a form made at the console from a case file that was never submitted  # a field with no answer (an agent's line when the resident applied alone)
 
 
 class FormUnavailable(Exception):
@@ -51,7 +52,7 @@ class InvalidCase(Exception):
 class FormFacts:
     """What the form says besides the answers: the code, the day, who filled it in."""
 
-    receipt_code: str
+    receipt_code: str  # "" for a sample made from a case file (kiosk-admin legal-aid form)
     submitted_on: date
     station: str
     staff_id: str | None = None
@@ -138,7 +139,9 @@ FORM_FIELDS: dict[str, Callable[[_Filled], str]] = {
     "exempt_matters": lambda f: _labels(f, "exempt_matters", f.app.exempt_matters),
     "evidence": lambda f: "、".join(f.app.evidence) or "无",
     "oral": lambda f: _yes_no(f.app.oral),
-    "receipt_code": lambda f: receipts.display(f.facts.receipt_code),
+    "receipt_code": lambda f: (
+        receipts.display(f.facts.receipt_code) if f.facts.receipt_code else NO_CODE
+    ),
     "submitted_on": lambda f: _date_words(f.facts.submitted_on),
     "station": lambda f: f.facts.station,
 }
@@ -152,9 +155,7 @@ def form_template(pack: ContentPack) -> dict[str, Any]:
     return template
 
 
-def field_values(
-    payload: Mapping[str, Any], pack: ContentPack, facts: FormFacts
-) -> dict[str, str]:
+def field_values(payload: Mapping[str, Any], pack: ContentPack, facts: FormFacts) -> dict[str, str]:
     """Every field of :data:`FORM_FIELDS` filled from ``payload`` (checked like a submission)."""
     data = dict(payload)
     problems = application_problems(data, pack, facts.submitted_on)
@@ -223,6 +224,11 @@ def _section(pdf: FPDF, section: dict[str, Any], values: dict[str, str]) -> None
         _row(pdf, cells, values)
 
 
+def _line_count(pdf: FPDF, width: float, text: str) -> int:
+    wrapped = pdf.multi_cell(width, LINE_H, text, dry_run=True, output="LINES")
+    return len(wrapped) if isinstance(wrapped, list) else 1
+
+
 def _row(pdf: FPDF, cells: list[dict[str, Any]], values: dict[str, str]) -> None:
     """One row of label | value boxes sharing the page width; as tall as its tallest text."""
     pdf.set_font(FONT, size=11)
@@ -230,9 +236,9 @@ def _row(pdf: FPDF, cells: list[dict[str, Any]], values: dict[str, str]) -> None
     label_w = [min(share * 0.45, pdf.get_string_width(str(c["label"])) + 4) for c in cells]
     lines = []
     for c, lw in zip(cells, label_w, strict=True):
-        value = pdf.multi_cell(share - lw, LINE_H, values[str(c["field"])], dry_run=True, output="LINES")
-        label = pdf.multi_cell(lw, LINE_H, str(c["label"]), dry_run=True, output="LINES")
-        lines.append(max(len(value), len(label), int(c.get("lines", 1))))
+        value = _line_count(pdf, share - lw, values[str(c["field"])])
+        label = _line_count(pdf, lw, str(c["label"]))
+        lines.append(max(value, label, int(c.get("lines", 1))))
     height = LINE_H * max(lines)
     if pdf.will_page_break(height):
         pdf.add_page()
