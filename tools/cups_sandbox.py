@@ -157,6 +157,11 @@ class CupsSandbox:
             f"cups-pdf:/{self.name}",
             "-P",
             str(CUPS_PDF_PPD),
+            # cups-pdf's default route (poppler's pdftops, then Ghostscript back to PDF) keeps
+            # the page's look but loses its CJK text layer; the cairo route keeps it, so
+            # pdftotext can read the printed form. docs/devices.md.
+            "-o",
+            "pdftops-renderer-default=pdftocairo",
         )
 
     def stop_queue(self, name: str | None = None) -> None:

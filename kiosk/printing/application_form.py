@@ -172,6 +172,7 @@ MARGIN = 15.0
 WIDTH = PAGE_W - 2 * MARGIN
 LINE_H = 7.0  # one line of 11-point text with room to read it
 FONT = "cjk"
+HEADER_H = 8.0  # the top line: where it was made and the receipt code
 
 
 def assemble_form(payload: Mapping[str, Any], pack: ContentPack, facts: FormFacts) -> bytes:
@@ -194,18 +195,27 @@ def assemble_form(payload: Mapping[str, Any], pack: ContentPack, facts: FormFact
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.add_font(FONT, fname=str(font))
     pdf.add_page()
-    _header(pdf, template, values, facts)
+    pdf.set_y(MARGIN + HEADER_H)
+    _title(pdf, template)
     for section in template["sections"]:
         _section(pdf, section, values)
     _declaration(pdf, template, values, facts)
+    # The top line last: print chains that redo the text layer (cairo's PostScript) then keep
+    # the code's digits readable by machines too, not only on paper.
+    pdf.page = 1
+    pdf.set_xy(MARGIN, MARGIN)
+    _top_line(pdf, values)
     return bytes(pdf.output())
 
 
-def _header(pdf: FPDF, template: dict[str, Any], values: dict[str, str], facts: FormFacts) -> None:
-    pdf.set_font(FONT, size=9)
-    pdf.cell(WIDTH / 2, 5, f"受理地点：{values['station']}")
-    pdf.cell(WIDTH / 2, 5, f"回执号：{values['receipt_code']}", align="R")
-    pdf.ln(8)
+def _top_line(pdf: FPDF, values: dict[str, str]) -> None:
+    pdf.set_font(FONT, size=10)
+    pdf.cell(WIDTH / 2, HEADER_H - 2, f"受理地点：{values['station']}")
+    pdf.set_font(FONT, size=12)  # the code staff and the resident look for: larger
+    pdf.cell(WIDTH / 2, HEADER_H - 2, f"回执号：{values['receipt_code']}", align="R")
+
+
+def _title(pdf: FPDF, template: dict[str, Any]) -> None:
     pdf.set_font(FONT, size=20)
     pdf.cell(WIDTH, 11, str(template["title"]), align="C")
     pdf.ln(11)
