@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.content import ContentPack
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
+    from kiosk.printing.a4 import A4Printer
     from kiosk.printing.form_desk import FormDesk
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
@@ -127,9 +128,10 @@ class KioskApp(App):  # type: ignore[misc]
         self.voice.use(services.recognizer, services.speaker)
         from kiosk.printing.form_desk import FormDesk
 
-        self.forms = FormDesk(
-            services.a4_printer, lambda: self._served_pack(), station=self.kiosk_config.station_name
-        )
+        if self.forms is None:
+            station = self.kiosk_config.station_name
+            self.forms = FormDesk(None, self._served_pack, station=station)
+        self.forms.printer = services.a4_printer  # the session's kept form stays
         if services.a4_printer is not None and self.printing is None:
             self.printing = Background()
 
@@ -207,6 +209,8 @@ class KioskApp(App):  # type: ignore[misc]
         if self.idle is not None:
             self.idle.stop()
         self.background.stop()
+        if self.printing is not None:
+            self.printing.stop()
         if self.services is not None and self.services.sync_agent is not None:
             self.services.sync_agent.stop()
 
@@ -348,6 +352,10 @@ class KioskApp(App):  # type: ignore[misc]
     def use_handwriting(self, recognizer: HandwritingRecognizer | None) -> None:
         """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), handwriting=recognizer))
+
+    def use_a4_printer(self, printer: A4Printer | None) -> None:
+        """Replace the A4 printer (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), a4_printer=printer))
 
     def use_card_reader(self, reader: CardReader | None) -> None:
         """Replace the ID-card reader (a stand-in, or none); the other services stay."""
@@ -640,8 +648,8 @@ def _staff(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         outbox=services.outbox,
         sync_agent=services.sync_agent,
         kiosk_mode=app.kiosk_mode,
-        print_form=app.print_form if services.a4_printer is not None else None,
-        has_form=lambda: app.forms is not None and app.forms.has_form,
+        print_form=app.print_form,
+        has_form=lambda: app.forms is not None and app.forms.configured and app.forms.has_form,
     )
 
 
