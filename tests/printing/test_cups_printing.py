@@ -4,7 +4,10 @@ sentence with the queued submission untouched."""
 
 from __future__ import annotations
 
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,3 +139,36 @@ def test_the_health_probe_reports_each_state_of_the_queue(cups: CupsSandbox) -> 
     cups.stop_queue()
     assert "暂停" in probe(cups.queue, server)[2]
     assert probe("", server) == (False, False, "A4 打印机：未设置（配置 [a4_printer] queue）")
+
+
+def test_a_page_the_printer_never_finishes_is_cancelled_and_leaves_nothing_in_the_spool(
+    cups: CupsSandbox, pack: ContentPack, outbox: Outbox
+) -> None:
+    # A network printer on loopback that takes the connection and never reads or answers.
+    listener = socket.create_server(("127.0.0.1", 0))
+    taken: list[socket.socket] = []
+    listener.settimeout(30)
+    threading.Thread(target=lambda: taken.append(listener.accept()[0]), daemon=True).start()
+    try:
+        port = listener.getsockname()[1]
+        cups.admin(
+            "lpadmin", "-p", "Jammed", "-E", "-v", f"socket://127.0.0.1:{port}",
+            "-m", "drv:///sample.drv/generic.ppd",
+        )  # fmt: skip
+        desk = _desk(pack, CupsQueue("Jammed", server=str(cups.socket), timeout_s=6))
+        code = _queued(outbox, pack, desk, staff_id=None)
+        before = outbox.get(code)
+        started = time.monotonic()
+        result = desk.print_current()
+        assert time.monotonic() - started < 20
+        assert not result.ok
+        assert result.message.startswith("打印机没有打出申请表（这次打印已取消）。")
+        deadline = time.monotonic() + 10
+        while (cups.spool_files() or not cups.idle()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert cups.idle() and cups.spool_files() == []
+        assert outbox.get(code) == before
+    finally:
+        for conn in taken:
+            conn.close()
+        listener.close()
