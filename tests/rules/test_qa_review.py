@@ -226,3 +226,12 @@ def test_a_qa_entry_without_its_review_mark_or_with_an_unknown_field_is_refused(
         load_pack(edited_pack(tmp_path, "qa", edit))
     assert any("/entries/0" in p and "verified" in p for p in caught.value.problems)
     assert any("/entries/1" in p and "reviewed_by" in p for p in caught.value.problems)
+
+
+def test_small_deposits_of_a_deceased_name_the_current_limit_and_stay_marked_unverified(
+    pack: ContentPack,
+) -> None:
+    # The 2024 notice raised the no-notarisation limit to 50 000 yuan; only reports were found.
+    entry = _entry(pack, "inherit_deposit")
+    assert "五万元" in entry["answer"] and "不用公证" in entry["answer"]
+    assert not entry["verified"] and "2024" in entry["unverified_note"]
