@@ -1,0 +1,173 @@
+"""A slip as data (lines by importance, a QR code) and its rendering to a 1-bit image.
+
+Sizes are in printer dots (203 dpi, 8 dots a millimetre) and the same on 58 and 80 mm paper, so
+the type is as large on both; 58 mm just holds fewer characters a line. The most important line
+of a slip (the receipt code, what is still missing) is ``KEY``, the largest; a number is never
+broken across lines, and it shrinks to fit the width instead (clreq: never break a number).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+from qrcode.constants import ERROR_CORRECT_M
+
+from kiosk.fonts import find_cjk_font
+
+# Printable dots across the paper at 203 dpi (58 mm paper prints 48 mm, 80 mm prints 72 mm).
+PAPER_DOTS = {58: 384, 80: 576}
+MARGIN = 16
+LINE_SPACING = 1.35  # ≥ 1.3 (docs/ui.md)
+
+
+class Size(enum.IntEnum):
+    """Type sizes in dots: body 34 dots is 4.3 mm, larger than a newspaper's headlines' body."""
+
+    KEY = 72
+    TITLE = 46
+    BODY = 34
+    NOTE = 28
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    size: Size = Size.BODY
+    center: bool = False
+    # A number or code that must stay on one line: shrunk to fit rather than broken.
+    one_line: bool = False
+
+
+@dataclass(frozen=True)
+class Qr:
+    text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thin line between parts of the slip."""
+
+
+Block = Text | Qr | Rule
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What one slip says. ``kind`` names the layout (receipt, notary, …) for logs and tests;
+    ``qr_text`` is what its QR code holds (tests decode the printed code and compare)."""
+
+    kind: str
+    blocks: tuple[Block, ...]
+    qr_text: str = ""
+
+    def texts(self) -> list[str]:
+        """Every line of text on the slip, in order (for tests and the CLI's text view)."""
+        return [b.text for b in self.blocks if isinstance(b, Text)]
+
+
+def slip(kind: str, blocks: Sequence[Block]) -> Slip:
+    """A slip from its blocks; the first QR block's text becomes ``qr_text``."""
+    qr = next((b.text for b in blocks if isinstance(b, Qr)), "")
+    return Slip(kind=kind, blocks=tuple(blocks), qr_text=qr)
+
+
+# clreq / GB/T 15834: these never start a line, and these never end one.
+_NO_START = set("，。、；：？！）」』”’》〉】…—·%,.;:?!)]}")
+_NO_END = set("（「『“‘《〈【([{")
+# A run of Latin letters, digits and the joiners inside numbers stays together.
+_UNIT = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-:/]*|\s+|.", re.S)
+
+
+@lru_cache(maxsize=16)
+def _font(size: int) -> Any:
+    return ImageFont.truetype(str(find_cjk_font()), size, index=0)
+
+
+def wrap(text: str, width: float, measure: Any) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (as ``measure`` says), by clreq rules."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for unit in _UNIT.findall(para):
+            if not line or measure(line + unit) <= width:
+                line += unit
+                continue
+            if unit[0] in _NO_START:  # hang the punctuation rather than start a line with it
+                line += unit
+                continue
+            carry = ""
+            while line and line[-1] in _NO_END:
+                carry, line = line[-1] + carry, line[:-1]
+            lines.append(line.rstrip())
+            line = carry + unit.lstrip()
+        lines.append(line.rstrip())
+    return lines
+
+
+def _fit_one_line(text: str, size: int, width: int, draw: ImageDraw.ImageDraw) -> Any:
+    while size > Size.NOTE and draw.textlength(text, font=_font(size)) > width:
+        size -= 2
+    return _font(size)
+
+
+def qr_image(text: str, side: int) -> Image.Image:
+    """The QR code (error correction M, quiet zone 4) scaled by whole dots to at most ``side``."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    scale = max(1, side // matrix.size[0])
+    return matrix.resize((matrix.size[0] * scale,) * 2, Image.Resampling.NEAREST)
+
+
+def render(slip: Slip, width_mm: int = 80) -> Image.Image:
+    """The slip as a 1-bit image ``PAPER_DOTS[width_mm]`` dots wide, ready for ``GS v 0``."""
+    if width_mm not in PAPER_DOTS:
+        raise ValueError(f"paper width must be one of {sorted(PAPER_DOTS)} mm")
+    width = PAPER_DOTS[width_mm]
+    inner = width - 2 * MARGIN
+    scratch = ImageDraw.Draw(Image.new("L", (1, 1)))
+    # First lay out (what goes where), then draw on an image of exactly that height.
+    placed: list[tuple[str, Any, int, Any]] = []  # (kind, payload, height, font)
+    for block in slip.blocks:
+        if isinstance(block, Rule):
+            placed.append(("rule", None, 18, None))
+        elif isinstance(block, Qr):
+            img = qr_image(block.text, min(inner, 360 if width_mm == 80 else 300))
+            placed.append(("qr", img, img.size[1] + 12, None))
+        else:
+            font = _font(int(block.size))
+            if block.one_line:
+                font = _fit_one_line(block.text, int(block.size), inner, scratch)
+            # Even at the smallest size some lines don't fit (a long station name): wrap those.
+            lines = wrap(block.text, inner, lambda s, f=font: scratch.textlength(s, font=f))
+            for ln in lines:
+                placed.append(("center" if block.center else "left", ln, _line_h(font), font))
+    height = MARGIN * 2 + sum(h for _, _, h, _ in placed)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    y = MARGIN
+    for kind, payload, h, font in placed:
+        if kind == "rule":
+            draw.line((MARGIN, y + h // 2, width - MARGIN, y + h // 2), fill=0, width=2)
+        elif kind == "qr":
+            image.paste(payload, ((width - payload.size[0]) // 2, y))
+        else:
+            x = MARGIN
+            if kind == "center":
+                x = max(MARGIN, int((width - draw.textlength(payload, font=font)) / 2))
+            draw.text((x, y), payload, font=font, fill=0)
+        y += h
+    # Thermal heads print dots, not greys: a hard threshold keeps strokes crisp.
+    return image.point(lambda v: 0 if v < 160 else 255, mode="1")
+
+
+def _line_h(font: Any) -> int:
+    return int(font.size * LINE_SPACING)
