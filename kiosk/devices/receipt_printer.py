@@ -226,7 +226,7 @@ class EscposReceiptPrinter:
         return PrinterStatus(decode_status(*answers), self.name)
 
     def _why(self, exc: BaseException) -> str:
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = " ".join(str(exc).split()) or type(exc).__name__
         return f"{self.name}：{text}" if self.name else text
 
 

@@ -127,15 +127,14 @@ def qr_image(text: str, side: int) -> Image.Image:
     return matrix.resize((matrix.size[0] * scale,) * 2, Image.Resampling.NEAREST)
 
 
-def render(slip: Slip, width_mm: int = 80) -> Image.Image:
-    """The slip as a 1-bit image ``PAPER_DOTS[width_mm]`` dots wide, ready for ``GS v 0``."""
+def _layout(slip: Slip, width_mm: int) -> list[tuple[str, Any, int, Any]]:
+    """Where everything goes: ``(kind, text or image, height, font)`` top to bottom."""
     if width_mm not in PAPER_DOTS:
         raise ValueError(f"paper width must be one of {sorted(PAPER_DOTS)} mm")
     width = PAPER_DOTS[width_mm]
     inner = width - 2 * MARGIN
     scratch = ImageDraw.Draw(Image.new("L", (1, 1)))
-    # First lay out (what goes where), then draw on an image of exactly that height.
-    placed: list[tuple[str, Any, int, Any]] = []  # (kind, payload, height, font)
+    placed: list[tuple[str, Any, int, Any]] = []
     for block in slip.blocks:
         if isinstance(block, Rule):
             placed.append(("rule", None, 18, None))
@@ -150,6 +149,18 @@ def render(slip: Slip, width_mm: int = 80) -> Image.Image:
             lines = wrap(block.text, inner, lambda s, f=font: scratch.textlength(s, font=f))
             for ln in lines:
                 placed.append(("center" if block.center else "left", ln, _line_h(font), font))
+    return placed
+
+
+def printed_lines(slip: Slip, width_mm: int = 80) -> list[tuple[str, int]]:
+    """The text lines as they come out on paper, each with its type size in dots."""
+    return [(p[1], p[3].size) for p in _layout(slip, width_mm) if p[0] in ("left", "center")]
+
+
+def render(slip: Slip, width_mm: int = 80) -> Image.Image:
+    """The slip as a 1-bit image ``PAPER_DOTS[width_mm]`` dots wide, ready for ``GS v 0``."""
+    placed = _layout(slip, width_mm)
+    width = PAPER_DOTS[width_mm]
     height = MARGIN * 2 + sum(h for _, _, h, _ in placed)
     image = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(image)
