@@ -7,7 +7,12 @@ from typing import Any
 
 from kiosk.config import IDCARD_DRIVERS, RECEIPT_PRINTER_DRIVERS, KioskConfig
 from kiosk.devices.idcard import CardReader
-from kiosk.devices.receipt_printer import EscposReceiptPrinter, ReceiptPrinter, cups_queue
+from kiosk.devices.receipt_printer import (
+    EscposReceiptPrinter,
+    ReceiptPrinter,
+    cups_queue,
+    serial_port,
+)
 
 
 def open_card_reader(driver: str, port: str = "", library: Path | None = None) -> CardReader:
@@ -66,9 +71,7 @@ def receipt_printer_from_config(config: KioskConfig) -> ReceiptPrinter:
         path, baud = config.receipt_printer_device, config.receipt_printer_baudrate
 
         def serial() -> Any:
-            from escpos.printer import Serial
-
-            return Serial(path, baudrate=baud, timeout=timeout)
+            return serial_port(path, baud, timeout)
 
         return EscposReceiptPrinter(serial, width_mm=width, name=path, asks_status=asks)
     if driver == "cups":

@@ -272,3 +272,15 @@ def cups_queue(queue: str) -> Any:
                 raise OSError(sent.stderr.decode("utf-8", "replace").strip() or "lp failed")
 
     return CupsQueue()
+
+
+def serial_port(path: str, baudrate: int, timeout: float) -> Any:
+    """python-escpos's ``Serial``, reading a status answer as the one byte it is: its own
+    ``_read`` waits for 16 bytes, i.e. the whole timeout, at every question."""
+    from escpos.printer import Serial
+
+    class OneByteSerial(Serial):  # type: ignore[misc]
+        def _read(self) -> bytes:
+            return bytes(self.device.read(1))
+
+    return OneByteSerial(path, baudrate=baudrate, timeout=timeout)
