@@ -86,3 +86,40 @@ def receipt_printer_from_config(config: KioskConfig) -> ReceiptPrinter:
     from kiosk.devices.stand_ins import NoReceiptPrinter
 
     return NoReceiptPrinter(width)
+
+
+def receipt_printer_named(name: str, config: KioskConfig) -> ReceiptPrinter:
+    """The printer ``name`` names instead of the configured one (``kiosk-admin print test
+    --printer``): ``HOST[:PORT]`` on the network, a device path (serial), ``usb:VID:PID`` or
+    ``cups:QUEUE``; the paper width and status timeout stay the config's."""
+    from dataclasses import replace
+
+    if name.startswith("cups:"):
+        changes: dict[str, Any] = {
+            "receipt_printer_driver": "cups",
+            "receipt_printer_queue": name[5:],
+        }
+    elif name.startswith("usb:"):
+        changes = {"receipt_printer_driver": "usb", "receipt_printer_device": name[4:]}
+    elif name.startswith("/"):
+        changes = {"receipt_printer_driver": "serial", "receipt_printer_device": name}
+    else:
+        host, _, port = name.rpartition(":") if ":" in name else (name, "", "9100")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(
+                f"打印机 {name!r} 看不懂：写 地址[:端口]、/dev/…、usb:厂家号:产品号 或 cups:队列名"
+            )
+        changes = {
+            "receipt_printer_driver": "network",
+            "receipt_printer_host": host,
+            "receipt_printer_port": int(port),
+        }
+    if changes["receipt_printer_driver"] == "usb":
+        vid, sep, pid = str(changes["receipt_printer_device"]).partition(":")
+        if not sep or not all(
+            x and all(c in "0123456789abcdefABCDEF" for c in x) for x in (vid, pid)
+        ):
+            raise ValueError(
+                f"USB 打印机要写 usb:厂家号:产品号，例如 usb:0416:5011，不能是 {name!r}"
+            )
+    return receipt_printer_from_config(replace(config, **changes))

@@ -226,8 +226,31 @@ class EscposReceiptPrinter:
         return PrinterStatus(decode_status(*answers), self.name)
 
     def _why(self, exc: BaseException) -> str:
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        return f"{self.name}：{text}" if self.name else text
+        reason = plain_reason(exc)
+        return f"{self.name}：{reason}" if self.name else reason
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few Chinese words for staff (libraries' English stays
+    out of what the admin screen and ``kiosk-admin`` print)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TimeoutError):
+            return "等回答超时"
+        if isinstance(seen, ConnectionRefusedError):
+            return "对方拒绝连接，可能地址或端口不对，或打印机没开"
+        if isinstance(seen, ConnectionError):
+            return "连接断了"
+        if isinstance(seen, FileNotFoundError):
+            return "没有这个设备（没插好或者写错了）"
+        if isinstance(seen, PermissionError):
+            return "没有权限打开这个设备"
+        if isinstance(seen, OSError) and seen.errno is not None:
+            return f"连接出错（错误号 {seen.errno}）"
+        if any("\u4e00" <= ch <= "\u9fff" for ch in str(seen)):
+            return str(seen).strip()
+        seen = seen.__cause__ or seen.__context__
+    return f"出错（{type(exc).__name__}）"
 
 
 def _close(device: Any) -> None:
