@@ -14,12 +14,14 @@ from kivy.uix.widget import Widget
 
 from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
+from screens.printing import when_printer_answers
 from screens.status import when_text
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
 if TYPE_CHECKING:
     from kiosk.admin_info import AdminInfo
     from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.printing.desk import PrintDesk
     from kiosk.session import Session
 
 
@@ -47,10 +49,13 @@ class AdminScreen(PageScreen):
         session: Session,
         pack_admin: PackAdmin | None = None,
         confirm: Callable[..., None] | None = None,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.info = info
+        self.printer = printer
+        self.printer_label = BodyLabel(text="")  # updated in place when the printer answers
         self.session = session
         self.pack_admin = pack_admin  # kiosk.packs.staff_actions.PackAdmin, or None
         self.confirm = confirm  # opens the one kind of pop-up: a confirmation
@@ -65,6 +70,11 @@ class AdminScreen(PageScreen):
         if not self.installing:
             self.pack_message = ""
         self.find_packs()
+        # Asking the printer can take its whole status timeout: off the Kivy thread.
+        when_printer_answers(self.printer(), self._printer_answered)
+
+    def _printer_answered(self, line: str) -> None:
+        self.printer_label.text = line
 
     def find_packs(self) -> None:
         """Look at the USB folder again, off the Kivy thread (a slow or huge stick must not
@@ -109,6 +119,9 @@ class AdminScreen(PageScreen):
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:
             page.add(BodyLabel(text=line))
+        if self.printer_label.parent is not None:
+            self.printer_label.parent.remove_widget(self.printer_label)
+        page.add(self.printer_label)
         if f.pack_error:
             page.add(NoteLabel(text=f"内容包问题：{f.pack_error}"))
         page.add(TitleLabel(text="近 30 天使用情况（按服务）"))

@@ -111,6 +111,10 @@ class ReceiptPrinter(Protocol):
         """Print ``image`` (1-bit, at most the paper's dots wide) and cut; the outcome."""
         ...
 
+    def warm_up(self) -> None:
+        """Load what the first job would (a driver library); opens nothing."""
+        ...
+
 
 # DLE EOT n (ESC/POS real-time status). Each answer byte has bits 1 and 4 set and bit 0, 7 clear.
 _DLE_EOT = b"\x10\x04"
@@ -172,6 +176,10 @@ class EscposReceiptPrinter:
                 return self._ask(device)
             finally:
                 _close(device)
+
+    def warm_up(self) -> None:
+        with contextlib.suppress(Exception):  # a missing driver shows at the first job
+            self._connect()
 
     def print_image(self, image: Image) -> PrinterStatus:
         with self._lock:

@@ -109,6 +109,9 @@ class NoReceiptPrinter:
     def print_image(self, image: Image) -> PrinterStatus:
         return PrinterStatus(PrinterState.NOT_CONFIGURED)
 
+    def warm_up(self) -> None:
+        pass
+
 
 class ScriptedReceiptPrinter:
     """A printer in a given state that keeps what it printed in memory (tour, screen tests)."""
@@ -124,6 +127,9 @@ class ScriptedReceiptPrinter:
 
     def status(self) -> PrinterStatus:
         return PrinterStatus(self.state, "scripted")
+
+    def warm_up(self) -> None:
+        pass
 
     def print_image(self, image: Image) -> PrinterStatus:
         if self.state in (PrinterState.READY, PrinterState.PAPER_LOW):

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kiosk.content import ContentPack
     from kiosk.legal_aid.assessment import Assessment
     from kiosk.notary import Checklist
+    from offline_cache.bookings import Booking
 
 NO_PERSONAL_DATA = "这张纸上没有您的姓名和身份证号，丢了也不会泄露。"
 CANCEL_VISIT = (
@@ -171,6 +172,28 @@ def visit_slip(
         Text(NO_PERSONAL_DATA, Size.NOTE),
     ]
     return slip("visit", blocks)
+
+
+def booking_slip(booking: Booking, pack: ContentPack, *, station: str, today: date) -> Slip:
+    """:func:`visit_slip` for a booking the ledger holds, its labels from the pack."""
+    visits = pack.data("visits")
+
+    def label(kind: str, item_id: str) -> dict[str, Any]:
+        return next((x for x in visits[kind] if x["id"] == item_id), {"label": ""})
+
+    period = label("periods", booking.period)
+    hours = f"{period['start']}-{period['end']}" if "start" in period else ""
+    return visit_slip(
+        code=booking.receipt_code or "",
+        day=date.fromisoformat(booking.visit_date),
+        today=today,
+        period=str(period["label"]),
+        hours=hours,
+        service=str(label("services", booking.service)["label"]),
+        team=str(label("teams", booking.team)["label"]),
+        status=f"现在是“{booking.status_label}”。" + str(visits["booking"]["text"]),
+        station=station,
+    )
 
 
 def legal_aid_slip(

@@ -122,7 +122,7 @@ def qr_image(text: str, side: int) -> Image.Image:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4)
     code.add_data(text)
     code.make(fit=True)
-    matrix = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    matrix: Image.Image = code.make_image().get_image().convert("L")
     scale = max(1, side // matrix.size[0])
     return matrix.resize((matrix.size[0] * scale,) * 2, Image.Resampling.NEAREST)
 
