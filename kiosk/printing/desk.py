@@ -106,11 +106,17 @@ class PrintDesk:
             return
 
         def work() -> None:
-            from kiosk.printing.slip import Text
+            from datetime import datetime
 
-            with contextlib.suppress(Exception):  # a missing font shows at the first 打印
-                render(Slip("warm-up", (Text("印"),)), self.printer.width_mm)
+            from kiosk.printing.layouts import receipt_slip
+
             self.printer.warm_up()
+            # A sample receipt (no one's data) measures the characters most slips use.
+            sample = receipt_slip(
+                code="2" * 12, title="回执", lines=[], station=self.station, when=datetime.now()
+            )
+            with contextlib.suppress(Exception):  # a missing font shows at the first 打印
+                render(sample, self.printer.width_mm)
 
         threading.Thread(target=work, name="printer-warm-up", daemon=True).start()
 

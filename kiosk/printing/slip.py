@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import qrcode
@@ -90,36 +90,55 @@ def _font(size: int) -> Any:
     return ImageFont.truetype(str(find_cjk_font()), size, index=0)
 
 
-def wrap(text: str, width: float, measure: Any) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (as ``measure`` says), by clreq rules."""
+@lru_cache(maxsize=8192)
+def _width(size: int, unit: str) -> float:
+    """A unit's width at ``size`` (cached across slips: FreeType's measuring is the slow part
+    of drawing a slip, and a slip uses a few hundred distinct characters)."""
+    return float(_font(size).getlength(unit))
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (as ``measure`` says), by clreq rules.
+
+    A line's width is the sum of its units' (Chinese has no kerning; a Latin run is one unit),
+    so each unit is measured once rather than the whole line again at every character.
+    """
+    widths: dict[str, float] = {}
+
+    def w(unit: str) -> float:
+        if unit not in widths:
+            widths[unit] = measure(unit)
+        return widths[unit]
+
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for unit in _UNIT.findall(para):
-            if not line or measure(line + unit) <= width:
-                line += unit
-                continue
-            if unit[0] in _NO_START:  # hang the punctuation rather than start a line with it
-                line += unit
+            if not line or used + w(unit) <= width or unit[0] in _NO_START:
+                # (punctuation that can't start a line hangs at the end of this one)
+                line, used = line + unit, used + w(unit)
                 continue
             carry = ""
             while line and line[-1] in _NO_END:
                 carry, line = line[-1] + carry, line[:-1]
             lines.append(line.rstrip())
             line = carry + unit.lstrip()
+            used = sum(w(u) for u in _UNIT.findall(line))
         lines.append(line.rstrip())
     return lines
 
 
-def _fit_one_line(text: str, size: int, width: int, draw: ImageDraw.ImageDraw) -> Any:
-    while size > Size.NOTE and draw.textlength(text, font=_font(size)) > width:
+def _fit_one_line(text: str, size: int, width: int) -> Any:
+    while size > Size.NOTE and _width(size, text) > width:
         size -= 2
     return _font(size)
 
 
 def qr_image(text: str, side: int) -> Image.Image:
     """The QR code (error correction M, quiet zone 4) scaled by whole dots to at most ``side``."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4)
+    # A fixed mask: qrcode otherwise tries all eight in pure Python (≈ 0.7 s for the notary
+    # list's code on the terminal's CPU); any mask is valid, and zbar reads it (tests/printing).
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=2)
     code.add_data(text)
     code.make(fit=True)
     matrix: Image.Image = code.make_image().get_image().convert("L")
@@ -133,7 +152,6 @@ def _layout(slip: Slip, width_mm: int) -> list[tuple[str, Any, int, Any]]:
         raise ValueError(f"paper width must be one of {sorted(PAPER_DOTS)} mm")
     width = PAPER_DOTS[width_mm]
     inner = width - 2 * MARGIN
-    scratch = ImageDraw.Draw(Image.new("L", (1, 1)))
     placed: list[tuple[str, Any, int, Any]] = []
     for block in slip.blocks:
         if isinstance(block, Rule):
@@ -144,9 +162,9 @@ def _layout(slip: Slip, width_mm: int) -> list[tuple[str, Any, int, Any]]:
         else:
             font = _font(int(block.size))
             if block.one_line:
-                font = _fit_one_line(block.text, int(block.size), inner, scratch)
+                font = _fit_one_line(block.text, int(block.size), inner)
             # Even at the smallest size some lines don't fit (a long station name): wrap those.
-            lines = wrap(block.text, inner, lambda s, f=font: scratch.textlength(s, font=f))
+            lines = wrap(block.text, inner, partial(_width, font.size))
             for ln in lines:
                 placed.append(("center" if block.center else "left", ln, _line_h(font), font))
     return placed
