@@ -212,7 +212,7 @@ def legal_aid_slip(
         blocks.append(Text("请一次带齐这些材料", Size.TITLE))
         for i, m in enumerate(a.materials, 1):
             blocks.append(Text(f"{i}. {m.label}"))
-            blocks.append(Text(f"去哪里开：{m.where}", Size.NOTE))
+            blocks.append(Text(m.where, Size.NOTE))
     for r in a.referrals:
         blocks.append(Text(f"{r['label']}：{r['detail']}", Size.NOTE))
     blocks.append(Rule())
