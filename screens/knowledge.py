@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.printing.layouts import topic_slip
 from screens.base import PageScreen, TourStep
-from screens.printing import print_button
+from screens.printing import HEAR_IT_AGAIN, print_button
 from screens.widgets import BodyLabel, ChoiceGrid, NoteLabel, TitleLabel, nav_button
 
 if TYPE_CHECKING:
@@ -78,7 +78,11 @@ class KnowledgeScreen(PageScreen):
         leaflet = partial(topic_slip, topic, station=station)
         # A leaflet to take home: the same sentences, for a neighbour to read out later.
         self.print_button = print_button(
-            desk, lambda: leaflet(when=datetime.now()), page=page, say=self.say
+            desk,
+            lambda: leaflet(when=datetime.now()),
+            page=page,
+            say=self.say,
+            fallback=HEAR_IT_AGAIN,
         )
         left = [nav_button("上一步", self.show_topics)]
         if self.print_button is not None:

@@ -18,7 +18,7 @@ from kiosk.printing.layouts import legal_aid_slip
 from kiosk.wizards.legal_aid import LEGAL_AID, NONE, legal_aid_payload, question_values
 from kiosk.wizards.steps import Kind, Step, Submit, review_rows, step_for_field
 from screens.base import TourStep
-from screens.printing import print_button
+from screens.printing import HEAR_IT_AGAIN, print_button
 from screens.widgets import BodyLabel, NoteLabel, TitleLabel, nav_button
 from screens.wizard import WizardScreen
 
@@ -102,6 +102,7 @@ class LegalAidScreen(WizardScreen):
             ),
             page=self.page,
             say=self.say,
+            fallback=HEAR_IT_AGAIN,
         )
         extra = [nav_button("提交申请", self.send, role="accent")]
         self.nav(next_text=None, extra=[self.print_button, *extra] if self.print_button else extra)

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from kiosk.printing.slip import Slip
 
 PRINT = "打印"
+# What a resident can still do when the slip didn't print, by screen.
+KEEP_THE_CODE = "您可以先把屏幕上的号码记下来，或用手机扫码。"
+KEEP_THE_LIST = "您可以用手机扫屏幕上的二维码，把清单存到手机上。"
+HEAR_IT_AGAIN = "内容还在屏幕上，可以点“朗读”再听一遍，或请工作人员帮您抄下来。"
 PRINTING = "正在打印…"
 AGAIN = "再打一次"
 
@@ -32,9 +36,12 @@ def print_button(
     *,
     page: Any,
     say: Callable[[str], None],
+    fallback: str,
     label: str = PRINT,
 ) -> Any | None:
-    """A nav-bar 打印 for the slip ``make_slip()`` builds, or None without a printer."""
+    """A nav-bar 打印 for the slip ``make_slip()`` builds, or None without a printer.
+    ``fallback``: what the resident can do on this screen when nothing was printed (记下号码,
+    扫码, 朗读), said after the printer's own message."""
     if desk is None or not desk.configured:
         return None
     message: list[NoteLabel] = []  # the one outcome label of this button, made on first use
@@ -46,9 +53,10 @@ def print_button(
         if not message:
             message.append(NoteLabel())
             page.add(message[0])
-        message[0].text = job.message
+        text = job.message if job.printed else f"{job.message}{fallback}"
+        message[0].text = text
         Clock.schedule_once(lambda _dt: _scroll_to(page, message[0]), 0)
-        say(job.message)
+        say(text)
 
     def press() -> None:
         if desk.start(make_slip(), lambda job: Clock.schedule_once(lambda _dt: show(job), 0)):

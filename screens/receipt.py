@@ -20,7 +20,7 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kiosk import receipts
 from kiosk.printing.layouts import query_hint
 from screens.base import PageScreen, TourStep
-from screens.printing import print_button
+from screens.printing import KEEP_THE_CODE, KEEP_THE_LIST, print_button
 from screens.qr import qr_widget
 from screens.receipt_image import render_receipt
 from screens.widgets import BodyLabel, DisplayLabel, NoteLabel, TitleLabel, nav_button
@@ -114,7 +114,11 @@ class ReceiptScreen(PageScreen):
         self.print_button = None
         if make is not None and desk is not None and desk.configured:
             self.print_button = print_button(
-                desk, lambda: make(desk.station), page=page, say=self.say
+                desk,
+                lambda: make(desk.station),
+                page=page,
+                say=self.say,
+                fallback=KEEP_THE_CODE if self.code else KEEP_THE_LIST,
             )
         elif self.saved_path is not None:
             page.add(NoteLabel(text="回执已经保存好，请工作人员帮您打印。"))

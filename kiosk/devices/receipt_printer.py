@@ -38,20 +38,17 @@ class PrinterState(enum.Enum):
 
 
 # What a resident is told (plain, with what to do), and the short word staff see on the admin
-# screen. The QR code and the text on screen stay whatever the printer does.
+# screen. The QR code and the text on screen stay whatever the printer does; the screen adds
+# what the resident can do without paper there (记下号码、扫码 …).
 RESIDENT_MESSAGES: dict[PrinterState, str] = {
     PrinterState.READY: "打好了，请从出纸口取走。",
     PrinterState.PAPER_LOW: "打好了，请从出纸口取走。打印纸快用完了，请告诉工作人员。",
-    PrinterState.NOT_CONFIGURED: "这台终端没有接打印机。请把屏幕上的号码记下来，或用手机扫码。",
-    PrinterState.UNREACHABLE: "打印机没有连上，请找工作人员看看打印机是否开着。"
-    "您可以先把屏幕上的号码记下来，或用手机扫码。",
-    PrinterState.PAPER_OUT: "打印纸用完了，请找工作人员换纸后再打一次。"
-    "您可以先把屏幕上的号码记下来，或用手机扫码。",
+    PrinterState.NOT_CONFIGURED: "这台终端没有接打印机。",
+    PrinterState.UNREACHABLE: "打印机没有连上，请找工作人员看看打印机是否开着。",
+    PrinterState.PAPER_OUT: "打印纸用完了，请找工作人员换纸后再打一次。",
     PrinterState.COVER_OPEN: "打印机的盖子没有盖好，请把盖子按紧后再打一次。",
-    PrinterState.OFFLINE: "打印机暂时不能用，请找工作人员看看。"
-    "您可以先把屏幕上的号码记下来，或用手机扫码。",
-    PrinterState.NO_ANSWER: "打印机没有回应，请找工作人员看看打印机。"
-    "您可以先把屏幕上的号码记下来，或用手机扫码。",
+    PrinterState.OFFLINE: "打印机暂时不能用，请找工作人员看看。",
+    PrinterState.NO_ANSWER: "打印机没有回应，请找工作人员看看打印机。",
     PrinterState.INTERRUPTED: "打印中断了，可能没有打全。请再打一次，或找工作人员。",
 }
 STAFF_WORDS: dict[PrinterState, str] = {

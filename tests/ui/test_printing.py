@@ -79,7 +79,7 @@ def test_a_printer_without_paper_says_what_to_do_and_the_qr_code_stays(
     kiosk.tap("打印", exact=True)
     assert _printed(kiosk)
     message = next(t for t in kiosk.texts() if "打印纸用完了" in t)
-    assert "工作人员" in message and "扫码" in message
+    assert "工作人员" in message and "二维码" in message  # what she can do without paper
     assert message in speaker.said
     assert kiosk.screen.qr.parent is not None and kiosk.screen.qr.qr_text  # still there
     printer.wait_closed(1)
