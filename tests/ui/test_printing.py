@@ -142,3 +142,55 @@ def test_the_legal_aid_result_page_offers_打印_beside_提交申请(kiosk: Kios
         assert any("盖子没有盖好" in t for t in kiosk.texts()) and fake.printed == []
     finally:
         kiosk.app.use_printer(None)
+
+
+def test_every_screen_with_打印_meets_the_numbers_at_1280x800_in_every_scale_and_theme(
+    kiosk: Kiosk,
+) -> None:
+    """The screens the tour shows without a printer, audited again with 打印 in their nav bar
+    and with a failure's message on the page (the hardest: 1280×800)."""
+    from kivy.core.window import Window
+
+    from screens.theme import FONT_SCALE_ORDER, THEMES
+    from tests.ui.audit import audit
+
+    fake = ScriptedReceiptPrinter(PrinterState.PAPER_OUT)
+    kiosk.app.use_printer(PrintDesk(fake, station=STATION))
+    app, problems = kiosk.app, []
+    Window.size = (1280, 800)
+    try:
+        combos = [("default", s) for s in FONT_SCALE_ORDER] + [(t, "xlarge") for t in THEMES]
+        for theme, scale in combos:
+            app.style.apply(theme, scale)
+            for name, step in (
+                ("receipt", "code"),
+                ("legal_aid", "result"),
+                ("knowledge", "topic-wages"),
+            ):
+                screen = app.manager.get_screen(name)
+                app.manager.current = name
+                dict(screen.tour_steps())[step]()
+                kiosk.pump(2)
+                found = audit(kiosk.roots(), app.style, (1280, 800))
+                assert screen.print_button is not None and screen.print_button.parent is not None
+                kiosk.tap(screen.print_button)
+                assert _until(kiosk, lambda s=screen: s.print_button.text == "再打一次")
+                kiosk.pump(2)
+                found += audit(kiosk.roots(), app.style, (1280, 800))
+                problems += [f"{name}-{step} [{theme}/{scale}] {p}" for p in found]
+            # The staff menu with 重印上一张 and the printer's line beside it.
+            staff = app.manager.get_screen("staff")
+            app.manager.current = "staff"
+            staff.prepare({})
+            assert _until(kiosk, lambda: any("小票打印机：缺纸" in t for t in kiosk.texts()))
+            kiosk.find("重印上一张")
+            kiosk.pump(2)
+            found = audit(kiosk.roots(), app.style, (1280, 800))
+            problems += [f"staff [{theme}/{scale}] {p}" for p in found]
+    finally:
+        Window.size = (1920, 1080)
+        app.style.apply("default", "standard")
+        kiosk.app.use_printer(None)
+        kiosk.pump(2)
+    problems = list(dict.fromkeys(problems))
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
