@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
     from kiosk.packs.manifest import Manifest
+    from kiosk.printing.a4 import A4Printer
     from kiosk.printing.desk import PrintDesk
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
@@ -210,6 +211,7 @@ def build_services(
         card_reader=card_reader,
         handwriting=handwriting,
         printer=_build_printer(config),
+        a4_printer=_build_a4_printer(config),
     )
 
 
@@ -226,6 +228,13 @@ def _build_printer(config: KioskConfig) -> PrintDesk:
     )
     desk.warm_up()
     return desk
+
+
+def _build_a4_printer(config: KioskConfig) -> A4Printer | None:
+    """The A4 queue for the application form (``[a4_printer]``); nothing is contacted here."""
+    from kiosk.printing.a4 import queue_from_config
+
+    return queue_from_config(config.a4_queue, config.a4_server, config.a4_timeout_s)
 
 
 def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingRecognizer]:

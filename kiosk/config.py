@@ -77,6 +77,12 @@ class KioskConfig:
     receipt_printer_status_timeout_s: int = 3
     # Appliance: the nightly maintenance restart's quiet hour (None = no restart).
     maintenance_restart: time | None = None
+    # The A4 printer for the filled-in application form: a CUPS queue ("" = no A4 printing),
+    # its CUPS server ("" = the system's default), how long a page may take before it is
+    # cancelled (kiosk/printing/a4.py, docs/devices.md).
+    a4_queue: str = ""
+    a4_server: str = ""
+    a4_timeout_s: int = 60
 
     @property
     def db_path(self) -> Path:
@@ -119,6 +125,9 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "receipt_printer.queue": (str, ""),
     "receipt_printer.width_mm": (int, 80),
     "receipt_printer.status_timeout_s": (int, 3),
+    "a4_printer.queue": (str, ""),
+    "a4_printer.server": (str, ""),
+    "a4_printer.timeout_s": (int, 60),
 }
 
 _RANGES: dict[str, tuple[int, int]] = {
@@ -131,6 +140,7 @@ _RANGES: dict[str, tuple[int, int]] = {
     "receipt_printer.port": (1, 65535),
     "receipt_printer.baudrate": (1200, 921600),
     "receipt_printer.status_timeout_s": (0, 30),
+    "a4_printer.timeout_s": (5, 600),
 }
 
 
@@ -289,6 +299,11 @@ def load_config(
 
     _check_idcard(values)
     _check_receipt_printer(values)
+    queue = values["a4_printer.queue"]
+    if queue and not all(c.isascii() and (c.isalnum() or c in "-_.") for c in queue):
+        raise ConfigError(
+            "a4_printer.queue", "打印队列名只能用英文字母、数字、- _ .（lpstat -p 列出的名字）"
+        )
 
     data_dir = opt_path("paths.data_dir") or default_data_dir()
     model_dir = opt_path("paths.voice_model_dir") or (
@@ -329,6 +344,9 @@ def load_config(
         receipt_printer_queue=values["receipt_printer.queue"],
         receipt_printer_width_mm=values["receipt_printer.width_mm"],
         receipt_printer_status_timeout_s=values["receipt_printer.status_timeout_s"],
+        a4_queue=values["a4_printer.queue"],
+        a4_server=values["a4_printer.server"],
+        a4_timeout_s=values["a4_printer.timeout_s"],
     )
 
 

@@ -1,7 +1,8 @@
-"""The CJK font file the screens and the printed slips both use (Kivy-free).
+"""The CJK font of everything the kiosk draws: the screens (``screens.fonts``) and paper
+(``kiosk.printing``).
 
-WenQuanYi Micro Hei comes first because Debian's Noto CJK ``.ttc`` opens its Japanese face,
-which draws 门/直/骨/边 with Japanese shapes.
+WenQuanYi Micro Hei (Debian ``fonts-wqy-microhei``) comes first because Debian's Noto CJK
+``.ttc`` opens its Japanese face, which draws 门/直/骨/边 with Japanese shapes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class FontMissing(RuntimeError):
 
 
 def find_cjk_font() -> Path:
-    """The Simplified-Chinese font file (``KIOSK_FONT_FILE`` overrides)."""
+    """The first CJK font found (``KIOSK_FONT_FILE`` first); :class:`FontMissing` if none."""
     override = os.environ.get("KIOSK_FONT_FILE")
     for candidate in ([override] if override else []) + list(CANDIDATES):
         if candidate and Path(candidate).is_file():

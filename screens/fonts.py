@@ -3,7 +3,7 @@
 Kivy's default font name is ``Roboto``; registering that name to a Simplified-Chinese font makes
 every Label, Button, TextInput and the VKeyboard render Chinese. WenQuanYi Micro Hei comes first
 because Debian's Noto CJK ``.ttc`` opens its Japanese face, which draws 门/直/骨/边 with Japanese
-shapes.
+shapes. The font itself is found by ``kiosk.fonts`` (paper uses it too).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Paper to take home: slips for the thermal receipt printer, drawn in memory (Kivy-free).
+"""Paper for the resident, drawn in memory (Kivy-free).
+
+The A4 application form (``application_form``, ``a4``, ``form_desk``; printed through CUPS) and
+the slips for the thermal receipt printer:
 
 - ``slip``: the :class:`~kiosk.printing.slip.Slip` model (lines by importance, a QR code) and
   its renderer to a black-and-white Pillow image 58 or 80 mm wide, Chinese drawn with the
@@ -10,5 +13,5 @@
 - ``desk``: printing one slip off the Kivy thread with its plain outcome, and the session's
   last slip for staff's 重印上一张.
 
-The device that prints is :mod:`kiosk.devices.receipt_printer`.
+The device that prints the slips is :mod:`kiosk.devices.receipt_printer`.
 """

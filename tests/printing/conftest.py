@@ -1,21 +1,56 @@
-"""Shared set-up for the printing tests: the bundled pack, a loopback printer, a QR reader."""
+"""Shared set-up for the printing tests: a real private cupsd with a cups-pdf queue
+(tools/cups_sandbox.py) for the A4 form; a loopback raw-9100 printer (tools/escpos_listener.py)
+and a QR reader (zbar) for the thermal slips."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 
+from kiosk import receipts
 from kiosk.config import load_config
-from kiosk.content import ContentPack, load_pack
 from kiosk.devices.factory import receipt_printer_from_config
 from kiosk.devices.receipt_printer import ReceiptPrinter
-from tests.conftest import ROOT
+from kiosk.printing.application_form import FormFacts
+from tests.rules.conftest import BASE_CASE, TODAY, case, pack
+from tests.sync.conftest import keys, outbox
+from tools.cups_sandbox import CupsSandbox, unavailable_reason
 from tools.escpos_listener import EscposListener
 
+CODE = receipts.with_check("23456789234")  # 2345 6789 2343
 STATION = "演示村公共法律服务工作室"
+
+
+def facts(staff_id: str | None = None, day: date = TODAY) -> FormFacts:
+    return FormFacts(CODE, day, STATION, staff_id)
+
+
+def pdf_text(pdf: bytes | Path) -> str:
+    """What a person reads on the page (poppler's pdftotext), spaces and line breaks removed."""
+    args = ["pdftotext", "-layout", str(pdf) if isinstance(pdf, Path) else "-", "-"]
+    done = subprocess.run(
+        args,
+        input=None if isinstance(pdf, Path) else pdf,
+        capture_output=True,
+        timeout=30,
+        check=True,
+    )
+    return "".join(done.stdout.decode("utf-8").split())
+
+
+@pytest.fixture
+def cups() -> Iterator[CupsSandbox]:
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with CupsSandbox() as sandbox:
+        yield sandbox
 
 
 def legal_aid_answers() -> dict[str, Any]:
@@ -37,11 +72,6 @@ def legal_aid_answers() -> dict[str, Any]:
         "evidence": ["iou"],
         "consent": True,
     }
-
-
-@pytest.fixture(scope="session")
-def pack() -> ContentPack:
-    return load_pack(ROOT / "offline_cache" / "packs" / "changzhou")
 
 
 def qr_texts(image: Image.Image) -> list[str]:
@@ -77,3 +107,6 @@ def listener() -> Iterator[Callable[..., EscposListener]]:
     yield start
     for each in started:
         each.stop()
+
+
+__all__ = ["BASE_CASE", "TODAY", "case", "keys", "outbox", "pack"]
