@@ -268,6 +268,7 @@ def cups_queue(queue: str) -> Any:
     (``lp -o raw`` on stdin: no file on disk). python-escpos's own ``LP`` class starts a new
     ``lp`` job at every flush; this sends the whole slip as one job when the slip is finished.
     A missing, stopped or refusing queue fails ``open()`` (→ 连不上, with the reason for staff)."""
+    import os
     import subprocess
 
     from escpos.exceptions import DeviceNotFoundError
@@ -275,9 +276,13 @@ def cups_queue(queue: str) -> Any:
 
     class CupsQueue(Dummy):  # type: ignore[misc]
         def open(self, raise_not_found: bool = True) -> None:
-            try:
+            try:  # LC_ALL=C: the words below are lpstat's English ones
                 state = subprocess.run(
-                    ["lpstat", "-p", queue], capture_output=True, text=True, timeout=10
+                    ["lpstat", "-p", queue],
+                    capture_output=True,
+                    text=True,
+                    timeout=10,
+                    env={**os.environ, "LC_ALL": "C"},
                 )
             except (OSError, subprocess.SubprocessError) as exc:
                 raise DeviceNotFoundError(f"lpstat: {exc}") from None
