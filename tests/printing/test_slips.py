@@ -3,7 +3,8 @@ resident would notice (width, QR code), from the slip's text lines otherwise."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import ImageDraw, ImageFont
@@ -149,3 +150,45 @@ def test_dates_are_in_words_with_today_and_tomorrow() -> None:
     assert day_words(today, today) == "今天 12月7日 星期一"
     assert day_words(date(2026, 12, 8), today) == "明天 12月8日 星期二"
     assert day_words(date(2026, 12, 21), today) == "2026年12月21日 星期一"
+
+
+def test_a_held_booking_prints_its_day_team_and_code_but_not_the_person(
+    pack: ContentPack, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from kiosk.visits import BookingLedger
+    from kiosk.wizards import book_home_visit
+    from offline_cache.store import Store
+    from tests.rules.ids import make_id
+
+    ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
+    slot = ledger.available_slots("legal_aid", "wujin")[0]
+    answers = {
+        "who": "elderly",
+        "service": "legal_aid",
+        "day": slot.date,
+        "slot": slot.period,
+        "id_number": make_id(date(1940, 3, 3), male=False),
+        "name": "李秀英",
+        "address_district": "wujin",
+        "address_town": "xueyan",
+        "address_village": "wuj_xueyan_chengwan",
+        "address_detail": "二组5号",
+        "phone": "13912345678",
+    }
+
+    class Receipt:
+        submission_id = "sub-1"
+        code = CODE
+
+    booking, receipt = book_home_visit(ledger, lambda _kind, _payload: Receipt(), answers)
+    booked = replace(booking, receipt_code=receipt.code)
+    today = date.fromisoformat(slot.date) - timedelta(days=1)
+    slip = layouts.booking_slip(booked, pack, station=STATION, today=today)
+    texts = "".join(slip.texts())
+    assert _key_lines(slip)[0].startswith("明天 ") and "2345 6789 2343" in _key_lines(slip)
+    assert f"谁来：{slot.team_label}" in texts and f"{slot.start}-{slot.end}" in texts
+    assert "待确认" in texts
+    for personal in ("李秀英", "二组5号", "13912345678", answers["id_number"]):
+        assert personal not in texts
