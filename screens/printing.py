@@ -50,6 +50,8 @@ def print_button(
         button.disabled = False
         button.text = AGAIN
         button.print_outcome = job
+        if button.get_root_window() is None:
+            return  # the resident has left the screen (or the session ended): don't speak up
         if not message:
             message.append(NoteLabel())
             page.add(message[0])

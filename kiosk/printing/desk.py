@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from kiosk.devices.receipt_printer import PrinterState, PrinterStatus, ReceiptPrinter
 from kiosk.printing.slip import Slip, render
 
-PRINTING_MESSAGE = "正在打印…"
-
 
 @dataclass(frozen=True)
 class PrintJob:
@@ -44,7 +42,7 @@ class PrintDesk:
     ) -> None:
         self.printer = printer
         self.station = station  # printed at the top of every slip
-        # Without a printer the 打印 button still shows and says so plainly (docs/ui.md).
+        # False: no printer configured, so the screens show no 打印 (docs/devices.md).
         self.configured = configured
         self._job = threading.Lock()  # one job on the printer at a time
         self._guard = threading.Lock()

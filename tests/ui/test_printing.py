@@ -194,3 +194,18 @@ def test_every_screen_with_打印_meets_the_numbers_at_1280x800_in_every_scale_a
         kiosk.pump(2)
     problems = list(dict.fromkeys(problems))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
+def test_a_print_that_ends_after_the_session_does_not_speak_to_the_next_resident(
+    voiced, with_printer: Callable[[str], EscposListener]
+) -> None:  # type: ignore[no-untyped-def]
+    kiosk, _recognizer, speaker = voiced
+    with_printer("silent")  # the status question takes its whole 1 s timeout
+    _notary_take_home(kiosk)
+    screen = kiosk.screen
+    kiosk.tap("打印", exact=True)
+    kiosk.app.end_session()  # she walked away; the next resident is at the home screen
+    assert _until(kiosk, lambda: screen.print_button.print_outcome is not None)
+    kiosk.pump(3)
+    assert not any("打印机" in said for said in speaker.said)
+    assert not any("打印机没有回应" in t for t in kiosk.texts())
