@@ -24,6 +24,7 @@ from kiosk.wizards.id_card import (
     grouped_number,
     page_after_card,
     reads_card,
+    sex_and_age,
 )
 from kiosk.wizards.steps import (
     Context,
@@ -68,6 +69,8 @@ PINYIN, HAND = "pinyin", "hand"
 CARD_TILE = "刷身份证"
 PUT_CARD = "请把身份证平放在读卡区上。"
 TAKE_CARD = "请把身份证拿走。"
+TYPE_INSTEAD = "不刷卡，自己填"  # on the tile page: the resident's own words, not "keyboard"
+NOT_RIGHT = "不对，自己填"  # on the read-back: the same, after a wrong read
 # A read that may work when the card is put down again: the tile stays, the keypad one tap away.
 TRY_AGAIN = frozenset(
     {
@@ -93,12 +96,14 @@ class WizardScreen(PageScreen):
         pack: ContentPack | None,
         home_district: str,
         on_step: Callable[[str, str], None] | None = None,
+        today: Callable[[], date] = date.today,
         card_reader: Callable[[], CardReader | None] = lambda: None,
         handwriting: Callable[[], HandwritingRecognizer | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.session = session
+        self.today = today  # the terminal's date: ages on the read-back, the visit's days
         self.card_reader = card_reader
         self.handwriting = handwriting
         # 拼音 or 手写 on the text pages: the way last used, until the session ends.
@@ -377,7 +382,7 @@ class WizardScreen(PageScreen):
 
     # -- 刷身份证 --------------------------------------------------------------------------------
     def _use_card(self, step: Step, typing: bool = False) -> None:
-        """刷身份证 (``typing`` False) or 用键盘输入 for the person of ``step``, on this page."""
+        """刷身份证 (``typing`` False) or 自己填 for the person of ``step``, on this page."""
         self.set_answer(f"_{step.key}_typing", typing or None)
         self.set_answer(f"_{step.key}_card", None)
         self.show(self.step_id)
@@ -395,7 +400,7 @@ class WizardScreen(PageScreen):
         self.message(problem or PUT_CARD)
         self.choices = []
         self.nav(
-            next_text=None, extra=[nav_button("用键盘输入", partial(self._use_card, step, True))]
+            next_text=None, extra=[nav_button(TYPE_INSTEAD, partial(self._use_card, step, True))]
         )
         if start:
             self.start_card_read(step)
@@ -445,7 +450,8 @@ class WizardScreen(PageScreen):
         number = str(pending[step.key])
         lines = ["身份证号：", grouped_number(number)]  # the groups on a line of their own
         if step.card_name:
-            lines.insert(0, f"姓名：{pending[self.wizard.step(step.card_name).key]}")
+            name = pending[self.wizard.step(step.card_name).key]
+            lines.insert(0, f"姓名：{name}{sex_and_age(number, self.today())}")
         if step.card_address:
             prefix = self.wizard.step(step.card_address).key
             place = place_label(self.context().pack, pending, prefix)
@@ -463,7 +469,7 @@ class WizardScreen(PageScreen):
         self.nav(
             next_text=None,
             extra=[
-                nav_button("不对，用键盘输入", partial(self._use_card, step, True)),
+                nav_button(NOT_RIGHT, partial(self._use_card, step, True)),
                 nav_button("确认", confirm, role="accent"),
             ],
         )

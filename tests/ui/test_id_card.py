@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
 from kiosk.devices.idcard import FailureReason, IdCard, ReadFailure, ReadResult, check_card
+from kiosk.devices.serial_reader import SerialCardReader
 from kiosk.devices.stand_ins import ScriptedCardReader
 from kiosk.wizards.id_card import grouped_number
 from tests.ui.harness import Kiosk
 from tests.ui.test_home_and_flows import _outbox_payload, _receipt_code
 from tests.ui.test_idle_and_privacy import every_widget
+from tests.ui.test_pack_admin import open_admin
+from tools.idcard_sim import ReaderSimulator
 
 pytestmark = pytest.mark.ui
 
@@ -98,8 +102,12 @@ def _apply_by_typing(kiosk: Kiosk) -> dict:
     return _finish_after_address(kiosk)
 
 
+TODAY = date(2026, 6, 15)  # the terminal's date in these tests: 王建国 (1952-05-04) is 74
+
+
 def _read_card_on_the_name_page(kiosk: Kiosk) -> None:
     _start_migrant_application(kiosk)
+    kiosk.screen.today = lambda: TODAY
     _card_read_back(kiosk)
 
 
@@ -113,7 +121,7 @@ def test_a_card_instead_of_typing_gives_the_same_application_as_typing(
     _insert(kiosk, CARD)
     _read_card_on_the_name_page(kiosk)
     texts = kiosk.texts()
-    assert "姓名：王建国" in texts
+    assert "姓名：王建国（男，74岁）" in texts  # sex and age from the checked number
     assert grouped_number(CARD.id_number) in texts  # 320412 19520504 1215, large
     assert any("武进区" in t and "东安村" in t for t in texts)
     assert "请把身份证拿走。" in texts
@@ -131,7 +139,7 @@ def test_going_back_to_typing_from_the_read_card_shows_the_keyboard(with_reader:
     kiosk = with_reader
     _insert(kiosk, CARD)
     _read_card_on_the_name_page(kiosk)
-    kiosk.tap("不对，用键盘输入")
+    kiosk.tap("不对，自己填")
     assert kiosk.screen.step_id == "name" and kiosk.screen.keyboard is not None
     assert kiosk.screen.answer("name") is None  # nothing from the card was kept
 
@@ -142,10 +150,10 @@ def test_typing_is_one_tap_away_on_the_card_page(with_reader: Kiosk) -> None:
     _start_migrant_application(kiosk)
     _card_read_back(kiosk)
     # The tile is the first choice, before any typing; it stays for another try.
-    assert "刷身份证" in kiosk.texts()
+    assert "刷身份证" in kiosk.texts() and "不刷卡，自己填" in kiosk.texts()
     assert "没有读到身份证，请把身份证平放在读卡区上。" in kiosk.texts()
     assert kiosk.screen.keyboard is None
-    kiosk.tap("用键盘输入")
+    kiosk.tap("不刷卡，自己填")
     assert kiosk.screen.keyboard is not None
     kiosk.type_pinyin("wang", "王")
     kiosk.type_pinyin("jian", "建")
@@ -177,7 +185,7 @@ def test_a_card_lifted_too_early_keeps_the_tile_to_try_again(with_reader: Kiosk)
     assert any("读卡时身份证被移开了" in t for t in kiosk.texts())
     kiosk.tap("刷身份证", exact=True)
     _card_read_back(kiosk)
-    assert "姓名：王建国" in kiosk.texts()
+    assert "姓名：王建国（男，74岁）" in kiosk.texts()
 
 
 def test_no_card_field_survives_the_idle_wipe_in_widgets_database_or_logs(
@@ -216,12 +224,53 @@ def test_no_card_field_survives_the_idle_wipe_in_widgets_database_or_logs(
     assert not any(s in logged for s in secrets)
 
 
+def _reader_line(kiosk: Kiosk) -> str:
+    return next(t for t in kiosk.texts() if t.startswith("身份证读卡器："))
+
+
+def _wait_for_the_reader_check(kiosk: Kiosk, timeout_s: float = 10.0) -> None:
+    end = time.monotonic() + timeout_s
+    while kiosk.screen.checking_reader:
+        assert time.monotonic() < end, "the card reader's status never came back"
+        kiosk.pump(1, seconds=0.02)
+    kiosk.pump(2)
+
+
 def test_the_admin_screen_says_whether_a_card_reader_and_handwriting_are_there(
     with_reader: Kiosk,
 ) -> None:
-    info = with_reader.app.admin_info()
-    assert info.card_reader == "没有配置身份证读卡器：居民用键盘输入身份证号。"
-    _insert(with_reader)
-    info = with_reader.app.admin_info()
-    assert info.card_reader.startswith("身份证读卡器正常，可以刷身份证。")
-    assert info.handwriting.startswith("手写输入")
+    kiosk = with_reader
+    open_admin(kiosk)
+    _wait_for_the_reader_check(kiosk)
+    assert _reader_line(kiosk) == "身份证读卡器：没有配置身份证读卡器：居民用键盘输入身份证号。"
+    assert any(t.startswith("手写输入：") for t in kiosk.texts())
+    kiosk.tap("上一步")
+    _insert(kiosk)
+    kiosk.tap("管理信息")
+    _wait_for_the_reader_check(kiosk)
+    assert _reader_line(kiosk).startswith("身份证读卡器：身份证读卡器正常，可以刷身份证。")
+
+
+def test_a_dead_card_reader_does_not_freeze_the_admin_screen(with_reader: Kiosk) -> None:
+    """A serial reader plugged in but silent makes the driver wait for its answer (1 s by
+    default, 3 s here so that a busy test machine can't blur the difference): the admin screen
+    opens at once and says so when the answer has timed out."""
+    kiosk = with_reader
+    sim = ReaderSimulator([], mute=True).start()
+    reader = SerialCardReader(sim.path, answer_timeout_s=3.0)
+    try:
+        kiosk.app.use_card_reader(reader)
+        open_admin(kiosk)
+        kiosk.tap("上一步")
+        started = time.monotonic()
+        kiosk.tap("管理信息")
+        assert time.monotonic() - started < 2.0, "the admin screen waited for the reader"
+        assert _reader_line(kiosk) == "身份证读卡器：正在查看……"
+        _wait_for_the_reader_check(kiosk)
+        assert _reader_line(kiosk).startswith(
+            "身份证读卡器：身份证读卡器插着，但是不应答：请重新插拔读卡器或断电重启。"
+        )
+    finally:
+        kiosk.app.use_card_reader(None)
+        reader.close()
+        sim.stop()
