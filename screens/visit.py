@@ -5,7 +5,6 @@ and the half-day tiles, each saying what is left, and booking on 确认预约 �
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
