@@ -14,10 +14,13 @@ from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
 from kiosk.content import ContentPack, Option
 from kiosk.devices.handwriting import HandwritingRecognizer
 from kiosk.devices.idcard import CardReader, FailureReason, IdCard, ReadFailure, ReadResult
-from kiosk.session import Session
+from kiosk.session import Session, WriteWay
 from kiosk.wizards.id_card import (
     card_answers,
     card_step_on,
@@ -57,7 +60,7 @@ from screens.widgets import (
     option_buttons,
     row,
 )
-from screens.writing_pad import WritingPad
+from screens.writing_pad import WAY_LABELS, SpeakPad, WritingPad
 
 Validator = Callable[[str], str | None]
 Renderer = Callable[[Step], None]
@@ -65,7 +68,6 @@ UNAVAILABLE = "unavailable"  # the page shown when the pack (or the ledger) is m
 CONSENT_CHOICES = (("yes", "同意"), ("no", "不同意"))
 CONSENT_REFUSED = "不同意就不能提交申请。您可以拨打 12348 咨询，或者点“结束并清除”。"
 PLACE_LEVELS = ("district", "town", "village", "detail")
-PINYIN, HAND = "pinyin", "hand"
 CARD_TILE = "刷身份证"
 PUT_CARD = "请把身份证平放在读卡区上。"
 TAKE_CARD = "请把身份证拿走。"
@@ -106,8 +108,6 @@ class WizardScreen(PageScreen):
         self.today = today  # the terminal's date: ages on the read-back, the visit's days
         self.card_reader = card_reader
         self.handwriting = handwriting
-        # 拼音 or 手写 on the text pages: the way last used, until the session ends.
-        self.write_mode = PINYIN
         self.card_read: CardRead | None = None
         self.pack = pack
         self.home_district = home_district
@@ -120,7 +120,7 @@ class WizardScreen(PageScreen):
         self.keypad: Keypad | None = None
         self.keyboard: PinyinKeyboard | None = None
         self.answer_box: AnswerBox | None = None
-        self.dictation_target: PinyinKeyboard | WritingPad | None = None
+        self.dictation_target: PinyinKeyboard | WritingPad | SpeakPad | None = None
         self.writing_pad: WritingPad | None = None
         self.progress_label: ProgressLabel | None = None
         self._commit: Callable[[], bool] | None = None
@@ -284,19 +284,22 @@ class WizardScreen(PageScreen):
         return keyboard
 
     def shared_pad(self, recognizer: HandwritingRecognizer, max_length: int) -> WritingPad:
-        pad: WritingPad = self._detached(
-            "pad",
-            lambda: WritingPad(
-                recognizer, self.style, size_hint_y=None, height=self.style.touch_px * 3.5
-            ),
-        )
+        pad: WritingPad | None = self._shared.get("pad")
+        if pad is not None and pad.recognizer is not recognizer:  # a new recogniser was attached
+            pad.stop()
+            del self._shared["pad"]
+        pad = self._detached("pad", lambda: WritingPad(recognizer, self.style))
         pad.max_length = max_length
         pad.rewrite()
         return pad
 
-    def _write_by(self, mode: str, key: str, writer: PinyinKeyboard | WritingPad) -> None:
-        """手写 ⇄ 拼音 with one tap; what was written so far stays."""
-        self.write_mode = mode
+    def _write_by(
+        self, way: WriteWay | None, key: str, writer: PinyinKeyboard | WritingPad | SpeakPad
+    ) -> None:
+        """手写 / 拼音 / 说出来 with one tap (``way``; None: the page again as it is), kept for the
+        rest of the session on every text page; what was written so far stays."""
+        if way is not None:
+            self.session.write_way = way
         self.set_answer(key, str(writer.value) or None)
         self.show(self.step_id)
 
@@ -606,19 +609,35 @@ class WizardScreen(PageScreen):
         max_length: int = 30,
         optional: bool = False,
     ) -> None:
-        """Chinese text on the on-screen pinyin keyboard, or written by hand on the pad."""
-        self.header(question)
-        recognizer = self.handwriting()
-        by_hand = self.write_mode == HAND and recognizer is not None
-        writer: PinyinKeyboard | WritingPad
-        if by_hand:
+        """Chinese text written by hand on the pad, on the pinyin keyboard, or said (说出来):
+        the way last used in this session, the others one tap away."""
+        self.question = question
+        ways = self.write_ways()
+        way = self.session.write_way if self.session.write_way in ways else ways[0]
+        writer: PinyinKeyboard | WritingPad | SpeakPad
+        title = TitleLabel(text=question)
+        error = NoteLabel(text="", opacity=0)
+        if way is WriteWay.HAND:
+            recognizer = self.handwriting()
             assert recognizer is not None
-            box = AnswerBox(hint="在下面的方框里用手指写一个字，再点候选的字")
+            box = AnswerBox(hint="在方框里用手指写一个字，再点候选的字")
             pad = self.shared_pad(recognizer, max_length)
             pad.value = str(self.answer(key) or "")
             self._watch(pad, "value", lambda _p, v: setattr(box, "value", v))
             box.value = pad.value
             self.writing_pad = writer = pad
+            self._place_pad(title, box, error, pad)
+        elif way is WriteWay.VOICE:
+            box = AnswerBox(hint="点下面的“点这里，开始说”，说完停一下")
+            speak: SpeakPad = self._detached("speak", lambda: SpeakPad(self.style))
+            speak.max_length = max_length
+            speak.value = str(self.answer(key) or "")
+            speak.size_hint_y, speak.height = None, self.style.touch_px * 1.5
+            self._watch(speak, "value", lambda _p, v: setattr(box, "value", v))
+            self._watch(speak, "on_speak", lambda *_: self.report("speak"))
+            box.value = speak.value
+            writer = speak
+            self.page.add(title, box, error, speak)
         else:
             box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
             keyboard = self.shared_keyboard(max_length)
@@ -632,11 +651,10 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
+            self.page.add(title, box, error, writer)
         self.answer_box = box
-        error = NoteLabel(text="", opacity=0)
-        self.page.add(box, error, writer)
-        if by_hand:  # a 竖 stroke must draw, not scroll the page away under the finger
-            self.page.hold_drag(True)
+        # 说出来 comes and goes with the voice model: the page is drawn again, what was written kept.
+        self._watch(self.top_bar, "voice_ready", lambda *_: self._write_by(None, key, writer))
 
         def commit() -> bool:
             value = str(writer.value).strip()
@@ -653,14 +671,59 @@ class WizardScreen(PageScreen):
 
         self._commit = commit
         self.dictation_target = writer
-        extra = []
-        if recognizer is not None and recognizer.unavailable_reason is None:
-            other = PINYIN if by_hand else HAND
-            label = "拼音" if by_hand else "手写"
-            extra.append(nav_button(label, partial(self._write_by, other, key, writer)))
+        extra = [
+            nav_button(WAY_LABELS[other], partial(self._write_by, other, key, writer))
+            for other in ways
+            if other is not way
+        ]
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra)
+
+    def write_ways(self) -> list[WriteWay]:
+        """The ways of writing this terminal offers now, the default first: 手写 when there is a
+        recogniser (many elderly residents can't spell pinyin), then 拼音; 说出来 while the voice
+        model is ready."""
+        recognizer = self.handwriting()
+        ways = [WriteWay.PINYIN]
+        if recognizer is not None and recognizer.unavailable_reason is None:
+            ways.insert(0, WriteWay.HAND)
+        if self.top_bar.voice_ready:
+            ways.append(WriteWay.VOICE)
+        return ways
+
+    def _place_pad(self, title: Any, box: Any, error: Any, pad: WritingPad) -> None:
+        """On a landscape screen the question and the answer box sit beside the pad, the row as
+        high as the page's visible part: a page that scrolled would move under the writing
+        finger (1280×800 at 特大, 1366×768). In portrait they stand above it."""
+        from kivy.core.window import Window
+
+        wide = Window.width > Window.height
+        pad.arrange(wide=wide)
+        if not wide:
+            pad.size_hint_x, pad.size_hint_y = 1, None
+            pad.height = self.style.touch_px * 3.5
+            self.page.add(title, box, error, pad)
+        else:
+            column = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.34)
+            for widget in (title, box, error):
+                column.add_widget(widget)
+            column.add_widget(Widget())  # keeps them at the top
+            pad.size_hint_x = 0.66
+            pad.size_hint_y = 1
+            side_by_side = BoxLayout(size_hint_y=None, spacing=24)
+            side_by_side.add_widget(column)
+            side_by_side.add_widget(pad)
+            scroll = self.page.scroll
+
+            def fit(*_: Any) -> None:
+                side_by_side.height = max(self.style.touch_px * 3, scroll.height - 2)
+
+            self._watch(scroll, "height", fit)
+            fit()
+            self.page.add(side_by_side)
+        # A 竖 stroke must draw, not scroll the page away under the finger.
+        self.page.hold_drag(True)
 
     def digits_page(
         self,
@@ -868,7 +931,6 @@ class WizardScreen(PageScreen):
         self.writing_pad = None
         self.answer_box = None
         self.dictation_target = None
-        self.write_mode = PINYIN
         self.page.clear()
 
     def walk(self, fill: Callable[[str], None]) -> Iterator[TourStep]:

@@ -44,6 +44,17 @@ EXPIRED_CARD = IdCard(
     valid_until=date(2024, 3, 1),
 )
 PHONE = "13912345678"
+VISIT_CARD = IdCard(  # 82 on the tests' date: 80岁以上老人 may book a home visit
+    name="王秀兰",
+    sex="女",
+    nation_code="01",
+    birth_date=date(1944, 3, 15),
+    address="江苏省常州市武进区湟里镇东安村3组12号",
+    id_number="320483194403150026",
+    issuing_office="常州市公安局武进分局",
+    valid_from=date(2010, 3, 1),
+    valid_until=None,
+)
 
 
 @pytest.fixture
@@ -135,12 +146,73 @@ def test_a_card_instead_of_typing_gives_the_same_application_as_typing(
     assert read == typed
 
 
-def test_going_back_to_typing_from_the_read_card_shows_the_keyboard(with_reader: Kiosk) -> None:
+def _visit_until_the_identity(kiosk: Kiosk) -> None:
+    kiosk.tap("预约上门服务")
+    kiosk.tap("80岁以上老人")
+    kiosk.tap("法律咨询")
+    kiosk.tap(next(w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2))
+    kiosk.tap("上午")
+    assert kiosk.screen.step_id == "id_number"
+
+
+def _book_the_rest(kiosk: Kiosk) -> dict:
+    kiosk.type_digits(PHONE)
+    kiosk.tap("下一步")
+    assert kiosk.screen.step_id == "confirm"
+    kiosk.tap("确认预约")
+    assert kiosk.screen.name == "receipt", kiosk.screen.message_text
+    payload = _outbox_payload(kiosk, _receipt_code(kiosk))
+    # The same person may hold one booking per service: cancelled, so the card can book again.
+    kiosk.app.services.visit_ledger.set_status(payload.pop("booking_id"), "cancelled")
+    return payload
+
+
+def test_a_visit_booked_with_the_card_gives_the_same_booking_as_typing(
+    with_reader: Kiosk,
+) -> None:
+    kiosk = with_reader
+    _visit_until_the_identity(kiosk)
+    kiosk.type_digits(VISIT_CARD.id_number)
+    kiosk.tap("下一步")
+    for syllable, char in (("wang", "王"), ("xiu", "秀"), ("lan", "兰")):
+        kiosk.type_pinyin(syllable, char)
+    kiosk.tap("下一步")
+    kiosk.tap("武进区")
+    kiosk.tap("湟里镇")
+    kiosk.tap("东安村")
+    kiosk.tap("数字", exact=True)
+    for key in ("3", "组", "1", "2", "号"):
+        kiosk.tap(key, exact=True)
+    kiosk.tap("下一步")
+    typed = _book_the_rest(kiosk)
+    kiosk.tap("办完了")
+
+    _insert(kiosk, VISIT_CARD)
+    _visit_until_the_identity(kiosk)
+    kiosk.screen.today = lambda: TODAY
+    _card_read_back(kiosk)
+    assert "姓名：王秀兰（女，82岁）" in kiosk.texts()
+    kiosk.tap("确认", exact=True)
+    # The address page, at 几组几号 with the card's 3组12号: the resident checks it.
+    assert kiosk.screen.step_id == "address" and kiosk.screen.answer_box.value == "3组12号"
+    kiosk.tap("下一步")
+    read = _book_the_rest(kiosk)
+
+    assert read == typed
+    assert read["person"]["name"] == "王秀兰" and read["address"]["detail"] == "3组12号"
+
+
+def _writing(kiosk: Kiosk) -> bool:
+    """The name page is open for the resident's own writing (pad or keyboard)."""
+    return kiosk.screen.keyboard is not None or kiosk.screen.writing_pad is not None
+
+
+def test_not_right_on_the_read_card_opens_the_name_page_for_writing(with_reader: Kiosk) -> None:
     kiosk = with_reader
     _insert(kiosk, CARD)
     _read_card_on_the_name_page(kiosk)
     kiosk.tap("不对，自己填")
-    assert kiosk.screen.step_id == "name" and kiosk.screen.keyboard is not None
+    assert kiosk.screen.step_id == "name" and _writing(kiosk)
     assert kiosk.screen.answer("name") is None  # nothing from the card was kept
 
 
@@ -152,9 +224,9 @@ def test_typing_is_one_tap_away_on_the_card_page(with_reader: Kiosk) -> None:
     # The tile is the first choice, before any typing; it stays for another try.
     assert "刷身份证" in kiosk.texts() and "不刷卡，自己填" in kiosk.texts()
     assert "没有读到身份证，请把身份证平放在读卡区上。" in kiosk.texts()
-    assert kiosk.screen.keyboard is None
+    assert not _writing(kiosk)
     kiosk.tap("不刷卡，自己填")
-    assert kiosk.screen.keyboard is not None
+    assert _writing(kiosk)
     kiosk.type_pinyin("wang", "王")
     kiosk.type_pinyin("jian", "建")
     kiosk.tap("下一步")
@@ -170,7 +242,7 @@ def test_an_expired_card_says_so_plainly_and_offers_the_keypad(with_reader: Kios
     assert (
         "这张身份证2024年3月1日就过期了，请带有效的身份证来办理，或者用键盘输入。" in kiosk.texts()
     )
-    assert kiosk.screen.keyboard is not None
+    assert _writing(kiosk)
     kiosk.type_pinyin("zhao", "赵")
     kiosk.type_pinyin("san", "三")
     kiosk.tap("下一步")
