@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.widget import Widget
+from kivy.uix.scrollview import ScrollView
 
 from kiosk.content import ContentPack, Option
 from kiosk.devices.handwriting import HandwritingRecognizer
@@ -620,7 +620,7 @@ class WizardScreen(PageScreen):
         if way is WriteWay.HAND:
             recognizer = self.handwriting()
             assert recognizer is not None
-            box = AnswerBox(hint="在方框里用手指写一个字，再点候选的字")
+            box = AnswerBox(hint="在方框里写字")
             pad = self.shared_pad(recognizer, max_length)
             pad.value = str(self.answer(key) or "")
             self._watch(pad, "value", lambda _p, v: setattr(box, "value", v))
@@ -702,24 +702,33 @@ class WizardScreen(PageScreen):
         pad.arrange(wide=wide)
         if not wide:
             pad.size_hint_x, pad.size_hint_y = 1, None
-            pad.height = self.style.touch_px * 3.5
+            pad.height = self.style.touch_px * 4.5  # 3 rows of candidates above the buttons
             self.page.add(title, box, error, pad)
         else:
-            column = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.34)
-            for widget in (title, box, error):
+            # The question at body size (at 特大 a title-size one is four characters a line),
+            # and the column scrolls by itself if a long question and a long answer need it:
+            # the row stays as high as the page, so the page — and the pad — never moves.
+            question = BodyLabel(text=title.text)
+            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
+            column.bind(minimum_height=column.setter("height"))
+            for widget in (question, box, error):
                 column.add_widget(widget)
-            column.add_widget(Widget())  # keeps them at the top
-            pad.size_hint_x = 0.66
-            pad.size_hint_y = 1
+            beside = ScrollView(do_scroll_x=False, size_hint_x=0.36, bar_width=8)
+            beside.add_widget(column)
+            pad.size_hint_x, pad.size_hint_y = 0.64, 1
             side_by_side = BoxLayout(size_hint_y=None, spacing=24)
-            side_by_side.add_widget(column)
+            side_by_side.add_widget(beside)
             side_by_side.add_widget(pad)
             scroll = self.page.scroll
 
             def fit(*_: Any) -> None:
                 side_by_side.height = max(self.style.touch_px * 3, scroll.height - 2)
 
+            def latest(*_: Any) -> None:  # the question first; once written, the answer's end
+                beside.scroll_y = 0 if box.value and column.height > beside.height else 1
+
             self._watch(scroll, "height", fit)
+            self._watch(column, "height", latest)
             fit()
             self.page.add(side_by_side)
         # A 竖 stroke must draw, not scroll the page away under the finger.
@@ -964,6 +973,24 @@ class WizardScreen(PageScreen):
         yield "id_card", tile
         yield "id_card_confirm", read_back
 
+    def pad_tour(self, step_id: str) -> Iterator[TourStep]:
+        """Tour: 王 written on the pad of the text page ``step_id``, its candidates shown (only
+        where handwriting works)."""
+        recognizer = self.handwriting()
+        if recognizer is None or recognizer.unavailable_reason is not None:
+            return
+
+        def written() -> None:
+            from kivy.clock import Clock
+
+            self.session.write_way = WriteWay.HAND
+            self.show(step_id)
+            pad = self.writing_pad
+            if pad is not None:  # strokes in the pad's size: once the page is laid out
+                Clock.schedule_once(lambda _dt: pad.pad.replay(TOUR_STROKES), 0.05)
+
+        yield "writing_pad", written
+
     def demo_card(self, name: str, id_number: str, sex: str) -> IdCard:
         """Tour: a fictional card living at this station's demo address."""
         pack = self.context().pack
@@ -1010,6 +1037,14 @@ class WizardScreen(PageScreen):
             "_address_level": "detail",
         }
 
+
+# 王 in its stroke order (横, 横, 竖, 横) as fractions of the pad: the tour's written character.
+TOUR_STROKES = [
+    [(0.25 + i * 0.1, 0.22) for i in range(6)],
+    [(0.3 + i * 0.08, 0.5) for i in range(6)],
+    [(0.5, 0.22 + i * 0.12) for i in range(6)],
+    [(0.18 + i * 0.13, 0.82) for i in range(6)],
+]
 
 # What each kind of page asks, for the voice safety rules (voice.rules.PageKind values): a spoken
 # 是 on the consent page or 提交 on the review is a legal act, so it must be unmistakable.

@@ -26,7 +26,7 @@ from kiosk.devices.handwriting import Candidate, HandwritingRecognizer, Ink
 from kiosk.session import WriteWay
 from screens.widgets import BigButton
 
-CANDIDATES_SHOWN = 8
+CANDIDATES_SHOWN = 9  # asked of the recogniser; the pad shows as many as fit (``shown``)
 # What each way is called on its one-tap switch (kiosk.session.WriteWay).
 WAY_LABELS = {WriteWay.HAND: "手写", WriteWay.PINYIN: "拼音", WriteWay.VOICE: "说出来"}
 SPEAK_TILE = "点这里，开始说"
@@ -78,6 +78,17 @@ class InkPad(Widget):  # type: ignore[misc]
         """What is on the pad now."""
         size = (max(1, int(self.width)), max(1, int(self.height)))
         return Ink(size[0], size[1], tuple(tuple(s) for s in self.strokes))
+
+    def replay(self, strokes: list[list[tuple[float, float]]]) -> None:
+        """Draw ``strokes`` given as fractions of the pad (x right, y down), as a finger would
+        have; ``on_stroke`` fires once at the end (the tour's written character)."""
+        for stroke in strokes:
+            points = [(self.x + fx * self.width, self.top - fy * self.height) for fx, fy in stroke]
+            self.strokes.append([(int(x - self.x), int(self.top - y)) for x, y in points])
+            with self.canvas:
+                Color(rgba=self._colour)
+                self._lines.append(Line(points=[c for p in points for c in p], width=6))
+        self.dispatch("on_stroke", self.ink())
 
     def clear(self) -> None:
         self.strokes = []
@@ -157,8 +168,10 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         self.recognition = Recognition(recognizer, self._show_candidates)
         self.pad = InkPad(style.text)
         with self.pad.canvas.before:
-            Color(rgba=style.tile)
+            # The frame in a colour that shows on either theme, following a theme change.
+            self._frame_colour = Color(rgba=style.muted_text)
             self._frame = Line(width=2)
+        style.bind(muted_text=lambda _s, c: setattr(self._frame_colour, "rgba", c))
         self.pad.bind(pos=self._draw_frame, size=self._draw_frame)
         self.pad.bind(on_stroke=lambda _p, ink: self.recognition.ask(ink))
         self.candidate_grid = GridLayout(cols=4, spacing=12)
@@ -170,12 +183,14 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         self.arrange(wide=True)
 
     def arrange(self, *, wide: bool) -> None:
-        """``wide``: pad | candidates (2 columns) | 重写 over 删一个字, all in one row (landscape,
-        beside the question). Otherwise the pad beside 3 columns of candidates with the buttons
-        under them (portrait, where the page is narrow and tall)."""
+        """``wide``: pad | candidates (2 columns × 3) | 重写 over 删一个字, all in one row
+        (landscape, beside the question: 3 rows of big candidates fit the 1366×768 page). Else
+        the pad beside 3 columns of candidates with the buttons under them (portrait, where the
+        page is narrow and tall)."""
         if wide == self.wide:
             return
         self.wide = wide
+        touch = self.style.touch_px
         for widget in (self.pad, self.candidate_grid, self.rewrite_button, self.delete_button):
             if widget.parent is not None:
                 widget.parent.remove_widget(widget)
@@ -184,22 +199,27 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         buttons.add_widget(self.rewrite_button)
         buttons.add_widget(self.delete_button)
         self.add_widget(self.pad)
+        grid = self.candidate_grid
         if wide:
-            self.pad.size_hint_x = 0.48
-            self.candidate_grid.cols = 2
-            self.candidate_grid.size_hint_x = 0.28
-            buttons.size_hint_x = 0.24
-            self.add_widget(self.candidate_grid)
+            self.pad.size_hint_x = 1
+            grid.cols, grid.size_hint_x, grid.width = 2, None, 2 * touch + grid.spacing[0]
+            buttons.size_hint_x, buttons.width = None, touch * 1.4
+            self.add_widget(grid)
             self.add_widget(buttons)
         else:
             self.pad.size_hint_x = 0.5
-            self.candidate_grid.cols = 3
-            buttons.size_hint_y = None
-            buttons.height = self.style.touch_px
+            grid.cols, grid.size_hint_x = 3, 1
+            buttons.size_hint_y, buttons.height = None, touch
             side = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.5)
-            side.add_widget(self.candidate_grid)
+            side.add_widget(grid)
             side.add_widget(buttons)
             self.add_widget(side)
+        self._show_candidates(self.candidates)
+
+    @property
+    def shown(self) -> int:
+        """How many candidates fit: 2 × 3 in the wide row, 3 × 3 in portrait."""
+        return 6 if self.wide else 9
 
     def _draw_frame(self, *_: Any) -> None:
         self._frame.rectangle = (self.pad.x, self.pad.y, self.pad.width, self.pad.height)
@@ -208,7 +228,7 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         self.candidates = found
         row = self.candidate_grid
         row.clear_widgets()
-        for candidate in found:
+        for candidate in found[: self.shown]:
             button = BigButton(text=candidate.char, font_size=self.style.title_px)
             button.bind(on_release=lambda _w, c=candidate.char: self.pick(c))
             row.add_widget(button)
