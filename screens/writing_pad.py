@@ -174,7 +174,7 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         style.bind(muted_text=lambda _s, c: setattr(self._frame_colour, "rgba", c))
         self.pad.bind(pos=self._draw_frame, size=self._draw_frame)
         self.pad.bind(on_stroke=lambda _p, ink: self.recognition.ask(ink))
-        self.candidate_grid = GridLayout(cols=4, spacing=12)
+        self.candidate_grid = GridLayout(cols=2, spacing=16)  # targets ≥ 16 px apart
         self.rewrite_button = BigButton(text="重写")
         self.rewrite_button.bind(on_release=lambda _w: self.rewrite())
         self.delete_button = BigButton(text="删一个字")
