@@ -608,12 +608,15 @@ class WizardScreen(PageScreen):
         validate: Validator | None = None,
         max_length: int = 30,
         optional: bool = False,
+        way: WriteWay | None = None,
     ) -> None:
         """Chinese text written by hand on the pad, on the pinyin keyboard, or said (说出来):
-        the way last used in this session, the others one tap away."""
+        the way last used in this session, the others one tap away (``way``: this one, for the
+        tour's picture of a way the terminal can't offer right now)."""
         self.question = question
         ways = self.write_ways()
-        way = self.session.write_way if self.session.write_way in ways else ways[0]
+        if way is None:
+            way = self.session.write_way if self.session.write_way in ways else ways[0]
         writer: PinyinKeyboard | WritingPad | SpeakPad
         title = TitleLabel(text=question)
         error = NoteLabel(text="", opacity=0)
@@ -973,12 +976,11 @@ class WizardScreen(PageScreen):
         yield "id_card", tile
         yield "id_card_confirm", read_back
 
-    def pad_tour(self, step_id: str) -> Iterator[TourStep]:
-        """Tour: 王 written on the pad of the text page ``step_id``, its candidates shown (only
-        where handwriting works)."""
+    def writing_tour(self, step_id: str) -> Iterator[TourStep]:
+        """Tour: on the text page ``step_id``, 王 written on the pad with its candidates (where
+        handwriting works), and the 说出来 way (drawn even without a voice model)."""
+        step = self.wizard.step(step_id)
         recognizer = self.handwriting()
-        if recognizer is None or recognizer.unavailable_reason is not None:
-            return
 
         def written() -> None:
             from kivy.clock import Clock
@@ -989,7 +991,19 @@ class WizardScreen(PageScreen):
             if pad is not None:  # strokes in the pad's size: once the page is laid out
                 Clock.schedule_once(lambda _dt: pad.pad.replay(TOUR_STROKES), 0.05)
 
-        yield "writing_pad", written
+        def said() -> None:
+            self.show(step_id)
+            self.page.clear()
+            self.text_page(
+                self.question_for(step),
+                step.key,
+                max_length=step.length(self.context()),
+                way=WriteWay.VOICE,
+            )
+
+        if recognizer is not None and recognizer.unavailable_reason is None:
+            yield "writing_pad", written
+        yield "write_by_voice", said
 
     def demo_card(self, name: str, id_number: str, sex: str) -> IdCard:
         """Tour: a fictional card living at this station's demo address."""

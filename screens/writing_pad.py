@@ -229,7 +229,8 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         row = self.candidate_grid
         row.clear_widgets()
         for candidate in found[: self.shown]:
-            button = BigButton(text=candidate.char, font_size=self.style.title_px)
+            button = BigButton(text=candidate.char)
+            button.font_size = self.style.title_px  # after the kv rule, which sets body size
             button.bind(on_release=lambda _w, c=candidate.char: self.pick(c))
             row.add_widget(button)
 
@@ -263,7 +264,8 @@ class SpeakPad(BoxLayout):  # type: ignore[misc]
 
     def __init__(self, style: Any, **kwargs: Any) -> None:
         super().__init__(orientation="horizontal", spacing=16, **kwargs)
-        tile = BigButton(text=SPEAK_TILE, font_size=style.title_px, size_hint_x=0.5)
+        tile = BigButton(text=SPEAK_TILE, size_hint_x=0.5)
+        tile.font_size = style.title_px  # after the kv rule, which sets body size
         tile.bind(on_release=lambda _w: self.dispatch("on_speak"))
         delete = BigButton(text="删一个字", size_hint_x=0.25)
         delete.bind(on_release=lambda _w: self.delete_one())
