@@ -1,4 +1,5 @@
-"""手写 on the text pages: the pad, its candidates, 重写 / 删一个字, and 手写 ⇄ 拼音."""
+"""The ways to write on text pages: the pad (手写) with its candidates, 重写 / 删一个字; 拼音; 说出来
+(dictation while the voice model is ready); the way last used kept for the session only."""
 
 from __future__ import annotations
 
