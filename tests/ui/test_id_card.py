@@ -240,7 +240,7 @@ def test_an_expired_card_says_so_plainly_and_offers_the_keypad(with_reader: Kios
     _insert(kiosk, expired)
     _read_card_on_the_name_page(kiosk)
     assert (
-        "这张身份证2024年3月1日就过期了，请带有效的身份证来办理，或者用键盘输入。" in kiosk.texts()
+        "这张身份证2024年3月1日就过期了，请带有效的身份证来办理，或者自己填。" in kiosk.texts()
     )
     assert _writing(kiosk)
     kiosk.type_pinyin("zhao", "赵")
