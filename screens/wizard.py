@@ -458,7 +458,7 @@ class WizardScreen(PageScreen):
         if step.card_address:
             prefix = self.wizard.step(step.card_address).key
             place = place_label(self.context().pack, pending, prefix)
-            lines.append(f"住址：{place}{pending.get(f'{prefix}_detail') or ''}")
+            lines.append(f"住址：{place}")  # place_label ends with the detail (几组几号)
         for line in lines:
             self.page.add(TitleLabel(text=line))
         self.message(TAKE_CARD)
@@ -835,7 +835,10 @@ class WizardScreen(PageScreen):
                 lambda: set_level("detail"),
             )
         else:
-            place = place_label(pack, self.answers, prefix)
+            # The place the resident picked; the detail is what this page asks (a card's
+            # 3组12号 is already in the box, not in the question too).
+            picked = {k: v for k, v in self.answers.items() if k != f"{prefix}_detail"}
+            place = place_label(pack, picked, prefix)
             self.text_page(
                 f"{place}：几组几号？" + ("" if step.detail_required else "（可以不填）"),
                 f"{prefix}_detail",

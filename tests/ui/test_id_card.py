@@ -192,9 +192,11 @@ def test_a_visit_booked_with_the_card_gives_the_same_booking_as_typing(
     kiosk.screen.today = lambda: TODAY
     _card_read_back(kiosk)
     assert "姓名：王秀兰（女，82岁）" in kiosk.texts()
+    assert "住址：武进区湟里镇东安村3组12号" in kiosk.texts()  # the house number said once
     kiosk.tap("确认", exact=True)
     # The address page, at 几组几号 with the card's 3组12号: the resident checks it.
     assert kiosk.screen.step_id == "address" and kiosk.screen.answer_box.value == "3组12号"
+    assert kiosk.screen.question.startswith("武进区湟里镇东安村：几组几号")
     kiosk.tap("下一步")
     read = _book_the_rest(kiosk)
 
@@ -239,9 +241,7 @@ def test_an_expired_card_says_so_plainly_and_offers_the_keypad(with_reader: Kios
     assert isinstance(expired, ReadFailure)
     _insert(kiosk, expired)
     _read_card_on_the_name_page(kiosk)
-    assert (
-        "这张身份证2024年3月1日就过期了，请带有效的身份证来办理，或者自己填。" in kiosk.texts()
-    )
+    assert "这张身份证2024年3月1日就过期了，请带有效的身份证来办理，或者自己填。" in kiosk.texts()
     assert _writing(kiosk)
     kiosk.type_pinyin("zhao", "赵")
     kiosk.type_pinyin("san", "三")
