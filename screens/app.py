@@ -442,7 +442,6 @@ class KioskApp(App):  # type: ignore[misc]
             voice=self.voice.status_text(),
             outbox=self.require_services().outbox,
             store=self.store,
-            card_reader=self.require_services().card_reader,
             handwriting=self.require_services().handwriting,
         )
 
@@ -692,6 +691,7 @@ def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         pack_admin=pack_admin,
         confirm=app.ask,
         printer=app.printer,
+        card_reader=app.card_reader,
     )
 
 

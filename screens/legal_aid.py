@@ -162,3 +162,4 @@ class LegalAidScreen(WizardScreen):
         }
         yield from self.walk(self.demo_fill(demo))
         yield from self.card_tour(self.demo_card(demo["name"], demo["id_number"], "女"))
+        yield from self.writing_tour("name")

@@ -32,13 +32,11 @@ class VisitScreen(WizardScreen):
         *,
         submit: Submit,
         ledger: BookingLedger | None,
-        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.submit = submit
         self.ledger = ledger
-        self.today = today
         self.title = "预约上门服务"
         self.slots: list[Slot] = []
         self.renderers[Kind.DAY] = self.render_day
