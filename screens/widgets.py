@@ -182,7 +182,7 @@ class TopBar(BoxLayout):  # type: ignore[misc]
     on every screen: 大声点 / 慢一点 sit beside 朗读, where a resident who can't follow looks.
 
     Where the window is narrow for the font, the words shorten (字号, 颜色, 员工), then 大声点 and
-    慢一点 become one 听不清 (both at once); where even that doesn't fit (portrait), the bar takes
+    慢一点 become one 听不清 (both at once, then the page again); where even that doesn't fit (portrait), the bar takes
     two rows. Decided from the font size and the width only, never from rendered text widths,
     so a change can't feed back into itself.
     """
@@ -201,7 +201,7 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self.read_button = self._button("朗读", "read_aloud")
         self.louder_button = self._button("大声点", "louder")
         self.slower_button = self._button("慢一点", "slower")
-        self.hear_button = self._button("听不清", "hard_to_hear")
+        self.hear_button = self._button("听不清", "clearer")
         self.speak_button = self._button("说话", "speak")
         self.scale_button = self._button("字号：标准", "cycle_font")
         self.theme_button = self._button("高对比", "toggle_theme")
