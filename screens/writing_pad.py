@@ -273,6 +273,12 @@ class SpeakPad(BoxLayout):  # type: ignore[misc]
         again.bind(on_release=lambda _w: setattr(self, "value", ""))
         for widget in (tile, delete, again):
             self.add_widget(widget)
+        self.tile = tile
+        tile.bind(texture_size=self._grow)  # two lines at 特大 in portrait: never cut off
+
+    def _grow(self, *_: Any) -> None:
+        if self.size_hint_y is None:
+            self.height = max(self.height, self.tile.texture_size[1] + 24)
 
     def on_speak(self) -> None:
         pass
