@@ -704,7 +704,7 @@ class Page(BoxLayout):  # type: ignore[misc]
         taller than the window stays: a long text is read in parts); touches there reach
         nothing."""
         for w in self._hidden:
-            w.opacity = 1
+            w.opacity, w.turned_away = 1, False
         self._hidden, self._blocked = [], []
         if not turned:
             self._place_pager()
@@ -719,7 +719,7 @@ class Page(BoxLayout):  # type: ignore[misc]
             if u_top < top - 1 < u_bottom or u_top < bottom - 1 < u_bottom - 2:
                 for w in ws:
                     if w.opacity > 0:
-                        w.opacity = 0
+                        w.opacity, w.turned_away = 0, True  # one 往上翻 / 往下翻 away
                         self._hidden.append(w)
                 if u_top < top - 1:
                     cut_top = max(cut_top, u_bottom)
@@ -781,7 +781,7 @@ class Page(BoxLayout):  # type: ignore[misc]
     def clear(self) -> None:
         self.body.clear_widgets()
         for w in self._hidden:
-            w.opacity = 1
+            w.opacity, w.turned_away = 1, False
         self._hidden, self._blocked = [], []
         self._placed = None
         self.scroll.scroll_y = 1

@@ -643,7 +643,7 @@ class WizardScreen(PageScreen):
             speak: SpeakPad = self._detached("speak", lambda: SpeakPad(self.style))
             speak.max_length = max_length
             speak.value = str(self.answer(key) or "")
-            speak.size_hint_y, speak.height = None, self.style.touch_px * 1.5
+            speak.size_hint_y, speak.min_height = None, self.style.touch_px * 1.5
             self._watch(speak, "value", lambda _p, v: setattr(box, "value", v))
             self._watch(speak, "on_speak", lambda *_: self.report("speak"))
             box.value = speak.value

@@ -144,7 +144,9 @@ class Kiosk:
 
 
 def _walk(widget: Any) -> Iterator[Any]:
-    if getattr(widget, "opacity", 1) <= 0:
+    # A piece a page turn away (screens.widgets.Page hides a piece its window cuts) is still on
+    # the page: a resident reaches it with 往下翻, and tap() turns to it the same way.
+    if getattr(widget, "opacity", 1) <= 0 and not getattr(widget, "turned_away", False):
         return
     yield widget
     for child in reversed(widget.children):
