@@ -23,7 +23,17 @@ from tests.ui.harness import Kiosk
 pytestmark = pytest.mark.ui
 
 # Displays whose layouts don't pass every state yet (see docs/ui.md for what fails there).
-NOT_YET: dict[str, str] = {}
+_KEYBOARD = (
+    "the pinyin keyboard (candidates + 3-4 rows of 124 px letters) with the question and the "
+    "answer box is taller than the page between the two bars"
+)
+NOT_YET: dict[str, str] = {
+    "1280x800": _KEYBOARD + "; keypad pages' error states at 特大",
+    "1366x768": _KEYBOARD + "; keypad pages' error states at 特大",
+    "1024x768": _KEYBOARD + "; home tiles at 特大",
+    "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
+    "1920x1080": "a text page's error message at 特大 pushes the keyboard's last row off",
+}
 
 
 def run_audit(kiosk: Kiosk, display: Display, combos: list[tuple[str, str]]) -> list[str]:
