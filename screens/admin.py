@@ -168,6 +168,8 @@ class AdminScreen(PageScreen):
                 text=f"{_short_label(service)}：{n} 次",
                 size_hint_x=0.4,
             )
+            # The line as tall as its label: two lines when a narrow screen wraps it at 特大.
+            label.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(64, h)))
             line.add_widget(label)
             line.add_widget(Bar(n / top, self.style.tile, size_hint_x=0.6))
             page.add(line)
