@@ -32,7 +32,6 @@ NOT_YET: dict[str, str] = {
     "1366x768": _KEYBOARD + "; keypad pages' error states at 特大",
     "1024x768": _KEYBOARD + "; home tiles at 特大",
     "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
-    "1920x1080": "a text page's error message at 特大 pushes the keyboard's last row off",
 }
 
 
