@@ -251,8 +251,7 @@ def audit(
 
     problems += _pieces_in_view(roots[-1] if roots else None, name)
 
-    seen = [(w, where(w)) for w in targets]
-    seen = [(w, b) for w, b in seen if b is not None]
+    seen: list[tuple[Any, Box]] = [(w, v) for w in targets if (v := where(w)) is not None]
     for i, (a, ba) in enumerate(seen):
         for c, bc in seen[i + 1 :]:
             if related(a, c):
@@ -261,10 +260,13 @@ def audit(
             if gap + TOL < GAP_MIN:
                 problems.append(f"{name(a)} and {name(c)}: {gap:.0f} px apart < {GAP_MIN} px")
 
-    loose = [
-        (w, where(w)) for w in texts if not inside_button(w) and not isinstance(w, ButtonBehavior)
+    loose: list[tuple[Any, Box]] = [
+        (w, v)
+        for w in texts
+        if not inside_button(w)
+        and not isinstance(w, ButtonBehavior)
+        and (v := where(w)) is not None
     ]
-    loose = [(w, b) for w, b in loose if b is not None]
     for i, (a, ba) in enumerate(loose):
         for c, bc in loose[i + 1 :]:
             if ba.overlaps(bc):

@@ -51,7 +51,7 @@ def _voice_ready(app: KioskApp, voice: bool = True) -> None:
     close_popups(app)
     app.manager.current = "legal_aid"
     screen = app.manager.get_screen("legal_aid")
-    screen.show("matter")  # type: ignore[attr-defined]
+    screen.show("matter")
     screen.top_bar.voice_ready = voice
 
 
