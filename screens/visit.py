@@ -5,6 +5,7 @@ and the half-day tiles, each saying what is left, and booking on 确认预约 �
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -12,8 +13,8 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk.submissions import failure_text
 from kiosk.visits import BookingError, BookingLedger, Slot
-from kiosk.wizards.steps import Kind, Step, Submit, review_rows
-from kiosk.wizards.visit import VISIT, book_home_visit, day_words
+from kiosk.wizards.steps import Context, Kind, Step, Submit, review_rows
+from kiosk.wizards.visit import VISIT, book_home_visit, day_words, when_word
 from screens.base import TourStep
 from screens.widgets import BigButton, BodyLabel, NoteLabel, nav_button
 from screens.wizard import WizardScreen
@@ -44,9 +45,12 @@ class VisitScreen(WizardScreen):
     def available(self) -> bool:
         return self.pack is not None and self.ledger is not None
 
+    def context(self) -> Context:
+        return replace(super().context(), today=self.today())
+
     def question_values(self, step: Step) -> dict[str, object]:
         day = self.answer("day")
-        return {"date": day_words(day)} if step.kind is Kind.SLOT and day else {}
+        return {"date": day_words(day, self.today())} if step.kind is Kind.SLOT and day else {}
 
     def _booking_text(self) -> str:
         return str(self.context().pack.data("visits")["booking"]["text"])
@@ -72,7 +76,7 @@ class VisitScreen(WizardScreen):
         for s in self._load_slots():
             by_day.setdefault(s.date, []).append(s)
         tiles = [
-            (day, f"{day_words(day)}\n星期{slots[0].weekday}", slots)
+            (day, f"{when_word(day, self.today())}\n{day_words(day)}", slots)
             for day, slots in sorted(by_day.items())
         ]
         grid = self._capacity_grid(tiles, "day", self._pick_day, cols=4, spacing=20, rows_px=1.8)
@@ -97,7 +101,7 @@ class VisitScreen(WizardScreen):
         self.choices = []
         for key, heading, slots in tiles:
             left = sum(s.remaining for s in slots)
-            label = f"{heading}\n" + (f"还剩{left}个" if left else "已约满")
+            label = f"{heading}\n" + (f"还能约{left}户" if left else "已约满")
             chosen = self.answer(answer_key) == key
             button = BigButton(
                 text=("✓ " if chosen else "") + label,

@@ -268,7 +268,6 @@ LEGAL_AID = Wizard(
                     _q(exemption_step(q)),
                     shown=_asked(q),
                     default=None,
-                    note=f"legal_aid.step.{exemption_step(q)}.note" if q == "no_income" else "",
                     # One row for all of them, on the first question, in the official names.
                     review="属于哪种情况" if q == EXEMPTION_QUESTIONS[0] else "",
                     review_value=_groups_in_words if q == EXEMPTION_QUESTIONS[0] else None,

@@ -57,7 +57,7 @@ def _receipt_code(kiosk: Kiosk) -> str:
 def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("务工欠薪")
     assert "农民工" in kiosk.screen.question
     kiosk.tap("是", exact=True)
@@ -116,7 +116,7 @@ def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: 
 def test_going_back_shows_each_earlier_answer_ticked(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("务工欠薪")
     kiosk.tap("是", exact=True)
     assert kiosk.screen.step_id == "name"
@@ -149,12 +149,13 @@ def test_a_family_above_the_threshold_is_asked_income_and_can_fix_an_answer_on_r
 ) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("替别人申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("赡养费")
     kiosk.tap("都不是", exact=True)  # no exempt matter
     assert kiosk.screen.step_id == "household"
     kiosk.type_digits("2")
     kiosk.tap("下一步")
+    kiosk.tap("按月说")
     kiosk.type_digits("20000")
     kiosk.tap("下一步")
     kiosk.type_pinyin("li", "李")
@@ -228,7 +229,9 @@ def test_a_home_visit_is_booked_from_day_and_slot_tiles_and_queued(kiosk: Kiosk)
     kiosk.tap("法律咨询")
     day_tiles = [w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2]
     assert day_tiles, "no day tiles"
-    assert "还剩" in day_tiles[0].text
+    # 还能约N户 on every open tile, and the day as a resident says it (明天, 下周一 …) first.
+    assert all("还能约" in w.text and "户" in w.text for w in day_tiles if not w.disabled)
+    assert day_tiles[0].text.startswith(("今天", "明天", "后天", "这周", "下周", "星期"))
     kiosk.tap(day_tiles[0])
     kiosk.tap("上午")
     kiosk.type_digits("320483194403150026")
@@ -312,7 +315,7 @@ def test_staff_can_book_a_visit_outside_the_rules_with_a_written_reason(kiosk: K
     kiosk.tap("公证")
     day = next(w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2)
     kiosk.tap(day)
-    kiosk.tap("还剩")  # whichever half-day still has room
+    kiosk.tap("还能约")  # whichever half-day still has room
     kiosk.type_digits("320483198001010010")  # 46 years old: no age rule would allow it
     kiosk.tap("下一步")
     kiosk.type_pinyin("li", "李")
