@@ -339,3 +339,47 @@ def test_staff_can_book_a_visit_outside_the_rules_with_a_written_reason(kiosk: K
         "staff_id": STAFF_ID,
         "note": "独居瘫痪",
     }
+
+
+def test_the_legal_aid_result_leads_with_what_happens_next_and_ends_with_a_small_basis_line(
+    kiosk: Kiosk,
+) -> None:
+    from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step
+    from screens.widgets import BasisLabel, BodyLabel, TitleLabel
+    from tests.rules.wizard_answers import PERSONAL
+
+    kiosk.tap("申请法律援助")
+    screen = kiosk.screen
+    answers = {
+        "role": "self",
+        **{exemption_step(q): False for q in EXEMPTION_QUESTIONS},
+        "matter": "unpaid_wages",
+        "migrant": True,
+        **PERSONAL,
+        "opposing": "company",
+        "facts": "老板不给工钱。",
+        "evidence": [],
+        "consent": True,
+    }
+    for key, value in answers.items():
+        screen.set_answer(key, value)
+    screen.show("review")
+    kiosk.pump(2)
+    # Each 修改 sits right beside its answer, not a screen's width away.
+    for row in {kiosk.beside(label, "修改").parent for label in ("给谁申请", "姓名", "电话")}:
+        edit = next(w for w in row.children if getattr(w, "text", "") == "修改")
+        answer = next(w for w in row.children if w is not edit)
+        assert 0 <= answer.x - edit.right <= row.spacing + 1, (edit.right, answer.x)
+    screen.show("result")
+    kiosk.pump(2)
+    labels = [w for w in reversed(screen.page.body.children)]
+    assert isinstance(labels[0], TitleLabel)
+    assert labels[0].text == screen.assessment.next_step(screen.context().pack)
+    basis = [w for w in labels if isinstance(w, BasisLabel)]
+    assert len(basis) == 1 and basis[0].text.startswith("依据：") and basis[0] is labels[-1]
+    body = next(w for w in labels if type(w) is BodyLabel)
+    assert basis[0].font_size < body.font_size
+    assert not any("法律援助法第" in w.text for w in labels if w is not basis[0])
+    shown = " ".join(w.text for w in labels)
+    assert "带到镇（街道）司法所" in shown and "劳动仲裁" in shown and "申请表" not in shown
+    kiosk.app.end_session()
