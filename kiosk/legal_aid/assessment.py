@@ -438,7 +438,7 @@ def assessment_lines(result: Assessment) -> list[str]:
     lines = [f"初步评估：{result.outcome_label}", "理由："]
     lines += [f"  - {r}" for r in result.reasons]
     if result.referrals:
-        lines.append("可以这样办：")
+        lines.append("可以这样办：" if result.outcome == INELIGIBLE else "也可以这样办：")
         lines += [f"  - {r['label']}：{r['detail']}" for r in result.referrals]
     if result.outcome != INELIGIBLE:
         lines.append("一次性告知，请带齐：")
