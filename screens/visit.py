@@ -98,6 +98,14 @@ class VisitScreen(WizardScreen):
         """Day or half-day tiles, each saying what is left (never colour alone); full ones off."""
         grid = GridLayout(cols=cols, spacing=spacing, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
+        # Fewer columns when a tile would be too narrow for its longest line (还能约4户 at 特大).
+        lines = [line for _k, h, _s in tiles for line in h.split("\n")] + ["还能约4户"]
+        tile_px = (max(_ems(line) for line in lines) + 1) * self.style.body_px
+
+        def fit(_g: Any, width: float) -> None:
+            grid.cols = max(1, min(cols, int((width + spacing) // (tile_px + spacing))))
+
+        grid.bind(width=fit)
         self.choices = []
         for key, heading, slots in tiles:
             left = sum(s.remaining for s in slots)
@@ -199,3 +207,8 @@ class VisitScreen(WizardScreen):
             answer(step)
 
         yield from self.walk(fill)
+
+
+def _ems(line: str) -> float:
+    """About how many font sizes wide ``line`` is: a Chinese character 1, a digit or letter 0.6."""
+    return sum(0.6 if ch.isascii() else 1.0 for ch in line)
