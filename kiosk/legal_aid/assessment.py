@@ -102,7 +102,9 @@ class Assessment:
 
     def next_step(self, pack: ContentPack) -> str:
         """One plain sentence of what happens next — the first thing shown and read."""
-        return pack.spoken(f"legal_aid.result.next.{self.outcome}", decision_days=self.decision_days)
+        return pack.spoken(
+            f"legal_aid.result.next.{self.outcome}", decision_days=self.decision_days
+        )
 
     def spoken(self, pack: ContentPack) -> str:
         """The result read aloud: what happens next, verdict with reasons, materials, times."""

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.content import WHICH_GROUP, ContentPack
-from kiosk.content import yuan_text
+from kiosk.content import WHICH_GROUP, ContentPack, yuan_text
 from kiosk.legal_aid.application import (
     household_size_problem,
     income_problem,
