@@ -16,7 +16,7 @@ from kiosk.visits import BookingError, BookingLedger, Slot
 from kiosk.wizards.steps import Context, Kind, Step, Submit, review_rows
 from kiosk.wizards.visit import VISIT, book_home_visit, day_words, when_word
 from screens.base import TourStep
-from screens.widgets import BigButton, BodyLabel, NoteLabel, nav_button
+from screens.widgets import BigButton, BodyLabel, NoteLabel, ems, nav_button
 from screens.wizard import WizardScreen
 
 
@@ -100,7 +100,7 @@ class VisitScreen(WizardScreen):
         grid.bind(minimum_height=grid.setter("height"))
         # Fewer columns when a tile would be too narrow for its longest line (还能约4户 at 特大).
         lines = [line for _k, h, _s in tiles for line in h.split("\n")] + ["还能约4户"]
-        tile_px = (max(_ems(line) for line in lines) + 1) * self.style.body_px
+        tile_px = (max(ems(line) for line in lines) + 1) * self.style.body_px
 
         def fit(_g: Any, width: float) -> None:
             grid.cols = max(1, min(cols, int((width + spacing) // (tile_px + spacing))))
@@ -207,8 +207,3 @@ class VisitScreen(WizardScreen):
             answer(step)
 
         yield from self.walk(fill)
-
-
-def _ems(line: str) -> float:
-    """About how many font sizes wide ``line`` is: a Chinese character 1, a digit or letter 0.6."""
-    return sum(0.6 if ch.isascii() else 1.0 for ch in line)

@@ -44,7 +44,23 @@ class DisplayLabel(Label):  # type: ignore[misc]
 
 
 class ProgressLabel(Label):  # type: ignore[misc]
-    """第N步/共M步 in the nav bar, between 上一步 and 下一步."""
+    """第N步/共M步 in the nav bar, between 上一步 and 下一步; on two lines (第N步 over 共M步)
+    when the bar leaves it too little room for one (a long path, 特大, two extra buttons)."""
+
+    def __init__(self, *, step: int, total: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.one_line = f"第{step}步/共{total}步"
+        self.text = self.one_line
+        self.bind(width=self._fit, font_size=self._fit)
+
+    def _fit(self, *_: Any) -> None:
+        room = ems(self.one_line) * self.font_size <= self.width
+        self.text = self.one_line if room else self.one_line.replace("/", "\n")
+
+
+def ems(text: str) -> float:
+    """About how many font sizes wide ``text`` is: a Chinese character 1, a digit or letter 0.6."""
+    return sum(0.6 if ch.isascii() else 1.0 for ch in text)
 
 
 class NoteLabel(Label):  # type: ignore[misc]

@@ -320,7 +320,7 @@ class WizardScreen(PageScreen):
 
     def nav(self, *, next_text: str | None = "下一步", extra: Sequence[Any] = ()) -> None:
         n, m = self.position()
-        progress = ProgressLabel(text=f"第{n}步/共{m}步")
+        progress = ProgressLabel(step=n, total=m)
         self.progress_label = progress
         self.page.nav.clear_widgets()
         self.page.nav.add_widget(nav_button("上一步", self.go_back))
