@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from kiosk.devices.idcard import CardReader
     from kiosk.packs.manifest import Manifest
     from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
     from kiosk.visits import BookingLedger
@@ -209,8 +210,24 @@ def build_services(
         recognizer=recognizer,
         card_reader=card_reader,
         handwriting=handwriting,
+        printer=_build_printer(config),
         a4_printer=_build_a4_printer(config),
     )
+
+
+def _build_printer(config: KioskConfig) -> PrintDesk:
+    """The slip printer's desk; python-escpos and the font load on a worker thread now, so the
+    first 打印 doesn't wait for them. Nothing is opened until a slip is printed."""
+    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.printing.desk import PrintDesk
+
+    desk = PrintDesk(
+        receipt_printer_from_config(config),
+        configured=config.receipt_printer_driver != "none",
+        station=config.station_name,
+    )
+    desk.warm_up()
+    return desk
 
 
 def _build_a4_printer(config: KioskConfig) -> A4Printer | None:

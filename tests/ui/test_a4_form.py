@@ -14,11 +14,12 @@ from kiosk import receipts
 from kiosk.printing.form_desk import PRINTING
 from tests.fakes import FakeA4Printer
 from tests.ui.conftest import STAFF_ID
+from tests.rules.wizard_answers import NO_GROUP
 from tests.ui.harness import Kiosk
 
 DEMO: dict[str, Any] = {
     "role": "self",
-    "exemption": "none",
+    **NO_GROUP,
     "matter": "unpaid_wages",
     "migrant": False,
     "exempt_matter": "none",
