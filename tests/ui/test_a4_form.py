@@ -13,8 +13,8 @@ import pytest
 from kiosk import receipts
 from kiosk.printing.form_desk import PRINTING
 from tests.fakes import FakeA4Printer
-from tests.ui.conftest import STAFF_ID
 from tests.rules.wizard_answers import NO_GROUP
+from tests.ui.conftest import STAFF_ID
 from tests.ui.harness import Kiosk
 
 DEMO: dict[str, Any] = {
