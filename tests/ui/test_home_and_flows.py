@@ -259,6 +259,8 @@ def test_a_home_visit_is_booked_from_day_and_slot_tiles_and_queued(kiosk: Kiosk)
     assert payload["address"]["detail"] == "3组12号"
     booking = kiosk.app.services.visit_ledger.get(payload["booking_id"])
     assert booking.status == "tentative" and booking.receipt_code == code
+    # The UI tests share one terminal: free 王秀兰's one 法律咨询 booking for the card tests.
+    kiosk.app.services.visit_ledger.set_status(payload["booking_id"], "cancelled")
 
 
 def test_staff_sign_in_locks_after_wrong_pins_shows_queue_and_marks_assisted_submissions(
