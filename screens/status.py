@@ -47,7 +47,8 @@ class StatusScreen(PageScreen):
         page.add(TitleLabel(text=self.title))
         prompt = BodyLabel(text=f"请输入回执上的 {receipts.CODE_LEN} 位数字（只有 2 到 9）。")
         self.code_box = AnswerBox(hint="回执号")
-        self.keypad = Keypad(max_length=receipts.CODE_LEN)
+        # Only the digits a code can have: the keypad shows what the hint says.
+        self.keypad = Keypad(max_length=receipts.CODE_LEN, digits=receipts.ALPHABET)
         self.keypad.bind(value=self._typed)
         self.message = NoteLabel(text="", opacity=0)
         page.add(beside_keypad([prompt, self.code_box, self.message], self.keypad))

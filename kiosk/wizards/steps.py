@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +49,7 @@ class Context:
 
     pack: ContentPack
     staff_id: str | None = None
+    today: date | None = None  # for 今天/明天/后天 (None: dates only)
 
 
 Predicate = Callable[[Answers, Context], bool]
