@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from offline_cache.clock_records import ClockRecord, ClockRecords
-from offline_cache.store import StoreError
+from offline_cache.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +156,8 @@ class TerminalClock:
             )
         elif abs(before) >= NOTEWORTHY_S:
             log.info("本机时钟已与省系统一致")
+
+
+def clock_of(store: Store) -> TerminalClock:
+    """The terminal's clock with the offset kept in ``store`` (read-only stores work too)."""
+    return TerminalClock(ClockRecords(store))

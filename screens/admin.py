@@ -105,6 +105,8 @@ class AdminScreen(PageScreen):
             f"手写输入：{f.handwriting}",
             f"最近一次同步成功：{last_sync}",
         ]
+        if f.clock:
+            lines.append(f"本机时钟：{f.clock}")
         if counts is not None:
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:

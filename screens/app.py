@@ -11,8 +11,10 @@ submitting explains that staff must help.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -334,6 +336,15 @@ class KioskApp(App):  # type: ignore[misc]
         """The recogniser behind 手写 (``None`` or one with a reason: no pad)."""
         return self.require_services().handwriting
 
+    def now(self) -> float:
+        """The terminal's clock (corrected by the province's answers; kiosk.terminal_clock)."""
+        clock = self.services.clock if self.services is not None else None
+        return clock.now() if clock is not None else time.time()
+
+    def today(self) -> date:
+        """Today by the terminal's clock (ages on the legal-aid pages, booking days)."""
+        return date.fromtimestamp(self.now())
+
     def use_handwriting(self, recognizer: HandwritingRecognizer | None) -> None:
         """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), handwriting=recognizer))
@@ -368,6 +379,7 @@ class KioskApp(App):  # type: ignore[misc]
             store=self.store,
             card_reader=self.require_services().card_reader,
             handwriting=self.require_services().handwriting,
+            clock=self.require_services().clock,
         )
 
     # -- app-wide outcomes ----------------------------------------------------------------------
@@ -505,6 +517,7 @@ def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
         handwriting=app.handwriting,
+        today=app.today,
     )
 
 
@@ -532,6 +545,7 @@ def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
         handwriting=app.handwriting,
+        today=app.today,
     )
 
 
@@ -539,7 +553,9 @@ def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from kiosk.status_lookup import StatusLookup
     from screens.status import StatusScreen
 
-    return StatusScreen(**basics, lookup=StatusLookup(app.require_services().outbox).look_up)
+    return StatusScreen(
+        **basics, lookup=StatusLookup(app.require_services().outbox).look_up, now=app.now
+    )
 
 
 def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:

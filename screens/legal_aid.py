@@ -8,7 +8,7 @@ collects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -30,10 +30,13 @@ class LegalAidScreen(WizardScreen):
         self,
         *,
         submit: Submit,
+        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.submit = submit
+        # The terminal's clock (kiosk.terminal_clock): ages and income years are judged by it.
+        self.today = today
         self.title = "申请法律援助"
         self.assessment: Assessment | None = None
         self.problems: list[Any] = []  # kiosk.validation.Problem or what submit refused
@@ -49,7 +52,7 @@ class LegalAidScreen(WizardScreen):
     def render_result(self, _step: Step) -> None:
         pack = self.context().pack
         payload = self.payload()
-        self.problems = application_problems(payload, pack, date.today())
+        self.problems = application_problems(payload, pack, self.today())
         if self.problems:
             self.header("还有几处要改一下")
             rows = [
@@ -59,9 +62,9 @@ class LegalAidScreen(WizardScreen):
             self.assessment = None
             self.nav(next_text=None)
             return
-        app = parse_application(payload, pack, date.today())
+        app = parse_application(payload, pack, self.today())
         assert app is not None  # no problems: the application parses
-        self.assessment = a = assess(app, pack, date.today())
+        self.assessment = a = assess(app, pack, self.today())
         self.header(f"初步判断：{a.outcome_label}")
         for reason in a.reasons:
             self.page.add(BodyLabel(text=f"●\u00a0{reason}"))
