@@ -200,6 +200,8 @@ class KioskApp(App):  # type: ignore[misc]
         self.background.stop()
         if self.services is not None and self.services.sync_agent is not None:
             self.services.sync_agent.stop()
+        if self.services is not None and self.services.health is not None:
+            self.services.health.stop()
 
     def _make_attached(self, name: str) -> KioskScreen:
         assert self.flow is not None
