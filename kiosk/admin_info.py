@@ -37,6 +37,7 @@ class AdminInfo:
     card_reader: str = ""  # the reader's state in words (ReaderStatus.message + detail)
     handwriting: str = ""  # 可以用 / why not
     clock: str = ""  # the terminal clock against the province's (kiosk.terminal_clock)
+    now: float | None = None  # the terminal clock's time when these facts were read
 
 
 def card_reader_text(reader: CardReader | None) -> str:
@@ -87,6 +88,7 @@ def admin_info(
         card_reader=card_reader_text(card_reader),
         handwriting=handwriting_text(handwriting),
         clock=clock_text(clock),
+        now=clock.now() if clock is not None else None,
     )
 
 

@@ -95,7 +95,7 @@ class AdminScreen(PageScreen):
         counts = f.counts
         last_sync = "还没有成功过"
         if counts is not None and counts.last_success_at:
-            last_sync = when_text(counts.last_success_at)
+            last_sync = when_text(counts.last_success_at, f.now)
         lines = [
             f"终端编号：{f.terminal_id}",
             f"服务站：{f.station_name}",
