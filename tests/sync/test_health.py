@@ -193,3 +193,31 @@ def test_the_snapshot_is_written_on_its_own_timer_without_any_sync(
     assert snapshot is not None and snapshot.uptime_s is not None
     # A stale snapshot is not taken for a running kiosk.
     assert read_snapshot(tmp_path / SNAPSHOT_NAME, time.time() + 3600) is None
+
+
+def test_openapi_health_schema_is_the_one_the_simulator_enforces() -> None:
+    import yaml
+
+    from tests.conftest import ROOT
+    from tools.provincial_sim.schema import HEALTH_REPORT
+
+    schemas = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text(encoding="utf-8"))[
+        "components"
+    ]["schemas"]
+
+    def plain(schema: dict[str, object]) -> dict[str, object]:
+        """OpenAPI 3.0 → JSON Schema: ``nullable`` becomes a null type; no descriptions."""
+        out = {k: v for k, v in schema.items() if k not in ("description", "nullable")}
+        if schema.get("nullable"):
+            out["type"] = [schema["type"], "null"]
+        if "$ref" in schema:
+            return plain(schemas[str(schema["$ref"]).rsplit("/", 1)[1]])
+        for key in ("properties",):
+            if isinstance(out.get(key), dict):
+                out[key] = {n: plain(p) for n, p in out[key].items()}  # type: ignore[union-attr]
+        for key in ("additionalProperties", "items"):
+            if isinstance(out.get(key), dict):
+                out[key] = plain(out[key])  # type: ignore[arg-type]
+        return out
+
+    assert plain(schemas["HealthReport"]) == HEALTH_REPORT
