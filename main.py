@@ -198,7 +198,7 @@ def build_services(
         vosk = VoskRecognizer(config.voice_model_dir)
         vosk.start_loading()
         recognizer = vosk
-    card_reader, handwriting = _build_devices(config)
+    card_reader, handwriting = _build_devices(config, clock)
     health = _build_health(config, outbox, clock, switcher, speaker, recognizer, card_reader)
     if ledger is not None and outbox.public_key is not None:
         agent = _build_sync_agent(
@@ -247,7 +247,9 @@ def _build_health(
     )
 
 
-def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingRecognizer]:
+def _build_devices(
+    config: KioskConfig, clock: TerminalClock
+) -> tuple[CardReader | None, HandwritingRecognizer]:
     """The ID-card reader (``None`` when none is configured: the keypad only) and the
     handwriting recogniser (a stand-in saying why, when zinnia or its model is missing).
 
@@ -256,7 +258,11 @@ def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingR
     from kiosk.devices.factory import card_reader_from_config
     from kiosk.devices.handwriting import load_recognizer
 
-    reader = card_reader_from_config(config) if config.idcard_driver != "none" else None
+    reader = (
+        card_reader_from_config(config, today=clock.today)
+        if config.idcard_driver != "none"
+        else None
+    )
     handwriting = load_recognizer()
     if handwriting.unavailable_reason:
         _note(f"手写输入不能用：{handwriting.unavailable_reason}")
