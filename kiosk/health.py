@@ -320,7 +320,8 @@ def _duration(seconds: float) -> str:
 # -- the local snapshot ----------------------------------------------------------------------
 def write_snapshot(path: Path, report: HealthReport) -> None:
     """Atomically replace ``path`` with the report (a reader never sees half a file)."""
-    tmp = path.with_name(path.name + ".tmp")
+    # One temporary file per thread: the timer and a sync run may write at the same moment.
+    tmp = path.with_name(f"{path.name}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(report.to_json(), ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
 
