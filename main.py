@@ -194,7 +194,10 @@ def build_services(
         from voice.asr import Recognizer as VoskRecognizer
         from voice.tts import Speaker as ReadAloud
 
-        speaker = ReadAloud(rate=config.tts_rate)
+        # The pack's recorded prompts (a person's voice) are played in preference to synthesis.
+        speaker = ReadAloud(
+            rate=config.tts_rate, prompts=pack.recorded_prompts() if pack is not None else None
+        )
         vosk = VoskRecognizer(config.voice_model_dir)
         vosk.start_loading()
         recognizer = vosk

@@ -303,6 +303,9 @@ class KioskApp(App):  # type: ignore[misc]
         self.pack = new
         if self.services is not None and self.services.visit_ledger is not None:
             self.services.visit_ledger.pack = new
+        if self.services is not None and self.services.speaker is not None:
+            # The new pack's recordings: one recorded for the old text is never played.
+            self.services.speaker.set_prompts(new.recorded_prompts())
         self._rebuild_screens()
 
     def _rebuild_screens(self) -> None:

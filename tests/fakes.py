@@ -17,6 +17,7 @@ from kiosk.content import ContentPack
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, BatchAnswer, StatusPage, TransportFailure
 from offline_cache.outbox import OutgoingItem
 from voice import tts
+from voice.prompts import RecordedPrompts
 from voice.protocols import ModelStatus, Transcript
 from voice.tts import SpeechEngine
 
@@ -110,6 +111,7 @@ class FakeSpeaker:
     configured_volume: int = tts.DEFAULT_VOLUME
     rate: int = field(init=False)
     volume: int = field(init=False)
+    prompts: RecordedPrompts | None = None
 
     def __post_init__(self) -> None:
         self.rate = self.configured_rate
@@ -130,6 +132,9 @@ class FakeSpeaker:
 
     def reset_voice(self) -> None:
         self.rate, self.volume = self.configured_rate, self.configured_volume
+
+    def set_prompts(self, prompts: RecordedPrompts | None) -> None:
+        self.prompts = prompts
 
 
 class ScriptedTransport:
