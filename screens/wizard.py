@@ -99,6 +99,9 @@ class WizardScreen(PageScreen):
     ) -> None:
         super().__init__(**kwargs)
         self.session = session
+        # The terminal clock's today (ages, ID numbers); the legal-aid and visit screens are
+        # given the App's (kiosk.terminal_clock), corrected by the province's answers.
+        self.today: Callable[[], date] = date.today
         self.card_reader = card_reader
         self.handwriting = handwriting
         # 拼音 or 手写 on the text pages: the way last used, until the session ends.
@@ -147,7 +150,7 @@ class WizardScreen(PageScreen):
 
     def context(self) -> Context:
         assert self.pack is not None
-        return Context(self.pack, self.session.staff_id)
+        return Context(self.pack, self.session.staff_id, today=self.today())
 
     def steps(self) -> list[str]:
         """The page ids on the resident's path now."""

@@ -164,3 +164,22 @@ def test_small_differences_are_not_churned_into_the_store(tmp_path: Path) -> Non
     assert describe_skew(3 * DAY) == "慢了约 3 天"
     assert describe_skew(-YEAR) == "快了约 1 年"
     assert describe_skew(-3600) == "快了约 1 小时"
+
+
+def test_the_id_number_page_judges_birth_dates_by_the_terminal_clock() -> None:
+    """A baby born last month (a legal-aid application for a child) is refused as "born after
+    today" by a terminal whose clock is a year behind — unless the page asks the terminal clock."""
+    from stdnum.cn import ric
+
+    from kiosk.wizards.rules import id_number_rule
+    from kiosk.wizards.steps import Context
+
+    born = date.today() - timedelta(days=30)
+    first17 = f"320402{born:%Y%m%d}123"
+    number = first17 + ric.calc_check_digit(first17 + "0")
+    pack = load_pack(BUNDLED_PACK_DIR)
+    a_year_behind = date.today() - timedelta(days=365)
+    assert id_number_rule(number, Context(pack, today=a_year_behind)) is not None
+    corrected = TerminalClock(system=lambda: time.time() - YEAR)
+    corrected.observe(time.time(), time.time() - YEAR, time.time() - YEAR)
+    assert id_number_rule(number, Context(pack, today=corrected.today())) is None
