@@ -592,7 +592,7 @@ def _receipt(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.receipt import ReceiptScreen
 
     station = app.kiosk_config.station_name
-    return ReceiptScreen(**basics, receipts_dir=app.receipts_dir, station_name=station)
+    return ReceiptScreen(**basics, receipts_dir=app.receipts_dir, station_name=station, now=app.now)
 
 
 def _staff_sign_in(app: KioskApp, basics: ScreenBasics) -> KioskScreen:

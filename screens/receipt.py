@@ -7,7 +7,7 @@ holding the list as text.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +30,17 @@ def query_hint(code: str) -> str:
 
 class ReceiptScreen(PageScreen):
     def __init__(
-        self, *, receipts_dir: Path, station_name: str, session: Session, **kwargs: Any
+        self,
+        *,
+        receipts_dir: Path,
+        station_name: str,
+        session: Session,
+        now: Callable[[], float] = time.time,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.receipts_dir = receipts_dir
+        self.now = now  # the terminal clock: a take-home list is dated by the province's time
         self.station_name = station_name
         self.code = ""
         self.lines: list[str] = []
@@ -50,7 +57,7 @@ class ReceiptScreen(PageScreen):
         self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
         self.saved_path = None
         try:
-            stem = f"receipt-{self.code}" if self.code else f"list-{int(time.time())}"
+            stem = f"receipt-{self.code}" if self.code else f"list-{int(self.now())}"
             self.saved_path = render_receipt(
                 self.receipts_dir / f"{stem}.png",
                 station=self.station_name,
@@ -58,7 +65,7 @@ class ReceiptScreen(PageScreen):
                 code_display=receipts.display(self.code) if self.code else None,
                 lines=[*self.lines, *([] if self.code else ["扫码把清单存到手机"])],
                 qr_text=self.qr_text,
-                when=receipt.created_at if receipt is not None else None,
+                when=receipt.created_at if receipt is not None else self.now(),
             )
         except OSError:
             self.saved_path = None
