@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from kiosk.health import HealthMonitor
     from kiosk.packs.manifest import Manifest
     from kiosk.packs.switching import PackSwitcher
+    from kiosk.printing.a4 import A4Printer
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
     from kiosk.terminal_clock import TerminalClock
@@ -202,7 +203,10 @@ def build_services(
         vosk.start_loading()
         recognizer = vosk
     card_reader, handwriting = _build_devices(config, clock)
-    health = _build_health(config, outbox, clock, switcher, speaker, recognizer, card_reader)
+    a4_printer = _build_a4_printer(config)
+    health = _build_health(
+        config, outbox, clock, switcher, speaker, recognizer, card_reader, a4_printer
+    )
     if ledger is not None and outbox.public_key is not None:
         agent = _build_sync_agent(
             config, store, outbox, ledger, startup.pack_store, audit, clock, health
@@ -223,7 +227,15 @@ def build_services(
         handwriting=handwriting,
         clock=clock,
         health=health,
+        a4_printer=a4_printer,
     )
+
+
+def _build_a4_printer(config: KioskConfig) -> A4Printer | None:
+    """The A4 queue for the application form (``[a4_printer]``); nothing is contacted here."""
+    from kiosk.printing.a4 import queue_from_config
+
+    return queue_from_config(config.a4_queue, config.a4_server, config.a4_timeout_s)
 
 
 def _build_health(
@@ -234,9 +246,10 @@ def _build_health(
     speaker: Speaker | None,
     recognizer: Recognizer | None,
     card_reader: CardReader | None,
+    a4_printer: A4Printer | None,
 ) -> HealthMonitor:
-    """The health monitor with a probe per device this kiosk has (a printer, when one is
-    built, adds its own with ``add_probe``); its snapshot timer is started by the caller."""
+    """The health monitor with a probe per device this kiosk has (a device added later adds
+    its own with ``add_probe``); its snapshot timer is started by the caller."""
     from kiosk.health import HealthMonitor, device_probes
     from kiosk.sync.setup import pack_label
 
@@ -246,7 +259,12 @@ def _build_health(
         clock=clock,
         data_dir=config.data_dir,
         pack=lambda: pack_label(switcher.pack),
-        probes=device_probes(recognizer=recognizer, speaker=speaker, card_reader=card_reader),
+        probes=device_probes(
+            recognizer=recognizer,
+            speaker=speaker,
+            card_reader=card_reader,
+            a4_printer=a4_printer,
+        ),
     )
 
 

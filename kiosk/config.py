@@ -67,6 +67,12 @@ class KioskConfig:
     # Random wait (0..this) before the first sync after start-up or after the province was
     # unreachable: a county of terminals coming back at once doesn't arrive as one herd.
     sync_startup_jitter_s: int = 30
+    # The A4 printer for the filled-in application form: a CUPS queue ("" = no A4 printing),
+    # its CUPS server ("" = the system's default), how long a page may take before it is
+    # cancelled (kiosk/printing/a4.py, docs/devices.md).
+    a4_queue: str = ""
+    a4_server: str = ""
+    a4_timeout_s: int = 60
 
     @property
     def db_path(self) -> Path:
@@ -102,6 +108,9 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "idcard.port": (str, ""),
     "idcard.library": (str, ""),
     "appliance.maintenance_restart": (str, ""),
+    "a4_printer.queue": (str, ""),
+    "a4_printer.server": (str, ""),
+    "a4_printer.timeout_s": (int, 60),
 }
 
 _RANGES: dict[str, tuple[int, int]] = {
@@ -112,6 +121,7 @@ _RANGES: dict[str, tuple[int, int]] = {
     "sync.batch_size": (1, 500),
     "sync.retention_days": (0, 3650),
     "sync.startup_jitter_s": (0, 3600),
+    "a4_printer.timeout_s": (5, 600),
 }
 
 
@@ -269,6 +279,11 @@ def load_config(
         return Path(values[key]).expanduser() if values[key] else None
 
     _check_idcard(values)
+    queue = values["a4_printer.queue"]
+    if queue and not all(c.isascii() and (c.isalnum() or c in "-_.") for c in queue):
+        raise ConfigError(
+            "a4_printer.queue", "打印队列名只能用英文字母、数字、- _ .（lpstat -p 列出的名字）"
+        )
 
     data_dir = opt_path("paths.data_dir") or default_data_dir()
     model_dir = opt_path("paths.voice_model_dir") or (
@@ -302,6 +317,9 @@ def load_config(
         idcard_port=values["idcard.port"],
         idcard_library=opt_path("idcard.library"),
         maintenance_restart=maintenance_restart,
+        a4_queue=values["a4_printer.queue"],
+        a4_server=values["a4_printer.server"],
+        a4_timeout_s=values["a4_printer.timeout_s"],
     )
 
 

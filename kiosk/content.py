@@ -678,7 +678,7 @@ class Unverified:
 
 
 def unverified_figures(pack: ContentPack) -> list[Unverified]:
-    """Every entry marked ``"verified": false``: thresholds, the hotline, offices, topics."""
+    """Every entry marked ``"verified": false``: thresholds, the form, the hotline, offices, topics."""
     found: list[Unverified] = []
     la = pack.data("legal_aid")
     for i, t in enumerate(la["hardship_thresholds"]):
@@ -694,6 +694,16 @@ def unverified_figures(pack: ContentPack) -> list[Unverified]:
                     str(t["source"]),
                 )
             )
+    form = la.get("application_form")
+    if isinstance(form, dict) and not form["verified"]:
+        found.append(
+            Unverified(
+                "data/legal_aid.json",
+                "/application_form",
+                f"{form['title']}的版式：{form.get('unverified_note', '未与现行申请表核对')}",
+                str(form["source"]),
+            )
+        )
     hotline = pack.data("hotline")["hotline"]
     if not hotline["verified"]:
         found.append(

@@ -35,6 +35,7 @@ from offline_cache.outbox import Outbox
 
 if TYPE_CHECKING:
     from kiosk.devices.idcard import CardReader
+    from kiosk.printing.a4 import A4Printer
     from voice.protocols import Recognizer, Speaker
 
 log = logging.getLogger(__name__)
@@ -151,17 +152,36 @@ def card_reader_probe(reader: CardReader | None) -> Probe:
     return probe
 
 
+def a4_printer_probe(printer: A4Printer | None) -> Probe:
+    """The A4 queue for the application form (kiosk.printing.a4). A queue that exists but
+    can't print — paused for a jam or an empty tray, not accepting jobs, CUPS unreachable —
+    needs staff: residents then leave without their printed form."""
+
+    def probe() -> ProbeResult:
+        if printer is None:
+            return ProbeResult("absent", "没有设置 A4 打印机")
+        state = printer.health()
+        if state.ready:
+            return ProbeResult("ok")
+        return ProbeResult("fault", state.message, needs_staff=state.configured)
+
+    return probe
+
+
 def device_probes(
     *,
     recognizer: Recognizer | None = None,
     speaker: Speaker | None = None,
     card_reader: CardReader | None = None,
+    a4_printer: A4Printer | None = None,
 ) -> dict[str, Probe]:
-    """The probes of the devices every kiosk has; a printer adds its own (``printer``)."""
+    """The probes of this kiosk's devices; a device added later brings its own
+    (:meth:`HealthMonitor.add_probe`, e.g. a receipt printer as ``printer``)."""
     return {
         "voice": voice_probe(recognizer),
         "speaker": lambda: ProbeResult("ok") if speaker is not None else ProbeResult("absent"),
         "card_reader": card_reader_probe(card_reader),
+        "a4_printer": a4_printer_probe(a4_printer),
     }
 
 
@@ -208,12 +228,18 @@ def staff_problems(report: HealthReport) -> list[str]:
     return problems
 
 
-DEVICE_LABELS = {"voice": "语音识别", "speaker": "朗读", "card_reader": "身份证读卡器"}
+DEVICE_LABELS = {
+    "voice": "语音识别",
+    "speaker": "朗读",
+    "card_reader": "身份证读卡器",
+    "a4_printer": "A4 打印机",
+    "printer": "打印机",
+}
 
 
 def device_label(name: str) -> str:
-    """A probe's name for staff (printers and later devices name themselves: "printer" → 打印机)."""
-    return DEVICE_LABELS.get(name, {"printer": "打印机"}.get(name, name))
+    """A probe's name for staff ("a4_printer" → A4 打印机); an unknown one as it is."""
+    return DEVICE_LABELS.get(name, name)
 
 
 STATE_WORDS = {"ok": "正常", "busy": "正在准备", "fault": "故障", "absent": "未配置"}

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kiosk.packs.manifest import Manifest
     from kiosk.packs.staff_actions import PackAdmin
     from kiosk.packs.switching import PackSwitcher
+    from kiosk.printing.a4 import A4Printer
     from kiosk.staff import StaffDirectory
     from kiosk.stats import StatsRecorder
     from kiosk.sync.agent import SyncAgent
@@ -79,3 +80,4 @@ class Services:
     # None only in tests that build Services by hand.
     clock: TerminalClock | None = None
     health: HealthMonitor | None = None
+    a4_printer: A4Printer | None = None  # the CUPS queue for the application form

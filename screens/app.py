@@ -48,6 +48,8 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.content import ContentPack
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
+    from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.form_desk import FormDesk
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
     from voice.lexicon import Lexicon
@@ -91,6 +93,8 @@ class KioskApp(App):  # type: ignore[misc]
         self.pack_error = startup.pack_error
         self.services: Services | None = None
         self.desk: SubmissionDesk | None = None
+        self.forms: FormDesk | None = None  # the A4 application form (kiosk.printing)
+        self.printing: Background | None = None  # its worker: assembly and CUPS off this thread
         self.session = session or Session()
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
@@ -124,6 +128,14 @@ class KioskApp(App):  # type: ignore[misc]
             self.session, self.usage, self._defer, submit=services.submit, audit=services.audit
         )
         self.voice.use(services.recognizer, services.speaker)
+        from kiosk.printing.form_desk import FormDesk
+
+        if self.forms is None:
+            station = self.kiosk_config.station_name
+            self.forms = FormDesk(None, self._served_pack, station=station)
+        self.forms.printer = services.a4_printer  # the session's kept form stays
+        if services.a4_printer is not None and self.printing is None:
+            self.printing = Background()
 
     def use_voice(self, recognizer: Recognizer | None, speaker: Speaker | None) -> None:
         """Replace the voice devices (a stand-in, or none); the other services stay."""
@@ -166,6 +178,7 @@ class KioskApp(App):  # type: ignore[misc]
         Window.bind(on_flip=self._after_first_frame)
         self.collector.start()
         self.session.on_wipe(self._wipe_screens)
+        self.session.on_wipe(lambda _s: self.forms.forget() if self.forms is not None else None)
         Window.bind(on_touch_down=self._on_any_touch)
         self.idle = IdleWatcher(
             self.session,
@@ -198,6 +211,8 @@ class KioskApp(App):  # type: ignore[misc]
         if self.idle is not None:
             self.idle.stop()
         self.background.stop()
+        if self.printing is not None:
+            self.printing.stop()
         if self.services is not None and self.services.sync_agent is not None:
             self.services.sync_agent.stop()
         if self.services is not None and self.services.health is not None:
@@ -354,6 +369,10 @@ class KioskApp(App):  # type: ignore[misc]
         """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), handwriting=recognizer))
 
+    def use_a4_printer(self, printer: A4Printer | None) -> None:
+        """Replace the A4 printer (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), a4_printer=printer))
+
     def use_card_reader(self, reader: CardReader | None) -> None:
         """Replace the ID-card reader (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), card_reader=reader))
@@ -362,7 +381,46 @@ class KioskApp(App):  # type: ignore[misc]
         """Screens call this; the rules and the outbox decide (``kiosk.submitting``)."""
         self.ensure_services()
         assert self.desk is not None
-        return self.desk.submit(kind, payload)
+        receipt = self.desk.submit(kind, payload)
+        forms = self.forms
+        if forms is not None and forms.configured:
+            staff_id = self.session.staff_id
+            if forms.remember(kind, payload, receipt.code, staff_id=staff_id):
+                # On the next tick: the receipt screen is showing by then, and says 正在打印.
+                Clock.schedule_once(lambda _dt: self.print_form(self._show_print_status), 0)
+        return receipt
+
+    def print_form(self, done: Callable[[str], None]) -> bool:
+        """Print the session's application form on the A4 printer, off the Kivy thread;
+        ``done(plain result)`` is called on the Kivy thread. False: nothing to print."""
+        from kiosk.printing.form_desk import PRINTING
+
+        forms, worker = self.forms, self.printing
+        if forms is None or worker is None or not forms.has_form:
+            return False
+        done(PRINTING)
+
+        def work() -> None:
+            result = forms.print_current()
+            Clock.schedule_once(lambda _dt: done(result.message), 0)
+
+        worker.submit(work)
+        return True
+
+    def _show_print_status(self, text: str) -> None:
+        from screens.receipt import ReceiptScreen
+
+        screen = self.current_screen()
+        if isinstance(screen, ReceiptScreen) and screen.code:
+            screen.show_print_status(text)
+            self.say(text)
+
+    def _served_pack(self) -> ContentPack:
+        if self.pack is None:
+            from kiosk.printing.application_form import FormUnavailable
+
+            raise FormUnavailable("内容包没有加载，不能打印申请表。")
+        return self.pack
 
     def audit_staff(self, staff_id: str, action: str, detail: dict[str, Any]) -> None:
         """A staff action for the audit log, written in the background."""
@@ -611,6 +669,8 @@ def _staff(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         outbox=services.outbox,
         sync_agent=services.sync_agent,
         kiosk_mode=app.kiosk_mode,
+        print_form=app.print_form,
+        has_form=lambda: app.forms is not None and app.forms.configured and app.forms.has_form,
     )
 
 

@@ -47,6 +47,9 @@ class ReceiptScreen(PageScreen):
         self.qr_text = ""
         self.saved_path: Path | None = None
         self.title = "回执"
+        # The A4 form: 正在打印申请表…, then the result, right under the code (no scrolling).
+        self.print_text = ""
+        self.print_status: BodyLabel | None = None
 
     def prepare(self, data: dict[str, Any]) -> None:
         """``data``: title, lines, and either ``receipt`` (code) or ``qr_text`` (take-home)."""
@@ -54,6 +57,7 @@ class ReceiptScreen(PageScreen):
         self.code = receipt.code if receipt is not None else ""
         self.title = str(data.get("title", "回执"))
         self.lines = [str(x) for x in data.get("lines", [])]
+        self.print_text = ""
         self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
         self.saved_path = None
         try:
@@ -71,15 +75,27 @@ class ReceiptScreen(PageScreen):
             self.saved_path = None
         self._build()
 
+    def show_print_status(self, text: str) -> None:
+        """How printing the A4 application form went, under the receipt (which stays)."""
+        self.print_text = text
+        if self.print_status is None:
+            self._build()
+        else:
+            self.print_status.text = text
+
     def _build(self) -> None:
         page = self.page
         page.clear()
+        self.print_status = None
         page.add(TitleLabel(text=self.title))
         if self.code:
             page.add(BodyLabel(text="您的回执号（请收好，以后凭它查询进度）：", halign="center"))
             page.add(DisplayLabel(text=receipts.display(self.code)))
         for line in self.lines:
             page.add(BodyLabel(text=line))
+        if self.print_text:
+            self.print_status = BodyLabel(text=self.print_text)
+            page.add(self.print_status)
         if self.qr_text:
             holder = AnchorLayout(size_hint_y=None, height=400)
             self.qr = qr_widget(self.qr_text, 380)
@@ -115,6 +131,8 @@ class ReceiptScreen(PageScreen):
         self.code = ""
         self.lines = []
         self.qr_text = ""
+        self.print_status = None
+        self.print_text = ""
         self.page.clear()
 
     def tour_steps(self) -> Iterator[TourStep]:

@@ -28,6 +28,8 @@ class StaffScreen(PageScreen):
         sync_agent: SyncAgent | None,
         kiosk_mode: bool,
         audit: Callable[[str, str, dict[str, Any]], None] | None = None,
+        print_form: Callable[[Callable[[str], None]], bool] | None = None,
+        has_form: Callable[[], bool] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -36,6 +38,9 @@ class StaffScreen(PageScreen):
         self.outbox = outbox
         self.sync_agent = sync_agent
         self.kiosk_mode = kiosk_mode
+        # 补打申请表: the A4 form of this session's legal-aid submission (None: no A4 printer).
+        self.print_form = print_form
+        self.has_form = has_form
         self.title = "工作人员"
         self.sync_message = ""
 
@@ -52,6 +57,8 @@ class StaffScreen(PageScreen):
             self._button("代为填写", self.assist, "accent"),
             self._button("立即同步", self.sync_now),
         ]
+        if self.print_form is not None and self.has_form is not None and self.has_form():
+            buttons.append(self._button("补打申请表", self.reprint_form))
         if self.session.is_admin:  # packs, rollback and admin data are for admins only
             buttons.append(self._button("管理信息", lambda: self.report("admin")))
         page.add(row(*buttons))
@@ -113,6 +120,17 @@ class StaffScreen(PageScreen):
             self.sync_agent.request_sync()
             self.sync_message = "已开始同步，稍后点“立即同步”刷新数字。"
             self._record("sync_now")
+        self.refresh()
+
+    def reprint_form(self) -> None:
+        """Print the A4 application form of the current session again (jam, lost page)."""
+        if self.print_form is None:
+            return
+        if self.print_form(self._form_printed):
+            self._record("reprint_form")
+
+    def _form_printed(self, text: str) -> None:
+        self.sync_message = text
         self.refresh()
 
     def set_scale(self, name: str) -> None:

@@ -221,3 +221,20 @@ def test_openapi_health_schema_is_the_one_the_simulator_enforces() -> None:
         return out
 
     assert plain(schemas["HealthReport"]) == HEALTH_REPORT
+
+
+def test_an_a4_printer_out_of_paper_needs_staff_and_kiosk_admin_health_says_so(
+    keys: KeyFiles, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fakes import FakeA4Printer
+
+    printer = FakeA4Printer()
+    outbox = _outbox(keys, tmp_path)
+    probes = device_probes(a4_printer=printer)
+    _snapshot(tmp_path, outbox, **probes)
+    assert _health(tmp_path, capsys)[0] == 0
+    printer.stopped = True  # the tray ran empty: CUPS paused the queue
+    _snapshot(tmp_path, outbox, **probes)
+    code, out = _health(tmp_path, capsys)
+    assert code == 2 and "A4 打印机：暂停了（卡纸、缺纸或被停用），请检查打印机" in out
+    assert device_probes()["a4_printer"]().state == "absent"  # none configured: no alarm

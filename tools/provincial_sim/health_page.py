@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 STATE_WORDS = {"ok": "正常", "busy": "准备中", "fault": "故障", "absent": "未配置"}
-DEVICE_NAMES = {"voice": "语音", "speaker": "朗读", "card_reader": "读卡器", "printer": "打印机"}
+DEVICE_NAMES = {
+    "voice": "语音",
+    "speaker": "朗读",
+    "card_reader": "读卡器",
+    "a4_printer": "A4 打印机",
+    "printer": "打印机",
+}
 # A terminal not heard from for this long is shown as offline.
 OFFLINE_AFTER_S = 15 * 60
 

@@ -1,14 +1,15 @@
-"""``kiosk-admin check-id | legal-aid assess | notary list|checklist | visit slots``: the rules.
+"""``kiosk-admin check-id | legal-aid assess|form | notary list|checklist | visit slots``: the rules.
 
 Every answer comes from the same library functions the touch screens use, with the same content
 pack, so a staff member can check at the console what a resident was (or will be) told. Nothing
-is written anywhere by these commands.
+is written anywhere by these commands, except the PDF ``legal-aid form -o`` is asked to save.
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 from kiosk.admin.common import (
     CliError,
@@ -18,6 +19,7 @@ from kiosk.admin.common import (
     add_group,
     config_from_args,
     read_json_file,
+    receipt_code,
     unwrap_submission,
 )
 from kiosk.admin.output import as_data, emit, error
@@ -93,6 +95,57 @@ def cmd_legal_aid_assess(args: argparse.Namespace) -> int:
     assert application is not None  # no problems means it parses
     result = assess(application, pack, today)
     emit(args, assessment_lines(result), {"ok": True, **result.to_dict()})
+    return 0
+
+
+def cmd_legal_aid_form(args: argparse.Namespace) -> int:
+    from kiosk.printing.a4 import queue_from_config
+    from kiosk.printing.application_form import (
+        FormFacts,
+        FormUnavailable,
+        InvalidCase,
+        assemble_form,
+    )
+    from kiosk.submissions import describe
+
+    if not args.output and not args.print:
+        raise CliError("请用 -o FORM.pdf 保存，或用 --print 送到 A4 打印机（也可以两个都用）")
+    config = config_from_args(args)
+    pack, today = active_pack(args), _today(args)
+    doc = read_json_file(args.case)
+    kind, payload = unwrap_submission(doc, None)
+    if kind != "legal_aid":
+        payload = doc
+    code = receipt_code(args.receipt) if args.receipt else ""
+    facts = FormFacts(code, today, args.station or config.station_name, args.staff)
+    try:
+        pdf = assemble_form(payload if isinstance(payload, dict) else {}, pack, facts)
+    except InvalidCase as exc:
+        error(f"{exc}：", [describe(p) for p in exc.problems])
+        return 1
+    except FormUnavailable as exc:
+        raise CliError(str(exc)) from None
+    lines, data = [], {"ok": True, "bytes": len(pdf)}
+    if args.output:
+        try:
+            Path(args.output).write_bytes(pdf)
+        except OSError as exc:
+            raise CliError(f"写不进 {args.output}：{exc.strerror or exc}") from None
+        lines.append(f"申请表已保存到 {args.output}（{len(pdf) // 1024} KB）")
+        data["output"] = args.output
+    if args.print:
+        queue = queue_from_config(args.queue or config.a4_queue, config.a4_server)
+        if queue is None:
+            raise CliError("没有设置 A4 打印机：请在配置里写 [a4_printer] queue，或用 --queue 指定")
+        result = queue.print_pdf(pdf)
+        data["printed"] = result.ok
+        if not result.ok:
+            if args.json:
+                emit(args, "", {**data, "ok": False, "message": result.message})
+            error(result.message)
+            return 1
+        lines.append(result.message)
+    emit(args, lines, data)
     return 0
 
 
@@ -172,6 +225,21 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         parents=[common, rules],
     )
     p.add_argument("case", metavar="CASE.json", help="申请内容 JSON（字段见 docs/cli.md）")
+    p = add_command(
+        actions,
+        "form",
+        cmd_legal_aid_form,
+        help="按内容包里的申请表模板填好 A4 法律援助申请表（PDF），保存或打印；和终端提交时打印的一样",
+        example="legal-aid form case.json -o form.pdf --receipt 234567892343",
+        parents=[common, rules],
+    )
+    p.add_argument("case", metavar="CASE.json", help="申请内容 JSON（和 legal-aid assess 的一样）")
+    p.add_argument("-o", "--output", metavar="FORM.pdf", help="把申请表保存成这个 PDF 文件")
+    p.add_argument("--print", action="store_true", help="送到 A4 打印机（配置 [a4_printer]）")
+    p.add_argument("--queue", metavar="NAME", help="用这个 CUPS 打印队列（默认用配置里的）")
+    p.add_argument("--receipt", metavar="CODE", help="印在表上的回执号（不写就印“未提交（样张）”）")
+    p.add_argument("--staff", metavar="ID", help="代为填写的工作人员工号（印“代为填写”）")
+    p.add_argument("--station", metavar="NAME", help="受理地点（默认用配置里的服务站名称）")
 
     actions = add_group(sub, "notary", help="公证的材料清单", parents=[common])
     add_command(
