@@ -440,7 +440,6 @@ class KioskApp(App):  # type: ignore[misc]
             voice=self.voice.status_text(),
             outbox=self.require_services().outbox,
             store=self.store,
-            card_reader=self.require_services().card_reader,
             handwriting=self.require_services().handwriting,
             clock=self.require_services().clock,
         )
@@ -678,7 +677,13 @@ def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.admin import AdminScreen
 
     pack_admin = app.require_services().pack_admin
-    return AdminScreen(**basics, info=app.admin_info, pack_admin=pack_admin, confirm=app.ask)
+    return AdminScreen(
+        **basics,
+        info=app.admin_info,
+        pack_admin=pack_admin,
+        confirm=app.ask,
+        card_reader=app.card_reader,
+    )
 
 
 # name -> factory, in tour order. A screen's module and kv file are named after it.

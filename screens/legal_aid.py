@@ -8,8 +8,7 @@ collects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from typing import Any
 
 from kiosk.legal_aid import application_problems, assess, parse_application
@@ -30,13 +29,11 @@ class LegalAidScreen(WizardScreen):
         self,
         *,
         submit: Submit,
-        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
+        # ``today`` (WizardScreen) is the terminal clock's: ages and income years by it.
         super().__init__(**kwargs)
         self.submit = submit
-        # The terminal's clock (kiosk.terminal_clock): ages and income years are judged by it.
-        self.today = today
         self.title = "申请法律援助"
         self.assessment: Assessment | None = None
         self.problems: list[Any] = []  # kiosk.validation.Problem or what submit refused
@@ -144,3 +141,4 @@ class LegalAidScreen(WizardScreen):
         }
         yield from self.walk(self.demo_fill(demo))
         yield from self.card_tour(self.demo_card(demo["name"], demo["id_number"], "女"))
+        yield from self.writing_tour("name")

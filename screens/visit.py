@@ -5,7 +5,6 @@ and the half-day tiles, each saying what is left, and booking on 确认预约 �
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
@@ -29,13 +28,11 @@ class VisitScreen(WizardScreen):
         *,
         submit: Submit,
         ledger: BookingLedger | None,
-        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.submit = submit
         self.ledger = ledger
-        self.today = today
         self.title = "预约上门服务"
         self.slots: list[Slot] = []
         self.renderers[Kind.DAY] = self.render_day
