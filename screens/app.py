@@ -385,7 +385,9 @@ class KioskApp(App):  # type: ignore[misc]
         forms = self.forms
         if forms is not None and forms.configured:
             staff_id = self.session.staff_id
-            if forms.remember(kind, payload, receipt.code, staff_id=staff_id):
+            # The form is dated like the receipt: by the terminal clock (kiosk.terminal_clock).
+            day = date.fromtimestamp(receipt.created_at)
+            if forms.remember(kind, payload, receipt.code, staff_id=staff_id, day=day):
                 # On the next tick: the receipt screen is showing by then, and says 正在打印.
                 Clock.schedule_once(lambda _dt: self.print_form(self._show_print_status), 0)
         return receipt
