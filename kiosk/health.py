@@ -364,6 +364,16 @@ def read_snapshot(path: Path, now: float, fresh_s: float = SNAPSHOT_FRESH_S) -> 
     return report
 
 
+def snapshot_probes(report: HealthReport | None) -> dict[str, Probe]:
+    """Probes answering what a snapshot says of each device: how a process without the
+    devices (``kiosk-admin``) reports the running kiosk's view of them."""
+
+    def seen(result: ProbeResult) -> Probe:
+        return lambda: result
+
+    return {name: seen(r) for name, r in (report.devices if report else {}).items()}
+
+
 # -- sending -----------------------------------------------------------------------------------
 @runtime_checkable
 class HealthChannel(Protocol):
@@ -387,7 +397,10 @@ class HealthMonitor:
         pack: Callable[[], str] = lambda: "",
         probes: Mapping[str, Probe] | None = None,
         every_s: float = SNAPSHOT_EVERY_S,
+        writes_snapshot: bool = True,
     ) -> None:
+        """``writes_snapshot``: only the kiosk itself (which has the devices) writes
+        ``health.json``; ``kiosk-admin sync`` sends reports without overwriting it."""
         self.terminal_id = terminal_id
         self.outbox = outbox
         self.clock = clock
@@ -395,6 +408,7 @@ class HealthMonitor:
         self.pack = pack
         self.probes: dict[str, Probe] = dict(probes or {})
         self.every_s = every_s
+        self.writes_snapshot = writes_snapshot
         self.started = time.monotonic()
         self.last_sync_problem: str | None = None
         self.last_sent: str | None = None  # None: sent; else why not
@@ -421,7 +435,8 @@ class HealthMonitor:
         """Write the snapshot now; ``None`` (logged) when it couldn't be."""
         try:
             report = self.collect()
-            write_snapshot(self.data_dir / SNAPSHOT_NAME, report)
+            if self.writes_snapshot:
+                write_snapshot(self.data_dir / SNAPSHOT_NAME, report)
         except Exception as exc:  # a full disk: the next tick tries again
             log.warning("健康状况没有写下：%s", exc)
             return None

@@ -166,7 +166,9 @@ def build_agent(
         store, pack, config, audit, pack_store=pack_store, pull_packs=pull_packs, ledger=ledger
     )
     if health is None:
-        from kiosk.health import HealthMonitor
+        # Not the kiosk (kiosk-admin sync): the devices as the running kiosk last saw them,
+        # and its snapshot left alone.
+        from kiosk.health import SNAPSHOT_NAME, HealthMonitor, read_snapshot, snapshot_probes
 
         health = HealthMonitor(
             terminal_id=config.terminal_id,
@@ -174,6 +176,8 @@ def build_agent(
             clock=clock,
             data_dir=config.data_dir,
             pack=lambda: pack_label(pack),
+            probes=snapshot_probes(read_snapshot(config.data_dir / SNAPSHOT_NAME, clock.now())),
+            writes_snapshot=False,
         )
     hooks.after_run.append(health_hook(health, agent))
     return hooks.attach(agent)

@@ -238,3 +238,32 @@ def test_an_a4_printer_out_of_paper_needs_staff_and_kiosk_admin_health_says_so(
     code, out = _health(tmp_path, capsys)
     assert code == 2 and "A4 打印机：暂停了（卡纸、缺纸或被停用），请检查打印机" in out
     assert device_probes()["a4_printer"]().state == "absent"  # none configured: no alarm
+
+
+def test_kiosk_admin_sync_reports_the_kiosks_devices_and_leaves_its_snapshot_alone(
+    keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: Path
+) -> None:
+    from kiosk.config import load_config
+    from kiosk.sync.setup import build_agent
+
+    sim = start_sim()
+    outbox = _outbox(keys, tmp_path)
+    _snapshot(tmp_path, outbox, card_reader=lambda: ProbeResult("fault", "读卡器拔掉了", True))
+    before = (tmp_path / SNAPSHOT_NAME).read_bytes()
+    config = load_config(
+        None,
+        env={},
+        overrides={
+            "paths.data_dir": str(tmp_path),
+            "terminal.id": TERMINAL,
+            "provincial.endpoint": sim.url,
+            "provincial.credentials_file": str(keys.credentials),
+        },
+    )
+    # What kiosk-admin sync builds: no health monitor of its own devices.
+    agent = build_agent(config, outbox.store, outbox, pack=None, audit=None, pull_packs=False)
+    assert agent.sync_now().facts["health_sent"] is True
+    with sqlite3.connect(sim.db) as c:
+        (stored,) = c.execute("SELECT report FROM terminal_health").fetchall()
+    assert json.loads(stored[0])["devices"]["card_reader"]["state"] == "fault"
+    assert (tmp_path / SNAPSHOT_NAME).read_bytes() == before

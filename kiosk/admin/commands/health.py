@@ -17,11 +17,10 @@ from kiosk.admin.output import emit
 from kiosk.health import (
     SNAPSHOT_FRESH_S,
     SNAPSHOT_NAME,
-    Probe,
-    ProbeResult,
     collect,
     describe,
     read_snapshot,
+    snapshot_probes,
 )
 from kiosk.terminal_clock import clock_of
 from offline_cache.outbox import Outbox
@@ -35,18 +34,13 @@ def cmd_health(args: argparse.Namespace) -> int:
     store = Store.for_reading(config.db_path)  # works on a full or read-only disk too
     clock = clock_of(store)
     snapshot = read_snapshot(config.data_dir / SNAPSHOT_NAME, clock.now())
-    devices = snapshot.devices if snapshot is not None else {}
-
-    def seen(result: ProbeResult) -> Probe:
-        return lambda: result
-
     report = collect(
         terminal_id=config.terminal_id,
         outbox=Outbox(store, None, config.terminal_id, clock=clock.now),
         clock=clock,
         data_dir=config.data_dir,
         pack=snapshot.pack if snapshot is not None else "",
-        probes={name: seen(result) for name, result in devices.items()},
+        probes=snapshot_probes(snapshot),
         last_sync_problem=snapshot.last_sync_problem if snapshot is not None else None,
         rss=lambda: snapshot.memory_rss_bytes if snapshot is not None else None,
     )
