@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from kiosk.packs.manifest import Manifest
     from kiosk.packs.switching import PackSwitcher
     from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
     from kiosk.terminal_clock import TerminalClock
@@ -203,9 +204,10 @@ def build_services(
         vosk.start_loading()
         recognizer = vosk
     card_reader, handwriting = _build_devices(config, clock)
+    printer = _build_printer(config)
     a4_printer = _build_a4_printer(config)
     health = _build_health(
-        config, outbox, clock, switcher, speaker, recognizer, card_reader, a4_printer
+        config, outbox, clock, switcher, speaker, recognizer, card_reader, a4_printer, printer
     )
     if ledger is not None and outbox.public_key is not None:
         agent = _build_sync_agent(
@@ -227,8 +229,24 @@ def build_services(
         handwriting=handwriting,
         clock=clock,
         health=health,
+        printer=printer,
         a4_printer=a4_printer,
     )
+
+
+def _build_printer(config: KioskConfig) -> PrintDesk:
+    """The slip printer's desk; python-escpos and the font load on a worker thread now, so the
+    first 打印 doesn't wait for them. Nothing is opened until a slip is printed."""
+    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.printing.desk import PrintDesk
+
+    desk = PrintDesk(
+        receipt_printer_from_config(config),
+        configured=config.receipt_printer_driver != "none",
+        station=config.station_name,
+    )
+    desk.warm_up()
+    return desk
 
 
 def _build_a4_printer(config: KioskConfig) -> A4Printer | None:
@@ -247,6 +265,7 @@ def _build_health(
     recognizer: Recognizer | None,
     card_reader: CardReader | None,
     a4_printer: A4Printer | None,
+    printer: PrintDesk,
 ) -> HealthMonitor:
     """The health monitor with a probe per device this kiosk has (a device added later adds
     its own with ``add_probe``); its snapshot timer is started by the caller."""
@@ -264,6 +283,7 @@ def _build_health(
             speaker=speaker,
             card_reader=card_reader,
             a4_printer=a4_printer,
+            receipt_printer=printer,
         ),
     )
 

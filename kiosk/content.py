@@ -678,7 +678,7 @@ class Unverified:
 
 
 def unverified_figures(pack: ContentPack) -> list[Unverified]:
-    """Every entry marked ``"verified": false``: thresholds, the form, the hotline, offices, topics."""
+    """Every entry marked ``"verified": false``: thresholds, form, hotline, offices, topics, 问一问."""
     found: list[Unverified] = []
     la = pack.data("legal_aid")
     for i, t in enumerate(la["hardship_thresholds"]):
@@ -744,6 +744,16 @@ def unverified_figures(pack: ContentPack) -> list[Unverified]:
                     f"/topics/{i}",
                     f"法律常识“{topic['label']}”：{topic.get('unverified_note', '有说法未核实')}",
                     str(topic["basis"]),
+                )
+            )
+    for i, entry in enumerate(pack.data("qa")["entries"]):
+        if not entry["verified"]:
+            found.append(
+                Unverified(
+                    "data/qa.json",
+                    f"/entries/{i}",
+                    f"问一问“{entry['questions'][0]}”：{entry.get('unverified_note', '有说法未核实')}",
+                    "；".join(f"{b['law']}{b['article']}" for b in entry["basis"]),
                 )
             )
     return found

@@ -36,6 +36,7 @@ from offline_cache.outbox import Outbox
 if TYPE_CHECKING:
     from kiosk.devices.idcard import CardReader
     from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
     from voice.protocols import Recognizer, Speaker
 
 log = logging.getLogger(__name__)
@@ -168,20 +169,45 @@ def a4_printer_probe(printer: A4Printer | None) -> Probe:
     return probe
 
 
+def receipt_printer_probe(desk: PrintDesk | None) -> Probe:
+    """The slip printer (kiosk.printing.desk): out of paper, cover open, unreachable… need
+    staff; a roll running low too (it prints, but not for long)."""
+
+    def probe() -> ProbeResult:
+        from kiosk.devices.receipt_printer import STAFF_WORDS, PrinterState
+        from kiosk.printing.desk import printer_health
+
+        if desk is None or not desk.configured:
+            return ProbeResult("absent", "没有配置小票打印机")
+        if desk.busy:  # a resident's slip is printing: don't ask the printer under it
+            return ProbeResult("busy", "正在打印")
+        status = printer_health(desk.printer)
+        words = STAFF_WORDS[status.state]
+        if status.state is PrinterState.READY:
+            return ProbeResult("ok")
+        if status.state is PrinterState.PAPER_LOW:
+            return ProbeResult("ok", words, needs_staff=True)
+        return ProbeResult("fault", words, needs_staff=True)
+
+    return probe
+
+
 def device_probes(
     *,
     recognizer: Recognizer | None = None,
     speaker: Speaker | None = None,
     card_reader: CardReader | None = None,
     a4_printer: A4Printer | None = None,
+    receipt_printer: PrintDesk | None = None,
 ) -> dict[str, Probe]:
     """The probes of this kiosk's devices; a device added later brings its own
-    (:meth:`HealthMonitor.add_probe`, e.g. a receipt printer as ``printer``)."""
+    (:meth:`HealthMonitor.add_probe`)."""
     return {
         "voice": voice_probe(recognizer),
         "speaker": lambda: ProbeResult("ok") if speaker is not None else ProbeResult("absent"),
         "card_reader": card_reader_probe(card_reader),
         "a4_printer": a4_printer_probe(a4_printer),
+        "printer": receipt_printer_probe(receipt_printer),
     }
 
 
@@ -233,7 +259,7 @@ DEVICE_LABELS = {
     "speaker": "朗读",
     "card_reader": "身份证读卡器",
     "a4_printer": "A4 打印机",
-    "printer": "打印机",
+    "printer": "小票打印机",
 }
 
 

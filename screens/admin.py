@@ -15,6 +15,7 @@ from kivy.uix.widget import Widget
 
 from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
+from screens.printing import when_printer_answers
 from screens.status import when_text
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from kiosk.admin_info import AdminInfo
     from kiosk.devices.idcard import CardReader
     from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.printing.desk import PrintDesk
     from kiosk.session import Session
 
 
@@ -52,11 +54,14 @@ class AdminScreen(PageScreen):
         session: Session,
         pack_admin: PackAdmin | None = None,
         confirm: Callable[..., None] | None = None,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
         card_reader: Callable[[], CardReader | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.info = info
+        self.printer = printer
+        self.printer_label = BodyLabel(text="")  # updated in place when the printer answers
         self.card_reader = card_reader
         self.reader_text = READER_CHECKING
         self.checking_reader = False
@@ -75,6 +80,11 @@ class AdminScreen(PageScreen):
             self.pack_message = ""
         self.check_reader()
         self.find_packs()
+        # Asking the printer can take its whole status timeout: off the Kivy thread.
+        when_printer_answers(self.printer(), self._printer_answered)
+
+    def _printer_answered(self, line: str) -> None:
+        self.printer_label.text = line
 
     def check_reader(self) -> None:
         """Ask the card reader how it is, off the Kivy thread: a serial reader that doesn't
@@ -144,6 +154,9 @@ class AdminScreen(PageScreen):
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:
             page.add(BodyLabel(text=line))
+        if self.printer_label.parent is not None:
+            self.printer_label.parent.remove_widget(self.printer_label)
+        page.add(self.printer_label)
         if f.pack_error:
             page.add(NoteLabel(text=f"内容包问题：{f.pack_error}"))
         page.add(TitleLabel(text="近 30 天使用情况（按服务）"))

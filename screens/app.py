@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
     from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
     from kiosk.printing.form_desk import FormDesk
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
@@ -178,6 +179,7 @@ class KioskApp(App):  # type: ignore[misc]
         Window.bind(on_flip=self._after_first_frame)
         self.collector.start()
         self.session.on_wipe(self._wipe_screens)
+        self.session.on_wipe(self._forget_printed)
         self.session.on_wipe(lambda _s: self.forms.forget() if self.forms is not None else None)
         Window.bind(on_touch_down=self._on_any_touch)
         self.idle = IdleWatcher(
@@ -341,6 +343,11 @@ class KioskApp(App):  # type: ignore[misc]
         new_home.name = "home"
         self.voice.refresh()
 
+    def _forget_printed(self, _session: Session) -> None:
+        """重印上一张 is for the resident being helped, never the next one."""
+        if self.services is not None and self.services.printer is not None:
+            self.services.printer.forget()
+
     def _wipe_screens(self, _session: Session) -> None:
         if self.manager is None:
             return
@@ -376,6 +383,14 @@ class KioskApp(App):  # type: ignore[misc]
     def use_card_reader(self, reader: CardReader | None) -> None:
         """Replace the ID-card reader (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), card_reader=reader))
+
+    def printer(self) -> PrintDesk | None:
+        """The slip printer's desk (``None`` or not configured: no 打印 button)."""
+        return self.require_services().printer
+
+    def use_printer(self, desk: PrintDesk | None) -> None:
+        """Replace the slip printer (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), printer=desk))
 
     def submit(self, kind: str, payload: dict[str, Any]) -> Receipt:
         """Screens call this; the rules and the outbox decide (``kiosk.submitting``)."""
@@ -577,11 +592,14 @@ def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         **basics,
         pack=app.pack,
         submit=app.submit,
+        printer=app.printer,
+        say=app.say,
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
         handwriting=app.handwriting,
         today=app.today,
+        now=app.now,
     )
 
 
@@ -625,7 +643,7 @@ def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
 def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.knowledge import KnowledgeScreen
 
-    return KnowledgeScreen(**basics, pack=app.pack)
+    return KnowledgeScreen(**basics, pack=app.pack, printer=app.printer, say=app.say)
 
 
 def _ask(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
@@ -648,10 +666,18 @@ def _hotline(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
 
 
 def _receipt(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from kiosk.printing.layouts import hotline_hours
     from screens.receipt import ReceiptScreen
 
-    station = app.kiosk_config.station_name
-    return ReceiptScreen(**basics, receipts_dir=app.receipts_dir, station_name=station, now=app.now)
+    return ReceiptScreen(
+        **basics,
+        receipts_dir=app.receipts_dir,
+        station_name=app.kiosk_config.station_name,
+        printer=app.printer,
+        say=app.say,
+        hotline_hours=lambda: hotline_hours(app.pack),
+        now=app.now,
+    )
 
 
 def _staff_sign_in(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
@@ -670,6 +696,8 @@ def _staff(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         outbox=services.outbox,
         sync_agent=services.sync_agent,
         kiosk_mode=app.kiosk_mode,
+        printer=app.printer,
+        say=app.say,
         print_form=app.print_form,
         has_form=lambda: app.forms is not None and app.forms.configured and app.forms.has_form,
     )
@@ -684,6 +712,7 @@ def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         info=app.admin_info,
         pack_admin=pack_admin,
         confirm=app.ask,
+        printer=app.printer,
         card_reader=app.card_reader,
     )
 

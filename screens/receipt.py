@@ -1,31 +1,35 @@
-"""Receipt: the code large and read digit by digit, a QR code, a PNG saved for the printer.
+"""Receipt: the code large and read digit by digit, a QR code, and 打印 for a slip to take home.
 
 Also shows the notary checklist to take home (no code: nothing was submitted) with its QR code
-holding the list as text.
+holding the list as text. The slip comes from ``kiosk.printing.layouts``: the screen that
+reported passes ``slip`` (station → Slip) for its own layout (notary list, visit booking),
+otherwise the plain receipt is printed. A terminal without a slip printer saves the receipt as a
+PNG for staff to print, as before.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kivy.uix.anchorlayout import AnchorLayout
 
 from kiosk import receipts
+from kiosk.printing.layouts import query_hint
 from screens.base import PageScreen, TourStep
+from screens.printing import KEEP_THE_CODE, KEEP_THE_LIST, print_button
 from screens.qr import qr_widget
 from screens.receipt_image import render_receipt
 from screens.widgets import BodyLabel, DisplayLabel, NoteLabel, TitleLabel, nav_button
 
 if TYPE_CHECKING:
+    from kiosk.printing.desk import PrintDesk
+    from kiosk.printing.slip import Slip
     from kiosk.session import Session
     from offline_cache.outbox import Receipt
-
-
-def query_hint(code: str) -> str:
-    return f"回执号 {code}。查询进度：到村服务站终端点“查询办理进度”输入回执号，或拨打 12348。"
 
 
 class ReceiptScreen(PageScreen):
@@ -36,12 +40,20 @@ class ReceiptScreen(PageScreen):
         station_name: str,
         session: Session,
         now: Callable[[], float] = time.time,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        say: Callable[[str], None] = lambda _text: None,
+        hotline_hours: Callable[[], str] = lambda: "",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.receipts_dir = receipts_dir
         self.now = now  # the terminal clock: a take-home list is dated by the province's time
         self.station_name = station_name
+        self.printer = printer
+        self.say = say
+        self.hotline_hours = hotline_hours
+        self.make_slip: Callable[[str], Slip] | None = None
+        self.print_button: Any = None
         self.code = ""
         self.lines: list[str] = []
         self.qr_text = ""
@@ -59,7 +71,13 @@ class ReceiptScreen(PageScreen):
         self.lines = [str(x) for x in data.get("lines", [])]
         self.print_text = ""
         self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
+        self.make_slip = data.get("slip") or (self._receipt_slip if receipt is not None else None)
+        self.when = receipt.created_at if receipt is not None else self.now()
         self.saved_path = None
+        desk = self.printer()
+        if desk is not None and desk.configured:
+            self._build()  # a slip printer: 打印, and no PNG left in a spool
+            return
         try:
             stem = f"receipt-{self.code}" if self.code else f"list-{int(self.now())}"
             self.saved_path = render_receipt(
@@ -109,13 +127,39 @@ class ReceiptScreen(PageScreen):
                     halign="center",
                 )
             )
-        if self.saved_path is not None:
+        desk = self.printer()
+        make = self.make_slip
+        self.print_button = None
+        if make is not None and desk is not None and desk.configured:
+            self.print_button = print_button(
+                desk,
+                lambda: make(desk.station),
+                page=page,
+                say=self.say,
+                fallback=KEEP_THE_CODE if self.code else KEEP_THE_LIST,
+            )
+        elif self.saved_path is not None:
             page.add(NoteLabel(text="回执已经保存好，请工作人员帮您打印。"))
         else:
             page.add(NoteLabel(text="回执没能保存打印，请把上面的号码记下来。"))
+        left = [nav_button("再读一遍", lambda: self.report("read_aloud"))]
+        if self.print_button is not None:
+            left.append(self.print_button)
         page.set_nav(
-            left=[nav_button("再读一遍", lambda: self.report("read_aloud"))],
+            left=left,
             right=[nav_button("办完了，回首页", lambda: self.report("end_session"), "accent")],
+        )
+
+    def _receipt_slip(self, station: str) -> Slip:
+        from kiosk.printing.layouts import receipt_slip
+
+        return receipt_slip(
+            code=self.code,
+            title=self.title,
+            lines=self.lines,
+            station=station,
+            when=datetime.fromtimestamp(self.when),
+            hours=self.hotline_hours(),
         )
 
     def spoken_text(self) -> str:
@@ -131,6 +175,7 @@ class ReceiptScreen(PageScreen):
         self.code = ""
         self.lines = []
         self.qr_text = ""
+        self.make_slip = None
         self.print_status = None
         self.print_text = ""
         self.page.clear()

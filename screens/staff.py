@@ -7,13 +7,17 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kivy.clock import Clock
+
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
+from screens.printing import when_printer_answers
 from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
 if TYPE_CHECKING:
+    from kiosk.printing.desk import PrintDesk, PrintJob
     from kiosk.session import Session
     from kiosk.sync.agent import SyncAgent
     from offline_cache.outbox import Outbox
@@ -28,12 +32,18 @@ class StaffScreen(PageScreen):
         sync_agent: SyncAgent | None,
         kiosk_mode: bool,
         audit: Callable[[str, str, dict[str, Any]], None] | None = None,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        say: Callable[[str], None] = lambda _text: None,
         print_form: Callable[[Callable[[str], None]], bool] | None = None,
         has_form: Callable[[], bool] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.audit = audit
+        self.printer = printer
+        self.say = say
+        self.printer_label = BodyLabel(text="")
+        self.reprint_message = ""
         self.session = session
         self.outbox = outbox
         self.sync_agent = sync_agent
@@ -46,7 +56,12 @@ class StaffScreen(PageScreen):
 
     def prepare(self, data: dict[str, Any]) -> None:
         self.sync_message = ""
+        self.reprint_message = ""
         self.refresh()
+        when_printer_answers(self.printer(), self._printer_answered)
+
+    def _printer_answered(self, line: str) -> None:
+        self.printer_label.text = line
 
     def refresh(self) -> None:
         page = self.page
@@ -69,6 +84,7 @@ class StaffScreen(PageScreen):
         page.add(row(*scale_buttons))
         if self.sync_message:
             page.add(NoteLabel(text=self.sync_message))
+        self._add_printer_section()
         page.add(TitleLabel(text="待发送和失败的申请"))
         if self.outbox is None:
             page.add(NoteLabel(text="发件箱没有启用。"))
@@ -102,6 +118,37 @@ class StaffScreen(PageScreen):
         if self.kiosk_mode:
             right.insert(0, nav_button("退出程序", lambda: self.report("exit_app"), "danger"))
         page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))], right=right)
+
+    def _add_printer_section(self) -> None:
+        """The slip printer's state, and 重印上一张: the last slip of this resident's session
+        (a jam, paper run out) — gone when the session is wiped, so never someone else's."""
+        desk = self.printer()
+        if self.printer_label.parent is not None:
+            self.printer_label.parent.remove_widget(self.printer_label)
+        if desk is None or not desk.configured:
+            self.page.add(self.printer_label)
+            return
+        if desk.last_slip is not None:
+            self.page.add(row(self._button("重印上一张", self.reprint), self.printer_label))
+        else:
+            self.page.add(self.printer_label)
+        if self.reprint_message:
+            self.page.add(NoteLabel(text=self.reprint_message))
+
+    def reprint(self) -> None:
+        desk = self.printer()
+        if desk is None:
+            return
+
+        def done(job: PrintJob) -> None:
+            self.reprint_message = job.message
+            self.refresh()
+            self.say(job.message)
+
+        if desk.reprint(lambda job: Clock.schedule_once(lambda _dt: done(job), 0)):
+            self._record("reprint_slip")
+            self.reprint_message = "正在打印…"
+            self.refresh()
 
     def _button(self, text: str, action: Callable[[], None], role: str = "normal") -> BigButton:
         button = BigButton(text=text, role=role)

@@ -314,12 +314,15 @@ class WizardScreen(PageScreen):
         self.question = question
         self.page.add(TitleLabel(text=question))
 
-    def finish_submitted(self, receipt: Receipt, title: str, lines: list[str]) -> None:
-        """The submission is durably queued: forget the draft, clear the page, show the receipt."""
+    def finish_submitted(
+        self, receipt: Receipt, title: str, lines: list[str], **extra: Any
+    ) -> None:
+        """The submission is durably queued: forget the draft, clear the page, show the receipt.
+        ``extra``: more for the receipt screen (``slip``: station → the slip to print)."""
         self.session.discard_draft(self.kind)
         self.step_id = ""
         self.page.clear()
-        self.report("submitted", receipt=receipt, title=title, lines=lines)
+        self.report("submitted", receipt=receipt, title=title, lines=lines, **extra)
 
     def message(self, text: str) -> None:
         self.message_text = text

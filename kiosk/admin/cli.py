@@ -23,6 +23,7 @@ from kiosk.admin.commands import (
     idcard,
     outbox,
     pack,
+    printing,
     rules,
     staff,
     stats,
@@ -70,6 +71,7 @@ GROUPS: tuple[ModuleType, ...] = (
     idcard,  # idcard read|check
     handwriting,  # handwriting recognize
     ask,  # 问一问
+    printing,  # print test|receipt (the thermal slip printer)
 )
 
 

@@ -17,7 +17,7 @@ DEVICE_NAMES = {
     "speaker": "朗读",
     "card_reader": "读卡器",
     "a4_printer": "A4 打印机",
-    "printer": "打印机",
+    "printer": "小票打印机",
 }
 # A terminal not heard from for this long is shown as offline.
 OFFLINE_AFTER_S = 15 * 60

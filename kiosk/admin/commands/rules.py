@@ -1,8 +1,11 @@
 """``kiosk-admin check-id | legal-aid assess|form | notary list|checklist | visit slots``: the rules.
 
+``notary checklist -o SLIP.png / --print`` gives the same take-home slip the kiosk prints.
+
 Every answer comes from the same library functions the touch screens use, with the same content
 pack, so a staff member can check at the console what a resident was (or will be) told. Nothing
-is written anywhere by these commands, except the PDF ``legal-aid form -o`` is asked to save.
+is written anywhere by these commands, except the PDF ``legal-aid form -o`` and the slip image
+``notary checklist -o`` are asked to save.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.admin.common import (
     CliError,
@@ -23,6 +27,9 @@ from kiosk.admin.common import (
     unwrap_submission,
 )
 from kiosk.admin.output import as_data, emit, error
+
+if TYPE_CHECKING:
+    from kiosk.notary import Checklist
 
 
 def _date(text: str, option: str) -> date:
@@ -172,7 +179,35 @@ def cmd_notary_checklist(args: argparse.Namespace) -> int:
     except NotaryError as exc:
         raise CliError(str(exc)) from None
     emit(args, checklist_lines(result), result.to_dict())
+    if args.output or args.print:
+        _notary_slip(args, result)
     return 0
+
+
+def _notary_slip(args: argparse.Namespace, result: Checklist) -> None:
+    """The take-home slip the kiosk prints: to a PNG (``-o``) and/or the slip printer."""
+    from kiosk.admin.commands.printing import print_and_report
+    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.printing.layouts import notary_slip
+    from kiosk.printing.slip import render
+
+    config = config_from_args(args)
+    have = set(args.have or [])
+    unknown = have - {d.id for d in result.documents}
+    if unknown:
+        ids = "、".join(d.id for d in result.documents)
+        raise CliError(f"--have 只能是这些材料的 id：{ids}")
+    slip = notary_slip(result, have, station=config.station_name, when=_today(args))
+    if args.output:
+        width = args.width or config.receipt_printer_width_mm
+        try:
+            render(slip, width).save(args.output, format="PNG")
+        except OSError as exc:
+            raise CliError(f"没能写 {args.output}：{exc.strerror or exc}") from None
+        if not args.json:
+            print(f"小票图片已写到 {args.output}（{width} 毫米宽）")
+    if args.print:
+        print_and_report(args, receipt_printer_from_config(config), slip)
 
 
 def cmd_visit_slots(args: argparse.Namespace) -> int:
@@ -256,7 +291,7 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_notary_checklist,
         help="办理一种公证要带的材料、为什么要、去哪里办",
         example="notary checklist inheritance --answer heir_deceased=yes --answer has_will=no "
-        "--district wujin",
+        "--district wujin\nnotary checklist inheritance --district wujin -o slip.png --print",
         parents=[common, rules],
     )
     p.add_argument("matter", metavar="MATTER", help="公证事项 id，如 inheritance（见 notary list）")
@@ -267,6 +302,15 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         help="回答一个问题：KEY=yes 或 KEY=no（可多次）",
     )
     p.add_argument("--district", help="区 id，用来找公证处，如 wujin")
+    p.add_argument(
+        "--have",
+        action="append",
+        metavar="DOC",
+        help="居民已经有的材料 id（可多次）；小票上先列还缺的",
+    )
+    p.add_argument("--print", action="store_true", help="在小票打印机上打出带回家的清单")
+    p.add_argument("-o", "--output", metavar="SLIP.png", help="把小票存成图片（给人看或检查排版）")
+    p.add_argument("--width", type=int, choices=(58, 80), help="图片的纸宽，毫米（默认按配置）")
 
     actions = add_group(sub, "visit", help="上门服务预约的规则", parents=[common])
     p = add_command(
