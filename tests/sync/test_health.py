@@ -267,3 +267,20 @@ def test_kiosk_admin_sync_reports_the_kiosks_devices_and_leaves_its_snapshot_alo
         (stored,) = c.execute("SELECT report FROM terminal_health").fetchall()
     assert json.loads(stored[0])["devices"]["card_reader"]["state"] == "fault"
     assert (tmp_path / SNAPSHOT_NAME).read_bytes() == before
+
+
+def test_a_slip_printer_out_of_paper_needs_staff(
+    keys: KeyFiles, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.devices.receipt_printer import PrinterState
+    from kiosk.devices.stand_ins import ScriptedReceiptPrinter
+    from kiosk.printing.desk import PrintDesk
+
+    slip_printer = ScriptedReceiptPrinter(PrinterState.READY)
+    probes = device_probes(receipt_printer=PrintDesk(slip_printer))
+    assert probes["printer"]() == ProbeResult("ok")
+    slip_printer.state = PrinterState.PAPER_OUT
+    _snapshot(tmp_path, _outbox(keys, tmp_path), **probes)
+    code, out = _health(tmp_path, capsys)
+    assert code == 2 and "小票打印机：缺纸" in out
+    assert device_probes()["printer"]().state == "absent"  # none configured: no alarm
