@@ -8,8 +8,9 @@ collects.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.legal_aid import application_problems, assess, parse_application
@@ -45,10 +46,13 @@ class LegalAidScreen(WizardScreen):
         submit: Submit,
         printer: Callable[[], PrintDesk | None] = lambda: None,
         say: Callable[[str], None] = lambda _text: None,
+        now: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
+        # ``today`` (WizardScreen) is the terminal clock's: ages and income years by it.
         super().__init__(**kwargs)
         self.submit = submit
+        self.now = now  # the terminal clock: the printed slip's date and time
         self.printer = printer
         self.say = say
         self.print_button: Any = None
@@ -67,7 +71,7 @@ class LegalAidScreen(WizardScreen):
     def render_result(self, _step: Step) -> None:
         pack = self.context().pack
         payload = self.payload()
-        self.problems = application_problems(payload, pack, date.today())
+        self.problems = application_problems(payload, pack, self.today())
         if self.problems:
             self.header("还有几处要改一下")
             rows = [
@@ -77,9 +81,9 @@ class LegalAidScreen(WizardScreen):
             self.assessment = None
             self.nav(next_text=None)
             return
-        app = parse_application(payload, pack, date.today())
+        app = parse_application(payload, pack, self.today())
         assert app is not None  # no problems: the application parses
-        self.assessment = a = assess(app, pack, date.today())
+        self.assessment = a = assess(app, pack, self.today())
         # What happens next first, in one plain sentence; the verdict and its reasons after.
         self.header(a.next_step(pack))
         self.page.add(BodyLabel(text=f"本机初步判断：{a.outcome_label}。"))
@@ -111,7 +115,10 @@ class LegalAidScreen(WizardScreen):
         self.print_button = print_button(
             desk,
             lambda: legal_aid_slip(
-                a, pack, station=desk.station if desk else "", when=datetime.now()
+                a,
+                pack,
+                station=desk.station if desk else "",
+                when=datetime.fromtimestamp(self.now()),
             ),
             page=self.page,
             say=self.say,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
@@ -174,7 +173,7 @@ class VisitScreen(WizardScreen):
         booked = replace(booking, receipt_code=receipt.code)
 
         def slip(station: str) -> Slip:
-            return booking_slip(booked, pack, station=station, today=date.today())
+            return booking_slip(booked, pack, station=station, today=self.today())
 
         self.finish_submitted(receipt, "上门服务预约已提交", lines, slip=slip)
 

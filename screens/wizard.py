@@ -152,7 +152,7 @@ class WizardScreen(PageScreen):
 
     def context(self) -> Context:
         assert self.pack is not None
-        return Context(self.pack, self.session.staff_id)
+        return Context(self.pack, self.session.staff_id, today=self.today())
 
     def steps(self) -> list[str]:
         """The page ids on the resident's path now."""

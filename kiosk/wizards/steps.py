@@ -49,7 +49,9 @@ class Context:
 
     pack: ContentPack
     staff_id: str | None = None
-    today: date | None = None  # for 今天/明天/后天 (None: dates only)
+    # Today by the terminal clock (kiosk.terminal_clock), for 今天/明天/后天 and age checks;
+    # None: dates only, and the system date where a day is needed.
+    today: date | None = None
 
 
 Predicate = Callable[[Answers, Context], bool]
