@@ -160,23 +160,11 @@ def test_a_held_booking_prints_its_day_team_and_code_but_not_the_person(
     from kiosk.visits import BookingLedger
     from kiosk.wizards import book_home_visit
     from offline_cache.store import Store
-    from tests.rules.ids import make_id
+    from tests.rules.wizard_answers import home_visit_answers
 
     ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
     slot = ledger.available_slots("legal_aid", "wujin")[0]
-    answers = {
-        "who": "elderly",
-        "service": "legal_aid",
-        "day": slot.date,
-        "slot": slot.period,
-        "id_number": make_id(date(1940, 3, 3), male=False),
-        "name": "李秀英",
-        "address_district": "wujin",
-        "address_town": "xueyan",
-        "address_village": "wuj_xueyan_chengwan",
-        "address_detail": "二组5号",
-        "phone": "13912345678",
-    }
+    answers = home_visit_answers(slot.date, slot.period)
 
     class Receipt:
         submission_id = "sub-1"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from kiosk.content import ContentPack
@@ -10,8 +9,7 @@ from kiosk.submission_rules import validate_submission
 from kiosk.visits import BookingLedger
 from kiosk.wizards import book_home_visit, legal_aid_payload, visit_payload
 from offline_cache.store import Store
-from tests.rules.ids import make_id
-from tests.rules.wizard_answers import NO_GROUP, PERSONAL
+from tests.rules.wizard_answers import NO_GROUP, PERSONAL, home_visit_answers
 
 
 def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
@@ -35,19 +33,7 @@ def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
 def test_a_wizard_home_visit_is_held_queued_and_linked(pack: ContentPack, tmp_path: Path) -> None:
     ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
     slot = ledger.available_slots("legal_aid", "wujin")[0]
-    answers = {
-        "who": "elderly",
-        "service": "legal_aid",
-        "day": slot.date,
-        "slot": slot.period,
-        "id_number": make_id(date(1940, 3, 3), male=False),
-        "name": "李秀英",
-        "address_district": "wujin",
-        "address_town": "xueyan",
-        "address_village": "wuj_xueyan_chengwan",
-        "address_detail": "二组5号",
-        "phone": "13912345678",
-    }
+    answers = home_visit_answers(slot.date, slot.period)
     queued: list[dict[str, object]] = []
 
     class Receipt:

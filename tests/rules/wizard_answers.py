@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tests.rules.ids import make_id
 
@@ -32,3 +33,20 @@ LAW_GROUP = {"exempt_assistance": True, "exempt_assistance_which": "dibao"}
 # The pages those answers go through.
 NO_GROUP_PAGES = list(NO_GROUP)
 LAW_GROUP_PAGES = list(LAW_GROUP)
+
+
+def home_visit_answers(day: date, period: str) -> dict[str, Any]:
+    """The home-visit wizard's answers for an elderly woman booking legal aid on ``day``."""
+    return {
+        "who": "elderly",
+        "service": "legal_aid",
+        "day": day,
+        "slot": period,
+        "id_number": make_id(date(1940, 3, 3), male=False),
+        "name": "李秀英",
+        "address_district": "wujin",
+        "address_town": "xueyan",
+        "address_village": "wuj_xueyan_chengwan",
+        "address_detail": "二组5号",
+        "phone": "13912345678",
+    }
