@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import queue
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,10 +40,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# First: it puts the repository on the import path for the imports below.
+from _measure import ROOT, ms, ratio
 
-from kiosk.devices.handwriting import (  # noqa: E402
+from kiosk.devices.handwriting import (
     DEFAULT_LIBRARY,
     DEFAULT_MODEL,
     Candidate,
@@ -52,16 +51,12 @@ from kiosk.devices.handwriting import (  # noqa: E402
     ZinniaRecognizer,
     _bind,
 )
-from kiosk.devices.idcard import IdCard  # noqa: E402
-from kiosk.devices.serial_reader import SerialCardReader  # noqa: E402
-from tools.idcard_sim import ReaderSimulator, load_cards  # noqa: E402
+from kiosk.devices.idcard import IdCard
+from kiosk.devices.serial_reader import SerialCardReader
+from tools.idcard_sim import ReaderSimulator, load_cards
 
 STROKES = ROOT / "tests" / "devices" / "fixtures" / "handwriting"
 CARDS = ROOT / "tools" / "idcard_sim" / "cards.json"
-
-
-def ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
 
 
 def bench_card(reads: int) -> dict[str, float]:
@@ -293,7 +288,7 @@ def bench_handwriting() -> dict[str, float]:
         "p90_ms": round(sorted(ours)[int(len(ours) * 0.9)] * 1000, 1),
         "recognize_direct_ms": ms(direct),
         "bare_classify_ms": ms(bare),
-        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+        "ratio": ratio(ours, bare),
     }
 
 

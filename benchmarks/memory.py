@@ -20,13 +20,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from _measure import rss_mb
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def child_kiosk(data_dir: Path, rounds: int) -> None:
