@@ -15,7 +15,8 @@ from kiosk.fonts import find_cjk_font
 from kiosk.printing import layouts
 from kiosk.printing.slip import PAPER_DOTS, Size, Slip, Text, printed_lines, render, wrap
 from kiosk.printing.words import date_words, day_words
-from tests.printing.conftest import STATION, legal_aid_answers, qr_texts
+from tests.printing.conftest import STATION, qr_texts
+from tests.rules.wizard_answers import legal_aid_answers
 
 NOW = datetime(2026, 12, 7, 10, 30)  # a Monday
 CODE = receipts.with_check("23456789234")

@@ -9,23 +9,11 @@ from kiosk.submission_rules import validate_submission
 from kiosk.visits import BookingLedger
 from kiosk.wizards import book_home_visit, legal_aid_payload, visit_payload
 from offline_cache.store import Store
-from tests.rules.wizard_answers import NO_GROUP, PERSONAL, home_visit_answers
+from tests.rules.wizard_answers import home_visit_answers, legal_aid_answers
 
 
 def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
-    answers = {
-        "role": "self",
-        **NO_GROUP,
-        "matter": "unpaid_wages",
-        "migrant": True,
-        "exempt_matter": "none",
-        **PERSONAL,
-        "opposing": "company",
-        "opposing_name": "某建筑劳务公司",
-        "facts": "包工头欠了三万块工钱。",
-        "evidence": ["iou"],
-        "consent": True,
-    }
+    answers = legal_aid_answers(migrant=True)
     payload = legal_aid_payload(answers, pack)
     assert validate_submission("legal_aid", payload, pack) == []
 

@@ -50,3 +50,24 @@ def home_visit_answers(day: date, period: str) -> dict[str, Any]:
         "address_detail": "二组5号",
         "phone": "13912345678",
     }
+
+
+def legal_aid_answers(*, migrant: bool = False) -> dict[str, Any]:
+    """The legal-aid wizard's answers for an unpaid-wages application (the person above). A
+    migrant worker claiming wages is exempt from the income test, so never sees those pages."""
+    answers: dict[str, Any] = {
+        "role": "self",
+        **NO_GROUP,
+        "matter": "unpaid_wages",
+        "migrant": migrant,
+        "exempt_matter": "none",
+        **PERSONAL,
+        "opposing": "company",
+        "opposing_name": "某建筑劳务公司",
+        "facts": "包工头欠了三万块工钱。",
+        "evidence": ["iou"],
+        "consent": True,
+    }
+    if not migrant:
+        answers.update(household=3, income_period="month", income=4500)
+    return answers
