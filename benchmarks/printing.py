@@ -61,15 +61,11 @@ def notary_list() -> Slip:
 
 
 def _printer(port: int):  # type: ignore[no-untyped-def]
+    """The network printer ``kiosk-admin print test --printer 127.0.0.1:PORT`` would use."""
     from kiosk.config import load_config
-    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.devices.factory import receipt_printer_named
 
-    overrides = {
-        "receipt_printer.driver": "network",
-        "receipt_printer.host": "127.0.0.1",
-        "receipt_printer.port": port,
-    }
-    return receipt_printer_from_config(load_config(env={}, overrides=overrides))
+    return receipt_printer_named(f"127.0.0.1:{port}", load_config(env={}))
 
 
 def tap_to_first_byte(listener: EscposListener, desk: PrintDesk, make: Callable[[], Slip]) -> float:
