@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import queue
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 # First: it puts the repository on the import path for the imports below.
-from _measure import ROOT, ms, ratio
+from _measure import ROOT, child_result, kivy_child_env, ms, ratio
 
 from kiosk.devices.handwriting import (
     DEFAULT_LIBRARY,
@@ -106,11 +105,7 @@ def _read_at(reader: SerialCardReader) -> float:
 def bench_card_page(reads: int) -> dict[str, Any]:
     """The card-page figures, measured in a child process (Kivy owns its process)."""
     with tempfile.TemporaryDirectory(prefix="bench-card-page-") as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-        env.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1")
-        env["KIVY_HOME"] = str(Path(tmp) / "kivy-home")
-        if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
-            env.setdefault("SDL_VIDEODRIVER", "offscreen")
+        env = kivy_child_env(Path(tmp) / "kivy-home")
         done = subprocess.run(
             [sys.executable, __file__, "--page-child", str(reads), "--data-dir", tmp],
             env=env,
@@ -118,11 +113,7 @@ def bench_card_page(reads: int) -> dict[str, Any]:
             text=True,
             timeout=60 + reads * 10,
         )
-        lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
-        if done.returncode != 0 or not lines:
-            raise SystemExit(f"card page child failed:\n{done.stderr[-3000:]}")
-        result: dict[str, Any] = json.loads(lines[-1])
-        return result
+        return child_result(done, "card page child")
 
 
 class _TimedReader:

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from _measure import rss_mb
+from _measure import ROOT, child_result, kivy_child_env, rss_mb
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 
 
 def child_kiosk(data_dir: Path, rounds: int) -> None:
@@ -95,21 +93,13 @@ def child_bare(pages: int, rounds: int) -> None:
 
 
 def run(*args: str) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1")
-    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
-        env.setdefault("SDL_VIDEODRIVER", "offscreen")
     with tempfile.TemporaryDirectory(prefix="mem-bench-") as tmp:
-        env["KIVY_HOME"] = str(Path(tmp) / "kivy-home")
+        env = kivy_child_env(Path(tmp) / "kivy-home")
         done = subprocess.run(
             [sys.executable, __file__, *args, "--data-dir", str(Path(tmp) / "data")],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600, check=False,
         )  # fmt: skip
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise SystemExit(f"{args[:2]} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(lines[-1])
-    return result
+    return child_result(done, str(args[:2]))
 
 
 def growth_per_100(result: dict[str, Any]) -> float:
