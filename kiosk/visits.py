@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import chinese_calendar
 
-from kiosk import holidays
+from kiosk import display_text, holidays
 from kiosk.content import ContentPack
 from kiosk.holidays import statutory_holiday
 from kiosk.validation import check_resident_id, text_problem
@@ -199,8 +199,8 @@ class Slot:
 
     @property
     def label(self) -> str:
-        d = date.fromisoformat(self.date)
-        return f"{d.month}月{d.day}日（星期{self.weekday}）{self.period_label}"
+        day = display_text.date_words(self.date, year=False)
+        return f"{day}（星期{self.weekday}）{self.period_label}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

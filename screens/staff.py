@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk import display_text
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
-from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
@@ -67,7 +67,11 @@ class StaffScreen(PageScreen):
             page.add(NoteLabel(text="发件箱没有启用。"))
         else:
             counts = self.outbox.counts()
-            last = when_text(counts.last_success_at) if counts.last_success_at else "还没有成功过"
+            last = (
+                display_text.moment_words(counts.last_success_at)
+                if counts.last_success_at
+                else "还没有成功过"
+            )
             page.add(
                 BodyLabel(
                     text=f"待发送 {counts.queued} 份，正在发送 {counts.sending} 份，"
@@ -85,7 +89,7 @@ class StaffScreen(PageScreen):
                 page.add(
                     NoteLabel(
                         text=f"{entry.receipt_code}  {kind_label(entry.kind)}"
-                        f"  {state}{error}，{when_text(entry.created_at)}{by}"
+                        f"  {state}{error}，{display_text.moment_words(entry.created_at)}{by}"
                     )
                 )
         right = [nav_button("退出登录", self.sign_out, "danger")]

@@ -121,11 +121,6 @@ def _open_level(found: PlaceMatch) -> str:
     return "town" if found.district is not None else "district"
 
 
-def grouped_number(number: str) -> str:
-    """An ID number as 6-8-4 groups (area, birth date, sequence + check), easy to compare."""
-    return f"{number[:6]} {number[6:14]} {number[14:]}".strip()
-
-
 def card_step_on(wizard: Wizard, step_id: str, answers: Answers, ctx: Context) -> Step | None:
     """The card-reading step whose 刷身份证 tile page ``step_id`` shows: the first page on the
     path of that person's ID number and name (the applicant's name comes before the number)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kiosk import display_text
 from kiosk.content import ContentPack, Option
 from kiosk.visits import (
     OVERRIDE_REASON_MAX_CHARS,
@@ -40,8 +41,7 @@ def _reason_rule(text: str, ctx: Context) -> str | None:
 
 def day_words(day: str) -> str:
     """``2025-03-05`` as the tiles and questions say it: 3月5日."""
-    d = date.fromisoformat(day)
-    return f"{d.month}月{d.day}日"
+    return display_text.date_words(day, year=False)
 
 
 def _when(answers: Answers, ctx: Context) -> str:

@@ -1,0 +1,80 @@
+"""Labels that break Chinese lines by the rules (kiosk.line_breaking), not per character.
+
+:class:`BreaksLines` goes in front of ``Label`` (or ``Button``) in a widget's bases. When the
+label renders, the core label is handed the text with the lines already broken (and long numbers
+grouped, :func:`kiosk.display_text.group_numbers_in`), measured with the label's own font, so
+Kivy never has to wrap it itself. ``label.text`` stays the text as written: what is read aloud,
+searched by tests and audited is unchanged.
+
+Kept cheap (start-up and touch → frame, docs/performance.md): a label without a wrapping width
+(``text_size`` of ``None``) is left alone; a text that fits on one line costs one measurement;
+results are cached by text, width and font, so the two or three renders a label gets while a
+layout settles, and the same labels on the next visit, cost a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from kiosk.display_text import group_numbers_in
+from kiosk.line_breaking import break_lines
+
+_CACHE_SIZE = 2048
+_cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_SAFETY_PX = 1.0  # Kivy rounds the width it wraps at down to whole pixels
+
+
+def rendered_lines(label: Any) -> list[str]:
+    """The lines a label shows now (after our breaking and any wrapping Kivy did itself)."""
+    core = getattr(label, "_label", None)
+    if core is None:
+        return [str(label.text)]
+    lines = getattr(core, "_cached_lines", None) or []
+    out = ["".join(word.text for word in line.words) for line in lines]
+    return out or [str(core.text)]
+
+
+def _broken(core: Any, text: str, width: float) -> str:
+    opts = core.options
+    key = (
+        text,
+        int(width),
+        opts.get("font_size"),
+        opts.get("font_name_r") or opts.get("font_name"),
+        opts.get("bold"),
+        opts.get("italic"),
+    )
+    hit = _cache.get(key)
+    if hit is not None:
+        _cache.move_to_end(key)
+        return hit
+    shown = group_numbers_in(text)
+    extents = core.get_cached_extents()
+
+    def measure(s: str) -> float:
+        return float(extents(s)[0]) if s else 0.0
+
+    lines = break_lines(shown, width - _SAFETY_PX, measure)
+    result = "\n".join(line.rstrip(" \u3000") for line in lines)
+    _cache[key] = result
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return result
+
+
+class BreaksLines:
+    """Mixin for Label and Button subclasses: Chinese line breaking and grouped numbers."""
+
+    def texture_update(self, *largs: Any) -> None:
+        core = getattr(self, "_label", None)
+        text = getattr(self, "text", "")
+        width = self.text_size[0] if self.text_size else None  # type: ignore[attr-defined]
+        if core is not None and text and width and not getattr(self, "markup", False):
+            padding = core.options.get("padding") or (0, 0, 0, 0)
+            room = float(width) - float(padding[0]) - float(padding[2])
+            if room > 0:
+                core.text = _broken(core, text, room)
+        elif core is not None and core.text != text:
+            core.text = text  # the width went away: Kivy lays the text out as written
+        super().texture_update(*largs)  # type: ignore[misc]
