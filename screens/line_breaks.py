@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from kivy.properties import NumericProperty
+
 from kiosk.display_text import group_numbers_in
 from kiosk.line_breaking import break_lines
 
 _CACHE_SIZE = 2048
-_cache: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], tuple[str, bool]] = OrderedDict()
 _SAFETY_PX = 1.0  # Kivy rounds the width it wraps at down to whole pixels
 
 
@@ -35,7 +37,9 @@ def rendered_lines(label: Any) -> list[str]:
     return out or [str(core.text)]
 
 
-def _broken(core: Any, text: str, width: float) -> str:
+def _broken(core: Any, text: str, width: float) -> tuple[str, bool]:
+    """The text broken for ``width`` with the core label's font, and whether every line fits
+    (a number too long for a whole line is left whole, and doesn't)."""
     opts = core.options
     key = (
         text,
@@ -55,8 +59,9 @@ def _broken(core: Any, text: str, width: float) -> str:
     def measure(s: str) -> float:
         return float(extents(s)[0]) if s else 0.0
 
-    lines = break_lines(shown, width - _SAFETY_PX, measure)
-    result = "\n".join(line.rstrip(" \u3000") for line in lines)
+    room = width - _SAFETY_PX
+    lines = [line.rstrip(" \u3000") for line in break_lines(shown, room, measure)]
+    result = ("\n".join(lines), all(measure(line) <= room for line in lines))
     _cache[key] = result
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
@@ -64,17 +69,33 @@ def _broken(core: Any, text: str, width: float) -> str:
 
 
 class BreaksLines:
-    """Mixin for Label and Button subclasses: Chinese line breaking and grouped numbers."""
+    """Mixin for Label and Button subclasses: Chinese line breaking and grouped numbers.
+
+    ``least_font_size`` (0: never) lets a label draw its text smaller, down to that size, when
+    a number in it is too long for a whole line at its own size — an ID number typed in large
+    print at 1280×800 — rather than break the number. The property keeps its value; only that
+    rendering is smaller.
+    """
+
+    least_font_size = NumericProperty(0)
 
     def texture_update(self, *largs: Any) -> None:
         core = getattr(self, "_label", None)
         text = getattr(self, "text", "")
         width = self.text_size[0] if self.text_size else None  # type: ignore[attr-defined]
+        if core is not None:
+            core.options["font_size"] = self.font_size  # type: ignore[attr-defined]
         if core is not None and text and width and not getattr(self, "markup", False):
             padding = core.options.get("padding") or (0, 0, 0, 0)
             room = float(width) - float(padding[0]) - float(padding[2])
             if room > 0:
-                core.text = _broken(core, text, room)
+                broken, fits = _broken(core, text, room)
+                size = float(self.font_size)  # type: ignore[attr-defined]
+                while not fits and size > self.least_font_size > 0:
+                    size = max(float(self.least_font_size), size * 0.92)
+                    core.options["font_size"] = size
+                    broken, fits = _broken(core, text, room)
+                core.text = broken
         elif core is not None and core.text != text:
             core.text = text  # the width went away: Kivy lays the text out as written
         super().texture_update(*largs)  # type: ignore[misc]
