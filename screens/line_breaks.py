@@ -14,27 +14,43 @@ layout settles, and the same labels on the next visit, cost a dictionary look-up
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from typing import Any
 
 from kivy.properties import NumericProperty
 
 from kiosk.display_text import group_numbers_in
-from kiosk.line_breaking import break_lines
+from kiosk.line_breaking import break_lines, line_rule_violations
 
 _CACHE_SIZE = 2048
 _cache: OrderedDict[tuple[Any, ...], tuple[str, bool]] = OrderedDict()
-_SAFETY_PX = 1.0  # Kivy rounds the width it wraps at down to whole pixels
+
+
+def rendered_paragraphs(label: Any) -> list[list[str]]:
+    """The lines a label shows now, grouped by paragraph (a newline in the text ends one):
+    after our breaking and any wrapping Kivy did itself."""
+    core = getattr(label, "_label", None)
+    cached = getattr(core, "_cached_lines", None) if core is not None else None
+    if not cached:
+        return [[str(label.text)]]
+    paragraphs: list[list[str]] = [[]]
+    for line in cached:
+        paragraphs[-1].append("".join(word.text for word in line.words))
+        if line.is_last_line:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
 
 
 def rendered_lines(label: Any) -> list[str]:
-    """The lines a label shows now (after our breaking and any wrapping Kivy did itself)."""
-    core = getattr(label, "_label", None)
-    if core is None:
-        return [str(label.text)]
-    lines = getattr(core, "_cached_lines", None) or []
-    out = ["".join(word.text for word in line.words) for line in lines]
-    return out or [str(core.text)]
+    """Every line a label shows now, in order."""
+    return [line for paragraph in rendered_paragraphs(label) for line in paragraph]
+
+
+def line_problems(label: Any) -> list[str]:
+    """Breaches of the line-breaking rules in what ``label`` shows (kiosk.line_breaking), for
+    the accessibility audit; an intended newline is no breach."""
+    return [p for lines in rendered_paragraphs(label) for p in line_rule_violations(lines)]
 
 
 def _broken(core: Any, text: str, width: float) -> tuple[str, bool]:
@@ -59,7 +75,7 @@ def _broken(core: Any, text: str, width: float) -> tuple[str, bool]:
     def measure(s: str) -> float:
         return float(extents(s)[0]) if s else 0.0
 
-    room = width - _SAFETY_PX
+    room = math.floor(width)  # whole pixels, as Kivy wraps
     lines = [line.rstrip(" \u3000") for line in break_lines(shown, room, measure)]
     result = ("\n".join(lines), all(measure(line) <= room for line in lines))
     _cache[key] = result

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from typing import Any
 
 import pytest
 
 from kiosk.line_breaking import CLOSING, line_rule_violations
-from screens.line_breaks import rendered_lines
+from screens.line_breaks import line_problems, rendered_lines, rendered_paragraphs
 from tests.ui.harness import Kiosk
 
 pytestmark = pytest.mark.ui
@@ -60,13 +61,13 @@ def labels_with_lines(kiosk: Kiosk) -> list[tuple[Any, list[str]]]:
 def rule_breaches(found: list[tuple[Any, list[str]]]) -> list[str]:
     out = []
     for w, lines in found:
-        out += [f"{w.text[:20]!r}: {p}  {lines}" for p in line_rule_violations(lines)]
-        for line in lines[1:]:
-            if line[:1] in CLOSING:
-                out.append(f"{w.text[:20]!r}: a line starts with {line[0]!r}: {lines}")
-        for a, b in zip(lines, lines[1:], strict=False):
-            if a.rstrip().endswith("12") and b.lstrip().startswith("位"):
-                out.append(f"{w.text[:20]!r}: '12' parted from '位': {lines}")
+        out += [f"{w.text[:20]!r}: {p}  {lines}" for p in line_problems(w)]
+        for paragraph in rendered_paragraphs(w):  # a newline in the text is meant
+            for a, b in pairwise(paragraph):
+                if b[:1] in CLOSING:
+                    out.append(f"{w.text[:20]!r}: a line starts with {b[0]!r}: {lines}")
+                if a.rstrip().endswith("12") and b.lstrip().startswith("位"):
+                    out.append(f"{w.text[:20]!r}: '12' parted from '位': {lines}")
     return out
 
 
@@ -139,4 +140,3 @@ def test_a_label_is_given_lines_broken_by_the_rules_not_per_character(kiosk: Kio
         assert ours.texture_size[0] <= ours.width + 1
     finally:
         page.remove_widget(ours)
-
