@@ -71,6 +71,8 @@ def _may_break(atoms: Sequence[tuple[str, str]], i: int) -> bool:
         return False
     if next_text[0] in CLOSING or text[-1] in OPENING:
         return False
+    if kind == "space" and i > 0 and atoms[i - 1][1][-1] in OPENING:
+        return False  # "‘ 12348": the space would leave "‘" at the line's end
     if text[-1] in _DOUBLED and next_text[0] == text[-1]:
         return False
     if kind == "num" and (_is_ideograph(next_text[0]) or next_kind == "num"):
@@ -116,7 +118,10 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
     """``text`` as lines no wider than ``width`` by ``measure`` (trailing spaces not counted),
     broken only where the rules allow. A hard newline ends a line; the newline itself is not in
     the result, so ``"".join(lines) == text.replace("\\n", "")``. A break's space stays at the end
-    of the line before it. A single number wider than ``width`` gets a line of its own, whole."""
+    of the line before it. A single number wider than ``width`` gets a line of its own, whole.
+
+    ``measure`` is called on each candidate line, so it should be cheap (the screens sum cached
+    character widths)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         if not paragraph or measure(paragraph.rstrip()) <= width:

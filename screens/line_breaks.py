@@ -25,6 +25,8 @@ from kiosk.line_breaking import break_lines, line_rule_violations
 
 _CACHE_SIZE = 2048
 _cache: OrderedDict[tuple[Any, ...], tuple[str, bool]] = OrderedDict()
+# Each character's width, per font (a few thousand characters at most).
+_char_widths: dict[tuple[Any, ...], dict[str, float]] = {}
 
 
 def rendered_paragraphs(label: Any) -> list[list[str]]:
@@ -71,11 +73,32 @@ def _broken(core: Any, text: str, width: float) -> tuple[str, bool]:
         return hit
     shown = group_numbers_in(text)
     extents = core.get_cached_extents()
-
-    def measure(s: str) -> float:
-        return float(extents(s)[0]) if s else 0.0
+    font = key[2:]
+    chars = _char_widths.get(font)
+    if chars is None:
+        chars = _char_widths[font] = {}
 
     room = math.floor(width)  # whole pixels, as Kivy wraps
+    # How far a line may measure from its characters' sum: Chinese faces have no kerning, and
+    # kerning between digits or Latin letters brings them closer (tests/ui/test_line_breaks.py
+    # checks Kivy never wraps a line again on every page at the elders' sizes).
+    slack = 1.0
+
+    def measure(s: str) -> float:
+        # Only how a line compares with ``room`` matters. SDL_ttf measuring a whole line of a
+        # CJK font costs 1–2 ms (its glyphs are loaded again each time); a character measured
+        # once is a look-up. So a line is the sum of its characters' advances, and measured
+        # whole only when that sum is too close to the edge to tell.
+        total = 0.0
+        for ch in s:
+            w = chars.get(ch)
+            if w is None:
+                w = chars[ch] = float(extents(ch)[0])
+            total += w
+        if abs(total - room) <= slack:
+            return float(extents(s)[0])
+        return total
+
     lines = [line.rstrip(" \u3000") for line in break_lines(shown, room, measure)]
     result = ("\n".join(lines), all(measure(line) <= room for line in lines))
     _cache[key] = result
