@@ -17,6 +17,7 @@ import time
 from datetime import date, datetime
 
 WEEKDAYS = "一二三四五六日"
+_NEAR = {0: "今天", 1: "明天", 2: "后天"}
 RECEIPT_GROUP = 4
 _DIGIT_WORDS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 
@@ -78,6 +79,15 @@ def date_words(day: date | str, *, year: bool = True, weekday: bool = False) -> 
     d = date.fromisoformat(day) if isinstance(day, str) else day
     text = f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"
     return f"{text} {weekday_words(d)}" if weekday else text
+
+
+def near_day_words(day: date, today: date) -> str:
+    """``明天 12月8日 星期二`` for today, tomorrow and the day after; otherwise the full date in
+    words with its weekday."""
+    near = _NEAR.get((day - today).days)
+    if near is None:
+        return date_words(day, weekday=True)
+    return f"{near} {date_words(day, year=False, weekday=True)}"
 
 
 def weekday_words(day: date) -> str:
