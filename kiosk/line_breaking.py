@@ -153,7 +153,9 @@ def line_rule_violations(lines: Sequence[str]) -> list[str]:
             problems.append(f"line {n} starts with closing punctuation {start[0]!r}")
         if end[-1] in OPENING:
             problems.append(f"line {n - 1} ends with opening punctuation {end[-1]!r}")
-        if _is_digit(end[-1]) and (
+        # Two spaces or more part two numbers (a grouped number has single spaces).
+        apart = len(line) - len(end) >= 2
+        if _is_digit(end[-1]) and not apart and (
             _is_digit(start[0])
             or start[0] in "Xx"
             or (len(start) > 1 and start[0] in " -.:/" and _is_digit(start[1]))

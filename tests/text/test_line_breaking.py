@@ -47,6 +47,7 @@ def _text_and_numbers(pieces: list[str]) -> tuple[str, list[str]]:
 @given(TEXTS, st.integers(min_value=6, max_value=40))
 @example(["请输入回执上的 ", "12 位", "数字", "（", "只有 ", "2", " 到 ", "9", "）", "。"], 8)
 @example(["申", "申", "申", "‘", " ", "12348"], 6)  # found by hypothesis: "‘" then a space
+@example(["100000 19000000 0000", " ", " ", "100000 19000000 0000 位"], 11)  # two numbers
 def test_no_line_breaks_a_rule_and_the_lines_give_the_text_back(
     pieces: list[str], width: int
 ) -> None:
