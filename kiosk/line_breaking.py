@@ -155,10 +155,14 @@ def line_rule_violations(lines: Sequence[str]) -> list[str]:
             problems.append(f"line {n - 1} ends with opening punctuation {end[-1]!r}")
         # Two spaces or more part two numbers (a grouped number has single spaces).
         apart = len(line) - len(end) >= 2
-        if _is_digit(end[-1]) and not apart and (
-            _is_digit(start[0])
-            or start[0] in "Xx"
-            or (len(start) > 1 and start[0] in " -.:/" and _is_digit(start[1]))
+        if (
+            _is_digit(end[-1])
+            and not apart
+            and (
+                _is_digit(start[0])
+                or start[0] in "Xx"
+                or (len(start) > 1 and start[0] in " -.:/" and _is_digit(start[1]))
+            )
         ):
             problems.append(
                 f"a number is broken between lines {n - 1} and {n}: {end[-6:]!r}|{start[:6]!r}"
