@@ -138,7 +138,7 @@ class AdminScreen(PageScreen):
         counts = f.counts
         last_sync = "还没有成功过"
         if counts is not None and counts.last_success_at:
-            last_sync = display_text.moment_words(counts.last_success_at)
+            last_sync = display_text.moment_words(counts.last_success_at, f.now)
         lines = [
             f"终端编号：{f.terminal_id}",
             f"服务站：{f.station_name}",
@@ -148,6 +148,8 @@ class AdminScreen(PageScreen):
             f"手写输入：{f.handwriting}",
             f"最近一次同步成功：{last_sync}",
         ]
+        if f.clock:
+            lines.append(f"本机时钟：{f.clock}")
         if counts is not None:
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:

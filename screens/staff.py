@@ -90,8 +90,9 @@ class StaffScreen(PageScreen):
             page.add(NoteLabel(text="发件箱没有启用。"))
         else:
             counts = self.outbox.counts()
+            now = self.outbox.now()  # the terminal clock: "今天" is the province's today
             last = (
-                display_text.moment_words(counts.last_success_at)
+                display_text.moment_words(counts.last_success_at, now)
                 if counts.last_success_at
                 else "还没有成功过"
             )
@@ -112,7 +113,7 @@ class StaffScreen(PageScreen):
                 page.add(
                     NoteLabel(
                         text=f"{entry.receipt_code}  {kind_label(entry.kind)}"
-                        f"  {state}{error}，{display_text.moment_words(entry.created_at)}{by}"
+                        f"  {state}{error}，{display_text.moment_words(entry.created_at, now)}{by}"
                     )
                 )
         right = [nav_button("退出登录", self.sign_out, "danger")]

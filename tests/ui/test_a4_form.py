@@ -13,12 +13,13 @@ import pytest
 from kiosk import display_text
 from kiosk.printing.form_desk import PRINTING
 from tests.fakes import FakeA4Printer
+from tests.rules.wizard_answers import NO_GROUP
 from tests.ui.conftest import STAFF_ID
 from tests.ui.harness import Kiosk
 
 DEMO: dict[str, Any] = {
     "role": "self",
-    "exemption": "none",
+    **NO_GROUP,
     "matter": "unpaid_wages",
     "migrant": False,
     "exempt_matter": "none",
