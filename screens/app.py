@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.content import ContentPack
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
-    from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.a4 import A4Printer, QueueHealth
     from kiosk.printing.desk import PrintDesk
     from kiosk.printing.form_desk import FormDesk
     from kiosk.submitting import SubmissionDesk
@@ -375,6 +375,12 @@ class KioskApp(App):  # type: ignore[misc]
     def use_handwriting(self, recognizer: HandwritingRecognizer | None) -> None:
         """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), handwriting=recognizer))
+
+    def a4_health(self) -> QueueHealth:
+        """The A4 queue's state for staff (blocks on CUPS: call it off the Kivy thread)."""
+        from kiosk.printing.a4 import not_configured
+
+        return self.forms.health() if self.forms is not None else not_configured()
 
     def use_a4_printer(self, printer: A4Printer | None) -> None:
         """Replace the A4 printer (a stand-in, or none); the other services stay."""
@@ -715,6 +721,7 @@ def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         confirm=app.ask,
         printer=app.printer,
         card_reader=app.card_reader,
+        a4_health=app.a4_health,
     )
 
 

@@ -25,9 +25,10 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from screens import pinyin
+from screens.line_breaks import BreaksLines
 
 
-class BodyLabel(Label):  # type: ignore[misc]
+class BodyLabel(BreaksLines, Label):  # type: ignore[misc]
     """Body text: ≥ 32 px, wraps to its width, 1.4 line spacing."""
 
 
@@ -35,15 +36,15 @@ class BasisLabel(BodyLabel):
     """The small 依据 line for staff (the articles), after the plain words: the audit's minimum."""
 
 
-class TitleLabel(Label):  # type: ignore[misc]
+class TitleLabel(BreaksLines, Label):  # type: ignore[misc]
     """Screen title: ≥ 48 px."""
 
 
-class DisplayLabel(Label):  # type: ignore[misc]
+class DisplayLabel(BreaksLines, Label):  # type: ignore[misc]
     """Very large centred text: the hotline number, a receipt code."""
 
 
-class ProgressLabel(Label):  # type: ignore[misc]
+class ProgressLabel(BreaksLines, Label):  # type: ignore[misc]
     """第N步/共M步 in the nav bar, between 上一步 and 下一步; on two lines (第N步 over 共M步)
     when the bar leaves it too little room for one (a long path, 特大, two extra buttons)."""
 
@@ -63,13 +64,13 @@ def ems(text: str) -> float:
     return sum(0.6 if ch.isascii() else 1.0 for ch in text)
 
 
-class NoteLabel(Label):  # type: ignore[misc]
+class NoteLabel(BreaksLines, Label):  # type: ignore[misc]
     """A boxed message (error, result, reason) on the field colour, never colour alone."""
 
     surface_color = ColorProperty((1, 1, 1, 1))
 
 
-class AnswerBox(Label):  # type: ignore[misc]
+class AnswerBox(BreaksLines, Label):  # type: ignore[misc]
     """Shows what the resident has entered so far (or a hint in brackets when empty)."""
 
     surface_color = ColorProperty((1, 1, 1, 1))
@@ -77,7 +78,7 @@ class AnswerBox(Label):  # type: ignore[misc]
     value = StringProperty("")
 
 
-class BigButton(Button):  # type: ignore[misc]
+class BigButton(BreaksLines, Button):  # type: ignore[misc]
     """A touch target of at least 120×120 px. ``role``: normal, accent (go on) or danger.
 
     With a fixed height (``size_hint_y=None``) it grows to fit wrapped text at large font
@@ -102,11 +103,15 @@ class BigButton(Button):  # type: ignore[misc]
             self.height = max(self.min_height, self.texture_size[1] + 24)
 
 
-class BarButton(Button):  # type: ignore[misc]
+class BarButton(BreaksLines, Button):  # type: ignore[misc]
     """A one-line button as wide as its text (top bar, nav bar): never wraps, never loops."""
 
     role = StringProperty("normal")
     surface_color = ColorProperty((0, 0, 0, 1))
+
+
+class TileLabel(BreaksLines, Label):  # type: ignore[misc]
+    """A tile's words under its icon."""
 
 
 class Tile(ButtonBehavior, BoxLayout):  # type: ignore[misc]

@@ -2,7 +2,8 @@
 
 body text ≥ 32 px, titles ≥ 48 px, touch targets ≥ 120×120 px and ≥ 16 px apart, text/background
 contrast ≥ 7:1, no text cut off, nothing overlapping, nothing outside the window except inside a
-scrolling page (reachable by scrolling).
+scrolling page (reachable by scrolling), and the Chinese line-breaking rules on every label's
+rendered lines (screens.line_breaks.line_problems: no line starts with "，", none ends with "“", no number cut).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from screens.line_breaks import line_problems
 from screens.theme import contrast_ratio
 
 BODY_MIN, TITLE_MIN = 32, 48
@@ -159,6 +161,7 @@ def audit(roots: list[Any], style: Any, window_size: tuple[int, int]) -> list[st
         b = box(w)
         if scroller_of(w) is None and not inside(b, screen) and (b.w > 0 and b.h > 0):
             problems.append(f"{name(w)}: outside the window at {b}")
+        problems += [f"{name(w)}: {p}" for p in line_problems(w)]
 
     for w in targets:
         if w.width + TOL < TARGET_MIN or w.height + TOL < TARGET_MIN:
