@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEB_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri fonts-wqy-microhei espeak-ng alsa-utils \
-                libportaudio2 libmtdev1 xclip sox libzinnia0 tegaki-zinnia-simplified-chinese
+                libportaudio2 libmtdev1 xclip sox libzinnia0 tegaki-zinnia-simplified-chinese \
+                libzbar0 libusb-1.0-0 \
+                cups-client cups printer-driver-cups-pdf poppler-utils
 DATA_DIR ?= $(or $(KIOSK_DATA_DIR),var/kiosk)
 STAMP := $(VENV)/.installed
 

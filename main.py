@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
     from kiosk.packs.manifest import Manifest
+    from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
     from kiosk.visits import BookingLedger
@@ -187,7 +189,10 @@ def build_services(
         from voice.asr import Recognizer as VoskRecognizer
         from voice.tts import Speaker as ReadAloud
 
-        speaker = ReadAloud(rate=config.tts_rate)
+        # The pack's recorded prompts (a person's voice) are played in preference to synthesis.
+        speaker = ReadAloud(
+            rate=config.tts_rate, prompts=pack.recorded_prompts() if pack is not None else None
+        )
         vosk = VoskRecognizer(config.voice_model_dir)
         vosk.start_loading()
         recognizer = vosk
@@ -205,7 +210,31 @@ def build_services(
         recognizer=recognizer,
         card_reader=card_reader,
         handwriting=handwriting,
+        printer=_build_printer(config),
+        a4_printer=_build_a4_printer(config),
     )
+
+
+def _build_printer(config: KioskConfig) -> PrintDesk:
+    """The slip printer's desk; python-escpos and the font load on a worker thread now, so the
+    first 打印 doesn't wait for them. Nothing is opened until a slip is printed."""
+    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.printing.desk import PrintDesk
+
+    desk = PrintDesk(
+        receipt_printer_from_config(config),
+        configured=config.receipt_printer_driver != "none",
+        station=config.station_name,
+    )
+    desk.warm_up()
+    return desk
+
+
+def _build_a4_printer(config: KioskConfig) -> A4Printer | None:
+    """The A4 queue for the application form (``[a4_printer]``); nothing is contacted here."""
+    from kiosk.printing.a4 import queue_from_config
+
+    return queue_from_config(config.a4_queue, config.a4_server, config.a4_timeout_s)
 
 
 def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingRecognizer]:

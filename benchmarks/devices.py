@@ -7,6 +7,13 @@ candidates.
   checksum, decoding, the python-stdnum check) — `overhead_ms` = total − simulated read time.
   `placed_to_card_ms` is from the card being put down while the driver polls to the decoded
   card (includes up to one 0.2 s poll interval), and the same without the simulated read.
+- **card page**: the real kiosk (``main.py``'s composition root, SDL offscreen, in a child
+  process) with the serial driver on the simulator, waiting on the legal-aid 刷身份证 page; the
+  card is put down and the time to the first frame flipped with the read-back page on it
+  (姓名、身份证号、住址, grouped and large) is taken. Reported apart: the simulated chip read,
+  the rest (poll, frames, decoding, the page built and drawn), and the last part alone — the
+  driver's ``read()`` returning → the page drawn, and of that the page built and drawn once the
+  result is on the Kivy thread.
 - **handwriting**: for every stroke end of every fixture character (the pad asks after each
   stroke), `Ink` built from the points and handed to a worker thread running
   `ZinniaRecognizer.recognize` (what a screen does off the Kivy thread), until the candidates
@@ -14,7 +21,7 @@ candidates.
   run; `ratio` = ours / bare (medians). `recognize_direct_ms` is the same call made on the
   measuring thread, to tell the binding's cost from the thread hand-off's. Goal (issue 13): ≤ 100 ms median on this machine.
 
-Usage: .venv/bin/python benchmarks/devices.py [--reads N]
+Usage: .venv/bin/python benchmarks/devices.py [--reads N] [--page-reads N]
 The last line printed is one JSON object.
 """
 
@@ -22,13 +29,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -95,6 +106,131 @@ def _read_at(reader: SerialCardReader) -> float:
     card = reader.read(5)
     assert isinstance(card, IdCard), card
     return time.perf_counter()
+
+
+def bench_card_page(reads: int) -> dict[str, Any]:
+    """The card-page figures, measured in a child process (Kivy owns its process)."""
+    with tempfile.TemporaryDirectory(prefix="bench-card-page-") as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+        env.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1")
+        env["KIVY_HOME"] = str(Path(tmp) / "kivy-home")
+        if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+            env.setdefault("SDL_VIDEODRIVER", "offscreen")
+        done = subprocess.run(
+            [sys.executable, __file__, "--page-child", str(reads), "--data-dir", tmp],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60 + reads * 10,
+        )
+        lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+        if done.returncode != 0 or not lines:
+            raise SystemExit(f"card page child failed:\n{done.stderr[-3000:]}")
+        result: dict[str, Any] = json.loads(lines[-1])
+        return result
+
+
+class _TimedReader:
+    """The serial driver, noting when each ``read()`` returned (on the card-read thread)."""
+
+    def __init__(self, reader: SerialCardReader) -> None:
+        self.reader = reader
+        self.returned_at = 0.0
+
+    def status(self) -> Any:
+        return self.reader.status()
+
+    def read(self, timeout_s: float = 10.0) -> Any:
+        result = self.reader.read(timeout_s)
+        self.returned_at = time.perf_counter()
+        return result
+
+    def cancel(self) -> None:
+        self.reader.cancel()
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def child_card_page(reads: int, data_dir: Path) -> None:
+    """In the child: the kiosk, the card page, ``reads`` cards put down one after another."""
+    from benchmarks.ui import run_kiosk
+
+    sim = ReaderSimulator(load_cards(CARDS), read_time_s=(0.5, 1.0)).start()
+    reader = _TimedReader(SerialCardReader(sim.path))
+    totals: list[float] = []
+    sim_times: list[float] = []
+    drawn_after_read: list[float] = []
+    drawn_after_delivery: list[float] = []
+
+    def drive(app: Any) -> None:
+        from kivy.clock import Clock
+        from kivy.core.window import Window
+
+        app.use_card_reader(reader)
+        state: dict[str, Any] = {}
+
+        def open_card_page(_dt: float = 0) -> None:
+            if len(totals) >= reads:
+                Window.unbind(on_flip=flipped)
+                reader.close()
+                sim.stop()
+                figures = _page_figures(totals, sim_times, drawn_after_read)
+                figures["result_on_kivy_thread_to_page_drawn_ms"] = ms(drawn_after_delivery)
+                print(json.dumps(figures))
+                app.stop()
+                return
+            sim.lift()
+            app.end_session()
+            app.flow.show("legal_aid")
+            screen = app.manager.get_screen("legal_aid")
+            step = next(s for s in screen.wizard.steps if s.card_name)
+            first = next(p for p in screen.steps() if p in (step.id, step.card_name))
+            if "delivered" not in state:  # note when the result reaches the Kivy thread
+                handler = screen._card_result
+
+                def delivered(*args: Any) -> None:
+                    state["delivered"] = time.perf_counter()
+                    handler(*args)
+
+                screen._card_result = delivered
+            screen.show(first)  # the 刷身份证 page: the read starts, the driver polls
+            Clock.schedule_once(put_card_down, 0.3 + 0.013 * (len(totals) % 10))
+
+        def put_card_down(_dt: float) -> None:
+            state["placed_at"] = time.perf_counter()
+            sim.place("wang")
+
+        def flipped(*_: Any) -> None:
+            placed = state.get("placed_at")
+            screen = app.manager.current_screen
+            if placed is None or getattr(screen, "question", "") != "身份证上是这些，对吗？":
+                return
+            now = time.perf_counter()
+            state["placed_at"] = None
+            totals.append(now - placed)
+            sim_times.append(sim.last_read_time_s)
+            drawn_after_read.append(now - reader.returned_at)
+            drawn_after_delivery.append(now - state["delivered"])
+            Clock.schedule_once(open_card_page, 0.2)
+
+        Window.bind(on_flip=flipped)
+        Clock.schedule_once(open_card_page, 1.0)
+
+    run_kiosk(data_dir, drive)
+
+
+def _page_figures(
+    totals: list[float], sim_times: list[float], drawn_after_read: list[float]
+) -> dict[str, Any]:
+    return {
+        "reads": len(totals),
+        "placed_to_page_drawn_ms": ms(totals),
+        "simulated_read_ms": ms(sim_times),
+        "without_read_ms": ms([t - s for t, s in zip(totals, sim_times, strict=True)]),
+        "read_returned_to_page_drawn_ms": ms(drawn_after_read),
+        "read_returned_to_page_drawn_max_ms": round(max(drawn_after_read) * 1000, 1),
+    }
 
 
 def bench_handwriting() -> dict[str, float]:
@@ -164,18 +300,33 @@ def bench_handwriting() -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reads", type=int, default=15, help="card reads (default 15)")
+    parser.add_argument(
+        "--page-reads", type=int, default=10, help="cards read onto the page (default 10)"
+    )
+    parser.add_argument("--page-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.page_child:
+        child_card_page(args.page_child, args.data_dir)
+        return 0
     card = bench_card(args.reads)
     print(f"card read: total {card['total_ms']} ms median, of which simulated chip read "
           f"{card['simulated_read_ms']} ms; kiosk overhead {card['overhead_ms']} ms; "
           f"card put down → decoded card {card['placed_to_card_ms']} ms "
           f"({card['placed_to_card_without_read_ms']} ms without the chip read)")  # fmt: skip
+    page = bench_card_page(args.page_reads)
+    print(f"card page: card put down → read-back page drawn {page['placed_to_page_drawn_ms']} ms "
+          f"median, of which simulated chip read {page['simulated_read_ms']} ms; without it "
+          f"{page['without_read_ms']} ms; read() returned → page drawn "
+          f"{page['read_returned_to_page_drawn_ms']} ms "
+          f"(max {page['read_returned_to_page_drawn_max_ms']} ms), of which page built and "
+          f"drawn {page['result_on_kivy_thread_to_page_drawn_ms']} ms")  # fmt: skip
     hand = bench_handwriting()
     print(f"handwriting: stroke end → candidates {hand['stroke_end_to_candidates_ms']} ms median "
           f"(p90 {hand['p90_ms']} ms) over {hand['stroke_ends']} stroke ends; recognize() called "
           f"directly {hand['recognize_direct_ms']} ms; bare zinnia classify "
           f"{hand['bare_classify_ms']} ms; ratio {hand['ratio']}")  # fmt: skip
-    print(json.dumps({"card": card, "handwriting": hand}))
+    print(json.dumps({"card": card, "card_page": page, "handwriting": hand}))
     return 0
 
 

@@ -12,10 +12,10 @@ bare decode time, both fed as fast as possible; `rtf` — pipeline decode time /
 plus model load time and RSS. Goals (issue 6): overhead ≤ 1.2×, latency ≤ 250 ms.
 
 Understanding, no audio (issue 15): **问一问** — a question → the answers shown
-(`voice.ask.AskIndex.ask`, tokenising included) over tests/voice/ask_questions.tsv, next to
+(`voice.ask.AskIndex.ask`, tokenising included) over tests/speech/ask_questions.tsv, next to
 bm25s's bare query (`get_scores` on tokens made beforehand) in the same run, index load apart;
 goal ≤ 150 ms median. **matcher** — `voice.matching.match` with the pack's lexicon and the safety
-rules, per utterance of tests/voice/understanding_corpus.tsv.
+rules, per utterance of tests/speech/understanding_corpus.tsv.
 
 Usage: .venv/bin/python benchmarks/voice.py [--reps N] [--text-only]
 The last line printed is one JSON object.

@@ -33,13 +33,13 @@ class AdminInfo:
     voice: str  # the recognizer's state in words (voice.protocols.ModelStatus.staff_text)
     counts: OutboxCounts | None  # None when the outbox can't be read right now
     usage: dict[str, int] = field(default_factory=dict)  # service -> sessions started
-    card_reader: str = ""  # the reader's state in words (ReaderStatus.message + detail)
     handwriting: str = ""  # 可以用 / why not
 
 
 def card_reader_text(reader: CardReader | None) -> str:
-    """The ID-card reader's state for staff; asking it opens the port, so call it off the Kivy
-    thread."""
+    """The ID-card reader's state for staff. Asking it opens the port and waits for an answer
+    (about a second from a dead serial reader): call it off the Kivy thread — the admin screen
+    does (``screens/admin.py``), so it is not part of :func:`admin_info`."""
     if reader is None:
         return STATE_MESSAGES[ReaderState.NOT_CONFIGURED]
     try:
@@ -67,7 +67,6 @@ def admin_info(
     outbox: Outbox | None,
     store: Store,
     today: date | None = None,
-    card_reader: CardReader | None = None,
     handwriting: HandwritingRecognizer | None = None,
 ) -> AdminInfo:
     """The facts for the admin screen. A part that can't be read (a busy or damaged store) is
@@ -81,7 +80,6 @@ def admin_info(
         voice=voice,
         counts=_read(outbox.counts) if outbox is not None else None,
         usage=_read(lambda: usage_by_service(store, today or date.today())) or {},
-        card_reader=card_reader_text(card_reader),
         handwriting=handwriting_text(handwriting),
     )
 

@@ -22,6 +22,10 @@ THEMES = ("default", "high_contrast")
 # none: no reader (residents type the number); serial: SAM frames on a serial/USB-serial port;
 # vendor: the reader's own shared library (kiosk/devices/, docs/devices.md).
 IDCARD_DRIVERS = ("none", "serial", "vendor")
+# The thermal slip printer (kiosk/devices/receipt_printer.py, docs/devices.md): none, raw TCP
+# port 9100, USB (vendor:product id), a serial port, or a CUPS queue taking raw ESC/POS.
+RECEIPT_PRINTER_DRIVERS = ("none", "network", "usb", "serial", "cups")
+PAPER_WIDTHS_MM = (58, 80)
 DEFAULT_CONFIG_NAME = "kiosk.toml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,8 +66,23 @@ class KioskConfig:
     idcard_driver: str = "none"
     idcard_port: str = ""  # serial: a device path; vendor: the library's port number
     idcard_library: Path | None = None
+    receipt_printer_driver: str = "none"
+    receipt_printer_host: str = ""
+    receipt_printer_port: int = 9100
+    receipt_printer_device: str = ""  # usb: "0416:5011" (vendor:product); serial: /dev/ttyUSB0
+    receipt_printer_baudrate: int = 9600
+    receipt_printer_queue: str = ""
+    receipt_printer_width_mm: int = 80
+    # How long to wait for the printer's status answer; 0 = it can't answer (don't ask).
+    receipt_printer_status_timeout_s: int = 3
     # Appliance: the nightly maintenance restart's quiet hour (None = no restart).
     maintenance_restart: time | None = None
+    # The A4 printer for the filled-in application form: a CUPS queue ("" = no A4 printing),
+    # its CUPS server ("" = the system's default), how long a page may take before it is
+    # cancelled (kiosk/printing/a4.py, docs/devices.md).
+    a4_queue: str = ""
+    a4_server: str = ""
+    a4_timeout_s: int = 60
 
     @property
     def db_path(self) -> Path:
@@ -98,6 +117,17 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "idcard.port": (str, ""),
     "idcard.library": (str, ""),
     "appliance.maintenance_restart": (str, ""),
+    "receipt_printer.driver": (str, "none"),
+    "receipt_printer.host": (str, ""),
+    "receipt_printer.port": (int, 9100),
+    "receipt_printer.device": (str, ""),
+    "receipt_printer.baudrate": (int, 9600),
+    "receipt_printer.queue": (str, ""),
+    "receipt_printer.width_mm": (int, 80),
+    "receipt_printer.status_timeout_s": (int, 3),
+    "a4_printer.queue": (str, ""),
+    "a4_printer.server": (str, ""),
+    "a4_printer.timeout_s": (int, 60),
 }
 
 _RANGES: dict[str, tuple[int, int]] = {
@@ -107,6 +137,10 @@ _RANGES: dict[str, tuple[int, int]] = {
     "sync.interval_s": (5, 86400),
     "sync.batch_size": (1, 500),
     "sync.retention_days": (0, 3650),
+    "receipt_printer.port": (1, 65535),
+    "receipt_printer.baudrate": (1200, 921600),
+    "receipt_printer.status_timeout_s": (0, 30),
+    "a4_printer.timeout_s": (5, 600),
 }
 
 
@@ -264,6 +298,12 @@ def load_config(
         return Path(values[key]).expanduser() if values[key] else None
 
     _check_idcard(values)
+    _check_receipt_printer(values)
+    queue = values["a4_printer.queue"]
+    if queue and not all(c.isascii() and (c.isalnum() or c in "-_.") for c in queue):
+        raise ConfigError(
+            "a4_printer.queue", "打印队列名只能用英文字母、数字、- _ .（lpstat -p 列出的名字）"
+        )
 
     data_dir = opt_path("paths.data_dir") or default_data_dir()
     model_dir = opt_path("paths.voice_model_dir") or (
@@ -296,6 +336,17 @@ def load_config(
         idcard_port=values["idcard.port"],
         idcard_library=opt_path("idcard.library"),
         maintenance_restart=maintenance_restart,
+        receipt_printer_driver=values["receipt_printer.driver"],
+        receipt_printer_host=values["receipt_printer.host"],
+        receipt_printer_port=values["receipt_printer.port"],
+        receipt_printer_device=values["receipt_printer.device"],
+        receipt_printer_baudrate=values["receipt_printer.baudrate"],
+        receipt_printer_queue=values["receipt_printer.queue"],
+        receipt_printer_width_mm=values["receipt_printer.width_mm"],
+        receipt_printer_status_timeout_s=values["receipt_printer.status_timeout_s"],
+        a4_queue=values["a4_printer.queue"],
+        a4_server=values["a4_printer.server"],
+        a4_timeout_s=values["a4_printer.timeout_s"],
     )
 
 
@@ -312,3 +363,32 @@ def _check_idcard(values: dict[str, Any]) -> None:
             raise ConfigError("idcard.library", "厂家驱动方式要写驱动库文件的路径（.so 文件）")
         if port and not port.isdigit():
             raise ConfigError("idcard.port", "厂家驱动方式的端口是数字，例如 USB 口为 1001")
+
+
+def _check_receipt_printer(values: dict[str, Any]) -> None:
+    driver = values["receipt_printer.driver"]
+    if driver not in RECEIPT_PRINTER_DRIVERS:
+        raise ConfigError(
+            "receipt_printer.driver",
+            f"应为 {'/'.join(RECEIPT_PRINTER_DRIVERS)} 之一，现在是 {driver!r}",
+        )
+    if values["receipt_printer.width_mm"] not in PAPER_WIDTHS_MM:
+        raise ConfigError("receipt_printer.width_mm", "纸宽只能是 58 或 80（毫米）")
+    needs = {
+        "network": ("receipt_printer.host", "网络打印机要写地址，例如 192.168.1.50"),
+        "usb": ("receipt_printer.device", "USB 打印机要写厂家号:产品号，例如 0416:5011"),
+        "serial": ("receipt_printer.device", "串口打印机要写端口，例如 /dev/ttyUSB0"),
+        "cups": ("receipt_printer.queue", "CUPS 方式要写打印队列的名字，例如 receipt"),
+    }
+    if driver in needs and not values[needs[driver][0]]:
+        raise ConfigError(*needs[driver])
+    if driver == "usb":
+        vid, sep, pid = values["receipt_printer.device"].partition(":")
+        try:
+            int(vid, 16), int(pid, 16)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ConfigError(
+                "receipt_printer.device", "USB 打印机要写厂家号:产品号，例如 0416:5011"
+            )

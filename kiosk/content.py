@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.json_messages import decode_problem, schema_message
+from voice.prompts import RecordedPrompts, load_recorded_prompts, recording_problems
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -230,8 +231,23 @@ class ContentPack:
             raise KeyError(f"内容包里没有这句话：{key}")
         return str(template).format_map(_StrictValues(key, values))
 
+    def spoken_template(self, key: str) -> str:
+        """The sentence for ``key`` as the pack writes it, ``{placeholders}`` unfilled."""
+        return str(self._data["screens"]["spoken"][key])
+
     def placeholders(self, key: str) -> list[str]:
         return _placeholders(str(self._data["screens"]["spoken"][key]))
+
+    def recorded(self) -> dict[str, list[dict[str, str]]]:
+        """Recorded parts of spoken sentences, by spoken key (voice/prompts.py)."""
+        found: dict[str, list[dict[str, str]]] = self._data["screens"].get("recorded", {})
+        return found
+
+    def recorded_prompts(self) -> RecordedPrompts:
+        """The recordings this pack's read-aloud plays instead of synthesis."""
+        return load_recorded_prompts(
+            self.assets_dir, self._data["screens"]["spoken"], self.recorded()
+        )
 
     # -- dates ---------------------------------------------------------------------------------
     def effective_entry(
@@ -447,7 +463,9 @@ def lexicon_problems(pack: ContentPack) -> list[str]:
 
 
 def _asset_problems(directory: Path, data: Mapping[str, Any]) -> list[str]:
-    problems = []
+    problems = recording_problems(
+        directory / "assets", data["screens"]["spoken"], data["screens"].get("recorded", {})
+    )
     for i, s in enumerate(data["services"]["services"]):
         if not (directory / "assets" / s["icon"]).is_file():
             problems.append(
@@ -660,7 +678,7 @@ class Unverified:
 
 
 def unverified_figures(pack: ContentPack) -> list[Unverified]:
-    """Every entry marked ``"verified": false``: thresholds, the hotline, offices, topics."""
+    """Every entry marked ``"verified": false``: thresholds, form, hotline, offices, topics, 问一问."""
     found: list[Unverified] = []
     la = pack.data("legal_aid")
     for i, t in enumerate(la["hardship_thresholds"]):
@@ -676,6 +694,16 @@ def unverified_figures(pack: ContentPack) -> list[Unverified]:
                     str(t["source"]),
                 )
             )
+    form = la.get("application_form")
+    if isinstance(form, dict) and not form["verified"]:
+        found.append(
+            Unverified(
+                "data/legal_aid.json",
+                "/application_form",
+                f"{form['title']}的版式：{form.get('unverified_note', '未与现行申请表核对')}",
+                str(form["source"]),
+            )
+        )
     hotline = pack.data("hotline")["hotline"]
     if not hotline["verified"]:
         found.append(
@@ -716,6 +744,16 @@ def unverified_figures(pack: ContentPack) -> list[Unverified]:
                     f"/topics/{i}",
                     f"法律常识“{topic['label']}”：{topic.get('unverified_note', '有说法未核实')}",
                     str(topic["basis"]),
+                )
+            )
+    for i, entry in enumerate(pack.data("qa")["entries"]):
+        if not entry["verified"]:
+            found.append(
+                Unverified(
+                    "data/qa.json",
+                    f"/entries/{i}",
+                    f"问一问“{entry['questions'][0]}”：{entry.get('unverified_note', '有说法未核实')}",
+                    "；".join(f"{b['law']}{b['article']}" for b in entry["basis"]),
                 )
             )
     return found

@@ -40,6 +40,7 @@ RESIDENT_KEYS = frozenset(
         "remote_video",
         "fees",
         "contact",
+        "answer",  # 问一问 answers, read aloud verbatim
     }
 )
 # Subtrees that are about texts rather than texts themselves.

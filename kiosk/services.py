@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from kiosk.packs.manifest import Manifest
     from kiosk.packs.staff_actions import PackAdmin
     from kiosk.packs.switching import PackSwitcher
+    from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
     from kiosk.staff import StaffDirectory
     from kiosk.stats import StatsRecorder
     from kiosk.sync.agent import SyncAgent
@@ -59,7 +61,8 @@ class Services:
     degrades: no ``submit`` (no provincial key) → submitting explains to ask staff; no
     ``sync_agent`` → submissions wait in the outbox; no ``recognizer`` → 说话 is hidden; no
     ``speaker`` → 朗读 is silent; no ``card_reader`` (``[idcard] driver = "none"``) → no 刷身份证
-    tile; no ``handwriting`` → no writing pad."""
+    tile; no ``handwriting`` → no writing pad; no ``printer`` (or ``[receipt_printer] driver =
+    "none"``) → no 打印 button, the QR code and the number on screen as before."""
 
     staff: StaffDirectory
     audit: AuditLog
@@ -73,3 +76,5 @@ class Services:
     recognizer: Recognizer | None = None
     card_reader: CardReader | None = None
     handwriting: HandwritingRecognizer | None = None
+    printer: PrintDesk | None = None
+    a4_printer: A4Printer | None = None  # the CUPS queue for the application form

@@ -12,11 +12,20 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 ADMIN_ROLE = "admin"
 
 Listener = Callable[["Session"], None]
+
+
+class WriteWay(StrEnum):
+    """How Chinese text is written on a text page (name, address, facts …)."""
+
+    HAND = "hand"  # 手写 on the writing pad
+    PINYIN = "pinyin"  # the pinyin keyboard
+    VOICE = "voice"  # 说出来: free dictation
 
 
 @dataclass
@@ -59,6 +68,9 @@ class Session:
         self.voice_used = False
         self.completed = False
         self.drafts: dict[str, Draft] = {}
+        # The way of writing the resident used last, on every text page of every service until
+        # the session ends; None: the screen's default.
+        self.write_way: WriteWay | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -70,6 +82,7 @@ class Session:
         self.voice_used = False
         self.completed = False
         self.drafts = {}
+        self.write_way = None
 
     # -- what the resident does -----------------------------------------------------------------
     def touch(self) -> None:

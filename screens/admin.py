@@ -3,6 +3,7 @@ content packs on a USB stick (install with confirmation, roll back)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -14,13 +15,19 @@ from kivy.uix.widget import Widget
 
 from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
+from screens.printing import when_printer_answers
 from screens.status import when_text
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
 if TYPE_CHECKING:
     from kiosk.admin_info import AdminInfo
+    from kiosk.devices.idcard import CardReader
     from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.printing.desk import PrintDesk
     from kiosk.session import Session
+
+
+READER_CHECKING = "正在查看……"
 
 
 class Bar(Widget):  # type: ignore[misc]
@@ -47,10 +54,17 @@ class AdminScreen(PageScreen):
         session: Session,
         pack_admin: PackAdmin | None = None,
         confirm: Callable[..., None] | None = None,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        card_reader: Callable[[], CardReader | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.info = info
+        self.printer = printer
+        self.printer_label = BodyLabel(text="")  # updated in place when the printer answers
+        self.card_reader = card_reader
+        self.reader_text = READER_CHECKING
+        self.checking_reader = False
         self.session = session
         self.pack_admin = pack_admin  # kiosk.packs.staff_actions.PackAdmin, or None
         self.confirm = confirm  # opens the one kind of pop-up: a confirmation
@@ -64,7 +78,36 @@ class AdminScreen(PageScreen):
     def prepare(self, data: dict[str, Any]) -> None:
         if not self.installing:
             self.pack_message = ""
+        self.check_reader()
         self.find_packs()
+        # Asking the printer can take its whole status timeout: off the Kivy thread.
+        when_printer_answers(self.printer(), self._printer_answered)
+
+    def _printer_answered(self, line: str) -> None:
+        self.printer_label.text = line
+
+    def check_reader(self) -> None:
+        """Ask the card reader how it is, off the Kivy thread: a serial reader that doesn't
+        answer keeps the asker waiting about a second, and the screen must not freeze."""
+        if self.checking_reader:
+            return
+        self.checking_reader = True
+        self.reader_text = READER_CHECKING
+        reader = self.card_reader()
+
+        def work() -> None:
+            from kiosk.admin_info import card_reader_text
+
+            text = card_reader_text(reader)
+            Clock.schedule_once(lambda _dt: self._reader_checked(text), 0)
+
+        threading.Thread(target=work, name="admin-card-reader", daemon=True).start()
+
+    def _reader_checked(self, text: str) -> None:
+        self.checking_reader = False
+        self.reader_text = text
+        if self.manager is not None and self.manager.current == self.name:
+            self.refresh()
 
     def find_packs(self) -> None:
         """Look at the USB folder again, off the Kivy thread (a slow or huge stick must not
@@ -101,7 +144,7 @@ class AdminScreen(PageScreen):
             f"服务站：{f.station_name}",
             f"内容包版本：{f.pack_version} {f.pack_id}",
             f"语音识别：{f.voice}",
-            f"身份证读卡器：{f.card_reader}",
+            f"身份证读卡器：{self.reader_text}",
             f"手写输入：{f.handwriting}",
             f"最近一次同步成功：{last_sync}",
         ]
@@ -109,6 +152,9 @@ class AdminScreen(PageScreen):
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:
             page.add(BodyLabel(text=line))
+        if self.printer_label.parent is not None:
+            self.printer_label.parent.remove_widget(self.printer_label)
+        page.add(self.printer_label)
         if f.pack_error:
             page.add(NoteLabel(text=f"内容包问题：{f.pack_error}"))
         page.add(TitleLabel(text="近 30 天使用情况（按服务）"))

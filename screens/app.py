@@ -46,6 +46,9 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.content import ContentPack
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
+    from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.desk import PrintDesk
+    from kiosk.printing.form_desk import FormDesk
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
     from voice.lexicon import Lexicon
@@ -89,6 +92,8 @@ class KioskApp(App):  # type: ignore[misc]
         self.pack_error = startup.pack_error
         self.services: Services | None = None
         self.desk: SubmissionDesk | None = None
+        self.forms: FormDesk | None = None  # the A4 application form (kiosk.printing)
+        self.printing: Background | None = None  # its worker: assembly and CUPS off this thread
         self.session = session or Session()
         self.receipts_dir = receipts_dir or (config.data_dir / "receipts")
         self.style = Style(config.theme, config.font_scale)
@@ -122,6 +127,14 @@ class KioskApp(App):  # type: ignore[misc]
             self.session, self.usage, self._defer, submit=services.submit, audit=services.audit
         )
         self.voice.use(services.recognizer, services.speaker)
+        from kiosk.printing.form_desk import FormDesk
+
+        if self.forms is None:
+            station = self.kiosk_config.station_name
+            self.forms = FormDesk(None, self._served_pack, station=station)
+        self.forms.printer = services.a4_printer  # the session's kept form stays
+        if services.a4_printer is not None and self.printing is None:
+            self.printing = Background()
 
     def use_voice(self, recognizer: Recognizer | None, speaker: Speaker | None) -> None:
         """Replace the voice devices (a stand-in, or none); the other services stay."""
@@ -164,6 +177,8 @@ class KioskApp(App):  # type: ignore[misc]
         Window.bind(on_flip=self._after_first_frame)
         self.collector.start()
         self.session.on_wipe(self._wipe_screens)
+        self.session.on_wipe(self._forget_printed)
+        self.session.on_wipe(lambda _s: self.forms.forget() if self.forms is not None else None)
         Window.bind(on_touch_down=self._on_any_touch)
         self.idle = IdleWatcher(
             self.session,
@@ -196,6 +211,8 @@ class KioskApp(App):  # type: ignore[misc]
         if self.idle is not None:
             self.idle.stop()
         self.background.stop()
+        if self.printing is not None:
+            self.printing.stop()
         if self.services is not None and self.services.sync_agent is not None:
             self.services.sync_agent.stop()
 
@@ -299,6 +316,9 @@ class KioskApp(App):  # type: ignore[misc]
         self.pack = new
         if self.services is not None and self.services.visit_ledger is not None:
             self.services.visit_ledger.pack = new
+        if self.services is not None and self.services.speaker is not None:
+            # The new pack's recordings: one recorded for the old text is never played.
+            self.services.speaker.set_prompts(new.recorded_prompts())
         self._rebuild_screens()
 
     def _rebuild_screens(self) -> None:
@@ -319,6 +339,11 @@ class KioskApp(App):  # type: ignore[misc]
         new_home.name = "home"
         self.voice.refresh()
 
+    def _forget_printed(self, _session: Session) -> None:
+        """重印上一张 is for the resident being helped, never the next one."""
+        if self.services is not None and self.services.printer is not None:
+            self.services.printer.forget()
+
     def _wipe_screens(self, _session: Session) -> None:
         if self.manager is None:
             return
@@ -338,15 +363,66 @@ class KioskApp(App):  # type: ignore[misc]
         """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), handwriting=recognizer))
 
+    def use_a4_printer(self, printer: A4Printer | None) -> None:
+        """Replace the A4 printer (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), a4_printer=printer))
+
     def use_card_reader(self, reader: CardReader | None) -> None:
         """Replace the ID-card reader (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), card_reader=reader))
+
+    def printer(self) -> PrintDesk | None:
+        """The slip printer's desk (``None`` or not configured: no 打印 button)."""
+        return self.require_services().printer
+
+    def use_printer(self, desk: PrintDesk | None) -> None:
+        """Replace the slip printer (a stand-in, or none); the other services stay."""
+        self.attach_services(replace(self.require_services(), printer=desk))
 
     def submit(self, kind: str, payload: dict[str, Any]) -> Receipt:
         """Screens call this; the rules and the outbox decide (``kiosk.submitting``)."""
         self.ensure_services()
         assert self.desk is not None
-        return self.desk.submit(kind, payload)
+        receipt = self.desk.submit(kind, payload)
+        forms = self.forms
+        if forms is not None and forms.configured:
+            staff_id = self.session.staff_id
+            if forms.remember(kind, payload, receipt.code, staff_id=staff_id):
+                # On the next tick: the receipt screen is showing by then, and says 正在打印.
+                Clock.schedule_once(lambda _dt: self.print_form(self._show_print_status), 0)
+        return receipt
+
+    def print_form(self, done: Callable[[str], None]) -> bool:
+        """Print the session's application form on the A4 printer, off the Kivy thread;
+        ``done(plain result)`` is called on the Kivy thread. False: nothing to print."""
+        from kiosk.printing.form_desk import PRINTING
+
+        forms, worker = self.forms, self.printing
+        if forms is None or worker is None or not forms.has_form:
+            return False
+        done(PRINTING)
+
+        def work() -> None:
+            result = forms.print_current()
+            Clock.schedule_once(lambda _dt: done(result.message), 0)
+
+        worker.submit(work)
+        return True
+
+    def _show_print_status(self, text: str) -> None:
+        from screens.receipt import ReceiptScreen
+
+        screen = self.current_screen()
+        if isinstance(screen, ReceiptScreen) and screen.code:
+            screen.show_print_status(text)
+            self.say(text)
+
+    def _served_pack(self) -> ContentPack:
+        if self.pack is None:
+            from kiosk.printing.application_form import FormUnavailable
+
+            raise FormUnavailable("内容包没有加载，不能打印申请表。")
+        return self.pack
 
     def audit_staff(self, staff_id: str, action: str, detail: dict[str, Any]) -> None:
         """A staff action for the audit log, written in the background."""
@@ -366,7 +442,6 @@ class KioskApp(App):  # type: ignore[misc]
             voice=self.voice.status_text(),
             outbox=self.require_services().outbox,
             store=self.store,
-            card_reader=self.require_services().card_reader,
             handwriting=self.require_services().handwriting,
         )
 
@@ -501,6 +576,8 @@ def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         **basics,
         pack=app.pack,
         submit=app.submit,
+        printer=app.printer,
+        say=app.say,
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
@@ -545,7 +622,7 @@ def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
 def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.knowledge import KnowledgeScreen
 
-    return KnowledgeScreen(**basics, pack=app.pack)
+    return KnowledgeScreen(**basics, pack=app.pack, printer=app.printer, say=app.say)
 
 
 def _ask(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
@@ -568,10 +645,17 @@ def _hotline(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
 
 
 def _receipt(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
+    from kiosk.printing.layouts import hotline_hours
     from screens.receipt import ReceiptScreen
 
-    station = app.kiosk_config.station_name
-    return ReceiptScreen(**basics, receipts_dir=app.receipts_dir, station_name=station)
+    return ReceiptScreen(
+        **basics,
+        receipts_dir=app.receipts_dir,
+        station_name=app.kiosk_config.station_name,
+        printer=app.printer,
+        say=app.say,
+        hotline_hours=lambda: hotline_hours(app.pack),
+    )
 
 
 def _staff_sign_in(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
@@ -590,6 +674,10 @@ def _staff(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         outbox=services.outbox,
         sync_agent=services.sync_agent,
         kiosk_mode=app.kiosk_mode,
+        printer=app.printer,
+        say=app.say,
+        print_form=app.print_form,
+        has_form=lambda: app.forms is not None and app.forms.configured and app.forms.has_form,
     )
 
 
@@ -597,7 +685,14 @@ def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.admin import AdminScreen
 
     pack_admin = app.require_services().pack_admin
-    return AdminScreen(**basics, info=app.admin_info, pack_admin=pack_admin, confirm=app.ask)
+    return AdminScreen(
+        **basics,
+        info=app.admin_info,
+        pack_admin=pack_admin,
+        confirm=app.ask,
+        printer=app.printer,
+        card_reader=app.card_reader,
+    )
 
 
 # name -> factory, in tour order. A screen's module and kv file are named after it.

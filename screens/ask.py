@@ -43,6 +43,14 @@ UNAVAILABLE = "问一问暂时用不了。"
 # to the terminal and sign in to help them fill in a form here.
 # (outcome, button) of the not-found page: the flow routes hotline and visit.
 WAYS = (("hotline", "拨打12348热线"), ("visit", "预约上门服务"), ("staff", "找工作人员"))
+# 您是想问 buttons picked by voice: by place (第一个 …) or by their words; 都不是 for none.
+ORDINALS = (
+    ("第一个", "第一条", "第一", "头一个", "上面那个"),
+    ("第二个", "第二条", "第二", "中间那个"),
+    ("第三个", "第三条", "第三", "最后一个", "下面那个"),
+)
+ONLY_ONE = ("是", "是的", "对", "对的", "就是这个", "就这个")
+NONE_OF_THESE = ("都不对", "不是这些", "没有我要问的", "都没有")
 STAFF_INTRO = "这台机器不会自动叫人。请您去找下面这些人，他们可以当面帮您，也可以陪您来这里办："
 
 
@@ -267,6 +275,34 @@ class AskScreen(PageScreen):
 
     def wants_dictation(self) -> bool:
         return self.state == "question"
+
+    def voice_choices(self) -> list[Any]:
+        """On 您是想问……？ each offered question can be said by its place (第一个), by its words,
+        with 是 when only one is offered, or 都不是."""
+        from voice.options import VoiceOption
+
+        if self.state != "results" or self.result is None:
+            return []
+        hits = self.result.hits
+        choices = [
+            VoiceOption(
+                f"ask.{i}",
+                hit.entry.title,
+                (*ORDINALS[i], *(ONLY_ONE if len(hits) == 1 else ())) if i < len(ORDINALS) else (),
+            )
+            for i, hit in enumerate(hits)
+        ]
+        return [*choices, VoiceOption("ask.none", "都不是", NONE_OF_THESE)]
+
+    def choose_by_voice(self, option_id: str) -> None:
+        if self.state != "results" or self.result is None:
+            return
+        if option_id == "ask.none":
+            self.show_not_found(self.result.not_found_text)
+            return
+        index = int(option_id.removeprefix("ask."))
+        if 0 <= index < len(self.result.hits):
+            self.show_answer(self.result.hits[index].entry)
 
     def dictated(self, text: str) -> None:
         room = MAX_QUESTION - len(self.keyboard.value)

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kiosk.printing.layouts import topic_slip
 from screens.base import PageScreen, TourStep
+from screens.printing import HEAR_IT_AGAIN, print_button
 from screens.widgets import BodyLabel, ChoiceGrid, NoteLabel, TitleLabel, nav_button
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
+    from kiosk.printing.desk import PrintDesk
     from kiosk.session import Session
 
 
 class KnowledgeScreen(PageScreen):
-    def __init__(self, *, pack: ContentPack | None, session: Session, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        pack: ContentPack | None,
+        session: Session,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        say: Callable[[str], None] = lambda _text: None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.pack = pack
+        self.printer = printer
+        self.say = say
+        self.print_button: Any = None
         self.topic_id = ""
         self._grid: ChoiceGrid | None = None  # the topic list, once built
         self.show_topics()
@@ -58,8 +73,22 @@ class KnowledgeScreen(PageScreen):
         for sentence in topic["sentences"]:
             page.add(BodyLabel(text=f"●\u00a0{sentence}"))
         page.add(NoteLabel(text=f"依据：{topic['basis']}"))
+        desk = self.printer()
+        station = desk.station if desk is not None else ""
+        leaflet = partial(topic_slip, topic, station=station)
+        # A leaflet to take home: the same sentences, for a neighbour to read out later.
+        self.print_button = print_button(
+            desk,
+            lambda: leaflet(when=datetime.now()),
+            page=page,
+            say=self.say,
+            fallback=HEAR_IT_AGAIN,
+        )
+        left = [nav_button("上一步", self.show_topics)]
+        if self.print_button is not None:
+            left.append(self.print_button)
         page.set_nav(
-            left=[nav_button("上一步", self.show_topics)],
+            left=left,
             right=[
                 self._ask(),
                 nav_button("朗读这一篇", lambda: self.report("read_aloud"), role="accent"),

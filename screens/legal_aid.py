@@ -8,17 +8,22 @@ collects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
-from typing import Any
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from kiosk.legal_aid import application_problems, assess, parse_application
 from kiosk.legal_aid.assessment import Assessment
+from kiosk.printing.layouts import legal_aid_slip
 from kiosk.wizards.legal_aid import LEGAL_AID, NONE, legal_aid_payload, question_values
 from kiosk.wizards.steps import Kind, Step, Submit, review_rows, step_for_field
 from screens.base import TourStep
+from screens.printing import HEAR_IT_AGAIN, print_button
 from screens.widgets import BodyLabel, NoteLabel, TitleLabel, nav_button
 from screens.wizard import WizardScreen
+
+if TYPE_CHECKING:
+    from kiosk.printing.desk import PrintDesk
 
 
 class LegalAidScreen(WizardScreen):
@@ -30,10 +35,15 @@ class LegalAidScreen(WizardScreen):
         self,
         *,
         submit: Submit,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        say: Callable[[str], None] = lambda _text: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.submit = submit
+        self.printer = printer
+        self.say = say
+        self.print_button: Any = None
         self.title = "申请法律援助"
         self.assessment: Assessment | None = None
         self.problems: list[Any] = []  # kiosk.validation.Problem or what submit refused
@@ -84,7 +94,18 @@ class LegalAidScreen(WizardScreen):
         self.page.add(BodyLabel(text="这是本机的初步判断，最后以法律援助机构的决定为准。"))
         if self.session.staff_id:
             self.page.add(NoteLabel(text=f"代为填写：工号 {self.session.staff_id}"))
-        self.nav(next_text=None, extra=[nav_button("提交申请", self.send, role="accent")])
+        desk = self.printer()
+        self.print_button = print_button(
+            desk,
+            lambda: legal_aid_slip(
+                a, pack, station=desk.station if desk else "", when=datetime.now()
+            ),
+            page=self.page,
+            say=self.say,
+            fallback=HEAR_IT_AGAIN,
+        )
+        extra = [nav_button("提交申请", self.send, role="accent")]
+        self.nav(next_text=None, extra=[self.print_button, *extra] if self.print_button else extra)
 
     def send(self) -> None:
         from kiosk.submissions import InvalidSubmission, failure_text
@@ -141,3 +162,4 @@ class LegalAidScreen(WizardScreen):
         }
         yield from self.walk(self.demo_fill(demo))
         yield from self.card_tour(self.demo_card(demo["name"], demo["id_number"], "女"))
+        yield from self.writing_tour("name")

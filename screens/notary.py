@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk import notary
 from kiosk.content import ContentPack
+from kiosk.printing.layouts import notary_slip
 from kiosk.session import Draft, Session
 from kiosk.wizards.notary import NOTARY, question_page, question_position
 from kiosk.wizards.steps import Context, options, pack_text
@@ -200,18 +203,10 @@ class NotaryScreen(PageScreen):
 
     def checklist_text(self) -> str:
         """The list as plain text for the QR code: what is missing first."""
-        c = self.result
-        assert c is not None
-        have = self._have()
-        missing = [d.label for d in c.documents if d.id not in have]
-        got = [d.label for d in c.documents if d.id in have]
-        lines = [f"{c.matter_label}公证材料清单"]
-        lines += ["还缺："] + [f"□ {x}" for x in missing] if missing else ["材料都齐了"]
-        if got:
-            lines += ["已有："] + [f"✓ {x}" for x in got]
-        if c.office is not None:
-            lines.append(f"办理：{c.office.label} {c.office.contact}")
-        return "\n".join(lines)
+        from kiosk.printing.layouts import notary_text
+
+        assert self.result is not None
+        return notary_text(self.result, self._have())
 
     def take_home(self) -> None:
         c = self.result
@@ -223,8 +218,15 @@ class NotaryScreen(PageScreen):
         if c.office is not None:
             lines.append(f"办理地点：{c.office.label}。{c.office.contact}")
         text = self.checklist_text()
+        slip = partial(notary_slip, c, frozenset(have), when=datetime.now())
         self.session.discard_draft(self.kind)
-        self.report("take_home", title=f"{c.matter_label}公证材料清单", lines=lines, qr_text=text)
+        self.report(
+            "take_home",
+            title=f"{c.matter_label}公证材料清单",
+            lines=lines,
+            qr_text=text,
+            slip=lambda station: slip(station=station),
+        )
 
     # -- back, voice, read aloud ---------------------------------------------------------------
     def go_back(self) -> None:

@@ -1,45 +1,65 @@
-"""Receipt: the code large and read digit by digit, a QR code, a PNG saved for the printer.
+"""Receipt: the code large and read digit by digit, a QR code, and 打印 for a slip to take home.
 
 Also shows the notary checklist to take home (no code: nothing was submitted) with its QR code
-holding the list as text.
+holding the list as text. The slip comes from ``kiosk.printing.layouts``: the screen that
+reported passes ``slip`` (station → Slip) for its own layout (notary list, visit booking),
+otherwise the plain receipt is printed. A terminal without a slip printer saves the receipt as a
+PNG for staff to print, as before.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kivy.uix.anchorlayout import AnchorLayout
 
 from kiosk import receipts
+from kiosk.printing.layouts import query_hint
 from screens.base import PageScreen, TourStep
+from screens.printing import KEEP_THE_CODE, KEEP_THE_LIST, print_button
 from screens.qr import qr_widget
 from screens.receipt_image import render_receipt
 from screens.widgets import BodyLabel, DisplayLabel, NoteLabel, TitleLabel, nav_button
 
 if TYPE_CHECKING:
+    from kiosk.printing.desk import PrintDesk
+    from kiosk.printing.slip import Slip
     from kiosk.session import Session
     from offline_cache.outbox import Receipt
 
 
-def query_hint(code: str) -> str:
-    return f"回执号 {code}。查询进度：到村服务站终端点“查询办理进度”输入回执号，或拨打 12348。"
-
-
 class ReceiptScreen(PageScreen):
     def __init__(
-        self, *, receipts_dir: Path, station_name: str, session: Session, **kwargs: Any
+        self,
+        *,
+        receipts_dir: Path,
+        station_name: str,
+        session: Session,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        say: Callable[[str], None] = lambda _text: None,
+        hotline_hours: Callable[[], str] = lambda: "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.receipts_dir = receipts_dir
         self.station_name = station_name
+        self.printer = printer
+        self.say = say
+        self.hotline_hours = hotline_hours
+        self.make_slip: Callable[[str], Slip] | None = None
+        self.print_button: Any = None
         self.code = ""
         self.lines: list[str] = []
         self.qr_text = ""
         self.saved_path: Path | None = None
         self.title = "回执"
+        # The A4 form: 正在打印申请表…, then the result, right under the code (no scrolling).
+        self.print_text = ""
+        self.print_status: BodyLabel | None = None
 
     def prepare(self, data: dict[str, Any]) -> None:
         """``data``: title, lines, and either ``receipt`` (code) or ``qr_text`` (take-home)."""
@@ -47,8 +67,15 @@ class ReceiptScreen(PageScreen):
         self.code = receipt.code if receipt is not None else ""
         self.title = str(data.get("title", "回执"))
         self.lines = [str(x) for x in data.get("lines", [])]
+        self.print_text = ""
         self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
+        self.make_slip = data.get("slip") or (self._receipt_slip if receipt is not None else None)
+        self.when = receipt.created_at if receipt is not None else time.time()
         self.saved_path = None
+        desk = self.printer()
+        if desk is not None and desk.configured:
+            self._build()  # a slip printer: 打印, and no PNG left in a spool
+            return
         try:
             stem = f"receipt-{self.code}" if self.code else f"list-{int(time.time())}"
             self.saved_path = render_receipt(
@@ -64,15 +91,27 @@ class ReceiptScreen(PageScreen):
             self.saved_path = None
         self._build()
 
+    def show_print_status(self, text: str) -> None:
+        """How printing the A4 application form went, under the receipt (which stays)."""
+        self.print_text = text
+        if self.print_status is None:
+            self._build()
+        else:
+            self.print_status.text = text
+
     def _build(self) -> None:
         page = self.page
         page.clear()
+        self.print_status = None
         page.add(TitleLabel(text=self.title))
         if self.code:
             page.add(BodyLabel(text="您的回执号（请收好，以后凭它查询进度）：", halign="center"))
             page.add(DisplayLabel(text=receipts.display(self.code)))
         for line in self.lines:
             page.add(BodyLabel(text=line))
+        if self.print_text:
+            self.print_status = BodyLabel(text=self.print_text)
+            page.add(self.print_status)
         if self.qr_text:
             holder = AnchorLayout(size_hint_y=None, height=400)
             self.qr = qr_widget(self.qr_text, 380)
@@ -86,13 +125,39 @@ class ReceiptScreen(PageScreen):
                     halign="center",
                 )
             )
-        if self.saved_path is not None:
+        desk = self.printer()
+        make = self.make_slip
+        self.print_button = None
+        if make is not None and desk is not None and desk.configured:
+            self.print_button = print_button(
+                desk,
+                lambda: make(desk.station),
+                page=page,
+                say=self.say,
+                fallback=KEEP_THE_CODE if self.code else KEEP_THE_LIST,
+            )
+        elif self.saved_path is not None:
             page.add(NoteLabel(text="回执已经保存好，请工作人员帮您打印。"))
         else:
             page.add(NoteLabel(text="回执没能保存打印，请把上面的号码记下来。"))
+        left = [nav_button("再读一遍", lambda: self.report("read_aloud"))]
+        if self.print_button is not None:
+            left.append(self.print_button)
         page.set_nav(
-            left=[nav_button("再读一遍", lambda: self.report("read_aloud"))],
+            left=left,
             right=[nav_button("办完了，回首页", lambda: self.report("end_session"), "accent")],
+        )
+
+    def _receipt_slip(self, station: str) -> Slip:
+        from kiosk.printing.layouts import receipt_slip
+
+        return receipt_slip(
+            code=self.code,
+            title=self.title,
+            lines=self.lines,
+            station=station,
+            when=datetime.fromtimestamp(self.when),
+            hours=self.hotline_hours(),
         )
 
     def spoken_text(self) -> str:
@@ -108,6 +173,9 @@ class ReceiptScreen(PageScreen):
         self.code = ""
         self.lines = []
         self.qr_text = ""
+        self.make_slip = None
+        self.print_status = None
+        self.print_text = ""
         self.page.clear()
 
     def tour_steps(self) -> Iterator[TourStep]:

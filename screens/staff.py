@@ -7,13 +7,17 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from kivy.clock import Clock
+
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
+from screens.printing import when_printer_answers
 from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
 if TYPE_CHECKING:
+    from kiosk.printing.desk import PrintDesk, PrintJob
     from kiosk.session import Session
     from kiosk.sync.agent import SyncAgent
     from offline_cache.outbox import Outbox
@@ -28,20 +32,36 @@ class StaffScreen(PageScreen):
         sync_agent: SyncAgent | None,
         kiosk_mode: bool,
         audit: Callable[[str, str, dict[str, Any]], None] | None = None,
+        printer: Callable[[], PrintDesk | None] = lambda: None,
+        say: Callable[[str], None] = lambda _text: None,
+        print_form: Callable[[Callable[[str], None]], bool] | None = None,
+        has_form: Callable[[], bool] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.audit = audit
+        self.printer = printer
+        self.say = say
+        self.printer_label = BodyLabel(text="")
+        self.reprint_message = ""
         self.session = session
         self.outbox = outbox
         self.sync_agent = sync_agent
         self.kiosk_mode = kiosk_mode
+        # 补打申请表: the A4 form of this session's legal-aid submission (None: no A4 printer).
+        self.print_form = print_form
+        self.has_form = has_form
         self.title = "工作人员"
         self.sync_message = ""
 
     def prepare(self, data: dict[str, Any]) -> None:
         self.sync_message = ""
+        self.reprint_message = ""
         self.refresh()
+        when_printer_answers(self.printer(), self._printer_answered)
+
+    def _printer_answered(self, line: str) -> None:
+        self.printer_label.text = line
 
     def refresh(self) -> None:
         page = self.page
@@ -52,6 +72,8 @@ class StaffScreen(PageScreen):
             self._button("代为填写", self.assist, "accent"),
             self._button("立即同步", self.sync_now),
         ]
+        if self.print_form is not None and self.has_form is not None and self.has_form():
+            buttons.append(self._button("补打申请表", self.reprint_form))
         if self.session.is_admin:  # packs, rollback and admin data are for admins only
             buttons.append(self._button("管理信息", lambda: self.report("admin")))
         page.add(row(*buttons))
@@ -62,6 +84,7 @@ class StaffScreen(PageScreen):
         page.add(row(*scale_buttons))
         if self.sync_message:
             page.add(NoteLabel(text=self.sync_message))
+        self._add_printer_section()
         page.add(TitleLabel(text="待发送和失败的申请"))
         if self.outbox is None:
             page.add(NoteLabel(text="发件箱没有启用。"))
@@ -93,6 +116,37 @@ class StaffScreen(PageScreen):
             right.insert(0, nav_button("退出程序", lambda: self.report("exit_app"), "danger"))
         page.set_nav(left=[nav_button("回首页", lambda: self.report("home"))], right=right)
 
+    def _add_printer_section(self) -> None:
+        """The slip printer's state, and 重印上一张: the last slip of this resident's session
+        (a jam, paper run out) — gone when the session is wiped, so never someone else's."""
+        desk = self.printer()
+        if self.printer_label.parent is not None:
+            self.printer_label.parent.remove_widget(self.printer_label)
+        if desk is None or not desk.configured:
+            self.page.add(self.printer_label)
+            return
+        if desk.last_slip is not None:
+            self.page.add(row(self._button("重印上一张", self.reprint), self.printer_label))
+        else:
+            self.page.add(self.printer_label)
+        if self.reprint_message:
+            self.page.add(NoteLabel(text=self.reprint_message))
+
+    def reprint(self) -> None:
+        desk = self.printer()
+        if desk is None:
+            return
+
+        def done(job: PrintJob) -> None:
+            self.reprint_message = job.message
+            self.refresh()
+            self.say(job.message)
+
+        if desk.reprint(lambda job: Clock.schedule_once(lambda _dt: done(job), 0)):
+            self._record("reprint_slip")
+            self.reprint_message = "正在打印…"
+            self.refresh()
+
     def _button(self, text: str, action: Callable[[], None], role: str = "normal") -> BigButton:
         button = BigButton(text=text, role=role)
         button.bind(on_release=lambda _w: action())
@@ -110,6 +164,17 @@ class StaffScreen(PageScreen):
             self.sync_agent.request_sync()
             self.sync_message = "已开始同步，稍后点“立即同步”刷新数字。"
             self._record("sync_now")
+        self.refresh()
+
+    def reprint_form(self) -> None:
+        """Print the A4 application form of the current session again (jam, lost page)."""
+        if self.print_form is None:
+            return
+        if self.print_form(self._form_printed):
+            self._record("reprint_form")
+
+    def _form_printed(self, text: str) -> None:
+        self.sync_message = text
         self.refresh()
 
     def set_scale(self, name: str) -> None:

@@ -5,11 +5,14 @@ and the half-day tiles, each saying what is left, and booking on 确认预约 �
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.printing.layouts import booking_slip
+from kiosk.printing.slip import Slip
 from kiosk.submissions import failure_text
 from kiosk.visits import BookingError, BookingLedger, Slot
 from kiosk.wizards.steps import Kind, Step, Submit, review_rows
@@ -29,13 +32,11 @@ class VisitScreen(WizardScreen):
         *,
         submit: Submit,
         ledger: BookingLedger | None,
-        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.submit = submit
         self.ledger = ledger
-        self.today = today
         self.title = "预约上门服务"
         self.slots: list[Slot] = []
         self.renderers[Kind.DAY] = self.render_day
@@ -158,7 +159,13 @@ class VisitScreen(WizardScreen):
             f"{summary['时间']}，{summary['上门服务']}上门服务。",
             f"现在是“{booking.status_label}”。" + self._booking_text(),
         ]
-        self.finish_submitted(receipt, "上门服务预约已提交", lines)
+        pack = self.context().pack
+        booked = replace(booking, receipt_code=receipt.code)
+
+        def slip(station: str) -> Slip:
+            return booking_slip(booked, pack, station=station, today=date.today())
+
+        self.finish_submitted(receipt, "上门服务预约已提交", lines, slip=slip)
 
     def spoken_text(self) -> str:
         if self.step_id == "confirm":

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # 大声点 / 慢一点: one tap is a step a listener notices; a few taps reach the voice's limit.
 LOUDER_STEP = 40
 SLOWER_STEP = 20
+CLEARER_SAID = "好的，我大声一点、慢一点，再说一遍。"
 
 # ask(question=…, on_answer=…): the App's one confirmation pop-up.
 Ask = Callable[..., None]
@@ -100,6 +101,16 @@ class VoiceControl:
         speaker.set_rate(before - SLOWER_STEP)
         self.say("已经慢一点了。" if speaker.rate < before else "已经是最慢了。")
 
+    def clearer(self) -> None:
+        """听不清: louder and slower in one go, then the page read again in the new voice."""
+        speaker = self.speaker
+        if speaker is None:
+            return
+        speaker.set_volume(speaker.volume + LOUDER_STEP)
+        speaker.set_rate(speaker.rate - SLOWER_STEP)
+        self.say(CLEARER_SAID)
+        self._read_aloud()
+
     def reset_voice(self) -> None:
         """The next resident hears the configured voice, whatever the last one chose."""
         if self.speaker is not None:
@@ -170,6 +181,12 @@ class VoiceControl:
             screen.go_next()
         elif act.action == "read_aloud":
             self._read_aloud()
+        elif act.action == "louder":
+            self.louder()
+        elif act.action == "slower":
+            self.slower()
+        elif act.action == "clearer":
+            self.clearer()
         else:
             screen.choose_by_voice(act.option_id)
 

@@ -14,16 +14,20 @@ from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
+
 from kiosk.content import ContentPack, Option
 from kiosk.devices.handwriting import HandwritingRecognizer
 from kiosk.devices.idcard import CardReader, FailureReason, IdCard, ReadFailure, ReadResult
-from kiosk.session import Session
+from kiosk.session import Session, WriteWay
 from kiosk.wizards.id_card import (
     card_answers,
     card_step_on,
     grouped_number,
     page_after_card,
     reads_card,
+    sex_and_age,
 )
 from kiosk.wizards.steps import (
     Context,
@@ -56,7 +60,7 @@ from screens.widgets import (
     option_buttons,
     row,
 )
-from screens.writing_pad import WritingPad
+from screens.writing_pad import WAY_LABELS, SpeakPad, WritingPad
 
 Validator = Callable[[str], str | None]
 Renderer = Callable[[Step], None]
@@ -64,10 +68,11 @@ UNAVAILABLE = "unavailable"  # the page shown when the pack (or the ledger) is m
 CONSENT_CHOICES = (("yes", "同意"), ("no", "不同意"))
 CONSENT_REFUSED = "不同意就不能提交申请。您可以拨打 12348 咨询，或者点“结束并清除”。"
 PLACE_LEVELS = ("district", "town", "village", "detail")
-PINYIN, HAND = "pinyin", "hand"
 CARD_TILE = "刷身份证"
 PUT_CARD = "请把身份证平放在读卡区上。"
 TAKE_CARD = "请把身份证拿走。"
+TYPE_INSTEAD = "不刷卡，自己填"  # on the tile page: the resident's own words, not "keyboard"
+NOT_RIGHT = "不对，自己填"  # on the read-back: the same, after a wrong read
 # A read that may work when the card is put down again: the tile stays, the keypad one tap away.
 TRY_AGAIN = frozenset(
     {
@@ -93,16 +98,16 @@ class WizardScreen(PageScreen):
         pack: ContentPack | None,
         home_district: str,
         on_step: Callable[[str, str], None] | None = None,
+        today: Callable[[], date] = date.today,
         card_reader: Callable[[], CardReader | None] = lambda: None,
         handwriting: Callable[[], HandwritingRecognizer | None] = lambda: None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.session = session
+        self.today = today  # the terminal's date: ages on the read-back, the visit's days
         self.card_reader = card_reader
         self.handwriting = handwriting
-        # 拼音 or 手写 on the text pages: the way last used, until the session ends.
-        self.write_mode = PINYIN
         self.card_read: CardRead | None = None
         self.pack = pack
         self.home_district = home_district
@@ -115,7 +120,7 @@ class WizardScreen(PageScreen):
         self.keypad: Keypad | None = None
         self.keyboard: PinyinKeyboard | None = None
         self.answer_box: AnswerBox | None = None
-        self.dictation_target: PinyinKeyboard | WritingPad | None = None
+        self.dictation_target: PinyinKeyboard | WritingPad | SpeakPad | None = None
         self.writing_pad: WritingPad | None = None
         self.progress_label: ProgressLabel | None = None
         self._commit: Callable[[], bool] | None = None
@@ -279,19 +284,22 @@ class WizardScreen(PageScreen):
         return keyboard
 
     def shared_pad(self, recognizer: HandwritingRecognizer, max_length: int) -> WritingPad:
-        pad: WritingPad = self._detached(
-            "pad",
-            lambda: WritingPad(
-                recognizer, self.style, size_hint_y=None, height=self.style.touch_px * 3.5
-            ),
-        )
+        pad: WritingPad | None = self._shared.get("pad")
+        if pad is not None and pad.recognizer is not recognizer:  # a new recogniser was attached
+            pad.stop()
+            del self._shared["pad"]
+        pad = self._detached("pad", lambda: WritingPad(recognizer, self.style))
         pad.max_length = max_length
         pad.rewrite()
         return pad
 
-    def _write_by(self, mode: str, key: str, writer: PinyinKeyboard | WritingPad) -> None:
-        """手写 ⇄ 拼音 with one tap; what was written so far stays."""
-        self.write_mode = mode
+    def _write_by(
+        self, way: WriteWay | None, key: str, writer: PinyinKeyboard | WritingPad | SpeakPad
+    ) -> None:
+        """手写 / 拼音 / 说出来 with one tap (``way``; None: the page again as it is), kept for the
+        rest of the session on every text page; what was written so far stays."""
+        if way is not None:
+            self.session.write_way = way
         self.set_answer(key, str(writer.value) or None)
         self.show(self.step_id)
 
@@ -306,12 +314,15 @@ class WizardScreen(PageScreen):
         self.question = question
         self.page.add(TitleLabel(text=question))
 
-    def finish_submitted(self, receipt: Receipt, title: str, lines: list[str]) -> None:
-        """The submission is durably queued: forget the draft, clear the page, show the receipt."""
+    def finish_submitted(
+        self, receipt: Receipt, title: str, lines: list[str], **extra: Any
+    ) -> None:
+        """The submission is durably queued: forget the draft, clear the page, show the receipt.
+        ``extra``: more for the receipt screen (``slip``: station → the slip to print)."""
         self.session.discard_draft(self.kind)
         self.step_id = ""
         self.page.clear()
-        self.report("submitted", receipt=receipt, title=title, lines=lines)
+        self.report("submitted", receipt=receipt, title=title, lines=lines, **extra)
 
     def message(self, text: str) -> None:
         self.message_text = text
@@ -377,7 +388,7 @@ class WizardScreen(PageScreen):
 
     # -- 刷身份证 --------------------------------------------------------------------------------
     def _use_card(self, step: Step, typing: bool = False) -> None:
-        """刷身份证 (``typing`` False) or 用键盘输入 for the person of ``step``, on this page."""
+        """刷身份证 (``typing`` False) or 自己填 for the person of ``step``, on this page."""
         self.set_answer(f"_{step.key}_typing", typing or None)
         self.set_answer(f"_{step.key}_card", None)
         self.show(self.step_id)
@@ -395,7 +406,7 @@ class WizardScreen(PageScreen):
         self.message(problem or PUT_CARD)
         self.choices = []
         self.nav(
-            next_text=None, extra=[nav_button("用键盘输入", partial(self._use_card, step, True))]
+            next_text=None, extra=[nav_button(TYPE_INSTEAD, partial(self._use_card, step, True))]
         )
         if start:
             self.start_card_read(step)
@@ -445,11 +456,12 @@ class WizardScreen(PageScreen):
         number = str(pending[step.key])
         lines = ["身份证号：", grouped_number(number)]  # the groups on a line of their own
         if step.card_name:
-            lines.insert(0, f"姓名：{pending[self.wizard.step(step.card_name).key]}")
+            name = pending[self.wizard.step(step.card_name).key]
+            lines.insert(0, f"姓名：{name}{sex_and_age(number, self.today())}")
         if step.card_address:
             prefix = self.wizard.step(step.card_address).key
             place = place_label(self.context().pack, pending, prefix)
-            lines.append(f"住址：{place}{pending.get(f'{prefix}_detail') or ''}")
+            lines.append(f"住址：{place}")  # place_label ends with the detail (几组几号)
         for line in lines:
             self.page.add(TitleLabel(text=line))
         self.message(TAKE_CARD)
@@ -463,7 +475,7 @@ class WizardScreen(PageScreen):
         self.nav(
             next_text=None,
             extra=[
-                nav_button("不对，用键盘输入", partial(self._use_card, step, True)),
+                nav_button(NOT_RIGHT, partial(self._use_card, step, True)),
                 nav_button("确认", confirm, role="accent"),
             ],
         )
@@ -599,20 +611,39 @@ class WizardScreen(PageScreen):
         validate: Validator | None = None,
         max_length: int = 30,
         optional: bool = False,
+        way: WriteWay | None = None,
     ) -> None:
-        """Chinese text on the on-screen pinyin keyboard, or written by hand on the pad."""
-        self.header(question)
-        recognizer = self.handwriting()
-        by_hand = self.write_mode == HAND and recognizer is not None
-        writer: PinyinKeyboard | WritingPad
-        if by_hand:
+        """Chinese text written by hand on the pad, on the pinyin keyboard, or said (说出来):
+        the way last used in this session, the others one tap away (``way``: this one, for the
+        tour's picture of a way the terminal can't offer right now)."""
+        self.question = question
+        ways = self.write_ways()
+        if way is None:
+            way = self.session.write_way if self.session.write_way in ways else ways[0]
+        writer: PinyinKeyboard | WritingPad | SpeakPad
+        title = TitleLabel(text=question)
+        error = NoteLabel(text="", opacity=0)
+        if way is WriteWay.HAND:
+            recognizer = self.handwriting()
             assert recognizer is not None
-            box = AnswerBox(hint="在下面的方框里用手指写一个字，再点候选的字")
+            box = AnswerBox(hint="在方框里写字")
             pad = self.shared_pad(recognizer, max_length)
             pad.value = str(self.answer(key) or "")
             self._watch(pad, "value", lambda _p, v: setattr(box, "value", v))
             box.value = pad.value
             self.writing_pad = writer = pad
+            self._place_pad(title, box, error, pad)
+        elif way is WriteWay.VOICE:
+            box = AnswerBox(hint="点下面的“点这里，开始说”，说完停一下")
+            speak: SpeakPad = self._detached("speak", lambda: SpeakPad(self.style))
+            speak.max_length = max_length
+            speak.value = str(self.answer(key) or "")
+            speak.size_hint_y, speak.height = None, self.style.touch_px * 1.5
+            self._watch(speak, "value", lambda _p, v: setattr(box, "value", v))
+            self._watch(speak, "on_speak", lambda *_: self.report("speak"))
+            box.value = speak.value
+            writer = speak
+            self.page.add(title, box, error, speak)
         else:
             box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
             keyboard = self.shared_keyboard(max_length)
@@ -626,11 +657,10 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
+            self.page.add(title, box, error, writer)
         self.answer_box = box
-        error = NoteLabel(text="", opacity=0)
-        self.page.add(box, error, writer)
-        if by_hand:  # a 竖 stroke must draw, not scroll the page away under the finger
-            self.page.hold_drag(True)
+        # 说出来 comes and goes with the voice model: the page is drawn again, what was written kept.
+        self._watch(self.top_bar, "voice_ready", lambda *_: self._write_by(None, key, writer))
 
         def commit() -> bool:
             value = str(writer.value).strip()
@@ -647,14 +677,68 @@ class WizardScreen(PageScreen):
 
         self._commit = commit
         self.dictation_target = writer
-        extra = []
-        if recognizer is not None and recognizer.unavailable_reason is None:
-            other = PINYIN if by_hand else HAND
-            label = "拼音" if by_hand else "手写"
-            extra.append(nav_button(label, partial(self._write_by, other, key, writer)))
+        extra = [
+            nav_button(WAY_LABELS[other], partial(self._write_by, other, key, writer))
+            for other in ways
+            if other is not way
+        ]
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra)
+
+    def write_ways(self) -> list[WriteWay]:
+        """The ways of writing this terminal offers now, the default first: 手写 when there is a
+        recogniser (many elderly residents can't spell pinyin), then 拼音; 说出来 while the voice
+        model is ready."""
+        recognizer = self.handwriting()
+        ways = [WriteWay.PINYIN]
+        if recognizer is not None and recognizer.unavailable_reason is None:
+            ways.insert(0, WriteWay.HAND)
+        if self.top_bar.voice_ready:
+            ways.append(WriteWay.VOICE)
+        return ways
+
+    def _place_pad(self, title: Any, box: Any, error: Any, pad: WritingPad) -> None:
+        """On a landscape screen the question and the answer box sit beside the pad, the row as
+        high as the page's visible part: a page that scrolled would move under the writing
+        finger (1280×800 at 特大, 1366×768). In portrait they stand above it."""
+        from kivy.core.window import Window
+
+        wide = Window.width > Window.height
+        pad.arrange(wide=wide)
+        if not wide:
+            pad.size_hint_x, pad.size_hint_y = 1, None
+            pad.height = self.style.touch_px * 4.5  # 3 rows of candidates above the buttons
+            self.page.add(title, box, error, pad)
+        else:
+            # The question at body size (at 特大 a title-size one is four characters a line),
+            # and the column scrolls by itself if a long question and a long answer need it:
+            # the row stays as high as the page, so the page — and the pad — never moves.
+            question = BodyLabel(text=title.text)
+            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
+            column.bind(minimum_height=column.setter("height"))
+            for widget in (question, box, error):
+                column.add_widget(widget)
+            beside = ScrollView(do_scroll_x=False, size_hint_x=0.36, bar_width=8)
+            beside.add_widget(column)
+            pad.size_hint_x, pad.size_hint_y = 0.64, 1
+            side_by_side = BoxLayout(size_hint_y=None, spacing=24)
+            side_by_side.add_widget(beside)
+            side_by_side.add_widget(pad)
+            scroll = self.page.scroll
+
+            def fit(*_: Any) -> None:
+                side_by_side.height = max(self.style.touch_px * 3, scroll.height - 2)
+
+            def latest(*_: Any) -> None:  # the question first; once written, the answer's end
+                beside.scroll_y = 0 if box.value and column.height > beside.height else 1
+
+            self._watch(scroll, "height", fit)
+            self._watch(column, "height", latest)
+            fit()
+            self.page.add(side_by_side)
+        # A 竖 stroke must draw, not scroll the page away under the finger.
+        self.page.hold_drag(True)
 
     def digits_page(
         self,
@@ -754,7 +838,10 @@ class WizardScreen(PageScreen):
                 lambda: set_level("detail"),
             )
         else:
-            place = place_label(pack, self.answers, prefix)
+            # The place the resident picked; the detail is what this page asks (a card's
+            # 3组12号 is already in the box, not in the question too).
+            picked = {k: v for k, v in self.answers.items() if k != f"{prefix}_detail"}
+            place = place_label(pack, picked, prefix)
             self.text_page(
                 f"{place}：几组几号？" + ("" if step.detail_required else "（可以不填）"),
                 f"{prefix}_detail",
@@ -862,7 +949,6 @@ class WizardScreen(PageScreen):
         self.writing_pad = None
         self.answer_box = None
         self.dictation_target = None
-        self.write_mode = PINYIN
         self.page.clear()
 
     def walk(self, fill: Callable[[str], None]) -> Iterator[TourStep]:
@@ -895,6 +981,35 @@ class WizardScreen(PageScreen):
 
         yield "id_card", tile
         yield "id_card_confirm", read_back
+
+    def writing_tour(self, step_id: str) -> Iterator[TourStep]:
+        """Tour: on the text page ``step_id``, 王 written on the pad with its candidates (where
+        handwriting works), and the 说出来 way (drawn even without a voice model)."""
+        step = self.wizard.step(step_id)
+        recognizer = self.handwriting()
+
+        def written() -> None:
+            from kivy.clock import Clock
+
+            self.session.write_way = WriteWay.HAND
+            self.show(step_id)
+            pad = self.writing_pad
+            if pad is not None:  # strokes in the pad's size: once the page is laid out
+                Clock.schedule_once(lambda _dt: pad.pad.replay(TOUR_STROKES), 0.05)
+
+        def said() -> None:
+            self.show(step_id)
+            self.page.clear()
+            self.text_page(
+                self.question_for(step),
+                step.key,
+                max_length=step.length(self.context()),
+                way=WriteWay.VOICE,
+            )
+
+        if recognizer is not None and recognizer.unavailable_reason is None:
+            yield "writing_pad", written
+        yield "write_by_voice", said
 
     def demo_card(self, name: str, id_number: str, sex: str) -> IdCard:
         """Tour: a fictional card living at this station's demo address."""
@@ -942,6 +1057,14 @@ class WizardScreen(PageScreen):
             "_address_level": "detail",
         }
 
+
+# 王 in its stroke order (横, 横, 竖, 横) as fractions of the pad: the tour's written character.
+TOUR_STROKES = [
+    [(0.25 + i * 0.1, 0.22) for i in range(6)],
+    [(0.3 + i * 0.08, 0.5) for i in range(6)],
+    [(0.5, 0.22 + i * 0.12) for i in range(6)],
+    [(0.18 + i * 0.13, 0.82) for i in range(6)],
+]
 
 # What each kind of page asks, for the voice safety rules (voice.rules.PageKind values): a spoken
 # 是 on the consent page or 提交 on the review is a legal act, so it must be unmistakable.

@@ -1,4 +1,6 @@
-"""手写: a pad the resident writes one character on with a finger, and big candidate buttons.
+"""The ways of writing Chinese on a text page besides the pinyin keyboard: 手写, a pad the resident
+writes one character on with a finger, with big candidate buttons; and 说出来, a big tile that
+starts free dictation.
 
 Strokes are drawn as the finger moves. At each stroke's end the ink so far goes to one worker
 thread for recognition (zinnia takes 10–40 ms, too long for a touch handler); the candidates
@@ -21,9 +23,13 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.devices.handwriting import Candidate, HandwritingRecognizer, Ink
+from kiosk.session import WriteWay
 from screens.widgets import BigButton
 
-CANDIDATES_SHOWN = 8
+CANDIDATES_SHOWN = 9  # asked of the recogniser; the pad shows as many as fit (``shown``)
+# What each way is called on its one-tap switch (kiosk.session.WriteWay).
+WAY_LABELS = {WriteWay.HAND: "手写", WriteWay.PINYIN: "拼音", WriteWay.VOICE: "说出来"}
+SPEAK_TILE = "点这里，开始说"
 
 
 class InkPad(Widget):  # type: ignore[misc]
@@ -72,6 +78,17 @@ class InkPad(Widget):  # type: ignore[misc]
         """What is on the pad now."""
         size = (max(1, int(self.width)), max(1, int(self.height)))
         return Ink(size[0], size[1], tuple(tuple(s) for s in self.strokes))
+
+    def replay(self, strokes: list[list[tuple[float, float]]]) -> None:
+        """Draw ``strokes`` given as fractions of the pad (x right, y down), as a finger would
+        have; ``on_stroke`` fires once at the end (the tour's written character)."""
+        for stroke in strokes:
+            points = [(self.x + fx * self.width, self.top - fy * self.height) for fx, fy in stroke]
+            self.strokes.append([(int(x - self.x), int(self.top - y)) for x, y in points])
+            with self.canvas:
+                Color(rgba=self._colour)
+                self._lines.append(Line(points=[c for p in points for c in p], width=6))
+        self.dispatch("on_stroke", self.ink())
 
     def clear(self) -> None:
         self.strokes = []
@@ -135,8 +152,10 @@ class Recognition:
 
 
 class WritingPad(BoxLayout):  # type: ignore[misc]
-    """The pad with the candidates, 重写 and 删一个字 beside it (all in sight on a short
-    landscape screen); ``value`` is what was written so far."""
+    """The pad with the candidates, 重写 and 删一个字 beside it; ``value`` is what was written
+    so far. :meth:`arrange` fits it to the display: one row — pad, candidates, buttons — on a
+    landscape screen, where it sits beside the question (short screens must not scroll under a
+    writing finger); the pad beside three columns of candidates, buttons below, in portrait."""
 
     value = StringProperty("")
     max_length = NumericProperty(200)
@@ -144,27 +163,63 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
     def __init__(self, recognizer: HandwritingRecognizer, style: Any, **kwargs: Any) -> None:
         super().__init__(orientation="horizontal", spacing=16, **kwargs)
         self.style = style
+        self.recognizer = recognizer
         self.candidates: list[Candidate] = []
         self.recognition = Recognition(recognizer, self._show_candidates)
-        self.pad = InkPad(style.text, size_hint_x=0.5)
+        self.pad = InkPad(style.text)
         with self.pad.canvas.before:
-            Color(rgba=style.tile)
+            # The frame in a colour that shows on either theme, following a theme change.
+            self._frame_colour = Color(rgba=style.muted_text)
             self._frame = Line(width=2)
+        style.bind(muted_text=lambda _s, c: setattr(self._frame_colour, "rgba", c))
         self.pad.bind(pos=self._draw_frame, size=self._draw_frame)
         self.pad.bind(on_stroke=lambda _p, ink: self.recognition.ask(ink))
-        self.candidate_grid = GridLayout(cols=4, spacing=12)
-        rewrite = BigButton(text="重写")
-        rewrite.bind(on_release=lambda _w: self.rewrite())
-        delete = BigButton(text="删一个字")
-        delete.bind(on_release=lambda _w: self.delete_one())
-        buttons = BoxLayout(size_hint_y=None, height=style.touch_px, spacing=16)
-        buttons.add_widget(rewrite)
-        buttons.add_widget(delete)
-        side = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.5)
-        side.add_widget(self.candidate_grid)
-        side.add_widget(buttons)
+        self.candidate_grid = GridLayout(cols=2, spacing=16)  # targets ≥ 16 px apart
+        self.rewrite_button = BigButton(text="重写")
+        self.rewrite_button.bind(on_release=lambda _w: self.rewrite())
+        self.delete_button = BigButton(text="删一个字")
+        self.delete_button.bind(on_release=lambda _w: self.delete_one())
+        self.wide: bool | None = None
+        self.arrange(wide=True)
+
+    def arrange(self, *, wide: bool) -> None:
+        """``wide``: pad | candidates (2 columns × 3) | 重写 over 删一个字, all in one row
+        (landscape, beside the question: 3 rows of big candidates fit the 1366×768 page). Else
+        the pad beside 3 columns of candidates with the buttons under them (portrait, where the
+        page is narrow and tall)."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        touch = self.style.touch_px
+        for widget in (self.pad, self.candidate_grid, self.rewrite_button, self.delete_button):
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
+        self.clear_widgets()
+        buttons = BoxLayout(orientation="vertical" if wide else "horizontal", spacing=16)
+        buttons.add_widget(self.rewrite_button)
+        buttons.add_widget(self.delete_button)
         self.add_widget(self.pad)
-        self.add_widget(side)
+        grid = self.candidate_grid
+        if wide:
+            self.pad.size_hint_x = 1
+            grid.cols, grid.size_hint_x, grid.width = 2, None, 2 * touch + grid.spacing[0]
+            buttons.size_hint_x, buttons.width = None, touch * 1.4
+            self.add_widget(grid)
+            self.add_widget(buttons)
+        else:
+            self.pad.size_hint_x = 0.5
+            grid.cols, grid.size_hint_x = 3, 1
+            buttons.size_hint_y, buttons.height = None, touch
+            side = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.5)
+            side.add_widget(grid)
+            side.add_widget(buttons)
+            self.add_widget(side)
+        self._show_candidates(self.candidates)
+
+    @property
+    def shown(self) -> int:
+        """How many candidates fit: 2 × 3 in the wide row, 3 × 3 in portrait."""
+        return 6 if self.wide else 9
 
     def _draw_frame(self, *_: Any) -> None:
         self._frame.rectangle = (self.pad.x, self.pad.y, self.pad.width, self.pad.height)
@@ -173,8 +228,9 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         self.candidates = found
         row = self.candidate_grid
         row.clear_widgets()
-        for candidate in found:
-            button = BigButton(text=candidate.char, font_size=self.style.title_px)
+        for candidate in found[: self.shown]:
+            button = BigButton(text=candidate.char)
+            button.font_size = self.style.title_px  # after the kv rule, which sets body size
             button.bind(on_release=lambda _w, c=candidate.char: self.pick(c))
             row.add_widget(button)
 
@@ -196,3 +252,31 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
 
     def stop(self) -> None:
         self.recognition.stop()
+
+
+class SpeakPad(BoxLayout):  # type: ignore[misc]
+    """说出来: a big tile that starts free dictation (``on_speak``; the app listens, as for the
+    top bar's 说话, and what is heard is added to ``value``), with 删一个字 and 全部重说."""
+
+    __events__ = ("on_speak",)
+    value = StringProperty("")
+    max_length = NumericProperty(200)
+
+    def __init__(self, style: Any, **kwargs: Any) -> None:
+        super().__init__(orientation="horizontal", spacing=16, **kwargs)
+        tile = BigButton(text=SPEAK_TILE, size_hint_x=0.5)
+        tile.font_size = style.title_px  # after the kv rule, which sets body size
+        tile.bind(on_release=lambda _w: self.dispatch("on_speak"))
+        delete = BigButton(text="删一个字", size_hint_x=0.25)
+        delete.bind(on_release=lambda _w: self.delete_one())
+        again = BigButton(text="全部重说", size_hint_x=0.25)
+        again.bind(on_release=lambda _w: setattr(self, "value", ""))
+        for widget in (tile, delete, again):
+            self.add_widget(widget)
+
+    def on_speak(self) -> None:
+        pass
+
+    def delete_one(self) -> None:
+        """删一个字: the last character heard goes."""
+        self.value = self.value[:-1]

@@ -8,7 +8,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+# First on the path, ahead of tests/ (which pytest puts there for this conftest): tests/speech
+# must never shadow the product's voice package, whatever PYTHONPATH already holds.
+if sys.path[0] != str(ROOT):
     sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-home-tests-"))

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.content import ContentPack
+from kiosk.printing.a4 import PrintResult, QueueHealth
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, BatchAnswer, StatusPage, TransportFailure
 from offline_cache.outbox import OutgoingItem
 from voice import tts
+from voice.prompts import RecordedPrompts
 from voice.protocols import ModelStatus, Transcript
 from voice.tts import SpeechEngine
 
@@ -110,6 +112,7 @@ class FakeSpeaker:
     configured_volume: int = tts.DEFAULT_VOLUME
     rate: int = field(init=False)
     volume: int = field(init=False)
+    prompts: RecordedPrompts | None = None
 
     def __post_init__(self) -> None:
         self.rate = self.configured_rate
@@ -130,6 +133,9 @@ class FakeSpeaker:
 
     def reset_voice(self) -> None:
         self.rate, self.volume = self.configured_rate, self.configured_volume
+
+    def set_prompts(self, prompts: RecordedPrompts | None) -> None:
+        self.prompts = prompts
 
 
 class ScriptedTransport:
@@ -203,3 +209,34 @@ class SlowEngine:
         self.started.set()
         time.sleep(0.3)
         self.inner.synthesize(text, rate, path, volume)
+
+
+class FakeA4Printer:
+    """An A4 printer (``kiosk.printing.a4.A4Printer``) that keeps what it printed in memory.
+
+    ``stopped``/``reachable`` play the faults of a CUPS queue; like the real queue, a job is not
+    taken while the printer can't print. ``gate`` (when set) holds a print until it is set.
+    """
+
+    def __init__(self) -> None:
+        self.printed: list[bytes] = []
+        self.stopped = False
+        self.reachable = True
+        self.gate: threading.Event | None = None
+
+    def health(self) -> QueueHealth:
+        if not self.reachable:
+            return QueueHealth(True, False, False, "连不上打印服务（CUPS）")
+        if self.stopped:
+            return QueueHealth(True, True, False, "暂停了（卡纸、缺纸或被停用），请检查打印机")
+        return QueueHealth(True, True, True, "正常")
+
+    def print_pdf(self, pdf: bytes) -> PrintResult:
+        if self.gate is not None:
+            self.gate.wait(10)
+        state = self.health()
+        if not state.ready:
+            word = "连不上" if not state.reachable else "暂停了"
+            return PrintResult(False, f"打印机{word}，申请表没有打印。")
+        self.printed.append(pdf)
+        return PrintResult(True, "申请表打印好了，请到打印机取走，签名或按手印后交给工作人员。")

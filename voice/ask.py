@@ -29,7 +29,7 @@ from voice.lexicon import EMPTY, Lexicon
 from voice.matching import clean, sound_key
 from voice.options import PackData
 
-# Tuned on tests/voice/ask_questions.tsv (docs/voice.md): every in-scope question there scores
+# Tuned on tests/speech/ask_questions.tsv (docs/voice.md): every in-scope question there scores
 # above it for its entry, and no out-of-scope question reaches it.
 FOUND_SCORE = 5.5
 # An answer this far below the best is not worth a button of its own.

@@ -1,4 +1,5 @@
-"""Words that work on every screen: navigation, repeat, help, and the yes/no of a confirmation.
+"""Words that work on every screen: navigation, repeat, help, the read-aloud voice (大声点,
+慢一点, 听不清), and the yes/no of a confirmation.
 
 The UI adds these to each screen's options; their ids are stable so the flow can act on them.
 """
@@ -15,5 +16,26 @@ HELP = VoiceOption("cmd.help", "帮助", ("怎么用", "不会用", "找工作�
 YES = VoiceOption("cmd.yes", "是", ("是的", "对", "对对", "对的", "没错", "好的", "可以", "确定"))
 NO = VoiceOption("cmd.no", "不是", ("不对", "不要", "错了", "不是的", "没有", "取消"))
 
-COMMANDS: tuple[VoiceOption, ...] = (BACK, PREVIOUS, NEXT, REPEAT, HELP, YES, NO)
-NAVIGATION: tuple[VoiceOption, ...] = (BACK, PREVIOUS, NEXT, REPEAT, HELP)
+# The read-aloud voice, said instead of tapped (响 is the Wu word for loud).
+LOUDER = VoiceOption(
+    "cmd.louder", "大声点", ("大声一点", "大点声", "声音大点", "响一点", "响点", "听不见")
+)
+SLOWER = VoiceOption(
+    "cmd.slower", "慢一点", ("说慢点", "慢点说", "讲慢点", "慢慢说", "太快了", "说得太快")
+)
+# Both at once, then the page again: what an old person says when the voice is too hard to follow.
+CLEARER = VoiceOption("cmd.clearer", "听不清", ("听不清楚", "听勿清", "听不明白"))
+
+COMMANDS: tuple[VoiceOption, ...] = (
+    BACK,
+    PREVIOUS,
+    NEXT,
+    REPEAT,
+    HELP,
+    LOUDER,
+    SLOWER,
+    CLEARER,
+    YES,
+    NO,
+)
+NAVIGATION: tuple[VoiceOption, ...] = (BACK, PREVIOUS, NEXT, REPEAT, HELP, LOUDER, SLOWER, CLEARER)

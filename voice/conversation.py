@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from voice.commands import BACK, HELP, NAVIGATION, NEXT, PREVIOUS, REPEAT
+from voice.commands import (
+    BACK,
+    CLEARER,
+    HELP,
+    LOUDER,
+    NAVIGATION,
+    NEXT,
+    PREVIOUS,
+    REPEAT,
+    SLOWER,
+)
 from voice.lexicon import Lexicon
 from voice.matching import confirmation_prompt, match
 from voice.options import OptionLike
@@ -25,13 +35,18 @@ NOT_HEARD_AGAIN = "没有听清，请再说一次，或者用手点一下。"
 NOT_HEARD_DICTATION = "没有听清，请再说一次，或者用拼音键盘输入。"
 NOT_UNDERSTOOD = "没有听懂，请再说一次，或者用手点一下。"
 
-VoiceAction = Literal["home", "previous", "next", "read_aloud", "choose"]
+VoiceAction = Literal[
+    "home", "previous", "next", "read_aloud", "louder", "slower", "clearer", "choose"
+]
 _COMMAND_ACTIONS: dict[str, VoiceAction] = {
     BACK.id: "home",
     PREVIOUS.id: "previous",
     NEXT.id: "next",
     REPEAT.id: "read_aloud",
     HELP.id: "read_aloud",
+    LOUDER.id: "louder",
+    SLOWER.id: "slower",
+    CLEARER.id: "clearer",
 }
 
 

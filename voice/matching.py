@@ -41,7 +41,7 @@ from voice.rules import (
 
 OptT = TypeVar("OptT", bound=OptionLike)
 
-# Tuned on tests/voice/matching_corpus.tsv (see docs/voice.md for the figures): at 80 no
+# Tuned on tests/speech/matching_corpus.tsv (see docs/voice.md for the figures): at 80 no
 # out-of-grammar utterance in the corpus is accepted, and below 62 suggestions are mostly wrong.
 ACCEPT_SCORE = 80.0
 CONFIRM_SCORE = 62.0

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from voice.prompts import RecordedPrompts
 
 State = Literal["loading", "ready", "missing"]
 
@@ -125,4 +128,8 @@ class Speaker(Protocol):
 
     def reset_voice(self) -> None:
         """Back to the configured rate and volume (done for every new resident)."""
+        ...
+
+    def set_prompts(self, prompts: RecordedPrompts | None) -> None:
+        """Play these recordings instead of synthesis where a sentence contains them."""
         ...

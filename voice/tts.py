@@ -20,11 +20,13 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import wave
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 from voice.digits import digits_to_speech
+from voice.prompts import RecordedPrompts, Segment
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +261,10 @@ class Speaker:
         rate: int = DEFAULT_RATE,
         volume: int = DEFAULT_VOLUME,
         engine_factory: Callable[[], SpeechEngine | None] = default_engine,
+        prompts: RecordedPrompts | None = None,
     ) -> None:
         self._engine = engine
+        self._prompts = prompts
         self._engine_factory = engine_factory
         self._engine_tried = engine is not None
         self._output: AudioOutput = output if output is not None else AplayOutput()
@@ -298,6 +302,10 @@ class Speaker:
     def reset_voice(self) -> None:
         """Back to the rate and volume this speaker was built with (the next resident's)."""
         self._rate, self._volume = self._configured
+
+    def set_prompts(self, prompts: RecordedPrompts | None) -> None:
+        """The recordings to play instead of synthesis (a new content pack brings its own)."""
+        self._prompts = prompts
 
     @property
     def speaking(self) -> bool:
@@ -371,24 +379,90 @@ class Speaker:
                     self._idle.notify_all()
 
     def _speak(self, generation: int, text: str, wav: Path) -> None:
+        prompts = self._prompts
+        segments = prompts.split(text) if prompts is not None and len(prompts) else []
+        if any(s.recording is not None for s in segments):
+            self._speak_spliced(generation, segments, wav)
+            return
+        engine = self._ready_engine()
+        if engine is None:
+            return
+        wav.unlink(missing_ok=True)
+        try:
+            engine.synthesize(speakable(text), self._rate, wav, volume=self._volume)
+            self._output.play(wav, lambda: self._current(generation))
+        finally:
+            wav.unlink(missing_ok=True)  # spoken personal data doesn't linger
+
+    def _speak_spliced(self, generation: int, segments: list[Segment], wav: Path) -> None:
+        """Recorded pieces in a person's voice, the gaps (numbers, names, dates) synthesized,
+        joined into one WAV so nothing is heard between them."""
+        pieces: list[bytes] = []
+        part = wav.with_name("part.wav")
+        try:
+            for segment in segments:
+                if not self._current(generation):
+                    return
+                if segment.recording is not None:
+                    pieces.append(read_pcm(segment.recording, volume=self._volume))
+                    continue
+                engine = self._ready_engine()
+                if engine is None:
+                    continue  # say the recorded parts at least
+                part.unlink(missing_ok=True)
+                engine.synthesize(speakable(segment.text), self._rate, part, volume=self._volume)
+                pieces.append(read_pcm(part))
+            write_pcm(wav, pieces)
+            self._output.play(wav, lambda: self._current(generation))
+        finally:
+            part.unlink(missing_ok=True)
+            wav.unlink(missing_ok=True)
+
+    def _ready_engine(self) -> SpeechEngine | None:
         if not self._engine_tried:
             self._engine_tried = True
             self._engine = self._engine_factory()
         if self._engine is None:
             self._log_once("no-engine", "no speech engine (espeak-ng missing?)")
-            return
-        wav.unlink(missing_ok=True)
-        try:
-            self._engine.synthesize(speakable(text), self._rate, wav, volume=self._volume)
-            self._output.play(wav, lambda: self._current(generation))
-        finally:
-            wav.unlink(missing_ok=True)  # spoken personal data doesn't linger
+        return self._engine
 
     def _log_once(self, key: str, what: object) -> None:
         # Log the kind of problem only: the text may hold a resident's personal data.
         if key not in self._errors_logged:
             self._errors_logged.add(key)
             log.warning("read-aloud unavailable: %s", what if key == "no-engine" else key)
+
+
+def read_pcm(path: Path, *, volume: int = DEFAULT_VOLUME) -> bytes:
+    """``path``'s sound as 16-bit mono frames at :data:`SAMPLE_RATE`, louder or softer by
+    ``volume`` (100 = as recorded): a recording must sound as loud as the synthesized voice
+    after 大声点, and splice with it at one rate."""
+    import numpy as np  # only when recordings are played
+
+    with wave.open(str(path), "rb") as w:
+        channels, rate, width = w.getnchannels(), w.getframerate(), w.getsampwidth()
+        raw = w.readframes(w.getnframes())
+    if width != 2:
+        raise ValueError("only 16-bit recordings can be played")
+    samples = np.frombuffer(raw, dtype="<i2").astype(np.float64)
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1)
+    if rate != SAMPLE_RATE and len(samples) > 1:
+        n = max(1, round(len(samples) * SAMPLE_RATE / rate))
+        samples = np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples)
+    if volume != DEFAULT_VOLUME:
+        samples = samples * (volume / DEFAULT_VOLUME)
+    return bytes(np.clip(samples, -32768, 32767).astype("<i2").tobytes())
+
+
+def write_pcm(path: Path, pieces: list[bytes]) -> None:
+    """One mono 16-bit WAV at :data:`SAMPLE_RATE` of ``pieces`` in order."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        for piece in pieces:
+            w.writeframes(piece)
 
 
 def _ram_dir() -> str | None:

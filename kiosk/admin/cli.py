@@ -22,6 +22,7 @@ from kiosk.admin.commands import (
     idcard,
     outbox,
     pack,
+    printing,
     rules,
     staff,
     stats,
@@ -68,6 +69,7 @@ GROUPS: tuple[ModuleType, ...] = (
     idcard,  # idcard read|check
     handwriting,  # handwriting recognize
     ask,  # 问一问
+    printing,  # print test|receipt (the thermal slip printer)
 )
 
 

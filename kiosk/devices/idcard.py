@@ -151,7 +151,7 @@ FAILURE_MESSAGES: dict[FailureReason, str] = {
     FailureReason.UNREADABLE: "这张证件的内容读不出来，请用键盘输入身份证号。",
     FailureReason.INVALID_NUMBER: "这张身份证上的号码校验不通过，请找工作人员核对这张证件。",
     FailureReason.NUMBER_MISMATCH: "这张身份证上的号码和出生日期、性别对不上，请找工作人员核对。",
-    FailureReason.EXPIRED: "这张身份证已经过期了，请带有效的身份证来办理，或者用键盘输入。",
+    FailureReason.EXPIRED: "这张身份证已经过期了，请带有效的身份证来办理，或者自己填。",
     FailureReason.CANCELLED: "已经停止读卡。",
 }
 
@@ -336,7 +336,7 @@ def check_card(card: IdCard, today: date) -> ReadFailure | None:
         return ReadFailure.of(
             FailureReason.EXPIRED,
             f"这张身份证{card.valid_until.year}年{card.valid_until.month}月"
-            f"{card.valid_until.day}日就过期了，请带有效的身份证来办理，或者用键盘输入。",
+            f"{card.valid_until.day}日就过期了，请带有效的身份证来办理，或者自己填。",
         )
     return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from kiosk.devices.handwriting import Candidate, Ink
 from kiosk.devices.idcard import (
@@ -17,6 +18,10 @@ from kiosk.devices.idcard import (
     ReadFailure,
     ReadResult,
 )
+from kiosk.devices.receipt_printer import PrinterState, PrinterStatus
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 
 class NoCardReader:
@@ -86,3 +91,47 @@ class FixedRecognizer:
 
     def close(self) -> None:
         pass
+
+
+class NoReceiptPrinter:
+    """The slip printer of a terminal without one: 打印 says so plainly, nothing is sent."""
+
+    def __init__(self, width_mm: int = 80) -> None:
+        self._width_mm = width_mm
+
+    @property
+    def width_mm(self) -> int:
+        return self._width_mm
+
+    def status(self) -> PrinterStatus:
+        return PrinterStatus(PrinterState.NOT_CONFIGURED)
+
+    def print_image(self, image: Image) -> PrinterStatus:
+        return PrinterStatus(PrinterState.NOT_CONFIGURED)
+
+    def warm_up(self) -> None:
+        pass
+
+
+class ScriptedReceiptPrinter:
+    """A printer in a given state that keeps what it printed in memory (tour, screen tests)."""
+
+    def __init__(self, state: PrinterState = PrinterState.READY, width_mm: int = 80) -> None:
+        self.state = state
+        self._width_mm = width_mm
+        self.printed: list[Image] = []
+
+    @property
+    def width_mm(self) -> int:
+        return self._width_mm
+
+    def status(self) -> PrinterStatus:
+        return PrinterStatus(self.state, "scripted")
+
+    def warm_up(self) -> None:
+        pass
+
+    def print_image(self, image: Image) -> PrinterStatus:
+        if self.state in (PrinterState.READY, PrinterState.PAPER_LOW):
+            self.printed.append(image.copy())
+        return PrinterStatus(self.state, "scripted")

@@ -9,10 +9,12 @@ Kivy (tests/test_layering.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from kiosk.content import ContentPack, Option
 from kiosk.devices.idcard import IdCard
+from kiosk.validation import check_resident_id
 from kiosk.wizards.steps import Answers, Context, Step, Wizard, pages
 
 # Suffixes a pack label may carry that a card leaves out, or the other way round (湖塘 / 湖塘镇).
@@ -124,6 +126,16 @@ def _open_level(found: PlaceMatch) -> str:
 def grouped_number(number: str) -> str:
     """An ID number as 6-8-4 groups (area, birth date, sequence + check), easy to compare."""
     return f"{number[:6]} {number[6:14]} {number[14:]}".strip()
+
+
+def sex_and_age(number: str, today: date) -> str:
+    """（女，70岁） after a name on the read-back: from the checked number (python-stdnum, via
+    ``check_resident_id``), the age on ``today`` — the terminal's date; "" for a number that
+    doesn't check."""
+    found = check_resident_id(number, today)
+    if not found.ok:
+        return ""
+    return f"（{found.sex}，{found.age}岁）"
 
 
 def card_step_on(wizard: Wizard, step_id: str, answers: Answers, ctx: Context) -> Step | None:

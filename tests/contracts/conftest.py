@@ -2,8 +2,8 @@
 outbox, the provincial-system simulator) and the pack fixtures (signed packs)."""
 
 from tests.packs.conftest import bureau, data_dir, make_pack, sign_pack
+from tests.speech.conftest import speak_wav
 from tests.sync.conftest import keys, outbox, start_sim
-from tests.voice.conftest import speak_wav
 
 __all__ = [
     "bureau",

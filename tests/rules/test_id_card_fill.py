@@ -6,7 +6,7 @@ from datetime import date
 
 from kiosk.content import ContentPack
 from kiosk.devices.idcard import IdCard
-from kiosk.wizards.id_card import card_answers, grouped_number, match_address
+from kiosk.wizards.id_card import card_answers, grouped_number, match_address, sex_and_age
 from kiosk.wizards.legal_aid import LEGAL_AID
 from kiosk.wizards.steps import Context
 from kiosk.wizards.visit import VISIT
@@ -82,3 +82,11 @@ def test_the_agents_card_fills_only_the_agents_name_and_number(pack: ContentPack
 
 def test_an_id_number_is_shown_in_six_eight_four_groups() -> None:
     assert grouped_number("32048119650917118X") == "320481 19650917 118X"
+
+
+def test_the_read_back_says_sex_and_age_on_the_terminals_date() -> None:
+    number = "320483195603150025"  # a woman born 1956-03-15
+    assert sex_and_age(number, date(2026, 12, 7)) == "（女，70岁）"
+    assert sex_and_age(number, date(2026, 3, 14)) == "（女，69岁）"  # the day before her birthday
+    assert sex_and_age("320412195205041215", date(2026, 12, 7)) == "（男，74岁）"
+    assert sex_and_age("320412195205041214", date(2026, 12, 7)) == ""  # a wrong check digit

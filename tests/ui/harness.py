@@ -124,7 +124,11 @@ class Kiosk:
             self.tap(d, exact=True)
 
     def type_pinyin(self, pinyin: str, pick: str) -> None:
-        """Type letters on the pinyin keyboard, then tap the candidate ``pick``."""
+        """Type letters on the pinyin keyboard, then tap the candidate ``pick``. A text page
+        that opened on another way of writing (手写 is the default where handwriting works) is
+        switched to 拼音 first, as a resident would."""
+        if getattr(self.screen, "keyboard", True) is None:
+            self.tap("拼音", exact=True)
         for letter in pinyin:
             self.tap(letter, exact=True)
         while True:

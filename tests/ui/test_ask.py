@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from screens.voice_control import LOUDER_STEP, SLOWER_STEP
+from screens.voice_control import CLEARER_SAID, LOUDER_STEP, SLOWER_STEP
 from tests.fakes import FakeRecognizer, FakeSpeaker
 from tests.ui.harness import Kiosk
 from voice.ask import QaEntry, entries_from_data
@@ -64,11 +64,10 @@ def test_asking_by_voice_offers_the_right_entry_and_reads_its_answer_word_for_wo
     kiosk.tap(f"您是想问“{support.title}”吗？")
     assert support.answer in kiosk.texts()  # shown as the pack has it
     assert (
-        speaker.said[-1]
-        == f"{support.answer}依据：{support.basis[0].spoken}、{support.basis[1].spoken}。"
+        speaker.said[-1] == f"{support.answer}依据：{'、'.join(b.spoken for b in support.basis)}。"
     )
     small = next(t for t in kiosk.texts() if t.startswith("依据："))
-    assert "第一千零六十七条" in small and "2026年12月1日核对过" in small
+    assert "第一千零六十七条" in small and "2026年12月7日核对过" in small
 
 
 def test_asking_on_the_pinyin_keyboard_finds_the_homestead_answers(kiosk: Kiosk) -> None:
@@ -189,3 +188,40 @@ def test_the_tour_shows_each_state_of_the_ask_screen(kiosk: Kiosk) -> None:
         "not-found": "not_found",
         "staff": "staff",
     }
+
+
+def test_louder_slower_and_hard_to_hear_can_be_said_instead_of_tapped(
+    voiced: tuple[Kiosk, FakeRecognizer, FakeSpeaker],
+) -> None:
+    kiosk, recognizer, speaker = voiced
+    rate, volume = speaker.rate, speaker.volume
+    kiosk.tap("法律常识")
+    recognizer.heard += ["大声点", "说慢点", "听不清"]
+    kiosk.tap("说话")
+    assert speaker.volume == volume + LOUDER_STEP and speaker.said[-1] == "已经大声一点了。"
+    kiosk.tap("说话")
+    assert speaker.rate == rate - SLOWER_STEP and speaker.said[-1] == "已经慢一点了。"
+    kiosk.tap("说话")  # 听不清: both at once, and the page is read again
+    assert (speaker.rate, speaker.volume) == (rate - 2 * SLOWER_STEP, volume + 2 * LOUDER_STEP)
+    assert speaker.said[-2] == CLEARER_SAID and "法律常识" in speaker.said[-1]
+
+
+def test_the_offered_questions_can_be_picked_by_voice_by_place_or_none_of_them(
+    voiced: tuple[Kiosk, FakeRecognizer, FakeSpeaker],
+) -> None:
+    kiosk, recognizer, _speaker = voiced
+    kiosk.tap("问一问")
+    recognizer.heard = [VOICED_QUESTION]
+    kiosk.tap("说话")
+    kiosk.find("问一问", exact=True).dispatch("on_release")
+    wait_for_answer(kiosk)
+    hits = kiosk.screen.result.hits
+    assert len(hits) >= 2
+    recognizer.heard = ["第二个"]
+    kiosk.tap("说话")
+    assert kiosk.screen.state == "answer" and kiosk.screen.entry == hits[1].entry
+    assert hits[1].entry.answer in kiosk.texts()
+    kiosk.tap("上一步")
+    recognizer.heard = ["都不是"]
+    kiosk.tap("说话")
+    assert kiosk.screen.state == "not_found"

@@ -29,6 +29,8 @@ EXPECTED = [
     "legal_aid-result",
     "legal_aid-id_card",
     "legal_aid-id_card_confirm",
+    "legal_aid-writing_pad",  # zinnia and its model come with make setup
+    "legal_aid-write_by_voice",
     "notary-matters",
     "notary-question",
     "notary-checklist",

@@ -1,14 +1,19 @@
-"""``kiosk-admin check-id | legal-aid assess | notary list|checklist | visit slots``: the rules.
+"""``kiosk-admin check-id | legal-aid assess|form | notary list|checklist | visit slots``: the rules.
+
+``notary checklist -o SLIP.png / --print`` gives the same take-home slip the kiosk prints.
 
 Every answer comes from the same library functions the touch screens use, with the same content
 pack, so a staff member can check at the console what a resident was (or will be) told. Nothing
-is written anywhere by these commands.
+is written anywhere by these commands, except the PDF ``legal-aid form -o`` and the slip image
+``notary checklist -o`` are asked to save.
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.admin.common import (
     CliError,
@@ -18,9 +23,13 @@ from kiosk.admin.common import (
     add_group,
     config_from_args,
     read_json_file,
+    receipt_code,
     unwrap_submission,
 )
 from kiosk.admin.output import as_data, emit, error
+
+if TYPE_CHECKING:
+    from kiosk.notary import Checklist
 
 
 def _date(text: str, option: str) -> date:
@@ -85,6 +94,57 @@ def cmd_legal_aid_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_legal_aid_form(args: argparse.Namespace) -> int:
+    from kiosk.printing.a4 import queue_from_config
+    from kiosk.printing.application_form import (
+        FormFacts,
+        FormUnavailable,
+        InvalidCase,
+        assemble_form,
+    )
+    from kiosk.submissions import describe
+
+    if not args.output and not args.print:
+        raise CliError("请用 -o FORM.pdf 保存，或用 --print 送到 A4 打印机（也可以两个都用）")
+    config = config_from_args(args)
+    pack, today = active_pack(args), _today(args)
+    doc = read_json_file(args.case)
+    kind, payload = unwrap_submission(doc, None)
+    if kind != "legal_aid":
+        payload = doc
+    code = receipt_code(args.receipt) if args.receipt else ""
+    facts = FormFacts(code, today, args.station or config.station_name, args.staff)
+    try:
+        pdf = assemble_form(payload if isinstance(payload, dict) else {}, pack, facts)
+    except InvalidCase as exc:
+        error(f"{exc}：", [describe(p) for p in exc.problems])
+        return 1
+    except FormUnavailable as exc:
+        raise CliError(str(exc)) from None
+    lines, data = [], {"ok": True, "bytes": len(pdf)}
+    if args.output:
+        try:
+            Path(args.output).write_bytes(pdf)
+        except OSError as exc:
+            raise CliError(f"写不进 {args.output}：{exc.strerror or exc}") from None
+        lines.append(f"申请表已保存到 {args.output}（{len(pdf) // 1024} KB）")
+        data["output"] = args.output
+    if args.print:
+        queue = queue_from_config(args.queue or config.a4_queue, config.a4_server)
+        if queue is None:
+            raise CliError("没有设置 A4 打印机：请在配置里写 [a4_printer] queue，或用 --queue 指定")
+        result = queue.print_pdf(pdf)
+        data["printed"] = result.ok
+        if not result.ok:
+            if args.json:
+                emit(args, "", {**data, "ok": False, "message": result.message})
+            error(result.message)
+            return 1
+        lines.append(result.message)
+    emit(args, lines, data)
+    return 0
+
+
 def cmd_notary_list(args: argparse.Namespace) -> int:
     from kiosk.notary import matter_lines, matter_summaries
 
@@ -108,7 +168,35 @@ def cmd_notary_checklist(args: argparse.Namespace) -> int:
     except NotaryError as exc:
         raise CliError(str(exc)) from None
     emit(args, checklist_lines(result), result.to_dict())
+    if args.output or args.print:
+        _notary_slip(args, result)
     return 0
+
+
+def _notary_slip(args: argparse.Namespace, result: Checklist) -> None:
+    """The take-home slip the kiosk prints: to a PNG (``-o``) and/or the slip printer."""
+    from kiosk.admin.commands.printing import print_and_report
+    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.printing.layouts import notary_slip
+    from kiosk.printing.slip import render
+
+    config = config_from_args(args)
+    have = set(args.have or [])
+    unknown = have - {d.id for d in result.documents}
+    if unknown:
+        ids = "、".join(d.id for d in result.documents)
+        raise CliError(f"--have 只能是这些材料的 id：{ids}")
+    slip = notary_slip(result, have, station=config.station_name, when=_today(args))
+    if args.output:
+        width = args.width or config.receipt_printer_width_mm
+        try:
+            render(slip, width).save(args.output, format="PNG")
+        except OSError as exc:
+            raise CliError(f"没能写 {args.output}：{exc.strerror or exc}") from None
+        if not args.json:
+            print(f"小票图片已写到 {args.output}（{width} 毫米宽）")
+    if args.print:
+        print_and_report(args, receipt_printer_from_config(config), slip)
 
 
 def cmd_visit_slots(args: argparse.Namespace) -> int:
@@ -161,6 +249,21 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         parents=[common, rules],
     )
     p.add_argument("case", metavar="CASE.json", help="申请内容 JSON（字段见 docs/cli.md）")
+    p = add_command(
+        actions,
+        "form",
+        cmd_legal_aid_form,
+        help="按内容包里的申请表模板填好 A4 法律援助申请表（PDF），保存或打印；和终端提交时打印的一样",
+        example="legal-aid form case.json -o form.pdf --receipt 234567892343",
+        parents=[common, rules],
+    )
+    p.add_argument("case", metavar="CASE.json", help="申请内容 JSON（和 legal-aid assess 的一样）")
+    p.add_argument("-o", "--output", metavar="FORM.pdf", help="把申请表保存成这个 PDF 文件")
+    p.add_argument("--print", action="store_true", help="送到 A4 打印机（配置 [a4_printer]）")
+    p.add_argument("--queue", metavar="NAME", help="用这个 CUPS 打印队列（默认用配置里的）")
+    p.add_argument("--receipt", metavar="CODE", help="印在表上的回执号（不写就印“未提交（样张）”）")
+    p.add_argument("--staff", metavar="ID", help="代为填写的工作人员工号（印“代为填写”）")
+    p.add_argument("--station", metavar="NAME", help="受理地点（默认用配置里的服务站名称）")
 
     actions = add_group(sub, "notary", help="公证的材料清单", parents=[common])
     add_command(
@@ -177,7 +280,7 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_notary_checklist,
         help="办理一种公证要带的材料、为什么要、去哪里办",
         example="notary checklist inheritance --answer heir_deceased=yes --answer has_will=no "
-        "--district wujin",
+        "--district wujin\nnotary checklist inheritance --district wujin -o slip.png --print",
         parents=[common, rules],
     )
     p.add_argument("matter", metavar="MATTER", help="公证事项 id，如 inheritance（见 notary list）")
@@ -188,6 +291,15 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         help="回答一个问题：KEY=yes 或 KEY=no（可多次）",
     )
     p.add_argument("--district", help="区 id，用来找公证处，如 wujin")
+    p.add_argument(
+        "--have",
+        action="append",
+        metavar="DOC",
+        help="居民已经有的材料 id（可多次）；小票上先列还缺的",
+    )
+    p.add_argument("--print", action="store_true", help="在小票打印机上打出带回家的清单")
+    p.add_argument("-o", "--output", metavar="SLIP.png", help="把小票存成图片（给人看或检查排版）")
+    p.add_argument("--width", type=int, choices=(58, 80), help="图片的纸宽，毫米（默认按配置）")
 
     actions = add_group(sub, "visit", help="上门服务预约的规则", parents=[common])
     p = add_command(

@@ -1,4 +1,4 @@
-"""``kiosk-admin voice match | digits | transcribe | check``: is voice working, and why a
+"""``kiosk-admin voice match | digits | transcribe | check | prompts``: is voice working, and why a
 resident's words were (or were not) understood — over the same :mod:`voice` the screens use."""
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from kiosk.admin.common import (
 )
 from kiosk.admin.output import as_data, emit
 from voice.options import OptionLike, options_from_labels
+from voice.rules import PageKind
+
+PAGE_KINDS = tuple(PageKind)
 
 NOT_HEARD = {"digits": "没有听出数字", "amount": "听不出金额", "date": "听不出日期"}
 
@@ -44,8 +47,19 @@ def _model_dir(args: argparse.Namespace) -> Path:
     return config_from_args(args).voice_model_dir
 
 
+# What each safety rule did, in the words staff read (voice/rules.py, docs/voice.md).
+RULE_NAMES = {
+    "question": "反问不算回答（好不好、…吗、…伐）：终端换个说法再问一遍",
+    "negated": "否定的话不选这一项（不要、勿要、伐要…）",
+    "other_place": "别处的地名，这一页上没有",
+    "age": "说的是岁数，按年龄段选",
+    "unsure": "这一页要明确回答（同意、是/不是、确认、提交），说得不清楚就先问一句",
+}
+
+
 def cmd_match(args: argparse.Namespace) -> int:
     from voice.commands import COMMANDS
+    from voice.lexicon import Lexicon
     from voice.matching import confirmation_prompt, match
 
     if args.options is not None:
@@ -54,16 +68,34 @@ def cmd_match(args: argparse.Namespace) -> int:
         options = _screen_options(args, args.screen)
     if args.commands:
         options += list(COMMANDS)
-    result = match(" ".join(args.text), options)
+    pack = active_pack(args) if args.screen is not None else None
+    result = match(
+        " ".join(args.text),
+        options,
+        page=PageKind(args.page),
+        screen=args.screen,
+        lexicon=Lexicon.from_pack(pack) if pack is not None else None,
+    )
     data: dict[str, Any] = {
         "heard": result.heard,
         "option": None,
         "score": result.score,
         "needs_confirmation": result.needs_confirmation,
+        "page": args.page,
+        "rule": result.reason.value or None,
+        "asked_back": result.asked_back,
     }
+    if result.reason.value:
+        data["rule_text"] = RULE_NAMES.get(result.reason.value, result.reason.value)
     if result.option is None:
-        if args.json:
-            emit(args, "", data)
+        lines = []
+        if result.reason.value:
+            lines.append(f"安全规则：{data['rule_text']}")
+        if result.say:
+            data["prompt"] = result.say
+            lines.append(f"终端会说：{result.say}")
+        if args.json or lines:
+            emit(args, lines, data)
         return 1
     data["option"] = {"id": result.option.id, "label": result.option.label}
     data["phrase"] = result.phrase
@@ -71,7 +103,8 @@ def cmd_match(args: argparse.Namespace) -> int:
         data["prompt"] = confirmation_prompt(result.option)
     emit(args, result.option.label, data)
     if result.needs_confirmation and not args.json:
-        print(f"（把握不大，终端会先问：{data['prompt']}）", file=sys.stderr)
+        rule = f"（安全规则：{data['rule_text']}）" if result.reason.value else ""
+        print(f"（把握不大，终端会先问：{data['prompt']}）{rule}", file=sys.stderr)
     return 0
 
 
@@ -136,6 +169,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if check.ready else 1
 
 
+def cmd_prompts(args: argparse.Namespace) -> int:
+    from voice.prompts import prompt_states
+
+    pack = active_pack(args)
+    spoken = {key: pack.spoken_template(key) for key in pack.spoken_keys()}
+    states = prompt_states(spoken, pack.recorded())
+    shown = [s for s in states if not args.missing or s.status != "recorded"]
+    words = {
+        "recorded": "有录音",
+        "partial": "部分有录音",
+        "missing": "没有录音",
+        "stale": "录音过期",
+    }
+    lines = [f"{s.key}：{words[s.status]}" for s in shown]
+    counts = {w: sum(1 for s in states if s.status == k) for k, w in words.items()}
+    lines.append("共 " + "，".join(f"{w} {n} 句" for w, n in counts.items()))
+    data = {
+        "prompts": [
+            {"key": s.key, "status": s.status, "covered": s.covered, "total": s.total,
+             "stale": list(s.stale)}
+            for s in shown
+        ],
+        "counts": {k: sum(1 for s in states if s.status == k) for k in words},
+    }  # fmt: skip
+    emit(args, lines, data)
+    return 2 if counts[words["stale"]] else 0
+
+
 def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     actions = add_group(sub, "voice", help="语音：识别、匹配、数字、检查", parents=[common])
 
@@ -145,13 +206,21 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_match,
         help="把识别出来的一句话匹配到界面选项（和触摸屏用同一个匹配）",
         example='voice match --options "法律援助|公证|上门服务" 嗯我想办公正\n'
-        "voice match --screen legal_aid.matter 老板拖欠公子",
+        "voice match --screen legal_aid.matter 老板拖欠公子\n"
+        "voice match --screen yes_no --page consent 好不好",
         parents=[common],
     )
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--options", help='用 | 分开的选项，例如 "法律援助|公证|上门服务"')
     which.add_argument("--screen", help="内容包里的界面 id，例如 home、legal_aid.matter")
     p.add_argument("--commands", action="store_true", help="同时匹配 返回/上一步/是/不是 等命令词")
+    p.add_argument(
+        "--page",
+        choices=[k.value for k in PAGE_KINDS],
+        default="choice",
+        help="这一页问的是什么：choice 选一项（默认）；yes_no 是不是；consent 同意不同意；"
+        "confirm 确认；submit 提交。后四种只接受明确的回答",
+    )
     p.add_argument("text", nargs="+", metavar="TEXT", help="识别出来的话")
 
     p = add_command(
@@ -192,3 +261,14 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         parents=[common],
     )
     p.add_argument("--model", help="Vosk 模型目录（默认用配置里的 paths.voice_model_dir）")
+
+    p = add_command(
+        actions,
+        "prompts",
+        cmd_prompts,
+        help="列出朗读词有没有真人录音（录音过期时退出码 2）",
+        example="voice prompts --missing\nvoice prompts --json",
+        parents=[common],
+    )
+    p.add_argument("--missing", action="store_true", help="只列出还没有录全的")
+    p.add_argument("--pack", metavar="DIR", help="查这个内容包目录（默认：本机正在用的内容包）")

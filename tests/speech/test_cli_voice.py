@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.admin.cli import main
-from tests.voice.conftest import korean_model_dir
+from tests.speech.conftest import korean_model_dir
 
 
 def run(capsys: pytest.CaptureFixture[str], tmp_path: Path, *argv: str) -> tuple[int, str, str]:
@@ -139,3 +139,31 @@ def test_check_loads_the_model_and_reports_vocabulary_coverage(
     # A Korean model knows no Chinese words: every phrase of the Chinese pack is reported.
     assert data["coverage"] == 0.0
     assert data["screens"]["home"]["unknown"]
+
+
+def test_match_on_a_consent_page_names_the_safety_rule_that_refused_a_question_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(
+        capsys, tmp_path, "voice", "match", "--screen", "yes_no", "--page", "consent", "好不好"
+    )
+    assert code == 1
+    assert "安全规则：反问不算回答" in out and "终端会说：" in out
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "voice",
+        "match",
+        "--json",
+        "--screen",
+        "yes_no",
+        "--page",
+        "yes_no",
+        "勿是",
+    )
+    data = json.loads(out)
+    assert (code, data["option"]["id"], data["page"]) == (
+        0,
+        "no",
+        "yes_no",
+    )  # 勿是 is 不是, never 是

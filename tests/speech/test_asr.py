@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import StalledMicrophone
-from tests.voice.conftest import KOREAN_GRAMMAR, KOREAN_PHRASES, korean_model_dir
+from tests.speech.conftest import KOREAN_GRAMMAR, KOREAN_PHRASES, korean_model_dir
 from voice.asr import (
     Recognizer,
     join_words,

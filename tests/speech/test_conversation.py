@@ -101,3 +101,13 @@ def test_a_homophone_on_a_binary_page_is_asked_about_not_acted_on() -> None:
     assert not isinstance(binary, Act)
     assert isinstance(binary, Confirm | Say)
     assert choice != binary or isinstance(choice, Confirm)
+
+
+def test_the_read_aloud_voice_can_be_changed_by_voice_on_any_page() -> None:
+    listening = listening_for(CHOICES, dictation=False)
+    assert understand(listening, heard("大声点")) == Act("louder", "cmd.louder")
+    assert understand(listening, heard("说慢点")) == Act("slower", "cmd.slower")
+    assert understand(listening, heard("响一点")) == Act("louder", "cmd.louder")  # Wu for loud
+    assert understand(listening, heard("听不清")) == Act("clearer", "cmd.clearer")
+    # A refusal is not a request: 不要大声 changes nothing.
+    assert not isinstance(understand(listening, heard("不要大声点")), Act)
