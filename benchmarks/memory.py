@@ -17,7 +17,9 @@ session; the sync agent (every 5 s) talks to the provincial simulator, which thi
 and restarts every ``--drop-every`` seconds, so uploads keep meeting a dead network. After
 the warm-up (the first ``--warmup`` page changes) it reports RSS growth per 1,000 page changes
 (from the medians of the first and last tenth of the samples), open file descriptors and
-threads; bare Kivy churns as many pages in the same run. Goal: ≤ 0.5 MB per 1,000 page
+threads (the most open at once in the last tenth against the first: a connection to the
+simulator comes and goes with the network); bare Kivy churns as many pages in the same run.
+Exit status 1 when a goal is missed. Goal: ≤ 0.5 MB per 1,000 page
 changes, fds and threads constant. JSON line: ``growth_mb_per_1000_pages``, ``fd_growth``,
 ``thread_growth``, ``bare_growth_mb_per_1000_pages``, ….
 """
