@@ -21,7 +21,6 @@ every page ever built. It costs about a millisecond, at the same quiet moment.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import time
 from collections.abc import Callable
@@ -39,8 +38,21 @@ IDLE_CHECK_S = 60.0  # while nobody touches: look this often
 IDLE_AFTER_S = 10.0  # …and collect if the last touch is at least this old
 
 
+_release: Callable[[], None] | None = None
+
+
+def release_freed_memory() -> None:
+    """glibc's ``malloc_trim(0)``; nothing where the C library has none (musl, macOS). Looked
+    up on first use: the first full collection comes after the first frame (start-up time)."""
+    global _release
+    if _release is None:
+        _release = _malloc_trim()
+    _release()
+
+
 def _malloc_trim() -> Callable[[], None]:
-    """glibc's ``malloc_trim(0)``, or nothing where the C library has none (musl, macOS)."""
+    import ctypes
+
     try:
         trim = ctypes.CDLL(None).malloc_trim  # the C library already loaded (no search)
     except (OSError, AttributeError):
@@ -51,9 +63,6 @@ def _malloc_trim() -> Callable[[], None]:
         trim(0)
 
     return release
-
-
-release_freed_memory = _malloc_trim()
 
 
 class QuietCollector:
