@@ -17,11 +17,14 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from kiosk.config import KioskConfig
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
+    from kiosk.health import HealthMonitor
     from kiosk.packs.manifest import Manifest
+    from kiosk.packs.switching import PackSwitcher
     from kiosk.printing.a4 import A4Printer
     from kiosk.printing.desk import PrintDesk
     from kiosk.services import Services, StartupServices, SubmitFn
     from kiosk.sync.agent import SyncAgent
+    from kiosk.terminal_clock import TerminalClock
     from kiosk.visits import BookingLedger
     from offline_cache.outbox import Outbox, Receipt
     from offline_cache.pack_store import PackStore
@@ -153,12 +156,18 @@ def build_services(
             staff.import_file(config.staff_pins_file)
         except StaffError as exc:
             _note(f"工作人员名单没有导入：{exc}")
-    audit = AuditLog(store)
+    from kiosk.terminal_clock import TerminalClock
+    from offline_cache.clock_records import ClockRecords
+
+    # The terminal's one clock (system time corrected by the province's answers): receipts,
+    # bookings, statistics, the audit log and signed requests are all dated with it.
+    clock = TerminalClock(ClockRecords(store))
+    audit = AuditLog(store, clock=clock.utcnow)
     # Staff install packs from a USB stick on the admin screen (confirmed there, audited).
     pack_admin = PackAdmin(startup.pack_store, audit, config.removable_media_dir)
     purge_old_files(config.data_dir / "receipts", PRINT_SPOOL_MAX_AGE_S)
 
-    outbox = _build_outbox(config, store)
+    outbox = _build_outbox(config, store, clock)
     submit: SubmitFn | None = None
     ledger: BookingLedger | None = None
     agent: SyncAgent | None = None
@@ -179,9 +188,7 @@ def build_services(
         secret = person_secret(store, os.environ)
         if secret.warning:
             _note(secret.warning)
-        ledger = BookingLedger(store, pack, secret=secret.secret)
-        if outbox.public_key is not None:
-            agent = _build_sync_agent(config, store, outbox, ledger, startup.pack_store, audit)
+        ledger = BookingLedger(store, pack, secret=secret.secret, clock=clock)
 
     speaker: Speaker | None = None
     recognizer: Recognizer | None = None
@@ -196,11 +203,21 @@ def build_services(
         vosk = VoskRecognizer(config.voice_model_dir)
         vosk.start_loading()
         recognizer = vosk
-    card_reader, handwriting = _build_devices(config)
+    card_reader, handwriting = _build_devices(config, clock)
+    printer = _build_printer(config)
+    a4_printer = _build_a4_printer(config)
+    health = _build_health(
+        config, outbox, clock, switcher, speaker, recognizer, card_reader, a4_printer, printer
+    )
+    if ledger is not None and outbox.public_key is not None:
+        agent = _build_sync_agent(
+            config, store, outbox, ledger, startup.pack_store, audit, clock, health
+        )
+    health.start()
     return Services(
         staff=staff,
         audit=audit,
-        stats=StatsRecorder(store),
+        stats=StatsRecorder(store, today=clock.today),
         outbox=outbox,
         pack_admin=pack_admin,
         submit=submit,
@@ -210,8 +227,10 @@ def build_services(
         recognizer=recognizer,
         card_reader=card_reader,
         handwriting=handwriting,
-        printer=_build_printer(config),
-        a4_printer=_build_a4_printer(config),
+        clock=clock,
+        health=health,
+        printer=printer,
+        a4_printer=a4_printer,
     )
 
 
@@ -237,7 +256,41 @@ def _build_a4_printer(config: KioskConfig) -> A4Printer | None:
     return queue_from_config(config.a4_queue, config.a4_server, config.a4_timeout_s)
 
 
-def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingRecognizer]:
+def _build_health(
+    config: KioskConfig,
+    outbox: Outbox,
+    clock: TerminalClock,
+    switcher: PackSwitcher,
+    speaker: Speaker | None,
+    recognizer: Recognizer | None,
+    card_reader: CardReader | None,
+    a4_printer: A4Printer | None,
+    printer: PrintDesk,
+) -> HealthMonitor:
+    """The health monitor with a probe per device this kiosk has (a device added later adds
+    its own with ``add_probe``); its snapshot timer is started by the caller."""
+    from kiosk.health import HealthMonitor, device_probes
+    from kiosk.sync.setup import pack_label
+
+    return HealthMonitor(
+        terminal_id=config.terminal_id,
+        outbox=outbox,
+        clock=clock,
+        data_dir=config.data_dir,
+        pack=lambda: pack_label(switcher.pack),
+        probes=device_probes(
+            recognizer=recognizer,
+            speaker=speaker,
+            card_reader=card_reader,
+            a4_printer=a4_printer,
+            receipt_printer=printer,
+        ),
+    )
+
+
+def _build_devices(
+    config: KioskConfig, clock: TerminalClock
+) -> tuple[CardReader | None, HandwritingRecognizer]:
     """The ID-card reader (``None`` when none is configured: the keypad only) and the
     handwriting recogniser (a stand-in saying why, when zinnia or its model is missing).
 
@@ -246,26 +299,30 @@ def _build_devices(config: KioskConfig) -> tuple[CardReader | None, HandwritingR
     from kiosk.devices.factory import card_reader_from_config
     from kiosk.devices.handwriting import load_recognizer
 
-    reader = card_reader_from_config(config) if config.idcard_driver != "none" else None
+    reader = (
+        card_reader_from_config(config, today=clock.today)
+        if config.idcard_driver != "none"
+        else None
+    )
     handwriting = load_recognizer()
     if handwriting.unavailable_reason:
         _note(f"手写输入不能用：{handwriting.unavailable_reason}")
     return reader, handwriting
 
 
-def _build_outbox(config: KioskConfig, store: Store) -> Outbox:
+def _build_outbox(config: KioskConfig, store: Store, clock: TerminalClock) -> Outbox:
     from kiosk.sync.setup import SyncSetupError, outbox_from_config
     from offline_cache.outbox import Outbox
 
     if config.provincial_public_key_file is None:
         _note("没有配置省系统公钥（provincial.public_key_file）：本机可以查询，但不能保存新申请。")
     try:
-        return outbox_from_config(config, store, need_key=False)
+        return outbox_from_config(config, store, need_key=False, clock=clock)
     except SyncSetupError as exc:
         _note(f"省系统公钥不能用：{exc}")
     # Without a key the outbox is read-only: status queries work, new submissions are refused
     # with a plain message.
-    return Outbox(store, None, config.terminal_id)
+    return Outbox(store, None, config.terminal_id, clock=clock.now)
 
 
 def _build_sync_agent(
@@ -275,6 +332,8 @@ def _build_sync_agent(
     ledger: BookingLedger,
     pack_store: PackStore[Manifest],
     audit: AuditLog,
+    clock: TerminalClock,
+    health: HealthMonitor,
 ) -> SyncAgent | None:
     """The agent ``kiosk-admin sync`` builds too (``kiosk.sync.setup.build_agent``), started.
 
@@ -292,6 +351,8 @@ def _build_sync_agent(
             audit=audit,
             pack_store=pack_store,
             ledger=ledger,
+            clock=clock,
+            health=health,
         )
     except SyncSetupError as exc:
         _note(f"{exc}申请存在本机，暂不上报。")

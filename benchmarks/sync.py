@@ -6,16 +6,27 @@ record the per-item answers, each step a committed transaction); the baseline is
 ``requests.Session`` loop POSTing the same kind of sealed payloads one per request, signed, with
 no database work at all. Prints items/s of both, then one JSON line:
 ``{"throughput_ratio": …, "agent_items_per_s": …, "bare_items_per_s": …}``. Goal: ratio ≥ 3.
+
+``--terminals N`` (issue 18: a county back online after an outage) instead starts N terminals
+at once in this process — each its own SQLite store, outbox, signed HTTP session, sync agent and
+health report, as on a real terminal — against ONE simulator process on 127.0.0.1, twice: as a
+herd (``sync.startup_jitter_s`` = 0) and spread (``--jitter`` seconds). For each it prints the
+time until every queue is drained, the peak requests per second the simulator saw (from the
+client side, one-second buckets), failed requests, and checks every submission was accepted
+exactly once (each terminal's outbox and the simulator's own table). One JSON line per mode.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -48,12 +59,156 @@ def fill(outbox: Outbox, n: int) -> None:
         queue_sealed(outbox, "legal_aid", PAYLOAD, META)
 
 
+def start_simulator(
+    tmp: Path, private_key: Path, terminals: Path
+) -> tuple[subprocess.Popen[str], str]:
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "tools.provincial_sim", "--port", "0", "--db", str(tmp / "sim.sqlite3"),
+         "--private-key", str(private_key), "--terminals", str(terminals)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert sim.stdout is not None
+    url = re.search(r"http://\S+", sim.stdout.readline())
+    if url is None:
+        sim.kill()
+        raise SystemExit("simulator did not start")
+    return sim, url.group(0)
+
+
+class RequestLog:
+    """Every HTTP answer the terminals got, by second (a ``requests`` response hook)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.times: list[float] = []
+        self.failed = 0
+
+    def hook(self, response: requests.Response, *_args: object, **_kwargs: object) -> None:
+        with self.lock:
+            self.times.append(time.monotonic())
+            if response.status_code != 200:
+                self.failed += 1
+
+    def peak_per_s(self) -> int:
+        buckets: dict[int, int] = {}
+        for t in self.times:
+            buckets[int(t)] = buckets.get(int(t), 0) + 1
+        return max(buckets.values(), default=0)
+
+
+def county(args: argparse.Namespace) -> None:
+    """N terminals back online at once against one simulator: herd vs jitter."""
+    from kiosk.health import HealthMonitor
+    from kiosk.sync.setup import health_hook
+    from kiosk.sync.signing import new_credentials
+    from kiosk.terminal_clock import TerminalClock
+
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp_name:
+        tmp = Path(tmp_name)
+        keys = init_keys(tmp / "keys", "CZ-BENCH-0000")
+        public = load_public_key(keys.public_key)
+        modes = [("herd", 0.0), ("jitter", args.jitter)]
+        creds = {
+            mode: [new_credentials(f"CZ-{mode.upper()}-{i:04d}") for i in range(args.terminals)]
+            for mode, _ in modes
+        }
+        registry = json.loads(keys.terminals.read_text(encoding="utf-8"))
+        for c in (c for group in creds.values() for c in group):
+            registry[c.terminal_id] = base64.b64encode(c.secret).decode()
+        keys.terminals.write_text(json.dumps(registry), encoding="utf-8")
+        print(
+            f"queueing {args.per_terminal} submissions on each of 2 × {args.terminals} terminals ...",
+            flush=True,
+        )
+        boxes: dict[str, list[Outbox]] = {}
+        for mode, _ in modes:
+            boxes[mode] = []
+            for c in creds[mode]:
+                store = Store(tmp / mode / c.terminal_id / "kiosk.sqlite3")
+                box = Outbox(store, public, c.terminal_id)
+                fill(box, args.per_terminal)
+                boxes[mode].append(box)
+        sim, base = start_simulator(tmp, keys.private_key, keys.terminals)
+        results = []
+        try:
+            for mode, jitter in modes:
+                log = RequestLog()
+                agents = []
+                for c, box in zip(creds[mode], boxes[mode], strict=True):
+                    session = requests.Session()
+                    session.hooks["response"].append(log.hook)
+                    clock = TerminalClock()
+                    transport = HttpsTransport(
+                        base, c, session=session, terminal_clock=clock, read_timeout_s=60
+                    )
+                    agent = SyncAgent(box, transport, interval_s=3600, startup_jitter_s=jitter, backoff_base_s=1.0, backoff_max_s=10.0, clock=clock.now)  # fmt: skip
+                    monitor = HealthMonitor(terminal_id=c.terminal_id, outbox=box, clock=clock, data_dir=box.store.path.parent)  # fmt: skip
+                    agent.after_run = [health_hook(monitor, agent)]
+                    agents.append(agent)
+                t0 = time.monotonic()
+                for agent in agents:
+                    agent.start()
+                deadline = t0 + args.deadline
+                left = list(boxes[mode])
+                while left and time.monotonic() < deadline:
+                    time.sleep(0.25)
+                    left = [b for b in left if b.counts().accepted < args.per_terminal]
+                drained_s = time.monotonic() - t0
+                for agent in agents:
+                    agent.stop()
+                if left:
+                    raise SystemExit(
+                        f"{mode}: {len(left)} terminals not drained in {args.deadline} s"
+                    )
+                results.append({
+                    "mode": mode, "terminals": args.terminals, "jitter_s": jitter,
+                    "submissions": args.terminals * args.per_terminal,
+                    "drain_s": round(drained_s, 2), "peak_requests_per_s": log.peak_per_s(),
+                    "requests": len(log.times), "failed_requests": log.failed,
+                })  # fmt: skip
+        finally:
+            sim.terminate()
+            sim.wait(10)
+        with sqlite3.connect(tmp / "sim.sqlite3") as db:
+            stored, deliveries = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(deliveries), 0) FROM submissions"
+            ).fetchone()
+            reported = db.execute("SELECT COUNT(*) FROM terminal_health").fetchone()[0]
+    expected = 2 * args.terminals * args.per_terminal
+    if stored != expected:
+        raise SystemExit(f"the simulator stored {stored} submissions, expected {expected}")
+    print(
+        f"{'':8}{'terminals':>10}{'jitter s':>9}{'drain s':>9}{'peak req/s':>11}{'requests':>9}{'failed':>7}"
+    )
+    for r in results:
+        print(f"{r['mode']:8}{r['terminals']:10}{r['jitter_s']:9.0f}{r['drain_s']:9.2f}{r['peak_requests_per_s']:11}{r['requests']:9}{r['failed_requests']:7}")  # fmt: skip
+    print(f"every submission stored exactly once: {stored} stored, {deliveries} deliveries "
+          f"(a delivery > 1 is a resend answered 'duplicate'); {reported} terminals reported health")  # fmt: skip
+    for r in results:
+        print(
+            json.dumps(
+                {
+                    **r,
+                    "stored_once_both_modes": stored == expected,
+                    "deliveries_both_modes": deliveries,
+                }
+            )
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("-n", type=int, default=10_000, help="submissions the agent drains")
     ap.add_argument("--bare-n", type=int, default=2_000, help="submissions the bare loop posts")
     ap.add_argument("--batch-size", type=int, default=50, help="default: sync.batch_size")
+    ap.add_argument("--terminals", type=int, help="county mode: this many terminals at once")
+    ap.add_argument("--per-terminal", type=int, default=3, help="county mode: queued on each")
+    ap.add_argument("--jitter", type=float, default=30.0, help="county mode: startup_jitter_s")
+    ap.add_argument("--deadline", type=float, default=300.0, help="county mode: give up after")
     args = ap.parse_args()
+    if args.terminals:
+        county(args)
+        return
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp_name:
         tmp = Path(tmp_name)
         keys = init_keys(tmp / "keys", "CZ-BENCH-0001")

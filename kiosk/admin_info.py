@@ -17,6 +17,7 @@ from offline_cache.store import Store
 
 if TYPE_CHECKING:  # the binding loads ctypes: only its Protocol is needed here
     from kiosk.devices.handwriting import HandwritingRecognizer
+    from kiosk.terminal_clock import TerminalClock
 
 log = logging.getLogger(__name__)
 USAGE_DAYS = 30  # the admin screen's "近 30 天使用情况"
@@ -34,6 +35,8 @@ class AdminInfo:
     counts: OutboxCounts | None  # None when the outbox can't be read right now
     usage: dict[str, int] = field(default_factory=dict)  # service -> sessions started
     handwriting: str = ""  # 可以用 / why not
+    clock: str = ""  # the terminal clock against the province's (kiosk.terminal_clock)
+    now: float | None = None  # the terminal clock's time when these facts were read
 
 
 def card_reader_text(reader: CardReader | None) -> str:
@@ -68,6 +71,7 @@ def admin_info(
     store: Store,
     today: date | None = None,
     handwriting: HandwritingRecognizer | None = None,
+    clock: TerminalClock | None = None,
 ) -> AdminInfo:
     """The facts for the admin screen. A part that can't be read (a busy or damaged store) is
     left empty and logged: staff still see the rest."""
@@ -79,9 +83,24 @@ def admin_info(
         pack_error=pack_error,
         voice=voice,
         counts=_read(outbox.counts) if outbox is not None else None,
-        usage=_read(lambda: usage_by_service(store, today or date.today())) or {},
+        usage=_read(lambda: usage_by_service(store, today or _today(clock))) or {},
         handwriting=handwriting_text(handwriting),
+        clock=clock_text(clock),
+        now=clock.now() if clock is not None else None,
     )
+
+
+def _today(clock: TerminalClock | None) -> date:
+    return clock.today() if clock is not None else date.today()
+
+
+def clock_text(clock: TerminalClock | None) -> str:
+    """The terminal clock for staff: off by how much, or in step with the province."""
+    if clock is None:
+        return ""
+    if clock.observed_at <= 0:
+        return "还没有和省系统对过时间（联网同步后自动校正）"
+    return clock.problem() or "与省系统一致"
 
 
 def usage_by_service(store: Store, today: date) -> dict[str, int]:

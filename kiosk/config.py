@@ -77,6 +77,9 @@ class KioskConfig:
     receipt_printer_status_timeout_s: int = 3
     # Appliance: the nightly maintenance restart's quiet hour (None = no restart).
     maintenance_restart: time | None = None
+    # Random wait (0..this) before the first sync after start-up or after the province was
+    # unreachable: a county of terminals coming back at once doesn't arrive as one herd.
+    sync_startup_jitter_s: int = 30
     # The A4 printer for the filled-in application form: a CUPS queue ("" = no A4 printing),
     # its CUPS server ("" = the system's default), how long a page may take before it is
     # cancelled (kiosk/printing/a4.py, docs/devices.md).
@@ -112,6 +115,7 @@ _SPEC: dict[str, tuple[type, Any]] = {
     "sync.interval_s": (int, 60),
     "sync.batch_size": (int, 50),
     "sync.retention_days": (int, 30),
+    "sync.startup_jitter_s": (int, 30),
     "packs.trusted_keys": (list, []),
     "idcard.driver": (str, "none"),
     "idcard.port": (str, ""),
@@ -137,6 +141,7 @@ _RANGES: dict[str, tuple[int, int]] = {
     "sync.interval_s": (5, 86400),
     "sync.batch_size": (1, 500),
     "sync.retention_days": (0, 3650),
+    "sync.startup_jitter_s": (0, 3600),
     "receipt_printer.port": (1, 65535),
     "receipt_printer.baudrate": (1200, 921600),
     "receipt_printer.status_timeout_s": (0, 30),
@@ -329,6 +334,7 @@ def load_config(
         sync_interval_s=values["sync.interval_s"],
         sync_batch_size=values["sync.batch_size"],
         retention_days=values["sync.retention_days"],
+        sync_startup_jitter_s=values["sync.startup_jitter_s"],
         trusted_pack_keys=tuple(values["packs.trusted_keys"]),
         removable_media_dir=opt_path("paths.removable_media_dir"),
         staff_pins_file=opt_path("paths.staff_pins_file"),

@@ -58,6 +58,10 @@ class PackError(Exception):
         super().__init__(f"内容包有 {len(self.problems)} 处错误：{shown}{more}")
 
 
+# The 是哪一种 pick-list of one exemption question: ``legal_aid.exemption_which/<question>``.
+WHICH_GROUP = "legal_aid.exemption_which/"
+
+
 @dataclass(frozen=True)
 class Option:
     """One choice a resident can tap or say: stable id, label, what they might say instead."""
@@ -179,6 +183,7 @@ class ContentPack:
             "legal_aid.exempt_matter": [option_of(m) for m in la["exempt_matters"]]
             + [option_of(self._data["screens"]["none_of_these"])],
             "legal_aid.applicant_role": [option_of(r) for r in la["applicant_roles"]],
+            "legal_aid.income_period": [option_of(p) for p in la["income_periods"]],
             "legal_aid.opposing_kind": [option_of(k) for k in la["opposing_kinds"]],
             "legal_aid.agent_relation": [option_of(r) for r in la["agent_relations"]],
             "legal_aid.evidence": [option_of(e) for e in la["evidence_kinds"]],
@@ -193,6 +198,7 @@ class ContentPack:
     def screen_ids(self) -> list[str]:
         """Every screen that offers spoken choices, including one per district and per town."""
         ids = list(self._static_screens())
+        ids += [f"{WHICH_GROUP}{q}" for q in self.exemption_questions()]
         for d in self._data["regions"]["districts"]:
             ids.append(f"region.town/{d['id']}")
             for t in d["towns"]:
@@ -208,6 +214,8 @@ class ContentPack:
         static = self._static_screens()
         if screen_id in static:
             return static[screen_id]
+        if screen_id.startswith(WHICH_GROUP):
+            return self.exemption_choices(screen_id[len(WHICH_GROUP) :])
         if screen_id.startswith("region.town/"):
             return self.towns(screen_id.split("/", 1)[1])
         if screen_id.startswith("region.village/"):
@@ -215,6 +223,24 @@ class ContentPack:
             if len(parts) == 3:
                 return self.villages(parts[1], parts[2])
         raise KeyError(f"没有这个界面：{screen_id}")
+
+    # -- exemption groups, asked as a few plain yes/no questions ------------------------------
+    def exemption_questions(self) -> list[str]:
+        """The plain questions that confirm an exemption group, in the pack's group order."""
+        groups = self._data["legal_aid"]["exemption_groups"]
+        return list(dict.fromkeys(str(g["question"]) for g in groups))
+
+    def exemption_choices(self, question: str) -> list[Option]:
+        """The groups one question confirms, in everyday words (``plain_label``) for 是哪一种.
+
+        Synonyms are the groups' own status words (低保, 五保户 …), never a loose word.
+        """
+        groups = self._data["legal_aid"]["exemption_groups"]
+        return [
+            Option(str(g["id"]), str(g["plain_label"]), option_of(g).synonyms)
+            for g in groups
+            if g["question"] == question
+        ]
 
     # -- read-aloud ----------------------------------------------------------------------------
     def spoken_keys(self) -> list[str]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kiosk.content import ContentPack
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
+    from kiosk.health import HealthMonitor
     from kiosk.packs.manifest import Manifest
     from kiosk.packs.staff_actions import PackAdmin
     from kiosk.packs.switching import PackSwitcher
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from kiosk.staff import StaffDirectory
     from kiosk.stats import StatsRecorder
     from kiosk.sync.agent import SyncAgent
+    from kiosk.terminal_clock import TerminalClock
     from kiosk.visits import BookingLedger
     from offline_cache.outbox import Outbox, Receipt
     from offline_cache.pack_store import PackStore
@@ -76,5 +78,9 @@ class Services:
     recognizer: Recognizer | None = None
     card_reader: CardReader | None = None
     handwriting: HandwritingRecognizer | None = None
+    # The terminal's one clock (corrected by the province's answers) and its health monitor;
+    # None only in tests that build Services by hand.
+    clock: TerminalClock | None = None
+    health: HealthMonitor | None = None
     printer: PrintDesk | None = None
     a4_printer: A4Printer | None = None  # the CUPS queue for the application form

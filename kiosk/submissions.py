@@ -14,6 +14,7 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk import receipts, sealing, submission_rules
@@ -57,10 +58,12 @@ def submit(
         raise InvalidSubmission([_Plain("kind", f"申请类型只能是 {' 或 '.join(KINDS)}")])
     if not isinstance(payload, dict):
         raise InvalidSubmission([_Plain("payload", "申请内容应是一个 JSON 对象")])
-    problems = submission_rules.validate_submission(kind, payload, pack)
+    # Today by the outbox's clock: the terminal clock, corrected by the province's answers.
+    today = date.fromtimestamp(outbox.now())
+    problems = submission_rules.validate_submission(kind, payload, pack, today=today)
     if problems:
         raise InvalidSubmission(problems)
-    metadata = submission_rules.public_metadata(kind, payload, pack)
+    metadata = submission_rules.public_metadata(kind, payload, pack, today=today)
     return queue_sealed(outbox, kind, payload, metadata, staff_id=staff_id)
 
 

@@ -30,10 +30,11 @@ import chinese_calendar
 from kiosk import holidays
 from kiosk.content import ContentPack
 from kiosk.holidays import statutory_holiday
-from kiosk.validation import check_resident_id, text_problem
 
 # Booking and the status names are defined with the ledger's storage; named here too because the
 # screens, the CLI and the sync hooks have always found them in kiosk.visits.
+from kiosk.terminal_clock import TerminalClock
+from kiosk.validation import check_resident_id, text_problem
 from offline_cache.bookings import ACTIVE_STATUSES as ACTIVE_STATUSES
 from offline_cache.bookings import SECRET_META_KEY as SECRET_META_KEY
 from offline_cache.bookings import STATUS_LABELS as STATUS_LABELS
@@ -314,13 +315,28 @@ class BookingRequest:
 class BookingLedger:
     """The booking rules over the ledger: every check-and-reserve runs in one write transaction."""
 
-    def __init__(self, store: Store, pack: ContentPack, *, secret: bytes | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        pack: ContentPack,
+        *,
+        secret: bytes | None = None,
+        clock: TerminalClock | None = None,
+    ) -> None:
         """``secret``: from :func:`kiosk.person_secret.person_secret` (keyring or passphrase);
-        ``None`` keeps it in the store, readable by whoever holds the disk."""
+        ``None`` keeps it in the store, readable by whoever holds the disk. ``clock``: the
+        terminal's corrected clock (booking days and times); the system clock without one."""
         self.store = store
         self.pack = pack
-        self.bookings = BookingRepository(store)
+        self.clock = clock
+        self.bookings = (
+            BookingRepository(store) if clock is None else BookingRepository(store, clock=clock.now)
+        )
         self._secret = secret
+
+    def today(self) -> date:
+        """Today by the terminal's clock."""
+        return self.clock.today() if self.clock is not None else date.today()
 
     # -- identity without the ID number ---------------------------------------------------------
     def person_key(self, id_number: str) -> str:
@@ -345,7 +361,7 @@ class BookingLedger:
         today: date | None = None,
         include_full: bool = False,
     ) -> list[Slot]:
-        today = today or date.today()
+        today = today or self.today()
         horizon = int(self.pack.data("visits")["booking"]["horizon_days"])
         days = days or horizon
         begin = start or today
@@ -369,7 +385,7 @@ class BookingLedger:
 
     def active_for(self, id_number: str, service: str, today: date | None = None) -> Booking | None:
         return self.bookings.first_active_for(
-            self.person_key(id_number), service, today or date.today()
+            self.person_key(id_number), service, today or self.today()
         )
 
     def list(self, *, status: str | None = None, limit: int = 100) -> list[Booking]:
@@ -378,7 +394,7 @@ class BookingLedger:
     # -- writing ---------------------------------------------------------------------------------
     def reserve(self, request: BookingRequest, today: date | None = None) -> Booking:
         """Check every rule and hold the slot (status ``tentative``), atomically."""
-        today = today or date.today()
+        today = today or self.today()
         pack = self.pack
         service = _service(pack, request.service)
         id_check = check_resident_id(request.id_number, today)
@@ -485,7 +501,7 @@ class BookingLedger:
         Even a keyed hash links visits of one person; once a visit is long over the ledger has
         no reason to keep it. Returns how many rows were deleted.
         """
-        today = today or date.today()
+        today = today or self.today()
         return self.bookings.delete_before(today - timedelta(days=retention_days))
 
     def set_status(self, booking_id: str, status: str) -> Booking:

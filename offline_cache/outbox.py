@@ -329,6 +329,14 @@ class Outbox:
             last_success_at=float(last) if last else None,
         )
 
+    def oldest_waiting_at(self) -> float | None:
+        """When the oldest submission still waiting to be sent (queued or sending) was made."""
+        rows = self.store.query(
+            "SELECT MIN(created_at) AS t FROM outbox WHERE status IN ('queued', 'sending')"
+        )
+        value = rows[0]["t"] if rows else None
+        return float(value) if value is not None else None
+
     def remaining(self) -> int:
         """Submissions not yet accepted or rejected by the province."""
         c = self.counts()

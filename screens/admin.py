@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kiosk.admin_info import AdminInfo
     from kiosk.devices.idcard import CardReader
     from kiosk.packs.staff_actions import PackAdmin
+    from kiosk.printing.a4 import QueueHealth
     from kiosk.printing.desk import PrintDesk
     from kiosk.session import Session
 
@@ -56,12 +57,15 @@ class AdminScreen(PageScreen):
         confirm: Callable[..., None] | None = None,
         printer: Callable[[], PrintDesk | None] = lambda: None,
         card_reader: Callable[[], CardReader | None] = lambda: None,
+        a4_health: Callable[[], QueueHealth] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.info = info
         self.printer = printer
         self.printer_label = BodyLabel(text="")  # updated in place when the printer answers
+        self.a4_health = a4_health
+        self.a4_label = BodyLabel(text="")  # likewise when CUPS answers about the A4 queue
         self.card_reader = card_reader
         self.reader_text = READER_CHECKING
         self.checking_reader = False
@@ -82,6 +86,21 @@ class AdminScreen(PageScreen):
         self.find_packs()
         # Asking the printer can take its whole status timeout: off the Kivy thread.
         when_printer_answers(self.printer(), self._printer_answered)
+        self.check_a4()
+
+    def check_a4(self) -> None:
+        """Ask CUPS about the A4 queue off the Kivy thread (lpstat waits for a dead server)."""
+        ask = self.a4_health
+        if ask is None:
+            self.a4_label.text = ""
+            return
+        self.a4_label.text = "A4 打印机：正在询问…"
+
+        def work() -> None:
+            line = ask().line()
+            Clock.schedule_once(lambda _dt: setattr(self.a4_label, "text", line), 0)
+
+        threading.Thread(target=work, name="admin-a4", daemon=True).start()
 
     def _printer_answered(self, line: str) -> None:
         self.printer_label.text = line
@@ -138,7 +157,7 @@ class AdminScreen(PageScreen):
         counts = f.counts
         last_sync = "还没有成功过"
         if counts is not None and counts.last_success_at:
-            last_sync = when_text(counts.last_success_at)
+            last_sync = when_text(counts.last_success_at, f.now)
         lines = [
             f"终端编号：{f.terminal_id}",
             f"服务站：{f.station_name}",
@@ -148,13 +167,16 @@ class AdminScreen(PageScreen):
             f"手写输入：{f.handwriting}",
             f"最近一次同步成功：{last_sync}",
         ]
+        if f.clock:
+            lines.append(f"本机时钟：{f.clock}")
         if counts is not None:
             lines.append(f"待发送 {counts.queued}，失败 {counts.failed}，已上报 {counts.accepted}")
         for line in lines:
             page.add(BodyLabel(text=line))
-        if self.printer_label.parent is not None:
-            self.printer_label.parent.remove_widget(self.printer_label)
-        page.add(self.printer_label)
+        for label in (self.printer_label, self.a4_label):
+            if label.parent is not None:
+                label.parent.remove_widget(label)
+            page.add(label)
         if f.pack_error:
             page.add(NoteLabel(text=f"内容包问题：{f.pack_error}"))
         page.add(TitleLabel(text="近 30 天使用情况（按服务）"))

@@ -11,8 +11,10 @@ submitting explains that staff must help.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -46,7 +48,7 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.content import ContentPack
     from kiosk.devices.handwriting import HandwritingRecognizer
     from kiosk.devices.idcard import CardReader
-    from kiosk.printing.a4 import A4Printer
+    from kiosk.printing.a4 import A4Printer, QueueHealth
     from kiosk.printing.desk import PrintDesk
     from kiosk.printing.form_desk import FormDesk
     from kiosk.submitting import SubmissionDesk
@@ -215,6 +217,8 @@ class KioskApp(App):  # type: ignore[misc]
             self.printing.stop()
         if self.services is not None and self.services.sync_agent is not None:
             self.services.sync_agent.stop()
+        if self.services is not None and self.services.health is not None:
+            self.services.health.stop()
 
     def _make_attached(self, name: str) -> KioskScreen:
         assert self.flow is not None
@@ -359,9 +363,24 @@ class KioskApp(App):  # type: ignore[misc]
         """The recogniser behind 手写 (``None`` or one with a reason: no pad)."""
         return self.require_services().handwriting
 
+    def now(self) -> float:
+        """The terminal's clock (corrected by the province's answers; kiosk.terminal_clock)."""
+        clock = self.services.clock if self.services is not None else None
+        return clock.now() if clock is not None else time.time()
+
+    def today(self) -> date:
+        """Today by the terminal's clock (ages on the legal-aid pages, booking days)."""
+        return date.fromtimestamp(self.now())
+
     def use_handwriting(self, recognizer: HandwritingRecognizer | None) -> None:
         """Replace the handwriting recogniser (a stand-in, or none); the other services stay."""
         self.attach_services(replace(self.require_services(), handwriting=recognizer))
+
+    def a4_health(self) -> QueueHealth:
+        """The A4 queue's state for staff (blocks on CUPS: call it off the Kivy thread)."""
+        from kiosk.printing.a4 import not_configured
+
+        return self.forms.health() if self.forms is not None else not_configured()
 
     def use_a4_printer(self, printer: A4Printer | None) -> None:
         """Replace the A4 printer (a stand-in, or none); the other services stay."""
@@ -387,7 +406,9 @@ class KioskApp(App):  # type: ignore[misc]
         forms = self.forms
         if forms is not None and forms.configured:
             staff_id = self.session.staff_id
-            if forms.remember(kind, payload, receipt.code, staff_id=staff_id):
+            # The form is dated like the receipt: by the terminal clock (kiosk.terminal_clock).
+            day = date.fromtimestamp(receipt.created_at)
+            if forms.remember(kind, payload, receipt.code, staff_id=staff_id, day=day):
                 # On the next tick: the receipt screen is showing by then, and says 正在打印.
                 Clock.schedule_once(lambda _dt: self.print_form(self._show_print_status), 0)
         return receipt
@@ -443,6 +464,7 @@ class KioskApp(App):  # type: ignore[misc]
             outbox=self.require_services().outbox,
             store=self.store,
             handwriting=self.require_services().handwriting,
+            clock=self.require_services().clock,
         )
 
     # -- app-wide outcomes ----------------------------------------------------------------------
@@ -582,6 +604,8 @@ def _legal_aid(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
         handwriting=app.handwriting,
+        today=app.today,
+        now=app.now,
     )
 
 
@@ -594,6 +618,7 @@ def _notary(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         icons_dir=ICONS_DIR,
         home_district=app.kiosk_config.district,
         on_step=app.usage.step_reached,
+        now=app.now,
     )
 
 
@@ -609,6 +634,7 @@ def _visit(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         on_step=app.usage.step_reached,
         card_reader=app.card_reader,
         handwriting=app.handwriting,
+        today=app.today,
     )
 
 
@@ -616,13 +642,15 @@ def _status(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from kiosk.status_lookup import StatusLookup
     from screens.status import StatusScreen
 
-    return StatusScreen(**basics, lookup=StatusLookup(app.require_services().outbox).look_up)
+    return StatusScreen(
+        **basics, lookup=StatusLookup(app.require_services().outbox).look_up, now=app.now
+    )
 
 
 def _knowledge(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
     from screens.knowledge import KnowledgeScreen
 
-    return KnowledgeScreen(**basics, pack=app.pack, printer=app.printer, say=app.say)
+    return KnowledgeScreen(**basics, pack=app.pack, printer=app.printer, say=app.say, now=app.now)
 
 
 def _ask(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
@@ -655,6 +683,7 @@ def _receipt(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         printer=app.printer,
         say=app.say,
         hotline_hours=lambda: hotline_hours(app.pack),
+        now=app.now,
     )
 
 
@@ -692,6 +721,7 @@ def _admin(app: KioskApp, basics: ScreenBasics) -> KioskScreen:
         confirm=app.ask,
         printer=app.printer,
         card_reader=app.card_reader,
+        a4_health=app.a4_health,
     )
 
 

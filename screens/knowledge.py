@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
@@ -26,12 +27,14 @@ class KnowledgeScreen(PageScreen):
         session: Session,
         printer: Callable[[], PrintDesk | None] = lambda: None,
         say: Callable[[str], None] = lambda _text: None,
+        now: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.pack = pack
         self.printer = printer
         self.say = say
+        self.now = now  # the terminal clock: a leaflet is dated by the province's time
         self.print_button: Any = None
         self.topic_id = ""
         self._grid: ChoiceGrid | None = None  # the topic list, once built
@@ -79,7 +82,7 @@ class KnowledgeScreen(PageScreen):
         # A leaflet to take home: the same sentences, for a neighbour to read out later.
         self.print_button = print_button(
             desk,
-            lambda: leaflet(when=datetime.now()),
+            lambda: leaflet(when=datetime.fromtimestamp(self.now())),
             page=page,
             say=self.say,
             fallback=HEAR_IT_AGAIN,

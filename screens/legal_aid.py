@@ -8,18 +8,27 @@ collects.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.legal_aid import application_problems, assess, parse_application
 from kiosk.legal_aid.assessment import Assessment
 from kiosk.printing.layouts import legal_aid_slip
-from kiosk.wizards.legal_aid import LEGAL_AID, NONE, legal_aid_payload, question_values
+from kiosk.wizards.legal_aid import (
+    EXEMPTION_QUESTIONS,
+    LEGAL_AID,
+    NONE,
+    exemption_step,
+    legal_aid_payload,
+    question_values,
+    which_step,
+)
 from kiosk.wizards.steps import Kind, Step, Submit, review_rows, step_for_field
 from screens.base import TourStep
 from screens.printing import HEAR_IT_AGAIN, print_button
-from screens.widgets import BodyLabel, NoteLabel, TitleLabel, nav_button
+from screens.widgets import BasisLabel, BodyLabel, NoteLabel, TitleLabel, nav_button
 from screens.wizard import WizardScreen
 
 if TYPE_CHECKING:
@@ -37,10 +46,13 @@ class LegalAidScreen(WizardScreen):
         submit: Submit,
         printer: Callable[[], PrintDesk | None] = lambda: None,
         say: Callable[[str], None] = lambda _text: None,
+        now: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
+        # ``today`` (WizardScreen) is the terminal clock's: ages and income years by it.
         super().__init__(**kwargs)
         self.submit = submit
+        self.now = now  # the terminal clock: the printed slip's date and time
         self.printer = printer
         self.say = say
         self.print_button: Any = None
@@ -59,7 +71,7 @@ class LegalAidScreen(WizardScreen):
     def render_result(self, _step: Step) -> None:
         pack = self.context().pack
         payload = self.payload()
-        self.problems = application_problems(payload, pack, date.today())
+        self.problems = application_problems(payload, pack, self.today())
         if self.problems:
             self.header("还有几处要改一下")
             rows = [
@@ -69,36 +81,44 @@ class LegalAidScreen(WizardScreen):
             self.assessment = None
             self.nav(next_text=None)
             return
-        app = parse_application(payload, pack, date.today())
+        app = parse_application(payload, pack, self.today())
         assert app is not None  # no problems: the application parses
-        self.assessment = a = assess(app, pack, date.today())
-        self.header(f"初步判断：{a.outcome_label}")
+        self.assessment = a = assess(app, pack, self.today())
+        # What happens next first, in one plain sentence; the verdict and its reasons after.
+        self.header(a.next_step(pack))
+        self.page.add(BodyLabel(text=f"本机初步判断：{a.outcome_label}。"))
         for reason in a.reasons:
             self.page.add(BodyLabel(text=f"●\u00a0{reason}"))
-        if a.basis:  # the articles the reasons rest on, small, after them
-            self.page.add(NoteLabel(text="依据：" + "；".join(a.basis)))
         if a.referrals:
-            self.page.add(TitleLabel(text="这件事可以这样办"))
+            self.page.add(TitleLabel(text="这件事也可以这样办"))
             for r in a.referrals:
                 self.page.add(NoteLabel(text=f"{r['label']}：{r['detail']}"))
         if a.materials:
             self.page.add(TitleLabel(text="请一次带齐这些材料"))
+            self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.bring_to")))
             for m in a.materials:
-                self.page.add(NoteLabel(text=f"{m.label}——{m.why}（{m.where}）"))
+                self.page.add(NoteLabel(text=f"{m.label}——{m.why}。在哪里开：{m.where}"))
+            if a.for_someone_else:
+                self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.agent")))
         # The same plain sentences that are read aloud (the pack's, not a second wording here).
         times = {"decision_days": a.decision_days, "assignment_days": a.assignment_days}
         self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.times", **times)))
         if a.priority and a.green_channel_days:
             days = {"green_channel_days": a.green_channel_days}
             self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.green_channel", **days)))
-        self.page.add(BodyLabel(text="这是本机的初步判断，最后以法律援助机构的决定为准。"))
+        self.page.add(BodyLabel(text=pack.spoken("legal_aid.result.disclaimer")))
+        if a.basis:  # the articles the reasons rest on: small, last, for staff
+            self.page.add(BasisLabel(text="依据：" + "；".join(a.basis)))
         if self.session.staff_id:
             self.page.add(NoteLabel(text=f"代为填写：工号 {self.session.staff_id}"))
         desk = self.printer()
         self.print_button = print_button(
             desk,
             lambda: legal_aid_slip(
-                a, pack, station=desk.station if desk else "", when=datetime.now()
+                a,
+                pack,
+                station=desk.station if desk else "",
+                when=datetime.fromtimestamp(self.now()),
             ),
             page=self.page,
             say=self.say,
@@ -120,9 +140,11 @@ class LegalAidScreen(WizardScreen):
             self.message(f"没有提交成功：{failure_text(exc)}")
             return
         a = self.assessment
-        lines = [f"初步判断：{a.outcome_label}。"] if a is not None else []
+        pack = self.context().pack
+        lines = [f"本机初步判断：{a.outcome_label}。"] if a is not None else []
         if a is not None and a.materials:
             lines.append("请带齐：" + "、".join(m.label for m in a.materials) + "。")
+            lines.append(pack.spoken("legal_aid.result.bring_to"))
         lines.append("网络不通也没关系，申请已保存在本机，网络恢复后自动上报。")
         self.finish_submitted(receipt, "法律援助申请已提交", lines)
 
@@ -134,7 +156,7 @@ class LegalAidScreen(WizardScreen):
             return (
                 "请核对您填写的内容："
                 + "；".join(f"{r.label}，{r.value}" for r in rows)
-                + "。要修改的，点那一项旁边的“修改”。"
+                + "。要修改的，点那一项前面的“修改”。"
             )
         return super().spoken_text()
 
@@ -144,12 +166,13 @@ class LegalAidScreen(WizardScreen):
             return
         demo: dict[str, Any] = {
             "role": "self",
-            "exemption": NONE,
+            **{exemption_step(q): False for q in EXEMPTION_QUESTIONS},
             "matter": "unpaid_wages",
             "migrant": False,
             "exempt_matter": NONE,
             "household": 3,
-            "income": 4500,
+            "income_period": "year",
+            "income_year": 54000,
             "name": "张桂英",
             "id_number": "320483195603150025",
             "phone": "13912345678",
@@ -161,5 +184,11 @@ class LegalAidScreen(WizardScreen):
             **self.demo_address(),
         }
         yield from self.walk(self.demo_fill(demo))
+
+        def which() -> None:  # 是 to the first plain question: 是哪一种, in everyday words
+            self.set_answer(exemption_step(EXEMPTION_QUESTIONS[0]), True)
+            self.show(which_step(EXEMPTION_QUESTIONS[0]))
+
+        yield which_step(EXEMPTION_QUESTIONS[0]), which
         yield from self.card_tour(self.demo_card(demo["name"], demo["id_number"], "女"))
         yield from self.writing_tour("name")

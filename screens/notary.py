@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
@@ -46,9 +47,11 @@ class NotaryScreen(PageScreen):
         icons_dir: Path,
         home_district: str,
         on_step: Callable[[str, str], None] | None = None,
+        now: Callable[[], float] = time.time,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.now = now  # the terminal clock: the take-home list is dated by the province's time
         self.pack = pack
         self.session = session
         self.icons_dir = icons_dir
@@ -218,7 +221,7 @@ class NotaryScreen(PageScreen):
         if c.office is not None:
             lines.append(f"办理地点：{c.office.label}。{c.office.contact}")
         text = self.checklist_text()
-        slip = partial(notary_slip, c, frozenset(have), when=datetime.now())
+        slip = partial(notary_slip, c, frozenset(have), when=datetime.fromtimestamp(self.now()))
         self.session.discard_draft(self.kind)
         self.report(
             "take_home",

@@ -39,6 +39,7 @@ class ReceiptScreen(PageScreen):
         receipts_dir: Path,
         station_name: str,
         session: Session,
+        now: Callable[[], float] = time.time,
         printer: Callable[[], PrintDesk | None] = lambda: None,
         say: Callable[[str], None] = lambda _text: None,
         hotline_hours: Callable[[], str] = lambda: "",
@@ -46,6 +47,7 @@ class ReceiptScreen(PageScreen):
     ) -> None:
         super().__init__(**kwargs)
         self.receipts_dir = receipts_dir
+        self.now = now  # the terminal clock: a take-home list is dated by the province's time
         self.station_name = station_name
         self.printer = printer
         self.say = say
@@ -70,14 +72,14 @@ class ReceiptScreen(PageScreen):
         self.print_text = ""
         self.qr_text = query_hint(self.code) if self.code else str(data.get("qr_text", ""))
         self.make_slip = data.get("slip") or (self._receipt_slip if receipt is not None else None)
-        self.when = receipt.created_at if receipt is not None else time.time()
+        self.when = receipt.created_at if receipt is not None else self.now()
         self.saved_path = None
         desk = self.printer()
         if desk is not None and desk.configured:
             self._build()  # a slip printer: 打印, and no PNG left in a spool
             return
         try:
-            stem = f"receipt-{self.code}" if self.code else f"list-{int(time.time())}"
+            stem = f"receipt-{self.code}" if self.code else f"list-{int(self.now())}"
             self.saved_path = render_receipt(
                 self.receipts_dir / f"{stem}.png",
                 station=self.station_name,
@@ -85,7 +87,7 @@ class ReceiptScreen(PageScreen):
                 code_display=receipts.display(self.code) if self.code else None,
                 lines=[*self.lines, *([] if self.code else ["扫码把清单存到手机"])],
                 qr_text=self.qr_text,
-                when=receipt.created_at if receipt is not None else None,
+                when=receipt.created_at if receipt is not None else self.now(),
             )
         except OSError:
             self.saved_path = None

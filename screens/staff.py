@@ -90,7 +90,10 @@ class StaffScreen(PageScreen):
             page.add(NoteLabel(text="发件箱没有启用。"))
         else:
             counts = self.outbox.counts()
-            last = when_text(counts.last_success_at) if counts.last_success_at else "还没有成功过"
+            now = self.outbox.now()  # the terminal clock: "今天" is the province's today
+            last = (
+                when_text(counts.last_success_at, now) if counts.last_success_at else "还没有成功过"
+            )
             page.add(
                 BodyLabel(
                     text=f"待发送 {counts.queued} 份，正在发送 {counts.sending} 份，"
@@ -108,7 +111,7 @@ class StaffScreen(PageScreen):
                 page.add(
                     NoteLabel(
                         text=f"{entry.receipt_code}  {kind_label(entry.kind)}"
-                        f"  {state}{error}，{when_text(entry.created_at)}{by}"
+                        f"  {state}{error}，{when_text(entry.created_at, now)}{by}"
                     )
                 )
         right = [nav_button("退出登录", self.sign_out, "danger")]

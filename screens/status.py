@@ -37,17 +37,24 @@ def when_text(ts: float | None, now: float | None = None) -> str:
 
 class StatusScreen(PageScreen):
     def __init__(
-        self, *, lookup: Callable[[str], StatusAnswer], session: Session, **kwargs: Any
+        self,
+        *,
+        lookup: Callable[[str], StatusAnswer],
+        session: Session,
+        now: Callable[[], float] = time.time,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.lookup = lookup
+        self.now = now  # the terminal's clock: "今天" is the province's today
         self.title = "查询办理进度"
         self.result_text = ""
         page = self.page
         page.add(TitleLabel(text=self.title))
         prompt = BodyLabel(text=f"请输入回执上的 {receipts.CODE_LEN} 位数字（只有 2 到 9）。")
         self.code_box = AnswerBox(hint="回执号")
-        self.keypad = Keypad(max_length=receipts.CODE_LEN)
+        # Only the digits a code can have: the keypad shows what the hint says.
+        self.keypad = Keypad(max_length=receipts.CODE_LEN, digits=receipts.ALPHABET)
         self.keypad.bind(value=self._typed)
         self.message = NoteLabel(text="", opacity=0)
         page.add(beside_keypad([prompt, self.code_box, self.message], self.keypad))
@@ -77,7 +84,7 @@ class StatusScreen(PageScreen):
         # No case number here: whoever holds the screen learns only how far it got.
         self._say(
             f"回执号 {receipts.display(code)}：{status}。"
-            f"\n这是{when_text(learned)}知道的消息（没有网络时显示本机最近一次知道的进度）。"
+            f"\n这是{when_text(learned, self.now())}知道的消息（没有网络时显示本机最近一次知道的进度）。"
         )
 
     def spoken_text(self) -> str:

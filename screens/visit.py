@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
@@ -15,10 +14,10 @@ from kiosk.printing.layouts import booking_slip
 from kiosk.printing.slip import Slip
 from kiosk.submissions import failure_text
 from kiosk.visits import BookingError, BookingLedger, Slot
-from kiosk.wizards.steps import Kind, Step, Submit, review_rows
-from kiosk.wizards.visit import VISIT, book_home_visit, day_words
+from kiosk.wizards.steps import Context, Kind, Step, Submit, review_rows
+from kiosk.wizards.visit import VISIT, book_home_visit, day_words, when_word
 from screens.base import TourStep
-from screens.widgets import BigButton, BodyLabel, NoteLabel, nav_button
+from screens.widgets import BigButton, BodyLabel, NoteLabel, ems, nav_button
 from screens.wizard import WizardScreen
 
 
@@ -45,9 +44,12 @@ class VisitScreen(WizardScreen):
     def available(self) -> bool:
         return self.pack is not None and self.ledger is not None
 
+    def context(self) -> Context:
+        return replace(super().context(), today=self.today())
+
     def question_values(self, step: Step) -> dict[str, object]:
         day = self.answer("day")
-        return {"date": day_words(day)} if step.kind is Kind.SLOT and day else {}
+        return {"date": day_words(day, self.today())} if step.kind is Kind.SLOT and day else {}
 
     def _booking_text(self) -> str:
         return str(self.context().pack.data("visits")["booking"]["text"])
@@ -73,7 +75,7 @@ class VisitScreen(WizardScreen):
         for s in self._load_slots():
             by_day.setdefault(s.date, []).append(s)
         tiles = [
-            (day, f"{day_words(day)}\n星期{slots[0].weekday}", slots)
+            (day, f"{when_word(day, self.today())}\n{day_words(day)}", slots)
             for day, slots in sorted(by_day.items())
         ]
         grid = self._capacity_grid(tiles, "day", self._pick_day, cols=4, spacing=20, rows_px=1.8)
@@ -95,10 +97,18 @@ class VisitScreen(WizardScreen):
         """Day or half-day tiles, each saying what is left (never colour alone); full ones off."""
         grid = GridLayout(cols=cols, spacing=spacing, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
+        # Fewer columns when a tile would be too narrow for its longest line (还能约4户 at 特大).
+        lines = [line for _k, h, _s in tiles for line in h.split("\n")] + ["还能约4户"]
+        tile_px = (max(ems(line) for line in lines) + 1) * self.style.body_px
+
+        def fit(_g: Any, width: float) -> None:
+            grid.cols = max(1, min(cols, int((width + spacing) // (tile_px + spacing))))
+
+        grid.bind(width=fit)
         self.choices = []
         for key, heading, slots in tiles:
             left = sum(s.remaining for s in slots)
-            label = f"{heading}\n" + (f"还剩{left}个" if left else "已约满")
+            label = f"{heading}\n" + (f"还能约{left}户" if left else "已约满")
             chosen = self.answer(answer_key) == key
             button = BigButton(
                 text=("✓ " if chosen else "") + label,
@@ -163,7 +173,7 @@ class VisitScreen(WizardScreen):
         booked = replace(booking, receipt_code=receipt.code)
 
         def slip(station: str) -> Slip:
-            return booking_slip(booked, pack, station=station, today=date.today())
+            return booking_slip(booked, pack, station=station, today=self.today())
 
         self.finish_submitted(receipt, "上门服务预约已提交", lines, slip=slip)
 

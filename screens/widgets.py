@@ -31,6 +31,10 @@ class BodyLabel(Label):  # type: ignore[misc]
     """Body text: ≥ 32 px, wraps to its width, 1.4 line spacing."""
 
 
+class BasisLabel(BodyLabel):
+    """The small 依据 line for staff (the articles), after the plain words: the audit's minimum."""
+
+
 class TitleLabel(Label):  # type: ignore[misc]
     """Screen title: ≥ 48 px."""
 
@@ -40,7 +44,23 @@ class DisplayLabel(Label):  # type: ignore[misc]
 
 
 class ProgressLabel(Label):  # type: ignore[misc]
-    """第N步/共M步 in the nav bar, between 上一步 and 下一步."""
+    """第N步/共M步 in the nav bar, between 上一步 and 下一步; on two lines (第N步 over 共M步)
+    when the bar leaves it too little room for one (a long path, 特大, two extra buttons)."""
+
+    def __init__(self, *, step: int, total: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.one_line = f"第{step}步/共{total}步"
+        self.text = self.one_line
+        self.bind(width=self._fit, font_size=self._fit)
+
+    def _fit(self, *_: Any) -> None:
+        room = ems(self.one_line) * self.font_size <= self.width
+        self.text = self.one_line if room else self.one_line.replace("/", "\n")
+
+
+def ems(text: str) -> float:
+    """About how many font sizes wide ``text`` is: a Chinese character 1, a digit or letter 0.6."""
+    return sum(0.6 if ch.isascii() else 1.0 for ch in text)
 
 
 class NoteLabel(Label):  # type: ignore[misc]
@@ -284,12 +304,14 @@ class TopBar(BoxLayout):  # type: ignore[misc]
 
 
 class Keypad(GridLayout):  # type: ignore[misc]
-    """Big digit keypad: 1–9, 0, 删除, 清空 and (for ID numbers) X. Edits ``value``."""
+    """Big digit keypad: 1–9, 0 (or only ``digits``), 删除, 清空 and (for ID numbers) X."""
 
     value = StringProperty("")
     max_length = NumericProperty(18)
     allow_x = BooleanProperty(False)
-    # Receipt codes use only 2–9; 0 and 1 are still shown so a wrong slip gets a clear message.
+    # The digit keys shown: receipt codes use only 2–9, so their keypad shows only those and
+    # never contradicts its own hint (只有 2 到 9).
+    digits = StringProperty("1234567890")
     key_height = NumericProperty(124)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -300,12 +322,18 @@ class Keypad(GridLayout):  # type: ignore[misc]
     def on_allow_x(self, *_: Any) -> None:
         self._build()
 
+    def on_digits(self, *_: Any) -> None:
+        self._build()
+
     def _build(self) -> None:
         if self.canvas is None:  # a property set from the constructor's kwargs: built below
             return
         self.clear_widgets()
         # Four rows always: with X (ID numbers) 删除 repeatedly clears, so 清空 gives way.
-        keys = [*"123456789", "X" if self.allow_x else "清空", "0", "删除"]
+        if self.digits == "1234567890":
+            keys = [*"123456789", "X" if self.allow_x else "清空", "0", "删除"]
+        else:  # e.g. 2–9: the digits in order, then 清空 and 删除 side by side
+            keys = [*self.digits, "X" if self.allow_x else "清空", "删除"]
         for key in keys:
             role = "danger" if key in ("删除", "清空") else "normal"
             button = BigButton(text=key, role=role, size_hint_y=None, height=self.key_height)

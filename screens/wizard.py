@@ -152,7 +152,7 @@ class WizardScreen(PageScreen):
 
     def context(self) -> Context:
         assert self.pack is not None
-        return Context(self.pack, self.session.staff_id)
+        return Context(self.pack, self.session.staff_id, today=self.today())
 
     def steps(self) -> list[str]:
         """The page ids on the resident's path now."""
@@ -331,7 +331,7 @@ class WizardScreen(PageScreen):
 
     def nav(self, *, next_text: str | None = "下一步", extra: Sequence[Any] = ()) -> None:
         n, m = self.position()
-        progress = ProgressLabel(text=f"第{n}步/共{m}步")
+        progress = ProgressLabel(step=n, total=m)
         self.progress_label = progress
         self.page.nav.clear_widgets()
         self.page.nav.add_widget(nav_button("上一步", self.go_back))
@@ -342,12 +342,16 @@ class WizardScreen(PageScreen):
             self.page.nav.add_widget(nav_button(next_text, self.go_next, role="accent"))
 
     def edit_rows(self, rows: Sequence[tuple[str, str]], height: float) -> None:
-        """Lines of text each with 修改 beside it, going back to the step named."""
+        """Lines of text each with 修改 right beside it, going back to the step named.
+
+        修改 comes first on its line: at the far end of a wide row it sat a screen's width away
+        from a short answer, and a resident couldn't tell which answer it changes.
+        """
         for text_value, step_id in rows:
             text = BodyLabel(text=text_value, size_hint_x=1)
             edit = BigButton(text="修改", size_hint_x=None, width=self.style.touch_px * 1.4)
             edit.bind(on_release=lambda _w, s=step_id: self.show(s))
-            line = row(text, edit, height=height)
+            line = row(edit, text, height=height)
             text.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(height, h)))
             self.page.add(line)
 

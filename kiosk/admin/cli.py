@@ -19,6 +19,7 @@ from kiosk.admin.commands import (
     ask,
     audit,
     handwriting,
+    health,
     idcard,
     outbox,
     pack,
@@ -61,6 +62,7 @@ GROUPS: tuple[ModuleType, ...] = (
     outbox,  # outbox list|show|retry
     sync,
     status,
+    health,
     voice,  # voice match|digits|transcribe|check
     pack,  # pack keygen|manifest|validate|sign|verify|install|list|rollback|diff
     audit,  # audit verify|list

@@ -11,12 +11,16 @@ not in :data:`LEGAL_AID_FIELDS` is refused:
   "agent": null | {"name", "id_number", "phone", "relation"},
   "matter": {"category", "facts"},
   "opposing_party": {"name", "kind": "person|company|government|unknown"},
-  "economy": null | {"household_size", "monthly_income_yuan"},
+  "economy": null | {"household_size", "monthly_income_yuan", "yearly_income_yuan"?},
   "exemption_groups": [group ids], "exempt_matters": [exempt matter ids],
   "evidence": [short texts], "consent": {"truthful": true, "verification": true},
   "oral": bool
 }
 ```
+
+``yearly_income_yuan`` is there when the resident gave a yearly figure (farm income comes once a
+year); ``monthly_income_yuan`` is then that figure divided by twelve (filled in when left out, a
+different one refused), and only the monthly figure is tested, so the verdict is the same.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ class Application:
     exempt_matters: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     oral: bool = False
+    yearly_income_yuan: float | None = None  # when the resident gave the income per year
 
 
 _PERSON: Shape = {"name": None, "id_number": None, "phone": None}
@@ -88,7 +93,7 @@ LEGAL_AID_FIELDS: Shape = {
     "agent": {**_PERSON, "relation": None},
     "matter": {"category": None, "facts": None},
     "opposing_party": {"name": None, "kind": None},
-    "economy": {"household_size": None, "monthly_income_yuan": None},
+    "economy": {"household_size": None, "monthly_income_yuan": None, "yearly_income_yuan": None},
     "exemption_groups": None,
     "exempt_matters": None,
     "evidence": None,
@@ -184,6 +189,19 @@ def income_problem(income: float | None, pack: ContentPack) -> str | None:
         return "全家每月收入请输入钱数（元），没有收入就输入0。"
     if income > most:
         return f"全家每月收入最多填{most}元，请再核对一下。"
+    return None
+
+
+MONTHS_PER_YEAR = 12
+
+
+def yearly_income_problem(income: float | None, pack: ContentPack) -> str | None:
+    """The household's yearly income in yuan: 0 up to twelve times the monthly maximum."""
+    most = int(pack.data("legal_aid")["limits"]["monthly_income_max_yuan"]) * MONTHS_PER_YEAR
+    if income is None or income < 0:
+        return "全家一年收入请输入钱数（元），没有收入就输入0。"
+    if income > most:
+        return f"全家一年收入最多填{most}元，请再核对一下。"
     return None
 
 
@@ -311,6 +329,7 @@ def _parse(
 
     household_size: int | None = None
     income: float | None = None
+    yearly: float | None = None
     economy_raw = payload.get("economy")
     if economy_raw is not None:
         economy = _obj(payload, "economy", problems, "economy")
@@ -321,7 +340,13 @@ def _parse(
                 problems.append(Problem("economy.household_size", p))
                 household_size = None
             income = _number(economy.get("monthly_income_yuan"))
-            p = income_problem(income, pack)
+            if economy.get("yearly_income_yuan") is not None:
+                # None (with its problem already said) when the yearly figure is wrong.
+                income = _monthly_from_yearly(economy, income, pack, problems)
+                yearly = _number(economy.get("yearly_income_yuan")) if income is not None else None
+                p = income_problem(income, pack) if income is not None else None
+            else:
+                p = income_problem(income, pack)
             if p:
                 problems.append(Problem("economy.monthly_income_yuan", p))
                 income = None
@@ -373,9 +398,31 @@ def _parse(
             exempt_matters=exempt_matters,
             evidence=tuple(evidence),
             oral=oral,
+            yearly_income_yuan=yearly if income is not None else None,
         ),
         problems,
     )
+
+
+def _monthly_from_yearly(
+    economy: dict[str, Any], monthly: float | None, pack: ContentPack, problems: list[Problem]
+) -> float | None:
+    """The monthly income a yearly figure gives (one twelfth), checked against any monthly one."""
+    yearly = _number(economy.get("yearly_income_yuan"))
+    p = yearly_income_problem(yearly, pack)
+    if p is not None or yearly is None:
+        problems.append(Problem("economy.yearly_income_yuan", p or "请输入钱数（元）。"))
+        return None
+    computed = round(yearly / MONTHS_PER_YEAR, 2)
+    if monthly is not None and abs(monthly - computed) > 0.01:
+        problems.append(
+            Problem(
+                "economy.monthly_income_yuan",
+                f"每月收入应当是一年收入的十二分之一（{yearly:g}元 ÷ 12 = {computed:g}元）。",
+            )
+        )
+        return None
+    return computed
 
 
 def _address(

@@ -88,6 +88,8 @@ class Assessment:
     basis: list[str] = field(default_factory=list)
     # The groups that bring one-to-one help (低保户, 重度残疾人 …), named as the resident chose them.
     one_to_one_groups: list[str] = field(default_factory=list)
+    # Someone applies for another person: what the helper brings and how that person signs.
+    for_someone_else: bool = False
 
     @property
     def outcome_label(self) -> str:
@@ -98,9 +100,18 @@ class Assessment:
         data["outcome_label"] = self.outcome_label
         return data
 
+    def next_step(self, pack: ContentPack) -> str:
+        """One plain sentence of what happens next — the first thing shown and read."""
+        return pack.spoken(
+            f"legal_aid.result.next.{self.outcome}", decision_days=self.decision_days
+        )
+
     def spoken(self, pack: ContentPack) -> str:
-        """The result read aloud: verdict with reasons, materials, times, green channel."""
-        parts = [pack.spoken(_SPOKEN_KEYS[self.outcome], reasons="".join(self.reasons))]
+        """The result read aloud: what happens next, verdict with reasons, materials, times."""
+        parts = [
+            self.next_step(pack),
+            pack.spoken(_SPOKEN_KEYS[self.outcome], reasons="".join(self.reasons)),
+        ]
         if self.referrals:
             parts.append(
                 pack.spoken(
@@ -115,6 +126,8 @@ class Assessment:
                     materials="、".join(m.label for m in self.materials),
                 )
             )
+            if self.for_someone_else:
+                parts.append(pack.spoken("legal_aid.result.agent"))
             parts.append(
                 pack.spoken(
                     "legal_aid.result.times",
@@ -262,9 +275,14 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
                 passed=passed,
             )
             basis += [str(la["hardship_rule"]["basis"]), str(t["source"])]
+            yearly = (
+                f"一年一共{yuan(app.yearly_income_yuan)}元，"
+                if app.yearly_income_yuan is not None
+                else ""
+            )
             figures = (
-                f"您家{app.household_size}口人，每月一共{yuan(app.monthly_income_yuan)}元，"
-                f"每人{yuan(per_capita)}元。"
+                f"您家{app.household_size}口人，{yearly}每月{'' if yearly else '一共'}"
+                f"{yuan(app.monthly_income_yuan)}元，每人{yuan(per_capita)}元。"
             )
             standard = f"{district_label}的标准是每人每月{yuan(threshold)}元"
             if t["verified"]:
@@ -310,6 +328,11 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
     if outcome == INELIGIBLE:
         # Only the agency decides (Art. 43): a resident told 不符合 may still apply in writing.
         reasons.append(pack.spoken("legal_aid.result.still_apply"))
+        basis.append(str(la["statutory_times"]["refusal_basis"]))
+
+    if not referrals and matter.get("referrals"):
+        # A wage claim is pointed to free labour arbitration whatever the verdict.
+        referrals = referrals_for(la, matter)
 
     priority_groups = [g for g in groups if g["green_channel"]]
     priority = bool(matter["sannong"] or priority_groups) and in_scope and outcome != INELIGIBLE
@@ -335,6 +358,7 @@ def assess(app: Application, pack: ContentPack, today: date | None = None) -> As
         referrals=referrals,
         basis=list(dict.fromkeys(basis)),
         one_to_one_groups=one_to_one,
+        for_someone_else=app.agent is not None,
     )
 
 
@@ -416,7 +440,7 @@ def assessment_lines(result: Assessment) -> list[str]:
     lines = [f"初步评估：{result.outcome_label}", "理由："]
     lines += [f"  - {r}" for r in result.reasons]
     if result.referrals:
-        lines.append("可以这样办：")
+        lines.append("可以这样办：" if result.outcome == INELIGIBLE else "也可以这样办：")
         lines += [f"  - {r['label']}：{r['detail']}" for r in result.referrals]
     if result.outcome != INELIGIBLE:
         lines.append("一次性告知，请带齐：")

@@ -107,7 +107,10 @@ def _money(f: _Filled) -> str:
     income = f.app.monthly_income_yuan
     if income is None:
         return NOT_FILLED
-    return f"{income:.0f}" if float(income).is_integer() else f"{income:.2f}"
+    text = f"{income:.0f}" if float(income).is_integer() else f"{income:.2f}"
+    if f.app.yearly_income_yuan is not None:  # given per year (farm income): staff see both
+        text += f"（按年说：一年{f.app.yearly_income_yuan:.0f}元）"
+    return text
 
 
 # Every field a template may name, and how it is filled: the pack schema lists the same names

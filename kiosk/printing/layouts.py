@@ -210,6 +210,7 @@ def legal_aid_slip(
     ]
     if a.materials:
         blocks.append(Text("请一次带齐这些材料", Size.TITLE))
+        blocks.append(Text(pack.spoken("legal_aid.result.bring_to"), Size.NOTE))
         for i, m in enumerate(a.materials, 1):
             blocks.append(Text(f"{i}. {m.label}"))
             blocks.append(Text(m.where, Size.NOTE))
@@ -234,7 +235,8 @@ OUTCOME_SENTENCES: Mapping[str, str] = {
     "eligible": "按您说的情况，可以申请法律援助。",
     "likely": "按您说的情况，很可能可以申请法律援助，要工作人员核实。",
     "review": "您的情况要工作人员看一看才能确定，请带上材料来问。",
-    "ineligible": "按您说的情况，一般不能申请法律援助，可以照下面的办法去办。",
+    # Only the agency decides (法律援助法 Art. 43): a 不符合 here never says "you can't apply".
+    "ineligible": "法律援助一般帮不了这件事，可以照下面的办法去办；您也可以照样申请。",
 }
 
 

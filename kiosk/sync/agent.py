@@ -151,6 +151,7 @@ class SyncAgent:
         on_report: Callable[[SyncReport], None] | None = None,
         pack_puller: PackPuller | None = None,
         after_run: Sequence[AfterRunHook] = (),
+        startup_jitter_s: float = 0.0,
     ) -> None:
         self.outbox = outbox
         self.transport = transport
@@ -162,6 +163,10 @@ class SyncAgent:
         self.max_failed_batches_per_run = max_failed_batches_per_run
         self.stale_sending_s = stale_sending_s
         self.cursor_scope = cursor_scope
+        # The timer's first run after start, and its next run after the province could not be
+        # reached, wait a random 0..this first: a county of terminals powered on (or back
+        # online) at once reaches the province spread out, not as one herd (issue 18).
+        self.startup_jitter_s = max(0.0, startup_jitter_s)
         self._clock = clock
         self._rng = rng or random.Random()
         self._on_report = on_report
@@ -286,10 +291,17 @@ class SyncAgent:
             log.exception("sync run failed")
 
     def _loop(self) -> None:
+        # A person's "sync now" (request_sync sets _wake) doesn't wait for the jitter.
+        if self.startup_jitter_s > 0:
+            self._wake.wait(self._jitter())
+            self._wake.clear()
         while not self._stopping.is_set():
             self._safe_sync()
             self._wake.wait(self._seconds_until_next_run())
             self._wake.clear()
+
+    def _jitter(self) -> float:
+        return self._rng.uniform(0, self.startup_jitter_s)
 
     def _seconds_until_next_run(self) -> float:
         wait = self.interval_s
@@ -299,6 +311,9 @@ class SyncAgent:
             return wait
         if due is not None and not (self.last_report and self.last_report.auth_failed):
             wait = min(wait, max(0.5, due - self._clock()))
+        if self.last_report is not None and self.last_report.failed_batches:
+            # Unreachable: when the network comes back, don't arrive with everyone else.
+            wait += self._jitter()
         return wait
 
     # -- one run -----------------------------------------------------------------------------

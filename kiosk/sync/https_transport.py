@@ -31,6 +31,7 @@ from kiosk.sync.transport import (
     TransportFailure,
     pack_zip_path,
 )
+from kiosk.terminal_clock import TerminalClock, date_header_time, describe_skew
 from offline_cache.outbox import ItemResult, OutgoingItem, StatusUpdate
 
 OUTCOMES = ("accepted", "duplicate", "conflict", "rejected")
@@ -75,7 +76,9 @@ def _retry_after(response: requests.Response) -> float | None:
     except ValueError:
         pass
     try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        # Against the province's own Date: a terminal whose clock is off still waits right.
+        server_now = date_header_time(response.headers.get("Date")) or time.time()
+        return max(0.0, parsedate_to_datetime(value).timestamp() - server_now)
     except (TypeError, ValueError):
         return None
 
@@ -151,14 +154,19 @@ class HttpsTransport:
         read_timeout_s: float = 30.0,
         session: requests.Session | None = None,
         clock: Callable[[], float] = time.time,
+        terminal_clock: TerminalClock | None = None,
     ) -> None:
+        """``terminal_clock``: the terminal's corrected clock; every answer's ``Date`` teaches it
+        the offset, requests are signed with it, and a request refused for its timestamp is
+        signed again once with the corrected time. Without it, ``clock`` signs as it is."""
         self.endpoint = endpoint.rstrip("/")
         self.credentials = credentials
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.session = session or requests.Session()
         self.session.trust_env = False  # no proxy/netrc surprises from the environment
         self.verify: bool | str = str(ca_file) if ca_file else True
-        self._clock = clock
+        self.terminal_clock = terminal_clock
+        self._clock = terminal_clock.now if terminal_clock is not None else clock
 
     # -- plumbing ----------------------------------------------------------------------------
     def _request(
@@ -176,10 +184,34 @@ class HttpsTransport:
             url = f"{url}?{urlencode(query)}"
         parts = urlsplit(url)
         signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
+        response = self._exchange(method, url, signed_path, body, accept, stream)
+        if (
+            not isinstance(response, TransportFailure)
+            and response.status_code == 401
+            and self._refused_for_time(response)
+        ):
+            # Our clock was off: the answer's Date has just corrected it. Sign once more.
+            response.close()
+            response = self._exchange(method, url, signed_path, body, accept, stream)
+        if isinstance(response, TransportFailure):
+            return response
+        return self._classify(response)
+
+    def _refused_for_time(self, response: requests.Response) -> bool:
+        """A 401 for the timestamp, when the clock has learned better from it."""
+        doc = _json_body(response) or {}
+        return self.terminal_clock is not None and "replay window" in str(doc.get("message", ""))
+
+    def _exchange(
+        self, method: str, url: str, signed_path: str, body: bytes, accept: str, stream: bool
+    ) -> requests.Response | TransportFailure:
+        """One signed request; the answer's ``Date`` teaches the terminal clock."""
         headers = sign_headers(self.credentials, method, signed_path, body, now=self._clock())
         headers["Accept"] = accept
         if body:
             headers["Content-Type"] = "application/json"
+        clock = self.terminal_clock
+        sent = clock.system() if clock is not None else 0.0
         try:
             response = self.session.request(
                 method,
@@ -203,7 +235,11 @@ class HttpsTransport:
             return TransportFailure("transient", "连不上省系统（网络中断或服务器未开）")
         except requests.exceptions.RequestException as exc:
             return TransportFailure("transient", f"网络请求出错：{type(exc).__name__}")
-        return self._classify(response)
+        if clock is not None:
+            server_time = date_header_time(response.headers.get("Date"))
+            if server_time is not None:
+                clock.observe(server_time, sent, clock.system())
+        return response
 
     def _classify(self, response: requests.Response) -> requests.Response | TransportFailure:
         code = response.status_code
@@ -230,11 +266,16 @@ class HttpsTransport:
         reason = str(doc.get("message", ""))
         if "replay window" in reason:
             skew = ""
-            try:
-                server_now = parsedate_to_datetime(response.headers.get("Date", "")).timestamp()
-                skew = f"（相差约 {abs(self._clock() - server_now) / 60:.0f} 分钟）"
-            except (TypeError, ValueError):
-                pass
+            server_now = date_header_time(response.headers.get("Date"))
+            if server_now is not None:
+                # The system clock itself: the corrected one was refused too (no usable Date).
+                own = self.terminal_clock.system() if self.terminal_clock else self._clock()
+                gap = abs(own - server_now)
+                skew = (
+                    f"（相差约 {gap / 60:.0f} 分钟）"
+                    if gap < 7200
+                    else f"（本机比省系统{describe_skew(server_now - own)}）"
+                )
             return f"本机时间与省系统不一致{skew}，请先校准终端的日期和时间，再同步"
         return "省系统拒绝了本终端的凭据，请管理员检查终端密钥"
 
@@ -300,6 +341,18 @@ class HttpsTransport:
                 StatusUpdate(sid, status, text, float(at), case if isinstance(case, str) else None)
             )
         return StatusPage(updates, nxt, bool(doc.get("more", False)))
+
+    def send_health(self, report: dict[str, Any]) -> str | None:
+        """``POST /health``: the terminal's health report (kiosk.health; no resident data).
+        ``None`` when the province stored it, else why not (plain words)."""
+        body = json.dumps(report, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        response = self._request("POST", "/health", body=body)
+        if isinstance(response, TransportFailure):
+            return response.message
+        doc = _json_body(response)
+        if response.status_code != 200 or doc is None or doc.get("stored") is not True:
+            return f"省系统没有收下健康状况（{response.status_code}）"
+        return None
 
     def latest_pack_manifest(self) -> dict[str, Any] | TransportFailure | None:
         response = self._request("GET", "/packs/latest")

@@ -108,6 +108,14 @@ class DeferredTransport:
     def latest_pack_manifest(self) -> dict[str, Any] | TransportFailure | None:
         return self._transport().latest_pack_manifest()
 
+    def send_health(self, report: dict[str, Any]) -> str | None:
+        """``POST /health`` through the real transport, when it can (see kiosk.health)."""
+        send = getattr(self._transport(), "send_health", None)
+        if send is None:
+            return "这个连接不能发送健康状况"
+        answer = send(report)
+        return answer if isinstance(answer, str) or answer is None else str(answer)
+
     def download_pack(
         self, offer: dict[str, Any], max_bytes: int = MAX_PACK_ZIP_BYTES
     ) -> bytes | TransportFailure:

@@ -5,20 +5,34 @@ Which pages a resident sees depends on earlier answers: anyone in an exempt grou
 孤寡老人 …), with an exempt matter (家暴, 见义勇为 …) or a migrant worker claiming wages or injury
 damages never sees the income questions — the same exemptions ``kiosk.legal_aid.assess``
 applies, read from the same pack data.
+
+The exemption groups (the official names: 特困供养人员, 优抚对象 …) are never a list to read: a
+few plain yes/no questions (:data:`EXEMPTION_QUESTIONS`, e.g. 家是低保户、特困户或者五保户吗？)
+each confirm some of them, then 是哪一种 in everyday words only where a question covers more
+than one. The first 是 ends the questions. The official names stay on the review page and in
+the payload for staff; a group is only ever chosen by a tap or a spoken 是 to its question.
+
+Income may be given per month or per year (farm income comes once a year): a yearly figure
+goes into the payload beside the monthly one computed from it, so the verdict is the same.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kiosk.content import ContentPack
-from kiosk.legal_aid.application import household_size_problem, income_problem
+from kiosk.content import WHICH_GROUP, ContentPack, yuan_text
+from kiosk.legal_aid.application import (
+    household_size_problem,
+    income_problem,
+    yearly_income_problem,
+)
 from kiosk.validation import text_problem
 from kiosk.wizards.rules import id_number_step, name_step, number_step, phone_step, place_step
 from kiosk.wizards.steps import (
     Answers,
     Context,
     Kind,
+    Predicate,
     Step,
     Wizard,
     labels_of,
@@ -27,8 +41,48 @@ from kiosk.wizards.steps import (
 from kiosk.wizards.steps import pages as derive_pages
 from kiosk.wizards.steps import payload as derive_payload
 
-NONE = "none"  # the "都不是" answer on exemption pages (the pack's ``none_of_these``)
+NONE = "none"  # the "都不是" answer on the exempt-matter page (the pack's ``none_of_these``)
 OPPOSING_NAME_MAX_CHARS = 60
+# The plain questions that confirm an exemption group, in the order asked: the law's groups
+# (Art. 42) first, the city campaign's after. Each group names its question in the pack.
+EXEMPTION_QUESTIONS = ("assistance", "no_income", "service", "health", "family")
+YEAR = "year"  # the income_period answer for a yearly figure
+
+
+def exemption_step(question: str) -> str:
+    """The yes/no page of one exemption question."""
+    return f"exempt_{question}"
+
+
+def which_step(question: str) -> str:
+    """The 是哪一种 page after a 是 to ``question``."""
+    return f"exempt_{question}_which"
+
+
+def chosen_groups(answers: Answers, pack: ContentPack) -> list[str]:
+    """The exemption group the resident confirmed (at most one), as ids.
+
+    Only a 是 to a question, and then the tile picked where it covers several groups, chooses
+    a group; nothing is inferred from other answers.
+    """
+    for q in EXEMPTION_QUESTIONS:
+        if answers.get(exemption_step(q)) is not True:
+            continue
+        ids = [o.id for o in pack.exemption_choices(q)]
+        if len(ids) == 1:
+            return ids
+        picked = answers.get(which_step(q))
+        return [picked] if picked in ids else []
+    return []
+
+
+def monthly_income(answers: Answers) -> int | float | None:
+    """The household's monthly income: as given, or a yearly figure divided by twelve."""
+    if answers.get("income_period") == YEAR:
+        yearly = answers.get("income_year")
+        return round(yearly / 12, 2) if isinstance(yearly, int) else None
+    monthly = answers.get("income")
+    return monthly if isinstance(monthly, int) else None
 
 
 def migrant_matters(pack: ContentPack) -> set[str]:
@@ -42,11 +96,10 @@ def migrant_matters(pack: ContentPack) -> set[str]:
 def exempt_without_income(answers: Answers, pack: ContentPack) -> bool:
     """Whether the answers so far already exempt the resident from the income test."""
     la = pack.data("legal_aid")
-    group = answers.get("exemption")
-    if group and group != NONE:
-        for g in la["exemption_groups"]:
-            if g["id"] == group and g.get("exempt_economic"):
-                return True
+    chosen = set(chosen_groups(answers, pack))
+    for g in la["exemption_groups"]:
+        if g["id"] in chosen and g.get("exempt_economic"):
+            return True
     exempt_matter = answers.get("exempt_matter")
     for m in la["exempt_matters"]:
         if m["id"] == exempt_matter and not m["requires_migrant_worker"]:
@@ -77,6 +130,39 @@ def _income_test(answers: Answers, ctx: Context) -> bool:
     return not exempt_without_income(answers, ctx.pack)
 
 
+def _monthly_asked(answers: Answers, ctx: Context) -> bool:
+    return _income_test(answers, ctx) and answers.get("income_period") != YEAR
+
+
+def _yearly_asked(answers: Answers, ctx: Context) -> bool:
+    return _income_test(answers, ctx) and answers.get("income_period") == YEAR
+
+
+def _asked(question: str) -> Predicate:
+    """A question is asked until an earlier one was answered 是 (and has groups in the pack)."""
+    earlier = EXEMPTION_QUESTIONS[: EXEMPTION_QUESTIONS.index(question)]
+
+    def shown(answers: Answers, ctx: Context) -> bool:
+        return bool(ctx.pack.exemption_choices(question)) and not any(
+            answers.get(exemption_step(q)) is True for q in earlier
+        )
+
+    return shown
+
+
+def _which_asked(question: str) -> Predicate:
+    ask = _asked(question)
+
+    def shown(answers: Answers, ctx: Context) -> bool:
+        return (
+            ask(answers, ctx)
+            and answers.get(exemption_step(question)) is True
+            and len(ctx.pack.exemption_choices(question)) > 1
+        )
+
+    return shown
+
+
 def _for_someone_else(answers: Answers, _ctx: Context) -> bool:
     return answers.get("role") == "agent"
 
@@ -88,6 +174,10 @@ def _household_rule(text: str, ctx: Context) -> str | None:
 
 def _income_rule(text: str, ctx: Context) -> str | None:
     return income_problem(int(text) if text.isdigit() else None, ctx.pack)
+
+
+def _yearly_income_rule(text: str, ctx: Context) -> str | None:
+    return yearly_income_problem(int(text) if text.isdigit() else None, ctx.pack)
 
 
 def _opposing_name_rule(text: str, _ctx: Context) -> str | None:
@@ -119,6 +209,30 @@ def _evidence_labels(value: Any, ctx: Context) -> list[str]:
     return labels_of(options(LEGAL_AID.step("evidence"), ctx), list(value or []))
 
 
+def _groups_in_words(answers: Answers, ctx: Context) -> str:
+    """The review row: the official names (what staff read), or 都不是."""
+    labels = {g["id"]: g["label"] for g in ctx.pack.data("legal_aid")["exemption_groups"]}
+    chosen = [str(labels[g]) for g in chosen_groups(answers, ctx.pack)]
+    return "、".join(chosen) or str(ctx.pack.data("screens")["none_of_these"]["label"])
+
+
+def _yearly_in_words(answers: Answers, _ctx: Context) -> str:
+    yearly, monthly = answers.get("income_year"), monthly_income(answers)
+    if yearly is None or monthly is None:
+        return ""
+    return f"一年{yearly}元（每月{yuan_text(monthly)}元）"
+
+
+def _extras(answers: Answers, ctx: Context) -> dict[str, Any]:
+    extra: dict[str, Any] = {
+        "oral": False,
+        "exemption_groups": chosen_groups(answers, ctx.pack),
+    }
+    if _yearly_asked(answers, ctx):
+        extra["economy.monthly_income_yuan"] = monthly_income(answers)
+    return extra
+
+
 def _applicant_word(answers: Answers, pack: ContentPack) -> str:
     """您 or 需要帮助的那位: how the pages name the applicant, from the chosen role."""
     roles = pack.data("legal_aid")["applicant_roles"]
@@ -138,21 +252,34 @@ def _q(step_id: str) -> str:
 LEGAL_AID = Wizard(
     kind="legal_aid",
     nullable=("agent", "economy"),
-    extras=lambda _a, _c: {"oral": False},
+    extras=_extras,
     steps=(
         Step(
             "role", Kind.CHOICE, _q("role"), options="legal_aid.applicant_role", review="给谁申请"
         ),
-        Step(
-            "exemption",
-            Kind.CHOICE,
-            _q("exemption"),
-            fills=("exemption_groups",),
-            options="legal_aid.exemption_group",
-            encode=_one_or_none,
-            review="属于哪种情况",
-            columns=6,
-            min_col_width=280,
+        *(
+            step
+            for q in EXEMPTION_QUESTIONS
+            for step in (
+                Step(
+                    exemption_step(q),
+                    Kind.YES_NO,
+                    _q(exemption_step(q)),
+                    shown=_asked(q),
+                    default=None,
+                    # One row for all of them, on the first question, in the official names.
+                    review="属于哪种情况" if q == EXEMPTION_QUESTIONS[0] else "",
+                    review_value=_groups_in_words if q == EXEMPTION_QUESTIONS[0] else None,
+                ),
+                Step(
+                    which_step(q),
+                    Kind.CHOICE,
+                    "legal_aid.step.exempt_which.question",
+                    options=f"{WHICH_GROUP}{q}",
+                    shown=_which_asked(q),
+                    columns=1 if q == "family" else 3,
+                ),
+            )
         ),
         Step(
             "matter",
@@ -193,15 +320,36 @@ LEGAL_AID = Wizard(
             max_length=2,
             review="家里几口人",
         ),
+        Step(
+            "income_period",
+            Kind.CHOICE,
+            _q("income_period"),
+            options="legal_aid.income_period",
+            shown=_income_test,
+            note="legal_aid.step.income_period.note",
+            default="month",
+        ),
         number_step(
             "income",
             _q("income"),
             "economy.monthly_income_yuan",
             validate=_income_rule,
-            shown=_income_test,
+            shown=_monthly_asked,
             max_length=7,
             note="legal_aid.step.income.note",
             review="全家每月收入（元）",
+        ),
+        number_step(
+            "income_year",
+            _q("income_year"),
+            "economy.yearly_income_yuan",
+            validate=_yearly_income_rule,
+            shown=_yearly_asked,
+            omit_when_hidden=True,
+            max_length=8,
+            note="legal_aid.step.income.note",
+            review="全家一年收入",
+            review_value=_yearly_in_words,
         ),
         name_step(
             "name",

@@ -13,9 +13,9 @@ from kiosk.validation import check_phone, check_resident_id, name_problem, text_
 from kiosk.wizards.steps import Context, Kind, Step
 
 
-def id_number_rule(text: str, _ctx: Context) -> str | None:
+def id_number_rule(text: str, ctx: Context) -> str | None:
     """An 18-character resident ID number with a correct check character."""
-    return check_resident_id(text).problem
+    return check_resident_id(text, ctx.today).problem
 
 
 def phone_rule(text: str, _ctx: Context) -> str | None:

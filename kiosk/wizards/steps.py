@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +49,9 @@ class Context:
 
     pack: ContentPack
     staff_id: str | None = None
+    # Today by the terminal clock (kiosk.terminal_clock), for 今天/明天/后天 and age checks;
+    # None: dates only, and the system date where a day is needed.
+    today: date | None = None
 
 
 Predicate = Callable[[Answers, Context], bool]

@@ -4,12 +4,13 @@ and :func:`book_home_visit`, which holds the slot and queues the booking as one 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from kiosk.content import ContentPack, Option
 from kiosk.visits import (
     OVERRIDE_REASON_MAX_CHARS,
+    WEEKDAY_NAMES,
     Booking,
     BookingLedger,
     BookingRequest,
@@ -38,10 +39,27 @@ def _reason_rule(text: str, ctx: Context) -> str | None:
     return override_reason_problem(ctx.pack, text)
 
 
-def day_words(day: str) -> str:
-    """``2025-03-05`` as the tiles and questions say it: 3月5日."""
+def day_words(day: str, today: date | None = None) -> str:
+    """``2025-03-05`` as the tiles say it: 3月5日; with ``today``, as a resident says it:
+    明天（3月5日）, 下周一（3月9日） (:func:`when_word`)."""
     d = date.fromisoformat(day)
-    return f"{d.month}月{d.day}日"
+    words = f"{d.month}月{d.day}日"
+    return f"{when_word(day, today)}（{words}）" if today is not None else words
+
+
+def when_word(day: str, today: date) -> str:
+    """The word a resident uses for ``day``: 今天/明天/后天, 这周五/下周一, else 星期四."""
+    d = date.fromisoformat(day)
+    ahead = (d - today).days
+    if 0 <= ahead <= 2:
+        return ("今天", "明天", "后天")[ahead]
+    weeks = (d - (today - timedelta(days=today.weekday()))).days // 7
+    name = WEEKDAY_NAMES[d.weekday()]
+    if weeks == 0:
+        return f"这周{name}"
+    if weeks == 1:
+        return f"下周{name}"
+    return f"星期{name}"
 
 
 def _when(answers: Answers, ctx: Context) -> str:
@@ -49,7 +67,7 @@ def _when(answers: Answers, ctx: Context) -> str:
     if not day:
         return ""
     periods = {p["id"]: p["label"] for p in ctx.pack.data("visits")["periods"]}
-    return f"{day_words(day)} {periods.get(answers.get('slot', ''), '')}"
+    return f"{day_words(day, ctx.today)} {periods.get(answers.get('slot', ''), '')}"
 
 
 def _extras(answers: Answers, ctx: Context) -> dict[str, Any]:

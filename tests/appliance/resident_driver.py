@@ -115,11 +115,27 @@ class Driver:
             yield Tap("更多", exact=True)
         raise LookupError(f"pinyin candidate {pick!r} not found; on screen: {self.k.texts()}")
 
+    def no_exemption_group(self) -> Iterator[Tap]:
+        """不是 to each plain exemption question (tests/ui/harness.py does the same by hand)."""
+        from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step
+
+        asked = {exemption_step(q) for q in EXEMPTION_QUESTIONS}
+        for _ in EXEMPTION_QUESTIONS:  # bounded: one tap per question
+            if self.k.screen.step_id not in asked:
+                return
+            yield Tap("不是", exact=True)
+
+    def keyboard(self) -> Iterator[Tap]:
+        """A text page opens on 手写 where handwriting works: the keyboard first."""
+        if getattr(self.k.screen, "keyboard", True) is None:
+            yield Tap("拼音", exact=True)
+
     def first_choice(self) -> Tap:
         return Tap(self.k.screen.choices[0][1], exact=True)
 
     def legal_aid(self, phone: str) -> Iterator[Tap | Type | Shown]:
-        yield from (Tap("申请法律援助"), Tap("给自己申请"), Tap("都不是", exact=True))
+        yield from (Tap("申请法律援助"), Tap("给自己申请"))
+        yield from self.no_exemption_group()
         yield from (Tap("务工欠薪"), Tap("是", exact=True))
         yield from self.pinyin("li", "李")
         yield from self.pinyin("mei", "梅")
@@ -156,6 +172,7 @@ class Driver:
         yield Tap("武进区")
         yield self.first_choice()
         yield self.first_choice()
+        yield from self.keyboard()
         yield from (Tap("数字", exact=True), Type("3组12号"))
         yield Tap("下一步")
         yield Type(phone)
@@ -212,6 +229,12 @@ class Driver:
         from tests.ui.harness import _in_scrollview
 
         remaining = list(keys)
+        if any("a" <= c <= "z" for c in keys) and getattr(self.k.screen, "keyboard", True) is None:
+            # A text page opens on 手写 where handwriting works: switch to the keyboard first,
+            # as a resident who spells pinyin would, and let the page lay the keys out.
+            self._touch(self.k.find("拼音", exact=True))
+            Clock.schedule_once(lambda _dt: self.type_keys(keys), LAYOUT_S)
+            return
 
         def next_key(_dt: float) -> None:
             if not remaining:

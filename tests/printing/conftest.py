@@ -55,15 +55,16 @@ def cups() -> Iterator[CupsSandbox]:
 
 def legal_aid_answers() -> dict[str, Any]:
     """A wizard's answers for an unpaid-wages application (a fictional person)."""
-    from tests.rules.wizard_answers import PERSONAL
+    from tests.rules.wizard_answers import NO_GROUP, PERSONAL
 
     return {
         "role": "self",
-        "exemption": "none",
+        **NO_GROUP,
         "matter": "unpaid_wages",
         "migrant": False,
         "exempt_matter": "none",
         "household": 3,
+        "income_period": "month",
         "income": 4500,
         **PERSONAL,
         "opposing": "company",

@@ -166,3 +166,14 @@ def test_the_pdf_metadata_holds_no_personal_data(pack: ContentPack) -> None:
     meta = info.stdout.decode()
     assert "法律援助申请表" in meta
     assert "王大山" not in meta and CODE not in meta
+
+
+def test_an_income_given_per_year_is_on_the_form_with_the_monthly_figure(pack: ContentPack) -> None:
+    from kiosk.printing.application_form import field_values
+
+    doc = case()
+    doc["economy"] = {"household_size": 3, "yearly_income_yuan": 54000}
+    values = field_values(doc, pack, facts())
+    assert values["economy.monthly_income_yuan"] == "4500（按年说：一年54000元）"
+    doc["economy"] = {"household_size": 3, "monthly_income_yuan": 4500}
+    assert field_values(doc, pack, facts())["economy.monthly_income_yuan"] == "4500"

@@ -192,3 +192,11 @@ def test_a_held_booking_prints_its_day_team_and_code_but_not_the_person(
     assert "待确认" in texts
     for personal in ("李秀英", "二组5号", "13912345678", answers["id_number"]):
         assert personal not in texts
+
+
+def test_a_legal_aid_slip_never_tells_a_resident_they_cannot_apply(pack: ContentPack) -> None:
+    # Only the agency decides (法律援助法 Art. 43): 不符合 here still says one may apply.
+    refused = layouts.OUTCOME_SENTENCES["ineligible"]
+    assert "不能申请" not in refused and "也可以照样申请" in refused
+    for sentence in layouts.OUTCOME_SENTENCES.values():
+        assert "不能申请" not in sentence

@@ -11,13 +11,13 @@ from kiosk.visits import BookingLedger
 from kiosk.wizards import book_home_visit, legal_aid_payload, visit_payload
 from offline_cache.store import Store
 from tests.rules.ids import make_id
-from tests.rules.wizard_answers import PERSONAL
+from tests.rules.wizard_answers import NO_GROUP, PERSONAL
 
 
 def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
     answers = {
         "role": "self",
-        "exemption": "none",
+        **NO_GROUP,
         "matter": "unpaid_wages",
         "migrant": True,
         "exempt_matter": "none",

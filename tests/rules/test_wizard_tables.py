@@ -28,17 +28,19 @@ from kiosk.wizards.steps import (
 from kiosk.wizards.visit import STAFF_OVERRIDE, visit_payload
 from tests.rules.conftest import TODAY
 from tests.rules.ids import make_id
-from tests.rules.wizard_answers import AGENT, PERSONAL
+from tests.rules.wizard_answers import (
+    AGENT,
+    LAW_GROUP,
+    LAW_GROUP_PAGES,
+    NO_GROUP,
+    NO_GROUP_PAGES,
+    PERSONAL,
+)
 
 WIZARDS = [LEGAL_AID, VISIT, NOTARY]
 
 TAIL = ["opposing", "opposing_name", "facts", "evidence", "review", "consent", "result"]
 CONTACT = ["name", "id_number", "phone", "address"]
-
-
-def _exempt_group(pack: ContentPack) -> str:
-    groups = pack.data("legal_aid")["exemption_groups"]
-    return str(next(g["id"] for g in groups if g["exempt_economic"]))
 
 
 def _exempt_matter(pack: ContentPack) -> str:
@@ -92,7 +94,7 @@ def _leaves(doc: Any, prefix: str = "") -> list[str]:
 def test_every_field_of_a_legal_aid_payload_comes_from_one_step_or_the_fixed_extras(
     pack: ContentPack,
 ) -> None:
-    answers = {"role": "agent", "exemption": NONE, "matter": "elder_support", **PERSONAL, **AGENT}
+    answers = {"role": "agent", **NO_GROUP, "matter": "elder_support", **PERSONAL, **AGENT}
     payload = legal_aid_payload(answers, pack)
     fills = field_steps(LEGAL_AID)
     extras = set(LEGAL_AID.extras(answers, Context(pack)))
@@ -122,7 +124,7 @@ def test_every_field_of_a_visit_payload_comes_from_one_step_or_the_fixed_extras(
 def test_every_review_row_goes_back_to_a_page_on_the_residents_path(pack: ContentPack) -> None:
     for wizard, answers, staff in (
         (LEGAL_AID, {"role": "agent", "matter": "elder_support", **PERSONAL, **AGENT}, None),
-        (LEGAL_AID, {"role": "self", "exemption": _exempt_group(pack), **PERSONAL}, None),
+        (LEGAL_AID, {"role": "self", **LAW_GROUP, **PERSONAL}, None),
         (VISIT, {"who": "elderly", **PERSONAL}, None),
         (VISIT, {"who": STAFF_OVERRIDE, **PERSONAL}, "staff-7"),
     ):
@@ -139,7 +141,7 @@ def test_every_problem_of_a_wizard_application_offers_修改_on_the_page_that_as
 ) -> None:
     answers = {
         "role": "agent",
-        "exemption": NONE,
+        **NO_GROUP,
         "matter": "elder_support",
         "exempt_matter": NONE,
         "household": 99,
@@ -169,10 +171,10 @@ def test_every_problem_of_a_wizard_application_offers_修改_on_the_page_that_as
 
 # -- the page lists, for several paths -------------------------------------------------------------
 def test_a_migrant_worker_claiming_wages_is_never_asked_about_income(pack: ContentPack) -> None:
-    answers = {"role": "self", "exemption": NONE, "matter": "unpaid_wages", "migrant": True}
+    answers = {"role": "self", **NO_GROUP, "matter": "unpaid_wages", "migrant": True}
     assert legal_aid_steps(answers, pack) == [
         "role",
-        "exemption",
+        *NO_GROUP_PAGES,
         "matter",
         "migrant",
         *CONTACT,
@@ -183,14 +185,15 @@ def test_a_migrant_worker_claiming_wages_is_never_asked_about_income(pack: Conte
 def test_a_worker_who_is_no_migrant_answers_the_exempt_matter_and_income_pages(
     pack: ContentPack,
 ) -> None:
-    answers = {"role": "self", "exemption": NONE, "matter": "unpaid_wages", "migrant": False}
+    answers = {"role": "self", **NO_GROUP, "matter": "unpaid_wages", "migrant": False}
     assert legal_aid_steps(answers, pack) == [
         "role",
-        "exemption",
+        *NO_GROUP_PAGES,
         "matter",
         "migrant",
         "exempt_matter",
         "household",
+        "income_period",
         "income",
         *CONTACT,
         *TAIL,
@@ -198,12 +201,12 @@ def test_a_worker_who_is_no_migrant_answers_the_exempt_matter_and_income_pages(
 
 
 def test_an_exempt_household_skips_the_exempt_matter_and_income_pages(pack: ContentPack) -> None:
-    answers = {"role": "self", "exemption": _exempt_group(pack), "matter": "elder_support"}
-    assert legal_aid_steps(answers, pack) == ["role", "exemption", "matter", *CONTACT, *TAIL]
+    answers = {"role": "self", **LAW_GROUP, "matter": "elder_support"}
+    assert legal_aid_steps(answers, pack) == ["role", *LAW_GROUP_PAGES, "matter", *CONTACT, *TAIL]
 
 
 def test_an_exempt_matter_once_chosen_stays_on_the_path_and_income_goes(pack: ContentPack) -> None:
-    answers = {"role": "self", "exemption": NONE, "matter": "elder_support"}
+    answers = {"role": "self", **NO_GROUP, "matter": "elder_support"}
     answers["exempt_matter"] = _exempt_matter(pack)
     steps = legal_aid_steps(answers, pack)
     assert "exempt_matter" in steps and "household" not in steps
@@ -212,7 +215,7 @@ def test_an_exempt_matter_once_chosen_stays_on_the_path_and_income_goes(pack: Co
 def test_applying_for_someone_else_adds_the_four_agent_pages_after_the_address(
     pack: ContentPack,
 ) -> None:
-    answers = {"role": "agent", "exemption": _exempt_group(pack), "matter": "elder_support"}
+    answers = {"role": "agent", **LAW_GROUP, "matter": "elder_support"}
     steps = legal_aid_steps(answers, pack)
     agent = ["agent_name", "agent_id_number", "agent_phone", "agent_relation"]
     assert steps[steps.index("address") + 1 : steps.index("opposing")] == agent
@@ -220,11 +223,11 @@ def test_applying_for_someone_else_adds_the_four_agent_pages_after_the_address(
 
 def test_the_step_count_shrinks_when_an_answer_removes_pages(pack: ContentPack) -> None:
     ctx = Context(pack)
-    answers: dict[str, Any] = {"role": "self", "exemption": NONE, "matter": "elder_support"}
-    assert position(LEGAL_AID, "matter", answers, ctx) == (3, 17)
-    answers["exemption"] = _exempt_group(pack)
-    assert position(LEGAL_AID, "matter", answers, ctx) == (3, 14)
-    assert position(LEGAL_AID, "household", answers, ctx) == (1, 14)  # not on the path
+    answers: dict[str, Any] = {"role": "self", **NO_GROUP, "matter": "elder_support"}
+    assert position(LEGAL_AID, "matter", answers, ctx) == (7, 22)
+    answers.update(LAW_GROUP)
+    assert position(LEGAL_AID, "matter", answers, ctx) == (4, 15)
+    assert position(LEGAL_AID, "household", answers, ctx) == (1, 15)  # not on the path
 
 
 def test_only_signed_in_staff_booking_outside_the_rules_write_a_reason(pack: ContentPack) -> None:
@@ -287,7 +290,7 @@ def test_the_household_size_page_and_the_application_refuse_the_same_sizes(
     ctx = Context(pack)
     for size, ok in ((0, False), (1, True), (most, True), (most + 1, False)):
         page = step.validate(str(size), ctx)
-        answers = {"role": "self", "exemption": NONE, "matter": "elder_support", "household": size}
+        answers = {"role": "self", **NO_GROUP, "matter": "elder_support", "household": size}
         problems = application_problems(legal_aid_payload(answers, pack), pack, TODAY)
         refused = [p.message for p in problems if p.field == "economy.household_size"]
         assert (page is None) is ok and refused == ([] if ok else [page])

@@ -23,3 +23,12 @@ AGENT = {
     "agent_phone": "13812345678",
     "agent_relation": "child",
 }
+
+# 不是 to every plain exemption question (the old 都不是), and 是 低保户 to the first.
+NO_GROUP = {
+    f"exempt_{q}": False for q in ("assistance", "no_income", "service", "health", "family")
+}
+LAW_GROUP = {"exempt_assistance": True, "exempt_assistance_which": "dibao"}
+# The pages those answers go through.
+NO_GROUP_PAGES = list(NO_GROUP)
+LAW_GROUP_PAGES = list(LAW_GROUP)

@@ -128,3 +128,30 @@ def test_rows_orphaned_in_sending_by_a_failed_run_are_recovered_by_a_later_run(
     time.sleep(0.1)
     report = agent.sync_now()
     assert report.recovered == 1 and outbox.counts().accepted == 2
+
+
+def test_after_start_up_the_first_run_waits_a_random_jitter_but_a_person_never_waits(
+    outbox: Outbox,
+) -> None:
+    """A county of terminals powered on together must not reach the province as one herd
+    (sync.startup_jitter_s), while staff pressing 立即同步 are served at once."""
+    queue_sealed(outbox, "legal_aid", resident(1), {})
+    waits: list[float] = []
+
+    class Recording(random.Random):
+        def uniform(self, a: float, b: float) -> float:
+            waits.append(b)
+            return 30.0  # the longest wait a jitter of 30 s allows
+
+    agent = SyncAgent(outbox, ScriptedTransport(accept_all), startup_jitter_s=30.0, rng=Recording())
+    agent.start()
+    try:
+        time.sleep(0.3)
+        assert waits == [30.0] and outbox.counts().accepted == 0  # still waiting its turn
+        agent.request_sync()  # staff: now
+        deadline = time.monotonic() + 5
+        while outbox.counts().accepted == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert outbox.counts().accepted == 1
+    finally:
+        agent.stop()

@@ -52,7 +52,8 @@ def test_the_agent_pulls_signed_packs_and_follows_bookings_like_the_app(
         batch_size=7,
     )
     assert isinstance(agent.pack_puller, SyncPackPuller)
-    assert len(agent.after_run) == 1  # the home-visit bookings follow-up
+    # The home-visit bookings follow-up, then the health report (always last).
+    assert len(agent.after_run) == 2
     assert agent.batch_size == 7
 
 
@@ -65,4 +66,5 @@ def test_no_pack_is_pulled_when_told_not_to_or_when_no_key_could_trust_it(
     )
     no_keys = build_agent(_config(keys, tmp_path), outbox.store, outbox, pack=None, audit=None)
     assert told_not_to.pack_puller is None and no_keys.pack_puller is None
-    assert told_not_to.after_run == []  # no pack served: nothing could have been booked
+    # No pack served: nothing could have been booked; only the health report follows a run.
+    assert len(told_not_to.after_run) == 1

@@ -97,6 +97,17 @@ class Kiosk:
         raise LookupError(f"no {button!r} beside {text!r}")
 
     # -- fingers -------------------------------------------------------------------------------
+    def no_exemption_group(self) -> None:
+        """不是 to each plain exemption question (家是低保户…吗？ and the rest), as most say."""
+        from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step
+
+        asked = {exemption_step(q) for q in EXEMPTION_QUESTIONS}
+        for _ in EXEMPTION_QUESTIONS:  # bounded: one tap per question
+            if self.screen.step_id not in asked:
+                break
+            self.tap("不是", exact=True)
+        assert self.screen.step_id not in asked, self.screen.step_id
+
     def tap(self, target: Any, *, exact: bool = False) -> None:
         from kivy.tests.common import UnitTestTouch
 

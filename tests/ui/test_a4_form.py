@@ -13,12 +13,13 @@ import pytest
 from kiosk import receipts
 from kiosk.printing.form_desk import PRINTING
 from tests.fakes import FakeA4Printer
+from tests.rules.wizard_answers import NO_GROUP
 from tests.ui.conftest import STAFF_ID
 from tests.ui.harness import Kiosk
 
 DEMO: dict[str, Any] = {
     "role": "self",
-    "exemption": "none",
+    **NO_GROUP,
     "matter": "unpaid_wages",
     "migrant": False,
     "exempt_matter": "none",
@@ -123,3 +124,19 @@ def test_without_an_a4_printer_nothing_is_printed_or_said(kiosk: Kiosk) -> None:
     assert receipts.display(code) in kiosk.texts()
     assert not any("申请表" in t and "打印" in t for t in kiosk.texts())
     assert kiosk.app.forms is None or not kiosk.app.forms.has_form
+
+
+def test_the_admin_screen_says_whether_the_a4_queue_can_print(
+    kiosk: Kiosk, printer: FakeA4Printer
+) -> None:
+    from tests.ui.test_pack_admin import open_admin
+
+    printer.stopped = True
+    open_admin(kiosk)
+    end = time.monotonic() + 10
+    while (
+        not any(t.startswith("A4 打印机：暂停") for t in kiosk.texts()) and time.monotonic() < end
+    ):
+        kiosk.pump(1, seconds=0.05)  # CUPS is asked off the Kivy thread
+    line = next(t for t in kiosk.texts() if t.startswith("A4 打印机："))
+    assert "暂停" in line

@@ -57,7 +57,7 @@ def _receipt_code(kiosk: Kiosk) -> str:
 def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("务工欠薪")
     assert "农民工" in kiosk.screen.question
     kiosk.tap("是", exact=True)
@@ -116,7 +116,7 @@ def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: 
 def test_going_back_shows_each_earlier_answer_ticked(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("务工欠薪")
     kiosk.tap("是", exact=True)
     assert kiosk.screen.step_id == "name"
@@ -149,12 +149,13 @@ def test_a_family_above_the_threshold_is_asked_income_and_can_fix_an_answer_on_r
 ) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("替别人申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("赡养费")
     kiosk.tap("都不是", exact=True)  # no exempt matter
     assert kiosk.screen.step_id == "household"
     kiosk.type_digits("2")
     kiosk.tap("下一步")
+    kiosk.tap("按月说")
     kiosk.type_digits("20000")
     kiosk.tap("下一步")
     kiosk.type_pinyin("li", "李")
@@ -228,7 +229,9 @@ def test_a_home_visit_is_booked_from_day_and_slot_tiles_and_queued(kiosk: Kiosk)
     kiosk.tap("法律咨询")
     day_tiles = [w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2]
     assert day_tiles, "no day tiles"
-    assert "还剩" in day_tiles[0].text
+    # 还能约N户 on every open tile, and the day as a resident says it (明天, 下周一 …) first.
+    assert all("还能约" in w.text and "户" in w.text for w in day_tiles if not w.disabled)
+    assert day_tiles[0].text.startswith(("今天", "明天", "后天", "这周", "下周", "星期"))
     kiosk.tap(day_tiles[0])
     kiosk.tap("上午")
     kiosk.type_digits("320483194403150026")
@@ -256,6 +259,8 @@ def test_a_home_visit_is_booked_from_day_and_slot_tiles_and_queued(kiosk: Kiosk)
     assert payload["address"]["detail"] == "3组12号"
     booking = kiosk.app.services.visit_ledger.get(payload["booking_id"])
     assert booking.status == "tentative" and booking.receipt_code == code
+    # The UI tests share one terminal: free 王秀兰's one 法律咨询 booking for the card tests.
+    kiosk.app.services.visit_ledger.set_status(payload["booking_id"], "cancelled")
 
 
 def test_staff_sign_in_locks_after_wrong_pins_shows_queue_and_marks_assisted_submissions(
@@ -312,7 +317,7 @@ def test_staff_can_book_a_visit_outside_the_rules_with_a_written_reason(kiosk: K
     kiosk.tap("公证")
     day = next(w for w in kiosk.walk() if getattr(w, "option_id", "").count("-") == 2)
     kiosk.tap(day)
-    kiosk.tap("还剩")  # whichever half-day still has room
+    kiosk.tap("还能约")  # whichever half-day still has room
     kiosk.type_digits("320483198001010010")  # 46 years old: no age rule would allow it
     kiosk.tap("下一步")
     kiosk.type_pinyin("li", "李")
@@ -336,3 +341,47 @@ def test_staff_can_book_a_visit_outside_the_rules_with_a_written_reason(kiosk: K
         "staff_id": STAFF_ID,
         "note": "独居瘫痪",
     }
+
+
+def test_the_legal_aid_result_leads_with_what_happens_next_and_ends_with_a_small_basis_line(
+    kiosk: Kiosk,
+) -> None:
+    from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step
+    from screens.widgets import BasisLabel, BodyLabel, TitleLabel
+    from tests.rules.wizard_answers import PERSONAL
+
+    kiosk.tap("申请法律援助")
+    screen = kiosk.screen
+    answers = {
+        "role": "self",
+        **{exemption_step(q): False for q in EXEMPTION_QUESTIONS},
+        "matter": "unpaid_wages",
+        "migrant": True,
+        **PERSONAL,
+        "opposing": "company",
+        "facts": "老板不给工钱。",
+        "evidence": [],
+        "consent": True,
+    }
+    for key, value in answers.items():
+        screen.set_answer(key, value)
+    screen.show("review")
+    kiosk.pump(2)
+    # Each 修改 sits right beside its answer, not a screen's width away.
+    for row in {kiosk.beside(label, "修改").parent for label in ("给谁申请", "姓名", "电话")}:
+        edit = next(w for w in row.children if getattr(w, "text", "") == "修改")
+        answer = next(w for w in row.children if w is not edit)
+        assert 0 <= answer.x - edit.right <= row.spacing + 1, (edit.right, answer.x)
+    screen.show("result")
+    kiosk.pump(2)
+    labels = [w for w in reversed(screen.page.body.children)]
+    assert isinstance(labels[0], TitleLabel)
+    assert labels[0].text == screen.assessment.next_step(screen.context().pack)
+    basis = [w for w in labels if isinstance(w, BasisLabel)]
+    assert len(basis) == 1 and basis[0].text.startswith("依据：") and basis[0] is labels[-1]
+    body = next(w for w in labels if type(w) is BodyLabel)
+    assert basis[0].font_size < body.font_size
+    assert not any("法律援助法第" in w.text for w in labels if w is not basis[0])
+    shown = " ".join(w.text for w in labels)
+    assert "带到镇（街道）司法所" in shown and "劳动仲裁" in shown and "申请表" not in shown
+    kiosk.app.end_session()

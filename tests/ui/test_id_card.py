@@ -78,7 +78,7 @@ def _card_read_back(kiosk: Kiosk) -> None:
 def _start_migrant_application(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("务工欠薪")
     kiosk.tap("是", exact=True)
     assert kiosk.screen.step_id == "name"

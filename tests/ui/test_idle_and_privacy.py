@@ -42,6 +42,7 @@ def leftovers(kiosk: Kiosk) -> list[str]:
 def _enter_name_and_phone(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
+    kiosk.tap("是", exact=True)  # 家是低保户、特困户或者五保户吗？
     kiosk.tap("低保户")
     kiosk.tap("赡养费")
     assert kiosk.screen.step_id == "name"  # 低保户: no income pages

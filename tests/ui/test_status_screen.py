@@ -42,3 +42,14 @@ def test_repeated_wrong_codes_pause_the_status_screen_with_a_plain_message(kiosk
         assert "暂停" in _query(kiosk, receipts.with_check("7" * 11))
     finally:
         failures.clear(STATUS_SCOPE)  # the UI tests share one terminal
+
+
+def test_the_status_keypad_shows_only_the_digits_its_hint_promises(kiosk: Kiosk) -> None:
+    kiosk.tap("查询办理进度")
+    hint = next(t for t in kiosk.texts() if "只有 2 到 9" in t)
+    assert hint
+    keys = {b.key for b in kiosk.screen.keypad.children}
+    digits = {k for k in keys if k.isdigit()}
+    assert digits == set(receipts.ALPHABET) == set("23456789")  # no 0 or 1 to contradict it
+    assert {"删除", "清空"} <= keys
+    kiosk.tap("回首页")

@@ -41,8 +41,8 @@ def test_full_collections_wait_until_the_touched_page_has_been_drawn(kiosk: Kios
         for _ in range(8):  # a morning's worth of page changes, compressed
             tap("申请法律援助")
             tap("给自己申请")
-            tap("都不是", exact=True)
-            tap("务工欠薪")
+            tap("是", exact=True)  # 家是低保户…吗？ then 是哪一种
+            tap("低保户")
             tap("上一步")
             tap("上一步")
             kiosk.app.end_session()

@@ -43,7 +43,7 @@ def test_saying_a_service_opens_it_and_a_spoken_answer_fills_a_text_page(voiced)
     recognizer.heard = ["给自己"]
     kiosk.tap("说话")
     kiosk.pump(2)
-    assert kiosk.screen.step_id == "exemption"
+    assert kiosk.screen.step_id == "exempt_assistance"
     kiosk.screen.show("name")
     kiosk.pump(2)
     recognizer.heard = ["张桂英"]

@@ -35,7 +35,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from kiosk import sealing
 from kiosk.sync import signing
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, pack_zip_path
-from tools.provincial_sim.schema import BATCH_REQUEST
+from tools.provincial_sim import health_page
+from tools.provincial_sim.schema import BATCH_REQUEST, HEALTH_REPORT
 from tools.provincial_sim.store import SimStore
 
 API_PREFIX = "/api/v1"
@@ -253,6 +254,23 @@ class ProvincialSimulator:
             updates, last, more = self.store.updates_since(terminal, cursor, limit)
         return 200, {"updates": updates, "next_cursor": str(last), "more": more}
 
+    def post_health(self, terminal: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        """Keep the terminal's latest health report (stored under the signed terminal id)."""
+        try:
+            doc = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return 400, {"error": "bad_request", "message": "body is not JSON"}
+        error = jsonschema.exceptions.best_match(_HEALTH_VALIDATOR.iter_errors(doc))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "body"
+            return 400, {"error": "bad_request", "message": f"{where}: {error.message}"[:300]}
+        self.store.save_health(terminal, doc)
+        return 200, {"stored": True, "server_time": time.time()}
+
+    def terminals_page(self) -> bytes:
+        """``GET /terminals``: every terminal's latest health, as a Chinese HTML page."""
+        return health_page.render(self.store.latest_health(), time.time())
+
     def get_latest_pack(self) -> tuple[int, dict[str, Any]]:
         if self.pack_zip is not None:
             pack = self.pack_zip
@@ -289,6 +307,7 @@ class ProvincialSimulator:
 
 
 _BATCH_VALIDATOR = jsonschema.Draft7Validator(BATCH_REQUEST)
+_HEALTH_VALIDATOR = jsonschema.Draft7Validator(HEALTH_REPORT)
 
 
 def _check_batch(doc: Any) -> str | None:
@@ -385,10 +404,15 @@ class _Handler(BaseHTTPRequestHandler):
             length = -1
         parts = urlsplit(self.path)
         route = parts.path
+        if route == "/terminals" and method in ("GET", "HEAD"):
+            # The demo page: read-only, no signature (it shows no resident data).
+            self._send_bytes(200, sim.terminals_page(), "text/html; charset=utf-8")
+            return
         routes = {
             f"{API_PREFIX}/submissions": "POST",
             f"{API_PREFIX}/status-updates": "GET",
             f"{API_PREFIX}/packs/latest": "GET",
+            f"{API_PREFIX}/health": "POST",
         }
         pack_zip = _PACK_ZIP_ROUTE.match(route)
         if pack_zip is not None:
@@ -438,7 +462,10 @@ class _Handler(BaseHTTPRequestHandler):
         if sim.chance(faults.fail_rate):
             self._send(503, {"error": "unavailable", "message": "simulated server failure"})
             return
-        if route.endswith("/submissions"):
+        if route.endswith("/health"):
+            code, doc = sim.post_health(terminal, body)
+            self._send(code, doc)
+        elif route.endswith("/submissions"):
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype != "application/json":
                 self._send(
@@ -473,7 +500,8 @@ def _unauthorized(problem: str) -> dict[str, Any]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 64
+    # A county of terminals back online at once (issue 18: 300) must not find the backlog full.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], sim: ProvincialSimulator) -> None:
         self.sim = sim

@@ -47,6 +47,12 @@ CREATE TABLE IF NOT EXISTS nonces (
     seen_at        REAL NOT NULL,
     PRIMARY KEY (terminal_id, nonce)
 );
+-- Each terminal's latest health report (POST /health): replaced by the next one.
+CREATE TABLE IF NOT EXISTS terminal_health (
+    terminal_id    TEXT PRIMARY KEY,
+    received_at    REAL NOT NULL,
+    report         TEXT NOT NULL
+);
 """
 
 # The case-worker's steps for each kind: (status, what the resident is told).
@@ -197,6 +203,24 @@ class SimStore:
                 self.conn.execute("ROLLBACK")
                 raise
         return moved
+
+    def save_health(self, terminal_id: str, report: dict[str, Any]) -> None:
+        """Keep ``report`` as the terminal's latest health (the previous one is replaced)."""
+        with self.lock:
+            self.conn.execute(
+                "INSERT INTO terminal_health (terminal_id, received_at, report) VALUES (?, ?, ?)"
+                " ON CONFLICT(terminal_id) DO UPDATE SET received_at = excluded.received_at,"
+                " report = excluded.report",
+                (terminal_id, time.time(), json.dumps(report, ensure_ascii=False)),
+            )
+
+    def latest_health(self) -> list[tuple[str, float, dict[str, Any]]]:
+        """(terminal id, when received, report) of every terminal that has reported."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT terminal_id, received_at, report FROM terminal_health ORDER BY terminal_id"
+            ).fetchall()
+        return [(str(t), float(at), json.loads(r)) for t, at, r in rows]
 
     def stats(self) -> dict[str, int]:
         total, deliveries = self.conn.execute(

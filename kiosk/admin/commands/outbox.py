@@ -18,6 +18,7 @@ from kiosk.admin.common import (
 from kiosk.admin.output import as_data, emit
 from kiosk.sync.describe import counts_line, entry_line, entry_lines
 from kiosk.sync.setup import outbox_from_config
+from kiosk.terminal_clock import clock_of
 from offline_cache.outbox import STATUSES, Outbox, OutboxEntry
 from offline_cache.store import Store
 
@@ -29,7 +30,7 @@ def open_outbox(args: argparse.Namespace, *, write: bool = False) -> Outbox:
     disk) or, with ``write``, to change; queueing new rows is ``submit``'s."""
     config = config_from_args(args)
     store = Store(config.db_path) if write else Store.for_reading(config.db_path)
-    return outbox_from_config(config, store, need_key=False)
+    return outbox_from_config(config, store, need_key=False, clock=clock_of(store))
 
 
 def known(args: argparse.Namespace, find: Callable[[Outbox, str], T | None]) -> T:

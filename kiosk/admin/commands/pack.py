@@ -30,6 +30,7 @@ from kiosk.packs.listing import pack_listing
 from kiosk.packs.manifest import Manifest
 from kiosk.packs.sources import install_with_audit, rollback_with_audit
 from kiosk.packs.verify import VerifiedPack, check_pack_file, upgrade_note
+from kiosk.terminal_clock import clock_of
 from offline_cache import BUNDLED_PACK_DIR
 from offline_cache.pack_store import PackStore, downgrade_refusal
 from offline_cache.store import Store
@@ -40,7 +41,8 @@ def _pack_store(config: KioskConfig) -> PackStore[Manifest]:
 
 
 def _audit(config: KioskConfig) -> AuditLog:
-    return AuditLog(Store(config.db_path))
+    store = Store(config.db_path)
+    return AuditLog(store, clock=clock_of(store).utcnow)
 
 
 def _passphrase(args: argparse.Namespace) -> bytes | None:

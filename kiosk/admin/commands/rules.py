@@ -40,7 +40,18 @@ def _date(text: str, option: str) -> date:
 
 
 def _today(args: argparse.Namespace) -> date:
-    return _date(args.today, "--today") if getattr(args, "today", None) else date.today()
+    """``--today``, else today by the terminal's clock (corrected by the province; the system
+    date only when there is no store yet)."""
+    if getattr(args, "today", None):
+        return _date(args.today, "--today")
+    from kiosk.config import ConfigError
+    from kiosk.terminal_clock import clock_of
+    from offline_cache.store import Store, StoreError
+
+    try:
+        return clock_of(Store.for_reading(config_from_args(args).db_path)).today()
+    except (StoreError, ConfigError):
+        return date.today()
 
 
 def cmd_check_id(args: argparse.Namespace) -> int:

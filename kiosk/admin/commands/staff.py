@@ -15,6 +15,7 @@ from kiosk.admin.common import CliError, Subparsers, add_command, add_group, con
 from kiosk.admin.output import as_data, emit
 from kiosk.audit import AuditLog
 from kiosk.staff import ROLES, StaffDirectory, hash_pin, pin_problem
+from kiosk.terminal_clock import clock_of
 from offline_cache.store import Store
 
 # Staff changes have always been audited under this actor (no console user name).
@@ -38,7 +39,7 @@ def _read_pin(args: argparse.Namespace) -> str:
 
 def _open(args: argparse.Namespace) -> tuple[StaffDirectory, AuditLog]:
     store = Store(config_from_args(args).db_path)
-    return StaffDirectory(store), AuditLog(store)
+    return StaffDirectory(store), AuditLog(store, clock=clock_of(store).utcnow)
 
 
 def cmd_add(args: argparse.Namespace) -> int:

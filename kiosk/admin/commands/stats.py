@@ -8,6 +8,7 @@ from kiosk.admin.common import CliError, Subparsers, add_command, admin_actor, c
 from kiosk.admin.output import emit
 from kiosk.audit import AuditLog
 from kiosk.stats import CSV_COLUMNS, export, parse_day, report_lines, to_csv
+from kiosk.terminal_clock import clock_of
 from offline_cache.store import Store
 
 
@@ -20,7 +21,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if lo > hi:
         raise CliError(f"--from {lo} 晚于 --to {hi}。")
     store = Store(config.db_path)
-    rows = export(store, AuditLog(store), lo, hi, actor=admin_actor(), as_csv=args.csv)
+    rows = export(
+        store,
+        AuditLog(store, clock=clock_of(store).utcnow),
+        lo,
+        hi,
+        actor=admin_actor(),
+        as_csv=args.csv,
+    )
     if args.csv:
         print(to_csv(rows, config.terminal_id), end="")
         return 0

@@ -16,6 +16,7 @@ from kiosk.admin.common import (
 )
 from kiosk.admin.output import as_data, emit, error
 from kiosk.sync.setup import outbox_from_config
+from kiosk.terminal_clock import clock_of
 from offline_cache.store import Store
 from offline_cache.vocabulary import KIND_VALUES
 
@@ -29,7 +30,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
             f"请用 --kind 指明申请类型（{' 或 '.join(KIND_VALUES)}），或在文件里写 kind 和 payload"
         )
     config = config_from_args(args)
-    outbox = outbox_from_config(config, Store(config.db_path), need_key=True)
+    store = Store(config.db_path)
+    outbox = outbox_from_config(config, store, need_key=True, clock=clock_of(store))
     try:
         receipt = submit(
             kind, payload, pack=load_active_pack(config), outbox=outbox, staff_id=args.staff

@@ -24,6 +24,7 @@ from kiosk.sync.agent import SyncAgent, SyncReport
 from kiosk.sync.describe import report_lines
 from kiosk.sync.runs import sync_by_hand
 from kiosk.sync.setup import build_agent, credentials_file, outbox_from_config
+from kiosk.terminal_clock import clock_of
 from offline_cache.store import Store
 
 
@@ -47,26 +48,29 @@ def _show(args: argparse.Namespace, report: SyncReport) -> None:
 def _agent(args: argparse.Namespace, *, show_each_run: bool) -> SyncAgent:
     config = config_from_args(args)
     store = Store(config.db_path)
-    outbox = outbox_from_config(config, store, need_key=False)
+    clock = clock_of(store)  # one clock for the outbox, the agent and the audit entry
+    outbox = outbox_from_config(config, store, need_key=False, clock=clock)
     credentials_file(config)  # missing credentials are said before the pack is even loaded
     return build_agent(
         config,
         store,
         outbox,
         pack=_pack_or_none(config),
-        audit=AuditLog(store),
+        audit=AuditLog(store, clock=clock.utcnow),
         pull_packs=not args.no_pack_pull,
         batch_size=args.batch_size,
         backoff_base_s=args.backoff_base,
         read_timeout_s=args.timeout,
         on_report=(lambda report: _show(args, report)) if show_each_run else None,
+        clock=clock,
     )
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     if args.once:
         agent = _agent(args, show_each_run=False)
-        run = sync_by_hand(agent, AuditLog(agent.outbox.store), admin_actor())
+        store = agent.outbox.store
+        run = sync_by_hand(agent, AuditLog(store, clock=clock_of(store).utcnow), admin_actor())
         if run.audit_problem:
             error(run.audit_problem)
         _show(args, run.report)
