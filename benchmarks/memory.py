@@ -62,7 +62,7 @@ def native_threads() -> int:
 # "pinyin" letters then a candidate, "digits" on the keypad, "end" 结束并清除, "code" the last
 # receipt code on the status keypad.
 MIGRANT_WORKER = [
-    ("tap", "申请法律援助"), ("tap", "给自己申请"), ("tap", "=都不是"), ("tap", "务工欠薪"),
+    ("tap", "申请法律援助"), ("tap", "给自己申请"), ("no_exemption", ""), ("tap", "务工欠薪"),
     ("tap", "=是"), ("pinyin", "zhang:张"), ("pinyin", "gui:桂"), ("pinyin", "ying:英"),
     ("tap", "下一步"), ("digits", "320483195603150025"), ("tap", "下一步"),
     ("digits", "13912345678"), ("tap", "下一步"), ("tap", "武进区"), ("first", ""),
@@ -112,6 +112,14 @@ def child_soak(data_dir: Path, pages: int) -> None:
                 app.end_session()
             elif what == "tap":
                 press(arg[1:], exact=True) if arg.startswith("=") else press(arg)
+            elif what == "no_exemption":  # 不是 to each 家是低保户…吗？ question
+                from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step
+
+                asked = {exemption_step(q) for q in EXEMPTION_QUESTIONS}
+                for _ in EXEMPTION_QUESTIONS:
+                    if where()[1] not in asked:
+                        break
+                    press("不是", exact=True)
             elif what == "first":
                 press(app.manager.current_screen.choices[0][1], exact=True)
             elif what == "digits":

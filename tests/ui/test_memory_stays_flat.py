@@ -29,7 +29,7 @@ SHORT_S = 1.0  # Clock events due this soon are a fade or a release delay finish
 def one_round(kiosk: Kiosk) -> None:
     kiosk.tap("申请法律援助")
     kiosk.tap("给自己申请")
-    kiosk.tap("都不是", exact=True)
+    kiosk.no_exemption_group()
     kiosk.tap("务工欠薪")
     kiosk.tap("是", exact=True)
     kiosk.type_pinyin("zhang", "张")
