@@ -133,6 +133,8 @@ def child_soak(data_dir: Path, pages: int) -> None:
                     press(d, exact=True)
             elif what == "pinyin":
                 letters, pick = arg.split(":")
+                if getattr(app.manager.current_screen, "keyboard", True) is None:
+                    press("拼音", exact=True)  # 手写 is the default where handwriting works
                 for letter in letters:
                     press(letter, exact=True)
                 for _ in range(10):
