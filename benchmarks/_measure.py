@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,13 +35,12 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def child_result(done: subprocess.CompletedProcess[str], what: str) -> dict[str, Any]:
+def child_result(what: str, code: int | None, stdout: str, stderr: str) -> dict[str, Any]:
     """The last JSON line a benchmark's child process printed; a failed child stops the run
     with the end of what it wrote."""
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
-    if done.returncode != 0 or not lines:
-        tail = (done.stderr + done.stdout)[-3000:]
-        raise SystemExit(f"{what} failed (exit {done.returncode}):\n{tail}")
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
+    if code != 0 or not lines:
+        raise SystemExit(f"{what} failed (exit {code}):\n{(stderr + stdout)[-3000:]}")
     result: dict[str, Any] = json.loads(lines[-1])
     return result
 

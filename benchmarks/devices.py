@@ -113,7 +113,7 @@ def bench_card_page(reads: int) -> dict[str, Any]:
             text=True,
             timeout=60 + reads * 10,
         )
-        return child_result(done, "card page child")
+        return child_result("card page child", done.returncode, done.stdout, done.stderr)
 
 
 class _TimedReader:

@@ -27,7 +27,9 @@ def probe(which: str, mode: str, data_dir: Path, idle_s: float) -> dict[str, flo
         [sys.executable, str(HERE / "_probe.py"), which, mode, str(data_dir), str(idle_s)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
-    figures: dict[str, float] = child_result(out, f"{which} {mode}")
+    figures: dict[str, float] = child_result(
+        f"{which} {mode}", out.returncode, out.stdout, out.stderr
+    )
     figures["start_s"] = figures["first_frame"] - t0
     return figures
 

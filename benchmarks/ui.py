@@ -57,7 +57,7 @@ def run_child(which: str, data_dir: Path, idle_s: float) -> dict[str, Any]:
         timeout=600,
         check=False,
     )
-    return child_result(done, which)
+    return child_result(which, done.returncode, done.stdout, done.stderr)
 
 
 # -- child: bare Kivy --------------------------------------------------------------------------
@@ -98,16 +98,18 @@ def measure_idle(app: Any, idle_s: float, result: dict[str, Any]) -> None:
 
 
 # -- child: the kiosk ---------------------------------------------------------------------------
-def run_kiosk(data_dir: Path, on_first_frame: Any) -> None:
+def run_kiosk(data_dir: Path, on_first_frame: Any, size: str = "1920x1080") -> None:
     """The kiosk exactly as ``main.py`` starts it (late services, garbage-collector set-up),
-    with a provincial key so it can submit; ``on_first_frame(app)`` runs after its first frame."""
+    with a provincial key so it can submit (a new one unless ``KIOSK_PROVINCIAL_PUBLIC_KEY_FILE``
+    names one); ``on_first_frame(app)`` runs after its first frame."""
     sys.path.insert(0, str(ROOT))
     from kiosk.sealing import generate_private_key, public_key_pem
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = data_dir / "provincial-public.pem"
-    key.write_bytes(public_key_pem(generate_private_key().public_key()))
-    os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
+    if not os.environ.get("KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"):
+        key = data_dir / "provincial-public.pem"
+        key.write_bytes(public_key_pem(generate_private_key().public_key()))
+        os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
     import main as kiosk_main
 
     configure = kiosk_main.configure_kivy
@@ -124,7 +126,7 @@ def run_kiosk(data_dir: Path, on_first_frame: Any) -> None:
         Window.bind(on_flip=first_frame)
 
     kiosk_main.configure_kivy = configure_then_hook  # type: ignore[assignment]
-    kiosk_main.main(["--data-dir", str(data_dir), "--size", "1920x1080"])
+    kiosk_main.main(["--data-dir", str(data_dir), "--size", size])
 
 
 def child_kiosk(data_dir: Path, idle_s: float) -> None:

@@ -492,6 +492,28 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 SCROLL_BAR_COLOR = (0.55, 0.55, 0.55, 0.9)
 
 
+_page_scroll: type | None = None
+
+
+def page_scroll(**kwargs: Any) -> Any:
+    """Kivy's ScrollView, minus a slow leak: every ``update_from_scroll`` (several per page
+    change) binds ``bar_color`` to ``_change_bar_color`` once more, and the fade half a second
+    later unbinds only one. A page's scroll view lives as long as its screen, so a callback
+    piled up on it with each page change, for months (issue 18). Here there is at most one.
+    The class is made on first use: importing ScrollView at start-up costs time (issue 5)."""
+    global _page_scroll
+    if _page_scroll is None:
+        from kivy.uix.scrollview import ScrollView
+
+        class PageScroll(ScrollView):  # type: ignore[misc]
+            def update_from_scroll(self, *args: Any) -> None:
+                self.funbind("bar_color", self._change_bar_color)
+                super().update_from_scroll(*args)
+
+        _page_scroll = PageScroll
+    return _page_scroll(**kwargs)
+
+
 class Page(BoxLayout):  # type: ignore[misc]
     """The frame of every screen except home: top bar, a scrolling body, a fixed nav bar.
 
@@ -502,11 +524,9 @@ class Page(BoxLayout):  # type: ignore[misc]
     """
 
     def __init__(self, screen: Any, **kwargs: Any) -> None:
-        from kivy.uix.scrollview import ScrollView
-
         super().__init__(orientation="vertical", padding=20, spacing=16, **kwargs)
         self.top_bar = TopBar(screen=screen)
-        self.scroll = ScrollView(
+        self.scroll = page_scroll(
             do_scroll_x=False,
             bar_width=16,
             # A bar that stays as it is: Kivy fades it after every layout change, and that fade
@@ -619,10 +639,37 @@ def row(*widgets: Any, height: float = 124, spacing: float = 20) -> BoxLayout:
     return box
 
 
+class KeypadRow(BoxLayout):  # type: ignore[misc]
+    """The row :func:`beside_keypad` builds: as tall as the taller of its column and keypad.
+
+    The keypad usually outlives the row (a wizard moves one shared keypad from page to page),
+    so the row watches the keypad's height only while the keypad is in it. A closure left bound
+    on the keypad kept every keypad page it was ever on alive (issue 18: memory grew with each
+    page): on anything that outlives a page, bind bound methods (Kivy holds those weakly) and
+    unbind them when the page lets go.
+    """
+
+    def __init__(self, column: BoxLayout, keypad: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.column = column
+        self.keypad: Any = keypad
+        column.bind(height=self.fit)  # the column is ours: no need to let go of it
+        keypad.bind(height=self.fit)
+
+    def fit(self, *_: Any) -> None:
+        keypad = self.keypad
+        self.height = max(self.column.height, keypad.height if keypad is not None else 0)
+
+    def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
+        if widget is self.keypad:
+            widget.unbind(height=self.fit)
+            self.keypad = None
+        super().remove_widget(widget, *args, **kwargs)
+
+
 def beside_keypad(left: Sequence[Any], keypad: Any, spacing: float = 40) -> BoxLayout:
     """Prompt, answer box and messages on the left, the keypad on the right: one glance, no
     scrolling, even at 1280×800."""
-    box = BoxLayout(size_hint_y=None, spacing=spacing)
     column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=24)
     column.bind(minimum_height=column.setter("height"))
     for w in left:
@@ -632,13 +679,8 @@ def beside_keypad(left: Sequence[Any], keypad: Any, spacing: float = 40) -> BoxL
     holder.add_widget(Label())  # keeps the column at the top
     keypad.size_hint_x = None
     keypad.width = 3 * 150 + 2 * 20
+    box = KeypadRow(column, keypad, size_hint_y=None, spacing=spacing)
     box.add_widget(holder)
     box.add_widget(keypad)
-
-    def fit(*_: Any) -> None:
-        box.height = max(column.height, keypad.height)
-
-    column.bind(height=fit)
-    keypad.bind(height=fit)
-    fit()
+    box.fit()
     return box

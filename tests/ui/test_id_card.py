@@ -116,6 +116,15 @@ def _apply_by_typing(kiosk: Kiosk) -> dict:
 TODAY = date(2026, 6, 15)  # the terminal's date in these tests: 王建国 (1952-05-04) is 74
 
 
+@pytest.fixture(autouse=True)
+def _screens_keep_their_clock(kiosk: Kiosk) -> Iterator[None]:
+    """Tests here date a screen by TODAY; the shared kiosk's next test gets the real clock back."""
+    yield
+    for screen in kiosk.app.manager.screens:  # every screen is built with the app's clock
+        if hasattr(screen, "today"):
+            screen.today = kiosk.app.today
+
+
 def _read_card_on_the_name_page(kiosk: Kiosk) -> None:
     _start_migrant_application(kiosk)
     kiosk.screen.today = lambda: TODAY
