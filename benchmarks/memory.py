@@ -35,13 +35,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+from _measure import ROOT, child_result, kivy_child_env, rss_mb
 
 
 def open_fds() -> int:
@@ -272,31 +266,14 @@ def child_bare(pages: int, rounds: int, size: str = "1920x1080") -> None:
     )
 
 
-def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1")
-    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
-        env.setdefault("SDL_VIDEODRIVER", "offscreen")
-    return env
-
-
-def parse_child(args: Any, code: int, stdout: str, stderr: str) -> dict[str, Any]:
-    lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
-    if code != 0 or not lines:
-        raise SystemExit(f"{list(args)[:2]} failed ({code}):\n{(stderr + stdout)[-3000:]}")
-    result: dict[str, Any] = json.loads(lines[-1])
-    return result
-
-
 def run(*args: str) -> dict[str, Any]:
-    env = child_env()
     with tempfile.TemporaryDirectory(prefix="mem-bench-") as tmp:
-        env["KIVY_HOME"] = str(Path(tmp) / "kivy-home")
+        env = kivy_child_env(Path(tmp) / "kivy-home")
         done = subprocess.run(
             [sys.executable, __file__, *args, "--data-dir", str(Path(tmp) / "data")],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600, check=False,
         )  # fmt: skip
-    return parse_child(args, done.returncode, done.stdout, done.stderr)
+    return child_result(str(list(args)[:2]), done.returncode, done.stdout, done.stderr)
 
 
 def free_port() -> int:
@@ -325,9 +302,8 @@ def run_soak(pages: int, drop_every_s: float, drop_for_s: float) -> dict[str, An
             "--db", str(tmp / "sim.sqlite3"), "--private-key", str(keys.private_key),
             "--terminals", str(keys.terminals),
         ]  # fmt: skip
-        env = child_env()
+        env = kivy_child_env(tmp / "kivy-home")
         env.update(
-            KIVY_HOME=str(tmp / "kivy-home"),
             KIOSK_TERMINAL_ID=terminal,
             KIOSK_PROVINCIAL_ENDPOINT=f"http://127.0.0.1:{port}/api/v1",
             KIOSK_PROVINCIAL_CREDENTIALS_FILE=str(keys.credentials),
@@ -361,7 +337,7 @@ def run_soak(pages: int, drop_every_s: float, drop_for_s: float) -> dict[str, An
             code = kiosk.wait()
             out.seek(0)
             err.seek(0)
-            result = parse_child(args, code, out.read(), err.read())
+            result = child_result(str(list(args)[:2]), code, out.read(), err.read())
             out.close()
             err.close()
     result["network_drops"] = drops

@@ -13,7 +13,8 @@ from kiosk import display_text, receipts
 from kiosk.admin.cli import main
 from kiosk.content import ContentPack
 from kiosk.printing import layouts
-from tests.printing.conftest import legal_aid_answers, qr_texts
+from tests.printing.conftest import qr_texts
+from tests.rules.wizard_answers import legal_aid_answers
 from tools.escpos_listener import EscposListener, raster_images
 
 LISTENER = Callable[..., EscposListener]

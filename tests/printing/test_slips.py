@@ -15,7 +15,8 @@ from kiosk.display_text import date_words, near_day_words
 from kiosk.fonts import find_cjk_font
 from kiosk.printing import layouts
 from kiosk.printing.slip import PAPER_DOTS, Size, Slip, Text, printed_lines, render, wrap
-from tests.printing.conftest import STATION, legal_aid_answers, qr_texts
+from tests.printing.conftest import STATION, qr_texts
+from tests.rules.wizard_answers import legal_aid_answers
 
 NOW = datetime(2026, 12, 7, 10, 30)  # a Monday
 CODE = receipts.with_check("23456789234")
@@ -160,23 +161,11 @@ def test_a_held_booking_prints_its_day_team_and_code_but_not_the_person(
     from kiosk.visits import BookingLedger
     from kiosk.wizards import book_home_visit
     from offline_cache.store import Store
-    from tests.rules.ids import make_id
+    from tests.rules.wizard_answers import home_visit_answers
 
     ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
     slot = ledger.available_slots("legal_aid", "wujin")[0]
-    answers = {
-        "who": "elderly",
-        "service": "legal_aid",
-        "day": slot.date,
-        "slot": slot.period,
-        "id_number": make_id(date(1940, 3, 3), male=False),
-        "name": "李秀英",
-        "address_district": "wujin",
-        "address_town": "xueyan",
-        "address_village": "wuj_xueyan_chengwan",
-        "address_detail": "二组5号",
-        "phone": "13912345678",
-    }
+    answers = home_visit_answers(slot.date, slot.period)
 
     class Receipt:
         submission_id = "sub-1"
