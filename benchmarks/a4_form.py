@@ -18,34 +18,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# First: it puts the repository on the import path for the imports below.
+from _measure import ms, ratio
 
-from kiosk.content import load_pack  # noqa: E402
-from kiosk.fonts import find_cjk_font  # noqa: E402
-from kiosk.printing.a4 import CupsQueue  # noqa: E402
-from kiosk.printing.application_form import (  # noqa: E402
+from kiosk.content import load_pack
+from kiosk.fonts import find_cjk_font
+from kiosk.printing.a4 import CupsQueue
+from kiosk.printing.application_form import (
     FormFacts,
     assemble_form,
     field_values,
     form_template,
 )
-from kiosk.printing.form_desk import FormDesk  # noqa: E402
-from offline_cache import BUNDLED_PACK_DIR  # noqa: E402
-from tests.rules.conftest import BASE_CASE, TODAY  # noqa: E402
-from tools.cups_sandbox import CupsSandbox, unavailable_reason  # noqa: E402
+from kiosk.printing.form_desk import FormDesk
+from offline_cache import BUNDLED_PACK_DIR
+from tests.rules.conftest import BASE_CASE, TODAY
+from tools.cups_sandbox import CupsSandbox, unavailable_reason
 
 FACTS = FormFacts("234567892343", TODAY, "演示村公共法律服务工作室", "1001")
-
-
-def ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
 
 
 def bare_fpdf2(strings: list[str], font: Path) -> bytes:
@@ -82,7 +76,7 @@ def bench_assembly(runs: int) -> dict[str, float]:
     return {
         "assemble_ms": ms(ours),
         "bare_fpdf2_ms": ms(bare),
-        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+        "ratio": ratio(ours, bare),
     }
 
 
@@ -115,7 +109,7 @@ def bench_print(runs: int) -> dict[str, float] | str:
     return {
         "submit_to_printed_ms": ms(ours),
         "bare_lp_ms": ms(bare),
-        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+        "ratio": ratio(ours, bare),
     }
 
 

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import queue
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,10 +39,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# First: it puts the repository on the import path for the imports below.
+from _measure import ROOT, child_result, kivy_child_env, ms, ratio
 
-from kiosk.devices.handwriting import (  # noqa: E402
+from kiosk.devices.handwriting import (
     DEFAULT_LIBRARY,
     DEFAULT_MODEL,
     Candidate,
@@ -52,16 +50,12 @@ from kiosk.devices.handwriting import (  # noqa: E402
     ZinniaRecognizer,
     _bind,
 )
-from kiosk.devices.idcard import IdCard  # noqa: E402
-from kiosk.devices.serial_reader import SerialCardReader  # noqa: E402
-from tools.idcard_sim import ReaderSimulator, load_cards  # noqa: E402
+from kiosk.devices.idcard import IdCard
+from kiosk.devices.serial_reader import SerialCardReader
+from tools.idcard_sim import ReaderSimulator, load_cards
 
 STROKES = ROOT / "tests" / "devices" / "fixtures" / "handwriting"
 CARDS = ROOT / "tools" / "idcard_sim" / "cards.json"
-
-
-def ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
 
 
 def bench_card(reads: int) -> dict[str, float]:
@@ -111,11 +105,7 @@ def _read_at(reader: SerialCardReader) -> float:
 def bench_card_page(reads: int) -> dict[str, Any]:
     """The card-page figures, measured in a child process (Kivy owns its process)."""
     with tempfile.TemporaryDirectory(prefix="bench-card-page-") as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-        env.update(KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1")
-        env["KIVY_HOME"] = str(Path(tmp) / "kivy-home")
-        if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
-            env.setdefault("SDL_VIDEODRIVER", "offscreen")
+        env = kivy_child_env(Path(tmp) / "kivy-home")
         done = subprocess.run(
             [sys.executable, __file__, "--page-child", str(reads), "--data-dir", tmp],
             env=env,
@@ -123,11 +113,7 @@ def bench_card_page(reads: int) -> dict[str, Any]:
             text=True,
             timeout=60 + reads * 10,
         )
-        lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
-        if done.returncode != 0 or not lines:
-            raise SystemExit(f"card page child failed:\n{done.stderr[-3000:]}")
-        result: dict[str, Any] = json.loads(lines[-1])
-        return result
+        return child_result("card page child", done.returncode, done.stdout, done.stderr)
 
 
 class _TimedReader:
@@ -293,7 +279,7 @@ def bench_handwriting() -> dict[str, float]:
         "p90_ms": round(sorted(ours)[int(len(ours) * 0.9)] * 1000, 1),
         "recognize_direct_ms": ms(direct),
         "bare_classify_ms": ms(bare),
-        "ratio": round(statistics.median(ours) / statistics.median(bare), 2),
+        "ratio": ratio(ours, bare),
     }
 
 

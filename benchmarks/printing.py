@@ -21,31 +21,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# First: it puts the repository on the import path for the imports below.
+from _measure import ROOT, ms
 
-from kiosk import notary, receipts  # noqa: E402
-from kiosk.content import load_pack  # noqa: E402
-from kiosk.printing import layouts  # noqa: E402
-from kiosk.printing.desk import PrintDesk, PrintJob  # noqa: E402
-from kiosk.printing.slip import Slip, render  # noqa: E402
-from tools.escpos_listener import EscposListener  # noqa: E402
+from kiosk import notary, receipts
+from kiosk.content import load_pack
+from kiosk.printing import layouts
+from kiosk.printing.desk import PrintDesk, PrintJob
+from kiosk.printing.slip import Slip, render
+from tools.escpos_listener import EscposListener
 
 STATION = "演示村公共法律服务工作室"
 PACK = load_pack(ROOT / "offline_cache" / "packs" / "changzhou")
-
-
-def ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
 
 
 def receipt() -> Slip:
@@ -67,15 +61,11 @@ def notary_list() -> Slip:
 
 
 def _printer(port: int):  # type: ignore[no-untyped-def]
+    """The network printer ``kiosk-admin print test --printer 127.0.0.1:PORT`` would use."""
     from kiosk.config import load_config
-    from kiosk.devices.factory import receipt_printer_from_config
+    from kiosk.devices.factory import receipt_printer_named
 
-    overrides = {
-        "receipt_printer.driver": "network",
-        "receipt_printer.host": "127.0.0.1",
-        "receipt_printer.port": port,
-    }
-    return receipt_printer_from_config(load_config(env={}, overrides=overrides))
+    return receipt_printer_named(f"127.0.0.1:{port}", load_config(env={}))
 
 
 def tap_to_first_byte(listener: EscposListener, desk: PrintDesk, make: Callable[[], Slip]) -> float:
@@ -111,7 +101,7 @@ def bare_escpos(listener: EscposListener, image) -> tuple[float, float]:  # type
 
 COLD = r"""
 import sys, threading, time
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/benchmarks"]
 warm = sys.argv[3] == "warm"
 t0 = time.perf_counter()
 from benchmarks.printing import _printer, receipt

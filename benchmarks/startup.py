@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _measure import child_result
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -25,10 +27,9 @@ def probe(which: str, mode: str, data_dir: Path, idle_s: float) -> dict[str, flo
         [sys.executable, str(HERE / "_probe.py"), which, mode, str(data_dir), str(idle_s)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
-    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
-    if out.returncode != 0 or not lines:
-        raise SystemExit(f"{which} {mode} failed (exit {out.returncode}):\n{out.stderr[-2000:]}")
-    figures: dict[str, float] = json.loads(lines[-1])
+    figures: dict[str, float] = child_result(
+        f"{which} {mode}", out.returncode, out.stdout, out.stderr
+    )
     figures["start_s"] = figures["first_frame"] - t0
     return figures
 

@@ -30,19 +30,19 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import requests
 
-import requests  # noqa: E402
+# First: it puts the repository on the import path for the imports below.
+from _measure import ROOT
 
-from kiosk.sealing import load_public_key  # noqa: E402
-from kiosk.submissions import queue_sealed  # noqa: E402
-from kiosk.sync.agent import SyncAgent  # noqa: E402
-from kiosk.sync.https_transport import HttpsTransport, batch_body  # noqa: E402
-from kiosk.sync.signing import load_credentials, sign_headers  # noqa: E402
-from offline_cache.outbox import Outbox  # noqa: E402
-from offline_cache.store import Store  # noqa: E402
-from tools.provincial_sim.keys import init_keys  # noqa: E402
+from kiosk.sealing import load_public_key
+from kiosk.submissions import queue_sealed
+from kiosk.sync.agent import SyncAgent
+from kiosk.sync.https_transport import HttpsTransport, batch_body
+from kiosk.sync.signing import load_credentials, sign_headers
+from offline_cache.outbox import Outbox
+from offline_cache.store import Store
+from tools.provincial_sim.keys import init_keys
 
 PAYLOAD = {
     "applicant": {"name": "王大山", "id_number": "320402197503011213", "phone": "13912345678"},

@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _measure import ROOT, child_result, kivy_child_env
+
 HOLD_S = 0.15  # how long a finger rests on the screen in one tap (elderly taps are slower)
 PAUSE_S = 0.3  # between a page's frame and the next touch
 START_S = 3.0  # after the first frame, before the first touch (the other screens get built)
@@ -33,16 +34,7 @@ PROFILE_SLOW_MS = float(os.environ.get("UI_BENCH_PROFILE_MS") or 0)
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env.update(
-        KIVY_HOME=str(data_dir / "kivy-home"),
-        KIVY_NO_ARGS="1",
-        KIVY_NO_CONSOLELOG="1",
-        KIVY_NO_FILELOG="1",
-    )
-    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
-        env.setdefault("SDL_VIDEODRIVER", "offscreen")
-    return env
+    return kivy_child_env(data_dir / "kivy-home")
 
 
 def run_child(which: str, data_dir: Path, idle_s: float) -> dict[str, Any]:
@@ -65,13 +57,7 @@ def run_child(which: str, data_dir: Path, idle_s: float) -> dict[str, Any]:
         timeout=600,
         check=False,
     )
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise SystemExit(
-            f"{which} failed (exit {done.returncode}):\n{(done.stderr + done.stdout)[-3000:]}"
-        )
-    result: dict[str, Any] = json.loads(lines[-1])
-    return result
+    return child_result(which, done.returncode, done.stdout, done.stderr)
 
 
 # -- child: bare Kivy --------------------------------------------------------------------------
@@ -112,16 +98,18 @@ def measure_idle(app: Any, idle_s: float, result: dict[str, Any]) -> None:
 
 
 # -- child: the kiosk ---------------------------------------------------------------------------
-def run_kiosk(data_dir: Path, on_first_frame: Any) -> None:
+def run_kiosk(data_dir: Path, on_first_frame: Any, size: str = "1920x1080") -> None:
     """The kiosk exactly as ``main.py`` starts it (late services, garbage-collector set-up),
-    with a provincial key so it can submit; ``on_first_frame(app)`` runs after its first frame."""
+    with a provincial key so it can submit (a new one unless ``KIOSK_PROVINCIAL_PUBLIC_KEY_FILE``
+    names one); ``on_first_frame(app)`` runs after its first frame."""
     sys.path.insert(0, str(ROOT))
     from kiosk.sealing import generate_private_key, public_key_pem
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = data_dir / "provincial-public.pem"
-    key.write_bytes(public_key_pem(generate_private_key().public_key()))
-    os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
+    if not os.environ.get("KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"):
+        key = data_dir / "provincial-public.pem"
+        key.write_bytes(public_key_pem(generate_private_key().public_key()))
+        os.environ["KIOSK_PROVINCIAL_PUBLIC_KEY_FILE"] = str(key)
     import main as kiosk_main
 
     configure = kiosk_main.configure_kivy
@@ -138,7 +126,7 @@ def run_kiosk(data_dir: Path, on_first_frame: Any) -> None:
         Window.bind(on_flip=first_frame)
 
     kiosk_main.configure_kivy = configure_then_hook  # type: ignore[assignment]
-    kiosk_main.main(["--data-dir", str(data_dir), "--size", "1920x1080"])
+    kiosk_main.main(["--data-dir", str(data_dir), "--size", size])
 
 
 def child_kiosk(data_dir: Path, idle_s: float) -> None:

@@ -34,26 +34,19 @@ import time
 import wave
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# First: it puts the repository on the import path for the imports below.
+from _measure import ROOT, ms, rss_mb
 
-from voice.asr import Recognizer  # noqa: E402
-from voice.audio import BLOCK_FRAMES, WavFileSource  # noqa: E402
-from voice.matching import match, sound_key  # noqa: E402
-from voice.options import VoiceOption  # noqa: E402
-from voice.protocols import Transcript  # noqa: E402
+from voice.asr import Recognizer
+from voice.audio import BLOCK_FRAMES, WavFileSource
+from voice.matching import match, sound_key
+from voice.options import VoiceOption
+from voice.protocols import Transcript
 
 PHRASES = ("안녕하세요 법률 지원", "공증 서비스", "아니요")
 GRAMMAR = (*PHRASES, "법률 상담", "방문 예약", "다음 단계")
 OPTIONS = [VoiceOption(str(i), p) for i, p in enumerate(GRAMMAR)]
 BLOCK = BLOCK_FRAMES  # the kiosk's own block size (0.1 s)
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def make_audio(directory: Path) -> list[Path]:
@@ -116,10 +109,6 @@ def pipeline_decode(recognizer: Recognizer, path: Path, realtime: bool) -> tuple
     return elapsed, latency, str(box["label"])
 
 
-def _ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 2)
-
-
 def understanding_figures(reps: int) -> dict[str, object]:
     """问一问 and matcher timings (see the module docstring)."""
     from kiosk.content import load_pack
@@ -167,12 +156,12 @@ def understanding_figures(reps: int) -> dict[str, object]:
         match_times.append(time.perf_counter() - t0)
     match_times.sort()
     return {
-        "ask_ms": _ms(answer_times),
+        "ask_ms": ms(answer_times, 2),
         "ask_p90_ms": round(sorted(answer_times)[int(len(answer_times) * 0.9)] * 1000, 2),
-        "ask_bare_bm25_ms": _ms(bare_times),
+        "ask_bare_bm25_ms": ms(bare_times, 2),
         "ask_index_load_s": round(load_s, 2),
         "ask_questions": len(questions),
-        "match_ms": _ms(match_times),
+        "match_ms": ms(match_times, 2),
         "match_p95_ms": round(match_times[int(len(match_times) * 0.95)] * 1000, 2),
         "match_utterances": len(rows),
     }
@@ -236,13 +225,13 @@ def main() -> int:
 
     overhead = statistics.median(pipe_times) / statistics.median(bare_times)
     report = {
-        "latency_ms": round(statistics.median(latencies) * 1000, 1),
+        "latency_ms": ms(latencies),
         "latency_max_ms": round(max(latencies) * 1000, 1),
         "overhead_ratio": round(overhead, 3),
         "rtf": round(statistics.median(rtfs), 4),
         "bare_rtf": round(statistics.median(bare_rtfs), 4),
-        "pipeline_ms": round(statistics.median(pipe_times) * 1000, 1),
-        "bare_ms": round(statistics.median(bare_times) * 1000, 1),
+        "pipeline_ms": ms(pipe_times),
+        "bare_ms": ms(bare_times),
         "model_load_s": status.load_seconds,
         "model_rss_mb": round(model_rss, 1),
         "correct": f"{correct}/{total}",

@@ -330,7 +330,7 @@ def describe(report: HealthReport) -> list[str]:
         f"已送达 {report.accepted} 份",
     ]
     if report.oldest_waiting_s is not None:
-        lines.append(f"最早的一份已等待 {_duration(report.oldest_waiting_s)}")
+        lines.append(f"最早的一份已等待 {duration_words(report.oldest_waiting_s)}")
     lines.append(f"最近一次送达省系统：{when(report.last_success_at)}")
     if report.last_sync_problem:
         lines.append(f"最近一次同步的问题：{report.last_sync_problem}")
@@ -344,7 +344,7 @@ def describe(report: HealthReport) -> list[str]:
         f"（共 {report.disk_total_bytes / 1024**3:.1f} GB）"
     )
     if report.uptime_s is not None:
-        lines.append(f"终端程序已运行 {_duration(report.uptime_s)}")
+        lines.append(f"终端程序已运行 {duration_words(report.uptime_s)}")
     if report.memory_rss_bytes is not None:
         lines.append(f"占用内存 {report.memory_rss_bytes / 1024 / 1024:.0f} MB")
     if abs(report.clock_skew_s) >= NOTEWORTHY_S:
@@ -361,7 +361,8 @@ def describe(report: HealthReport) -> list[str]:
     return lines
 
 
-def _duration(seconds: float) -> str:
+def duration_words(seconds: float) -> str:
+    """How long something has lasted, for staff: "40 分钟", "2.5 小时", "3.0 天"."""
     if seconds >= 86400:
         return f"{seconds / 86400:.1f} 天"
     if seconds >= 3600:

@@ -7,7 +7,8 @@ another's or from the previous one; the outbox refuses a code already issued on 
 and :mod:`kiosk.submissions` draws again. 8**11 ≈ 8.6 × 10⁹ codes: with the wrong-code throttle
 of :mod:`kiosk.status_lookup` guessing a live one is hopeless (the arithmetic is in
 docs/security.md). The check digit is Luhn mod 8, which catches every single wrong digit and
-most swapped neighbours. Shown and read in three groups of four: ``2345 6789 2345``.
+most swapped neighbours. Shown and read in three groups of four: ``2345 6789 2345``
+(:func:`kiosk.display_text.receipt_code`, :func:`kiosk.display_text.digits_spoken`).
 
 Slips printed before the codes grew to 12 digits carry 8 (same alphabet, same check digit);
 they are still accepted when typed, so no resident's old slip stops working.
@@ -22,8 +23,6 @@ BASE = len(ALPHABET)
 DATA_LEN = 11
 CODE_LEN = DATA_LEN + 1
 LEGACY_CODE_LEN = 8  # slips printed before; never issued any more
-GROUP = 4
-_DIGIT_WORDS = dict(zip("23456789", "二三四五六七八九", strict=True))
 
 
 def _luhn_check(data: str) -> str:
@@ -78,13 +77,3 @@ def problem(text: str) -> str | None:
     if not is_valid(cleaned):
         return "这个号码不对，可能有一位输错了，请对照回执单再输一次。"
     return None
-
-
-def display(code: str) -> str:
-    """Grouped by four for the eye: ``2345 6789 2345`` (also while it is being typed)."""
-    return " ".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
-
-
-def spoken(code: str) -> str:
-    """Digit by digit with pauses, so TTS never reads it as one big number."""
-    return "，".join(_DIGIT_WORDS[ch] for ch in code)

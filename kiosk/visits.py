@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import chinese_calendar
 
-from kiosk import holidays
+from kiosk import display_text, holidays
 from kiosk.content import ContentPack
 from kiosk.holidays import statutory_holiday
 
@@ -200,8 +200,8 @@ class Slot:
 
     @property
     def label(self) -> str:
-        d = date.fromisoformat(self.date)
-        return f"{d.month}月{d.day}日（星期{self.weekday}）{self.period_label}"
+        day = display_text.date_words(self.date, year=False)
+        return f"{day}（星期{self.weekday}）{self.period_label}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -433,13 +433,12 @@ class BookingLedger:
             allowed = int(pack.data("visits")["booking"]["max_active_per_person_and_service"])
             if len(active) >= allowed:
                 existing = active[0]
-                d = date.fromisoformat(existing.visit_date)
                 period = _period_label(pack, existing.period)
                 raise BookingError(
                     pack.spoken(
                         "visit.duplicate",
                         service=service["label"],
-                        date=f"{d.month}月{d.day}日",
+                        date=display_text.date_words(existing.visit_date, year=False),
                         period=period,
                     )
                 )

@@ -13,10 +13,10 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk import display_text
 from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
 from screens.printing import when_printer_answers
-from screens.status import when_text
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class AdminScreen(PageScreen):
         counts = f.counts
         last_sync = "还没有成功过"
         if counts is not None and counts.last_success_at:
-            last_sync = when_text(counts.last_success_at, f.now)
+            last_sync = display_text.moment_words(counts.last_success_at, f.now)
         lines = [
             f"终端编号：{f.terminal_id}",
             f"服务站：{f.station_name}",

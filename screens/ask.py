@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 
+from kiosk import display_text
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
     AnswerBox,
@@ -56,8 +57,7 @@ STAFF_INTRO = "这台机器不会自动叫人。请您去找下面这些人，�
 
 def checked_text(entry: QaEntry) -> str:
     """When a lawyer last checked the answer, as the resident reads a date."""
-    d = entry.checked
-    return f"这条答案{d.year}年{d.month}月{d.day}日核对过。"
+    return f"这条答案{display_text.date_words(entry.checked)}核对过。"
 
 
 class AskScreen(PageScreen):

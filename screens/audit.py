@@ -26,7 +26,17 @@ TOL = 0.6  # sub-pixel layout rounding
 # returns a problem ("line starts with 。") or None. The line-breaking rules (issue 12 item 4)
 # append theirs here; every one runs on every label of every screen state.
 LabelCheck = Callable[[Any], "str | None"]
-LABEL_CHECKS: list[LabelCheck] = []
+
+
+def _line_breaks(label: Any) -> str | None:
+    """The Chinese line-breaking rules on the label's rendered lines (screens/line_breaks.py:
+    no line starts with "，", none ends with "“", no number cut)."""
+    from screens.line_breaks import line_problems
+
+    return "；".join(line_problems(label)) or None
+
+
+LABEL_CHECKS: list[LabelCheck] = [_line_breaks]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kivy.uix.anchorlayout import AnchorLayout
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from kiosk.printing.layouts import query_hint
 from screens.base import PageScreen, TourStep
 from screens.printing import KEEP_THE_CODE, KEEP_THE_LIST, print_button
@@ -84,7 +84,7 @@ class ReceiptScreen(PageScreen):
                 self.receipts_dir / f"{stem}.png",
                 station=self.station_name,
                 title=self.title,
-                code_display=receipts.display(self.code) if self.code else None,
+                code_display=display_text.receipt_code(self.code) if self.code else None,
                 lines=[*self.lines, *([] if self.code else ["扫码把清单存到手机"])],
                 qr_text=self.qr_text,
                 when=receipt.created_at if receipt is not None else self.now(),
@@ -108,7 +108,7 @@ class ReceiptScreen(PageScreen):
         page.add(TitleLabel(text=self.title))
         if self.code:
             page.add(BodyLabel(text="您的回执号（请收好，以后凭它查询进度）：", halign="center"))
-            page.add(DisplayLabel(text=receipts.display(self.code)))
+            page.add(DisplayLabel(text=display_text.receipt_code(self.code)))
         for line in self.lines:
             page.add(BodyLabel(text=line))
         if self.print_text:
@@ -165,7 +165,7 @@ class ReceiptScreen(PageScreen):
     def spoken_text(self) -> str:
         text = f"{self.title}。"
         if self.code:
-            text += f"您的回执号是：{receipts.spoken(self.code)}。请收好回执，以后凭它查询进度。"
+            text += f"您的回执号是：{display_text.digits_spoken(self.code)}。请收好回执，以后凭它查询进度。"
         return text + "".join(f"{line}。" for line in self.lines)
 
     def go_back(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from kiosk import display_text
 from offline_cache.durable import write_atomically
 from offline_cache.private_files import private_dir
 from screens.fonts import find_cjk_font
@@ -58,7 +59,7 @@ def render_receipt(
     blocks: list[tuple[str, Any]] = [(station, body_font), (title, title_font)]
     if code_display:
         blocks.append((code_display, code_font))
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when or time.time()))
+    stamp = display_text.moment_words(when or time.time(), now=0.0)  # always with the date
     blocks.append((stamp, body_font))
     for text in lines:
         blocks.append((text, body_font))

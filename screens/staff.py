@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 
+from kiosk import display_text
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
 from screens.printing import when_printer_answers
-from screens.status import when_text
 from screens.theme import FONT_SCALE_LABELS
 from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
 
@@ -96,7 +96,9 @@ class StaffScreen(PageScreen):
             counts = self.outbox.counts()
             now = self.outbox.now()  # the terminal clock: "今天" is the province's today
             last = (
-                when_text(counts.last_success_at, now) if counts.last_success_at else "还没有成功过"
+                display_text.moment_words(counts.last_success_at, now)
+                if counts.last_success_at
+                else "还没有成功过"
             )
             page.add(
                 BodyLabel(
@@ -115,7 +117,7 @@ class StaffScreen(PageScreen):
                 page.add(
                     NoteLabel(
                         text=f"{entry.receipt_code}  {kind_label(entry.kind)}"
-                        f"  {state}{error}，{when_text(entry.created_at, now)}{by}"
+                        f"  {state}{error}，{display_text.moment_words(entry.created_at, now)}{by}"
                     )
                 )
         right = [nav_button("退出登录", self.sign_out, "danger")]

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from offline_cache.vocabulary import outbox_resident_text
 from screens.base import PageScreen, TourStep
 from screens.widgets import (
@@ -22,17 +22,6 @@ from screens.widgets import (
 if TYPE_CHECKING:
     from kiosk.session import Session
     from kiosk.status_lookup import StatusAnswer
-
-
-def when_text(ts: float | None, now: float | None = None) -> str:
-    if ts is None:
-        return "时间不详"
-    now = time.time() if now is None else now
-    lt, today = time.localtime(ts), time.localtime(now)
-    clock = f"{lt.tm_hour}点{lt.tm_min:02d}分"
-    if lt.tm_year == today.tm_year and lt.tm_yday == today.tm_yday:
-        return f"今天{clock}"
-    return f"{lt.tm_year}年{lt.tm_mon}月{lt.tm_mday}日{clock}"
 
 
 class StatusScreen(PageScreen):
@@ -67,7 +56,7 @@ class StatusScreen(PageScreen):
         )
 
     def _typed(self, _w: Any, value: str) -> None:
-        self.code_box.value = receipts.display(value)
+        self.code_box.value = display_text.receipt_code(value)
         self._say("")
 
     def _say(self, text: str) -> None:
@@ -86,15 +75,15 @@ class StatusScreen(PageScreen):
         learned = view.learned_at or view.remote_status_at or view.created_at
         # No case number here: whoever holds the screen learns only how far it got.
         self._say(
-            f"回执号 {receipts.display(code)}：{status}。"
-            f"\n这是{when_text(learned, self.now())}知道的消息（没有网络时显示本机最近一次知道的进度）。"
+            f"回执号 {display_text.receipt_code(code)}：{status}。"
+            f"\n这是{display_text.moment_words(learned, self.now())}知道的消息（没有网络时显示本机最近一次知道的进度）。"
         )
 
     def spoken_text(self) -> str:
         base = f"查询办理进度。请输入回执上的 {receipts.CODE_LEN} 位数字，再点“查询”。"
         if self.result_text:
             code = self.keypad.value
-            spoken = receipts.spoken(code) if receipts.is_valid(code) else ""
+            spoken = display_text.digits_spoken(code) if receipts.is_valid(code) else ""
             return f"{spoken}。{self.result_text}" if spoken else self.result_text
         return base
 

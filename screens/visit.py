@@ -10,6 +10,7 @@ from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk import display_text
 from kiosk.printing.layouts import booking_slip
 from kiosk.printing.slip import Slip
 from kiosk.submissions import failure_text
@@ -136,7 +137,11 @@ class VisitScreen(WizardScreen):
             if s.date == day:
                 periods.setdefault(s.period, []).append(s)
         tiles = [
-            (period, f"{slots[0].period_label}\n{slots[0].start}–{slots[0].end}", slots)
+            (
+                period,
+                f"{slots[0].period_label}\n{display_text.clock_range(slots[0].start, slots[0].end)}",
+                slots,
+            )
             for period, slots in periods.items()
         ]
         grid = self._capacity_grid(tiles, "slot", self._pick_slot, cols=2, spacing=40, rows_px=2)

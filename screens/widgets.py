@@ -26,9 +26,10 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from screens import pinyin
+from screens.line_breaks import BreaksLines
 
 
-class BodyLabel(Label):  # type: ignore[misc]
+class BodyLabel(BreaksLines, Label):  # type: ignore[misc]
     """Body text: ≥ 32 px, wraps to its width, 1.4 line spacing."""
 
 
@@ -36,15 +37,15 @@ class BasisLabel(BodyLabel):
     """The small 依据 line for staff (the articles), after the plain words: the audit's minimum."""
 
 
-class TitleLabel(Label):  # type: ignore[misc]
+class TitleLabel(BreaksLines, Label):  # type: ignore[misc]
     """Screen title: ≥ 48 px."""
 
 
-class DisplayLabel(Label):  # type: ignore[misc]
+class DisplayLabel(BreaksLines, Label):  # type: ignore[misc]
     """Very large centred text: the hotline number, a receipt code."""
 
 
-class ProgressLabel(Label):  # type: ignore[misc]
+class ProgressLabel(BreaksLines, Label):  # type: ignore[misc]
     """第N步/共M步 in the nav bar, between 上一步 and 下一步; on two lines (第N步 over 共M步)
     when the bar leaves it too little room for one (a long path, 特大, two extra buttons)."""
 
@@ -64,13 +65,13 @@ def ems(text: str) -> float:
     return sum(0.6 if ch.isascii() else 1.0 for ch in text)
 
 
-class NoteLabel(Label):  # type: ignore[misc]
+class NoteLabel(BreaksLines, Label):  # type: ignore[misc]
     """A boxed message (error, result, reason) on the field colour, never colour alone."""
 
     surface_color = ColorProperty((1, 1, 1, 1))
 
 
-class AnswerBox(Label):  # type: ignore[misc]
+class AnswerBox(BreaksLines, Label):  # type: ignore[misc]
     """Shows what the resident has entered so far (or a hint in brackets when empty)."""
 
     surface_color = ColorProperty((1, 1, 1, 1))
@@ -80,7 +81,7 @@ class AnswerBox(Label):  # type: ignore[misc]
     value = StringProperty("")
 
 
-class BigButton(Button):  # type: ignore[misc]
+class BigButton(BreaksLines, Button):  # type: ignore[misc]
     """A touch target of at least 120×120 px. ``role``: normal, accent (go on) or danger.
 
     With a fixed height (``size_hint_y=None``) it grows to fit wrapped text at large font
@@ -105,11 +106,15 @@ class BigButton(Button):  # type: ignore[misc]
             self.height = max(self.min_height, self.texture_size[1] + 24)
 
 
-class BarButton(Button):  # type: ignore[misc]
+class BarButton(BreaksLines, Button):  # type: ignore[misc]
     """A one-line button as wide as its text (top bar, nav bar): never wraps, never loops."""
 
     role = StringProperty("normal")
     surface_color = ColorProperty((0, 0, 0, 1))
+
+
+class TileLabel(BreaksLines, Label):  # type: ignore[misc]
+    """A tile's words under its icon."""
 
 
 class Tile(ButtonBehavior, BoxLayout):  # type: ignore[misc]
@@ -579,6 +584,28 @@ def _page_units(body: Any) -> list[tuple[float, float, list[Any]]]:
     return units
 
 
+_page_scroll: type | None = None
+
+
+def page_scroll(**kwargs: Any) -> Any:
+    """Kivy's ScrollView, minus a slow leak: every ``update_from_scroll`` (several per page
+    change) binds ``bar_color`` to ``_change_bar_color`` once more, and the fade half a second
+    later unbinds only one. A page's scroll view lives as long as its screen, so a callback
+    piled up on it with each page change, for months (issue 18). Here there is at most one.
+    The class is made on first use: importing ScrollView at start-up costs time (issue 5)."""
+    global _page_scroll
+    if _page_scroll is None:
+        from kivy.uix.scrollview import ScrollView
+
+        class PageScroll(ScrollView):  # type: ignore[misc]
+            def update_from_scroll(self, *args: Any) -> None:
+                self.funbind("bar_color", self._change_bar_color)
+                super().update_from_scroll(*args)
+
+        _page_scroll = PageScroll
+    return _page_scroll(**kwargs)
+
+
 class Page(BoxLayout):  # type: ignore[misc]
     """The frame of every screen except home: top bar, the page body, a fixed nav bar.
 
@@ -591,11 +618,9 @@ class Page(BoxLayout):  # type: ignore[misc]
     """
 
     def __init__(self, screen: Any, **kwargs: Any) -> None:
-        from kivy.uix.scrollview import ScrollView
-
         super().__init__(orientation="vertical", padding=12, spacing=16, **kwargs)
         self.top_bar = TopBar(screen=screen)
-        self.scroll = ScrollView(
+        self.scroll = page_scroll(
             do_scroll_x=False,
             do_scroll_y=False,  # turned by the buttons, never dragged (see the class doc)
             bar_width=16,
@@ -899,7 +924,7 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
 
     def __init__(self, left: Sequence[Any], keypad: Keypad, spacing: float = 40) -> None:
         super().__init__(size_hint_y=None, spacing=spacing)
-        self.keypad = keypad
+        self.keypad: Any = keypad
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         self.column.bind(minimum_height=self.column.setter("height"))
         for w in left:
@@ -925,6 +950,8 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
 
         portrait, room = keypad_room(*Window.size)
         keypad = self.keypad
+        if keypad is None:
+            return
         if portrait:
             self.orientation = "vertical"
             # Below the question: 3×4 where the page is tall enough for it and a long question,
@@ -951,11 +978,20 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         self._height()
 
     def _height(self, *_: Any) -> None:
+        keypad_h = self.keypad.height if self.keypad is not None else 0
         if self.orientation == "vertical":
             self.holder.height = self.column.height
-            self.height = self.column.height + self.spacing + self.keypad.height
+            self.height = self.column.height + self.spacing + keypad_h
         else:
-            self.height = max(self.column.height, self.keypad.height)
+            self.height = max(self.column.height, keypad_h)
+
+    def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
+        """The shared keypad moves on to the next page: let go of it (issue 18: a binding left
+        on it kept every keypad page alive)."""
+        if widget is self.keypad:
+            widget.unbind(height=self._height)
+            self.keypad = None
+        super().remove_widget(widget, *args, **kwargs)
 
 
 def beside_keypad(left: Sequence[Any], keypad: Any, spacing: float = 40) -> BoxLayout:

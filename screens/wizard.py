@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
+from kiosk import display_text
 from kiosk.content import ContentPack, Option
 from kiosk.devices.handwriting import HandwritingRecognizer
 from kiosk.devices.idcard import CardReader, FailureReason, IdCard, ReadFailure, ReadResult
@@ -24,7 +25,6 @@ from kiosk.session import Session, WriteWay
 from kiosk.wizards.id_card import (
     card_answers,
     card_step_on,
-    grouped_number,
     page_after_card,
     reads_card,
     sex_and_age,
@@ -392,6 +392,7 @@ class WizardScreen(PageScreen):
             allow_x=step.allow_x,
             note=self.note_for(step),
             normalise=int if step.number else None,
+            shown_as=step.shown_as,
             extra=[nav_button("刷身份证", partial(self._use_card, step))] if offer_card else (),
         )
 
@@ -463,7 +464,7 @@ class WizardScreen(PageScreen):
         """What the card said, large, the number in 6-8-4 groups; 确认 takes it all."""
         self.header("身份证上是这些，对吗？")
         number = str(pending[step.key])
-        lines = ["身份证号：", grouped_number(number)]  # the groups on a line of their own
+        lines = ["身份证号：", display_text.id_number(number)]  # the groups on a line of their own
         if step.card_name:
             name = pending[self.wizard.step(step.card_name).key]
             lines.insert(0, f"姓名：{name}{sex_and_age(number, self.today())}")
@@ -766,15 +767,18 @@ class WizardScreen(PageScreen):
         allow_x: bool = False,
         note: str = "",
         normalise: Callable[[str], Any] | None = None,
+        shown_as: Callable[[str], str] | None = None,
         extra: Sequence[Any] = (),
     ) -> None:
-        """Numbers on the big keypad (X for ID numbers), the question beside it."""
+        """Numbers on the big keypad (X for ID numbers), the question beside it, shown grouped
+        as they are typed."""
         self.question = question
         box = AnswerBox(hint="用数字键输入")
         keypad = self.shared_keypad(max_length, allow_x)
         keypad.value = str(self.answer(key) or "")[:max_length]
-        self._watch(keypad, "value", lambda _k, v: setattr(box, "value", v))
-        box.value = keypad.value
+        show = shown_as or str
+        self._watch(keypad, "value", lambda _k, v: setattr(box, "value", show(v)))
+        box.value = show(keypad.value)
         error = NoteLabel(text="", opacity=0)
         left: list[Any] = [TitleLabel(text=question), box, error]
         from kivy.core.window import Window

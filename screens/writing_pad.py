@@ -171,7 +171,9 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
             # The frame in a colour that shows on either theme, following a theme change.
             self._frame_colour = Color(rgba=style.muted_text)
             self._frame = Line(width=2)
-        style.bind(muted_text=lambda _s, c: setattr(self._frame_colour, "rgba", c))
+        # A bound method, which Kivy holds weakly: a closure on the app-wide style would keep
+        # this pad (and the pages around it) alive for good (issue 18).
+        style.bind(muted_text=self._recolour_frame)
         self.pad.bind(pos=self._draw_frame, size=self._draw_frame)
         self.pad.bind(on_stroke=lambda _p, ink: self.recognition.ask(ink))
         self.candidate_grid = GridLayout(cols=2, spacing=16)  # targets ≥ 16 px apart
@@ -220,6 +222,9 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
     def shown(self) -> int:
         """How many candidates fit: 2 × 3 in the wide row, 3 × 3 in portrait."""
         return 6 if self.wide else 9
+
+    def _recolour_frame(self, _style: Any, colour: Any) -> None:
+        self._frame_colour.rgba = colour
 
     def _draw_frame(self, *_: Any) -> None:
         self._frame.rectangle = (self.pad.x, self.pad.y, self.pad.width, self.pad.height)

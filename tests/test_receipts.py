@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 
 codes = st.text(alphabet=receipts.ALPHABET, min_size=11, max_size=11).map(receipts.with_check)
 
@@ -31,8 +31,8 @@ def test_codes_are_random_not_a_sequence_every_terminal_repeats() -> None:
 
 
 def test_codes_are_shown_in_three_groups_of_four() -> None:
-    assert receipts.display("234567892345") == "2345 6789 2345"
-    assert receipts.display("234567") == "2345 67"  # while it is being typed
+    assert display_text.receipt_code("234567892345") == "2345 6789 2345"
+    assert display_text.receipt_code("234567") == "2345 67"  # while it is being typed
 
 
 def test_spaces_and_dashes_are_forgiven_and_problems_are_plain() -> None:
@@ -49,4 +49,4 @@ def test_an_old_eight_digit_slip_is_still_accepted_when_typed() -> None:
 
 
 def test_spoken_form_reads_digit_by_digit() -> None:
-    assert receipts.spoken("23456789") == "二，三，四，五，六，七，八，九"
+    assert display_text.digits_spoken("23456789") == "二，三，四，五，六，七，八，九"

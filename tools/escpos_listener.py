@@ -127,14 +127,8 @@ class EscposListener:
 
     def wait_for(self, data: bytes, timeout: float = 10.0) -> bool:
         """Wait until ``data`` has been received (bounded by ``timeout``)."""
-        deadline = time.monotonic() + timeout
         with self._changed:
-            while data not in self.printed():
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._changed.wait(left)
-        return True
+            return self._changed.wait_for(lambda: data in self.printed(), timeout)
 
     def printed(self) -> bytes:
         """Every job byte received so far, in order."""
@@ -142,14 +136,8 @@ class EscposListener:
 
     def wait_closed(self, jobs: int = 1, timeout: float = 10.0) -> bool:
         """Wait until ``jobs`` connections have closed (bounded by ``timeout``)."""
-        deadline = time.monotonic() + timeout
         with self._changed:
-            while sum(j.closed for j in self.jobs) < jobs:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._changed.wait(left)
-        return True
+            return self._changed.wait_for(lambda: sum(j.closed for j in self.jobs) >= jobs, timeout)
 
     def _serve(self) -> None:
         while not self._stop.is_set():

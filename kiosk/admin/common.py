@@ -47,6 +47,14 @@ def active_pack(args: argparse.Namespace) -> ContentPack:
     return load_active_pack(config_from_args(args))
 
 
+def pack_option() -> argparse.ArgumentParser:
+    """``--pack DIR`` (read by :func:`active_pack`), as a parent parser for the commands that
+    take it."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--pack", metavar="DIR", help="内容包目录（默认用本机正在使用的内容包）")
+    return parser
+
+
 def load_active_pack(config: KioskConfig, directory: Path | None = None) -> ContentPack:
     """Load ``directory``, or the terminal's active pack; a broken pack is a :class:`CliError`."""
     from kiosk.content import PackError, ValidationCache, load_pack
@@ -96,6 +104,14 @@ def unwrap_submission(doc: Any, kind: str | None) -> tuple[str | None, Any]:
     if isinstance(doc, dict) and "payload" in doc and "kind" in doc:
         return kind or doc["kind"], doc["payload"]
     return kind, doc
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Write what ``-o FILE`` asked for; a file that can't be written is a plain error."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"没能写 {path}：{exc.strerror or exc}") from None
 
 
 def receipt_code(text: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.content import ContentPack
 from kiosk.fonts import find_cjk_font
 from kiosk.legal_aid.application import Application, application_problems, parse_application
@@ -75,10 +75,6 @@ def _labels(f: _Filled, key: str, ids: tuple[str, ...]) -> str:
     return "、".join(_label(la[key], i) for i in ids) or "无"
 
 
-def _date_words(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _address(f: _Filled) -> str:
     a = f.app.address
     district = f.pack.district(a.district)["label"]
@@ -89,7 +85,7 @@ def _address(f: _Filled) -> str:
 
 def _birth(f: _Filled) -> str:
     born = check_resident_id(f.app.applicant.id_number, f.facts.submitted_on).birth_date
-    return _date_words(born) if born else NOT_FILLED
+    return display_text.date_words(born) if born else NOT_FILLED
 
 
 def _yes_no(value: bool) -> str:
@@ -143,9 +139,9 @@ FORM_FIELDS: dict[str, Callable[[_Filled], str]] = {
     "evidence": lambda f: "、".join(f.app.evidence) or "无",
     "oral": lambda f: _yes_no(f.app.oral),
     "receipt_code": lambda f: (
-        receipts.display(f.facts.receipt_code) if f.facts.receipt_code else NO_CODE
+        display_text.receipt_code(f.facts.receipt_code) if f.facts.receipt_code else NO_CODE
     ),
-    "submitted_on": lambda f: _date_words(f.facts.submitted_on),
+    "submitted_on": lambda f: display_text.date_words(f.facts.submitted_on),
     "station": lambda f: f.facts.station,
 }
 

@@ -9,9 +9,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.printing.slip import Block, Qr, Rule, Size, Slip, Text, slip
-from kiosk.printing.words import date_words, day_words
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
@@ -41,7 +40,7 @@ def hotline_hours(pack: ContentPack | None) -> str:
 
 def _when(moment: datetime | date) -> str:
     day = moment.date() if isinstance(moment, datetime) else moment
-    return f"打印日期：{date_words(day)}"
+    return f"打印日期：{display_text.date_words(day, weekday=True)}"
 
 
 def _progress(code: str, hours: str) -> list[Block]:
@@ -57,7 +56,7 @@ def _progress(code: str, hours: str) -> list[Block]:
 def _code_blocks(code: str) -> list[Block]:
     return [
         Text("回执号（请收好，凭它查询进度）", Size.BODY, center=True),
-        Text(receipts.display(code), Size.KEY, center=True, one_line=True),
+        Text(display_text.receipt_code(code), Size.KEY, center=True, one_line=True),
     ]
 
 
@@ -158,7 +157,7 @@ def visit_slip(
     blocks: list[Block] = [
         Text(station, Size.NOTE, center=True, one_line=True),
         Text(f"{service}上门服务预约", Size.TITLE, center=True, one_line=True),
-        Text(day_words(day, today), Size.KEY, center=True, one_line=True),
+        Text(display_text.near_day_words(day, today), Size.KEY, center=True, one_line=True),
         Text(f"{period}" + (f" {hours}" if hours else ""), Size.TITLE, center=True),
         Text(f"谁来：{team}" if team else "谁来：工作人员确认后告诉您"),
         Text(status),
@@ -264,6 +263,9 @@ def printer_test_slip(*, station: str, printer: str, width_mm: int, when: dateti
         Text("2345 6789 2345", Size.TITLE, center=True, one_line=True),
         Text("大字、小字、数字和下面的二维码都清楚，就说明打印正常。", Size.NOTE),
         Qr(f"打印测试 {station} {when:%Y-%m-%d %H:%M}"),
-        Text(f"{date_words(when.date())} {when:%H:%M}", Size.NOTE),
+        Text(
+            f"{display_text.date_words(when.date(), weekday=True)} {display_text.time_words(when.hour, when.minute)}",
+            Size.NOTE,
+        ),
     ]
     return slip("test", blocks)

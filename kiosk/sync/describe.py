@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.sync.agent import SyncReport
 from offline_cache.outbox import OutboxCounts, OutboxEntry, StatusView
 from offline_cache.vocabulary import OutboxStatus, kind_label
@@ -33,7 +33,7 @@ def entry_line(e: OutboxEntry) -> str:
     case = f"  {e.case_number}" if e.case_number else ""
     problem = f"  {e.last_error}" if e.last_error and e.status != "accepted" else ""
     return (
-        f"{receipts.display(e.receipt_code)}  {kind_label(e.kind)}  "
+        f"{display_text.receipt_code(e.receipt_code)}  {kind_label(e.kind)}  "
         f"{when(e.created_at)}  {e.status}  尝试{e.attempts}次{case}{problem}"
     )
 
@@ -41,7 +41,7 @@ def entry_line(e: OutboxEntry) -> str:
 def entry_lines(e: OutboxEntry) -> list[str]:
     """Everything the terminal knows about one submission (``outbox show``)."""
     lines = [
-        f"回执号码：{receipts.display(e.receipt_code)}",
+        f"回执号码：{display_text.receipt_code(e.receipt_code)}",
         f"类型：{kind_label(e.kind)}",
         f"提交时间：{when(e.created_at)}",
         f"本机状态：{e.status}（{OutboxStatus(e.status).staff_text}）",
@@ -65,7 +65,7 @@ def entry_lines(e: OutboxEntry) -> list[str]:
 
 def status_lines(view: StatusView) -> list[str]:
     """What a resident asking 查询办理进度 is told, as staff read it (``status``)."""
-    first = f"回执 {receipts.display(view.receipt_code)}：{view.text}"
+    first = f"回执 {display_text.receipt_code(view.receipt_code)}：{view.text}"
     if view.learned_at:
         first += f"（{when(view.learned_at)} 更新）"
     return [first]

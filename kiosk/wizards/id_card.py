@@ -123,11 +123,6 @@ def _open_level(found: PlaceMatch) -> str:
     return "town" if found.district is not None else "district"
 
 
-def grouped_number(number: str) -> str:
-    """An ID number as 6-8-4 groups (area, birth date, sequence + check), easy to compare."""
-    return f"{number[:6]} {number[6:14]} {number[14:]}".strip()
-
-
 def sex_and_age(number: str, today: date) -> str:
     """（女，70岁） after a name on the read-back: from the checked number (python-stdnum, via
     ``check_resident_id``), the age on ``today`` — the terminal's date; "" for a number that

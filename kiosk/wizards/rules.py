@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk import display_text
 from kiosk.validation import check_phone, check_resident_id, name_problem, text_problem
 from kiosk.wizards.steps import Context, Kind, Step
 
@@ -49,6 +50,7 @@ def id_number_step(step_id: str, question: str, field: str, **more: Any) -> Step
         validate=id_number_rule,
         allow_x=True,
         max_length=ID_NUMBER_LENGTH,
+        shown_as=display_text.id_number,
         **more,
     )
 
@@ -62,6 +64,7 @@ def phone_step(step_id: str, question: str, field: str, **more: Any) -> Step:
         fills=(field,),
         validate=phone_rule,
         max_length=PHONE_MAX_LENGTH,
+        shown_as=display_text.phone,
         **more,
     )
 

@@ -99,6 +99,9 @@ class Step:
     optional: bool = False  # a text page that may be skipped (跳过)
     allow_x: bool = False  # digits: the ID-number keypad with its X key
     number: bool = False  # digits: kept as an int
+    # digits: how the typed number looks in the answer box and on the review page (grouped,
+    # kiosk.display_text); the answer itself stays the bare digits
+    shown_as: Callable[[str], str] | None = None
     columns: int = 2
     min_col_width: float = 340
     detail_required: bool = False  # place: the 几组几号 part must be filled in
@@ -253,7 +256,9 @@ def shown_answer(step: Step, answers: Answers, ctx: Context) -> str:
         return "、".join(labels_of(options(step, ctx), value or [])) or "没有"
     if step.kind is Kind.CHOICE and value is not None:
         return "".join(labels_of(options(step, ctx), [value]))
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    return step.shown_as(str(value)) if step.shown_as else str(value)
 
 
 def place_label(pack: ContentPack, answers: Answers, prefix: str) -> str:

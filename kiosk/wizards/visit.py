@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from kiosk import display_text
 from kiosk.content import ContentPack, Option
 from kiosk.visits import (
     OVERRIDE_REASON_MAX_CHARS,
@@ -42,8 +43,7 @@ def _reason_rule(text: str, ctx: Context) -> str | None:
 def day_words(day: str, today: date | None = None) -> str:
     """``2025-03-05`` as the tiles say it: 3月5日; with ``today``, as a resident says it:
     明天（3月5日）, 下周一（3月9日） (:func:`when_word`)."""
-    d = date.fromisoformat(day)
-    words = f"{d.month}月{d.day}日"
+    words = display_text.date_words(day, year=False)
     return f"{when_word(day, today)}（{words}）" if today is not None else words
 
 

@@ -53,28 +53,6 @@ def cups() -> Iterator[CupsSandbox]:
         yield sandbox
 
 
-def legal_aid_answers() -> dict[str, Any]:
-    """A wizard's answers for an unpaid-wages application (a fictional person)."""
-    from tests.rules.wizard_answers import NO_GROUP, PERSONAL
-
-    return {
-        "role": "self",
-        **NO_GROUP,
-        "matter": "unpaid_wages",
-        "migrant": False,
-        "exempt_matter": "none",
-        "household": 3,
-        "income_period": "month",
-        "income": 4500,
-        **PERSONAL,
-        "opposing": "company",
-        "opposing_name": "某建筑劳务公司",
-        "facts": "包工头欠了三万块工钱。",
-        "evidence": ["iou"],
-        "consent": True,
-    }
-
-
 def qr_texts(image: Image.Image) -> list[str]:
     """What the QR codes in ``image`` hold, read by zbar (a real decoder, not our encoder)."""
     from pyzbar.pyzbar import ZBarSymbol, decode

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from kiosk.admin.cli import main
 from kiosk.content import ContentPack
 from kiosk.printing import layouts
-from tests.printing.conftest import legal_aid_answers, qr_texts
+from tests.printing.conftest import qr_texts
+from tests.rules.wizard_answers import legal_aid_answers
 from tools.escpos_listener import EscposListener, raster_images
 
 LISTENER = Callable[..., EscposListener]
@@ -89,7 +90,7 @@ def test_print_receipt_reprints_a_queued_submission_without_personal_data(
     printer.wait_closed(1)
     (slip,) = raster_images(printer.printed())
     assert qr_texts(slip) == [layouts.query_hint(receipt.code)]
-    unknown = receipts.display(receipts.with_check("22222222222"))
+    unknown = display_text.receipt_code(receipts.with_check("22222222222"))
     assert main(["print", "receipt", unknown, "--data-dir", str(data_dir)]) == 1
     assert "本机没有回执号码" in capsys.readouterr().err
 

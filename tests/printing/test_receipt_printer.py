@@ -23,7 +23,8 @@ from kiosk.devices.stand_ins import NoReceiptPrinter, ScriptedReceiptPrinter
 from kiosk.printing import layouts
 from kiosk.printing.desk import PrintDesk, PrintJob
 from kiosk.printing.slip import PAPER_DOTS, render
-from tests.printing.conftest import STATION, legal_aid_answers, network_printer, qr_texts
+from tests.printing.conftest import STATION, network_printer, qr_texts
+from tests.rules.wizard_answers import legal_aid_answers
 from tools.escpos_listener import EscposListener, raster_images
 
 CODE = receipts.with_check("23456789234")

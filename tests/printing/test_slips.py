@@ -11,11 +11,12 @@ from PIL import ImageDraw, ImageFont
 
 from kiosk import notary, receipts
 from kiosk.content import ContentPack
+from kiosk.display_text import date_words, near_day_words
 from kiosk.fonts import find_cjk_font
 from kiosk.printing import layouts
 from kiosk.printing.slip import PAPER_DOTS, Size, Slip, Text, printed_lines, render, wrap
-from kiosk.printing.words import date_words, day_words
-from tests.printing.conftest import STATION, legal_aid_answers, qr_texts
+from tests.printing.conftest import STATION, qr_texts
+from tests.rules.wizard_answers import legal_aid_answers
 
 NOW = datetime(2026, 12, 7, 10, 30)  # a Monday
 CODE = receipts.with_check("23456789234")
@@ -146,10 +147,10 @@ def test_lines_never_start_with_closing_punctuation_nor_end_with_opening() -> No
 
 def test_dates_are_in_words_with_today_and_tomorrow() -> None:
     today = date(2026, 12, 7)
-    assert date_words(today) == "2026年12月7日 星期一"
-    assert day_words(today, today) == "今天 12月7日 星期一"
-    assert day_words(date(2026, 12, 8), today) == "明天 12月8日 星期二"
-    assert day_words(date(2026, 12, 21), today) == "2026年12月21日 星期一"
+    assert date_words(today, weekday=True) == "2026年12月7日 星期一"
+    assert near_day_words(today, today) == "今天 12月7日 星期一"
+    assert near_day_words(date(2026, 12, 8), today) == "明天 12月8日 星期二"
+    assert near_day_words(date(2026, 12, 21), today) == "2026年12月21日 星期一"
 
 
 def test_a_held_booking_prints_its_day_team_and_code_but_not_the_person(
@@ -160,23 +161,11 @@ def test_a_held_booking_prints_its_day_team_and_code_but_not_the_person(
     from kiosk.visits import BookingLedger
     from kiosk.wizards import book_home_visit
     from offline_cache.store import Store
-    from tests.rules.ids import make_id
+    from tests.rules.wizard_answers import home_visit_answers
 
     ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
     slot = ledger.available_slots("legal_aid", "wujin")[0]
-    answers = {
-        "who": "elderly",
-        "service": "legal_aid",
-        "day": slot.date,
-        "slot": slot.period,
-        "id_number": make_id(date(1940, 3, 3), male=False),
-        "name": "李秀英",
-        "address_district": "wujin",
-        "address_town": "xueyan",
-        "address_village": "wuj_xueyan_chengwan",
-        "address_detail": "二组5号",
-        "phone": "13912345678",
-    }
+    answers = home_visit_answers(slot.date, slot.period)
 
     class Receipt:
         submission_id = "sub-1"

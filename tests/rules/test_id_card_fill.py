@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from kiosk import display_text
 from kiosk.content import ContentPack
 from kiosk.devices.idcard import IdCard
-from kiosk.wizards.id_card import card_answers, grouped_number, match_address, sex_and_age
+from kiosk.wizards.id_card import card_answers, match_address, sex_and_age
 from kiosk.wizards.legal_aid import LEGAL_AID
 from kiosk.wizards.steps import Context
 from kiosk.wizards.visit import VISIT
@@ -81,7 +82,7 @@ def test_the_agents_card_fills_only_the_agents_name_and_number(pack: ContentPack
 
 
 def test_an_id_number_is_shown_in_six_eight_four_groups() -> None:
-    assert grouped_number("32048119650917118X") == "320481 19650917 118X"
+    assert display_text.id_number("32048119650917118X") == "320481 19650917 118X"
 
 
 def test_the_read_back_says_sex_and_age_on_the_terminals_date() -> None:

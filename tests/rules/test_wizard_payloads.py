@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from kiosk.content import ContentPack
@@ -10,24 +9,11 @@ from kiosk.submission_rules import validate_submission
 from kiosk.visits import BookingLedger
 from kiosk.wizards import book_home_visit, legal_aid_payload, visit_payload
 from offline_cache.store import Store
-from tests.rules.ids import make_id
-from tests.rules.wizard_answers import NO_GROUP, PERSONAL
+from tests.rules.wizard_answers import home_visit_answers, legal_aid_answers
 
 
 def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
-    answers = {
-        "role": "self",
-        **NO_GROUP,
-        "matter": "unpaid_wages",
-        "migrant": True,
-        "exempt_matter": "none",
-        **PERSONAL,
-        "opposing": "company",
-        "opposing_name": "某建筑劳务公司",
-        "facts": "包工头欠了三万块工钱。",
-        "evidence": ["iou"],
-        "consent": True,
-    }
+    answers = legal_aid_answers(migrant=True)
     payload = legal_aid_payload(answers, pack)
     assert validate_submission("legal_aid", payload, pack) == []
 
@@ -35,19 +21,7 @@ def test_a_wizard_legal_aid_application_is_valid(pack: ContentPack) -> None:
 def test_a_wizard_home_visit_is_held_queued_and_linked(pack: ContentPack, tmp_path: Path) -> None:
     ledger = BookingLedger(Store(tmp_path / "kiosk.sqlite3"), pack)
     slot = ledger.available_slots("legal_aid", "wujin")[0]
-    answers = {
-        "who": "elderly",
-        "service": "legal_aid",
-        "day": slot.date,
-        "slot": slot.period,
-        "id_number": make_id(date(1940, 3, 3), male=False),
-        "name": "李秀英",
-        "address_district": "wujin",
-        "address_town": "xueyan",
-        "address_village": "wuj_xueyan_chengwan",
-        "address_detail": "二组5号",
-        "phone": "13912345678",
-    }
+    answers = home_visit_answers(slot.date, slot.period)
     queued: list[dict[str, object]] = []
 
     class Receipt:

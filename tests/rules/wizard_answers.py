@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tests.rules.ids import make_id
 
@@ -32,3 +33,41 @@ LAW_GROUP = {"exempt_assistance": True, "exempt_assistance_which": "dibao"}
 # The pages those answers go through.
 NO_GROUP_PAGES = list(NO_GROUP)
 LAW_GROUP_PAGES = list(LAW_GROUP)
+
+
+def home_visit_answers(day: date, period: str) -> dict[str, Any]:
+    """The home-visit wizard's answers for an elderly woman booking legal aid on ``day``."""
+    return {
+        "who": "elderly",
+        "service": "legal_aid",
+        "day": day,
+        "slot": period,
+        "id_number": make_id(date(1940, 3, 3), male=False),
+        "name": "李秀英",
+        "address_district": "wujin",
+        "address_town": "xueyan",
+        "address_village": "wuj_xueyan_chengwan",
+        "address_detail": "二组5号",
+        "phone": "13912345678",
+    }
+
+
+def legal_aid_answers(*, migrant: bool = False) -> dict[str, Any]:
+    """The legal-aid wizard's answers for an unpaid-wages application (the person above). A
+    migrant worker claiming wages is exempt from the income test, so never sees those pages."""
+    answers: dict[str, Any] = {
+        "role": "self",
+        **NO_GROUP,
+        "matter": "unpaid_wages",
+        "migrant": migrant,
+        "exempt_matter": "none",
+        **PERSONAL,
+        "opposing": "company",
+        "opposing_name": "某建筑劳务公司",
+        "facts": "包工头欠了三万块工钱。",
+        "evidence": ["iou"],
+        "consent": True,
+    }
+    if not migrant:
+        answers.update(household=3, income_period="month", income=4500)
+    return answers

@@ -1,4 +1,5 @@
-"""Shared fixtures: the Korean Vosk model (loaded once per session) and synthetic speech."""
+"""Shared fixtures: the bundled content pack and the Korean Vosk model (each loaded once per
+session), and synthetic speech."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.content import ContentPack, load_pack
+from offline_cache import BUNDLED_PACK_DIR
 from voice.asr import Recognizer
 
 # Phrases espeak-ng's Korean voice says clearly enough for the small Korean model to get exactly
@@ -16,6 +19,12 @@ from voice.asr import Recognizer
 # since synthetic speech is far from what the model was trained on).
 KOREAN_PHRASES = ("안녕하세요 법률 지원", "공증 서비스", "아니요")
 KOREAN_GRAMMAR = (*KOREAN_PHRASES, "법률 상담", "방문 예약", "다음 단계")
+
+
+@pytest.fixture(scope="session")
+def pack() -> ContentPack:
+    """The bundled Changzhou pack: its screens, lexicon and 问一问 entries."""
+    return load_pack(BUNDLED_PACK_DIR)
 
 
 def korean_model_dir() -> Path | None:

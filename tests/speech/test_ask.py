@@ -10,20 +10,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.admin.cli import main
-from kiosk.content import ContentPack, load_pack
+from kiosk.content import ContentPack
 from kiosk.stats import StatsRecorder
-from offline_cache import BUNDLED_PACK_DIR
 from offline_cache.store import Store
 from voice.ask import AskIndex
 
 HERE = Path(__file__).resolve().parent
 # Topics the issue asks the bundled pack to cover (qa.json topic ids).
 TOPICS = {"family", "land", "sannong", "work", "traffic", "neighbour", "fraud", "service"}
-
-
-@pytest.fixture(scope="module")
-def pack() -> ContentPack:
-    return load_pack(BUNDLED_PACK_DIR)
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.content import ContentPack, Option, load_pack
-from offline_cache import BUNDLED_PACK_DIR
+from kiosk.content import ContentPack, Option
 from voice.commands import COMMANDS
 from voice.lexicon import Lexicon
 from voice.matching import Reason, match, match_yes_no
 from voice.options import VoiceOption
 from voice.rules import PageKind, is_question, negated_scopes, normalise_negations
-
-
-@pytest.fixture(scope="module")
-def pack() -> ContentPack:
-    return load_pack(BUNDLED_PACK_DIR)
 
 
 @pytest.fixture(scope="module")

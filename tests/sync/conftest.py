@@ -10,9 +10,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kiosk.config import KioskConfig, load_config
 from kiosk.sealing import load_private_key, load_public_key
 from kiosk.sync.agent import SyncAgent
 from kiosk.sync.https_transport import HttpsTransport
@@ -129,6 +131,18 @@ def start_sim(keys: KeyFiles, tmp_path: Path) -> Iterator[Callable[..., Sim]]:
 def outbox(keys: KeyFiles, tmp_path: Path) -> Outbox:
     store = Store(tmp_path / "data" / "kiosk.sqlite3")
     return Outbox(store, load_public_key(keys.public_key), TERMINAL)
+
+
+def terminal_config(keys: KeyFiles, data: Path, **settings: Any) -> KioskConfig:
+    """A terminal's config as an installer writes it: data directory, terminal id and credentials;
+    ``settings`` (dotted keys, e.g. ``**{"provincial.endpoint": sim.url}``) on top."""
+    overrides = {
+        "paths.data_dir": str(data),
+        "terminal.id": TERMINAL,
+        "provincial.credentials_file": str(keys.credentials),
+        **settings,
+    }
+    return load_config(None, env={}, overrides=overrides)
 
 
 def make_agent(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.audit import AuditLog
 from kiosk.submissions import queue_sealed
 from kiosk.sync.agent import SyncAgent
@@ -206,7 +206,7 @@ def test_a_set_aside_row_and_its_reason_are_in_the_outbox_list_staff_read(outbox
     )
     SyncAgent(outbox, ScriptedTransport(lambda items: too_large)).sync_now()
     (line,) = [entry_line(e) for e in outbox.list(status="rejected")]
-    assert receipts.display(code) in line and "内容太大（413）" in line
+    assert display_text.receipt_code(code) in line and "内容太大（413）" in line
 
 
 def test_the_staff_screens_sync_now_makes_every_waiting_row_due(outbox: Outbox) -> None:

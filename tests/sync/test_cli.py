@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from kiosk.submissions import queue_sealed
 from offline_cache.outbox import Outbox
 from tests.conftest import ROOT
@@ -126,7 +126,7 @@ def test_sync_once_exit_codes_say_drained_items_remain_or_error(
     done = kiosk_admin("sync", "--once", "--config", online, "--json")
     report = json.loads(done.stdout)
     assert done.returncode == 0 and report["drained"] and report["remaining"] == 0
-    shown = kiosk_admin("outbox", "show", receipts.display(codes[0]), "--config", online)
+    shown = kiosk_admin("outbox", "show", display_text.receipt_code(codes[0]), "--config", online)
     assert "accepted" in shown.stdout and "省系统案件号：CZLA" in shown.stdout
     status = kiosk_admin("status", codes[0], "--config", online)
     assert status.returncode == 0 and "已收到" in status.stdout

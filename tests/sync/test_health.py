@@ -31,7 +31,7 @@ from kiosk.terminal_clock import TerminalClock
 from offline_cache.clock_records import ClockRecords
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
-from tests.sync.conftest import RESIDENT, TERMINAL, Sim, resident
+from tests.sync.conftest import RESIDENT, TERMINAL, Sim, resident, terminal_config
 from tools.provincial_sim.keys import KeyFiles
 
 DAY = 86400.0
@@ -243,23 +243,13 @@ def test_an_a4_printer_out_of_paper_needs_staff_and_kiosk_admin_health_says_so(
 def test_kiosk_admin_sync_reports_the_kiosks_devices_and_leaves_its_snapshot_alone(
     keys: KeyFiles, start_sim: Callable[..., Sim], tmp_path: Path
 ) -> None:
-    from kiosk.config import load_config
     from kiosk.sync.setup import build_agent
 
     sim = start_sim()
     outbox = _outbox(keys, tmp_path)
     _snapshot(tmp_path, outbox, card_reader=lambda: ProbeResult("fault", "读卡器拔掉了", True))
     before = (tmp_path / SNAPSHOT_NAME).read_bytes()
-    config = load_config(
-        None,
-        env={},
-        overrides={
-            "paths.data_dir": str(tmp_path),
-            "terminal.id": TERMINAL,
-            "provincial.endpoint": sim.url,
-            "provincial.credentials_file": str(keys.credentials),
-        },
-    )
+    config = terminal_config(keys, tmp_path, **{"provincial.endpoint": sim.url})
     # What kiosk-admin sync builds: no health monitor of its own devices.
     agent = build_agent(config, outbox.store, outbox, pack=None, audit=None, pull_packs=False)
     assert agent.sync_now().facts["health_sent"] is True

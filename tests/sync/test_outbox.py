@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import receipts, sealing
+from kiosk import display_text, receipts, sealing
 from kiosk.submissions import queue_sealed
 from offline_cache.outbox import ItemResult, Outbox, OutboxError, SealedSubmission, StatusUpdate
 from offline_cache.store import Store
@@ -140,7 +140,7 @@ def test_counts_status_and_list_answer_without_any_network(outbox: Outbox) -> No
         "7",
     )
     assert len(claimed) == 2
-    view = outbox.status(receipts.display(a.code))  # "2345 6789" as typed from the slip
+    view = outbox.status(display_text.receipt_code(a.code))  # "2345 6789" as typed from the slip
     assert view is not None
     assert view.text == "法律援助中心正在审查您的申请"
     assert "CZLA1" not in str(view)  # the case number is not for whoever holds the screen

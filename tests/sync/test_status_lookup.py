@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from kiosk.sealing import load_public_key
 from kiosk.status_lookup import WRONG_CODE_BACKOFF, StatusLookup
 from kiosk.submissions import queue_sealed
@@ -61,7 +61,7 @@ def test_a_status_answer_does_not_reveal_the_case_number(tmp_path: Path, keys: K
     receipt = queue_sealed(outbox, "legal_aid", resident(1), {})
     outbox.claim_due(10)
     outbox.apply_results([ItemResult(receipt.submission_id, "accepted", "CZLA20260000001")])
-    answer = StatusLookup(outbox).look_up(receipts.display(receipt.code))
+    answer = StatusLookup(outbox).look_up(display_text.receipt_code(receipt.code))
     assert answer.view is not None
     assert "CZLA20260000001" not in repr(answer)
 

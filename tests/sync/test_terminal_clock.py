@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from kiosk.audit import AuditLog
-from kiosk.config import load_config
 from kiosk.content import load_pack
 from kiosk.health import HealthMonitor
 from kiosk.sealing import load_public_key
@@ -30,7 +29,7 @@ from offline_cache import BUNDLED_PACK_DIR
 from offline_cache.clock_records import ClockRecords
 from offline_cache.outbox import Outbox
 from offline_cache.store import Store
-from tests.sync.conftest import TERMINAL, Sim, resident
+from tests.sync.conftest import TERMINAL, Sim, resident, terminal_config
 from tools.provincial_sim.keys import KeyFiles
 
 DAY = 86400.0
@@ -53,16 +52,8 @@ class Terminal:
         self.outbox = Outbox(
             self.store, load_public_key(keys.public_key), TERMINAL, clock=self.clock.now
         )
-        config = load_config(
-            None,
-            env={},
-            overrides={
-                "paths.data_dir": str(data),
-                "terminal.id": TERMINAL,
-                "provincial.endpoint": sim.url,
-                "provincial.credentials_file": str(keys.credentials),
-                "provincial.ca_file": str(keys.tls_cert),
-            },
+        config = terminal_config(
+            keys, data, **{"provincial.endpoint": sim.url, "provincial.ca_file": str(keys.tls_cert)}
         )
         self.pack = load_pack(BUNDLED_PACK_DIR)
         self.health = HealthMonitor(

@@ -27,14 +27,17 @@ class Kiosk:
         """Run Kivy's clock (layout, text, timers) without drawing: under software GL a
         1920×1080 frame costs far more than the logic the tests check. ``draw()`` renders."""
         from kivy.clock import Clock
+        from kivy.lang import Builder
 
         end = time.monotonic() + seconds
         for _ in range(frames):
             Clock.tick()
             Clock.tick_draw()  # layout and text: the "before next frame" events
+            Builder.sync()  # kv canvas rules, as each frame runs them (else they pile up)
         while time.monotonic() < end:
             Clock.tick()
             Clock.tick_draw()
+            Builder.sync()
 
     def idle_for(self, seconds: float) -> None:
         """Nobody touches the screen for ``seconds`` — as the idle timer sees it when it fires.

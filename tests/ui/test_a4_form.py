@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.printing.form_desk import PRINTING
 from tests.fakes import FakeA4Printer
 from tests.rules.wizard_answers import NO_GROUP
@@ -75,10 +75,10 @@ def test_submitting_prints_the_form_and_says_so_under_the_receipt(
     code = _submit_legal_aid(kiosk)
     kiosk.pump(3)
     assert PRINTING in kiosk.texts()
-    assert receipts.display(code) in kiosk.texts()
+    assert display_text.receipt_code(code) in kiosk.texts()
     printer.gate.set()
     _wait_for_text(kiosk, "申请表打印好了")
-    assert receipts.display(code) in kiosk.texts()  # the receipt stays
+    assert display_text.receipt_code(code) in kiosk.texts()  # the receipt stays
     [pdf] = printer.printed
     assert pdf.startswith(b"%PDF")
 
@@ -90,7 +90,7 @@ def test_a_stopped_printer_is_said_plainly_and_the_receipt_and_submission_stay(
     code = _submit_legal_aid(kiosk)
     _wait_for_text(kiosk, "打印机暂停了，申请表没有打印。")
     texts = kiosk.texts()
-    assert receipts.display(code) in texts
+    assert display_text.receipt_code(code) in texts
     assert any("申请已经保存" in t and "补打" in t for t in texts)
     assert kiosk.app.require_services().outbox.get(code).status == "queued"
     assert printer.printed == []
@@ -121,7 +121,7 @@ def test_the_form_is_forgotten_when_the_session_ends(kiosk: Kiosk, printer: Fake
 def test_without_an_a4_printer_nothing_is_printed_or_said(kiosk: Kiosk) -> None:
     code = _submit_legal_aid(kiosk)
     kiosk.pump(5)
-    assert receipts.display(code) in kiosk.texts()
+    assert display_text.receipt_code(code) in kiosk.texts()
     assert not any("申请表" in t and "打印" in t for t in kiosk.texts())
     assert kiosk.app.forms is None or not kiosk.app.forms.has_form
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from kiosk.sealing import open_sealed
 from tests.ui.conftest import STAFF_ID, STAFF_PIN
 from tests.ui.harness import Kiosk
@@ -50,7 +50,7 @@ def _receipt_code(kiosk: Kiosk) -> str:
     assert kiosk.screen.name == "receipt"
     code = kiosk.screen.code
     assert receipts.is_valid(code)
-    assert receipts.display(code) in kiosk.texts()  # the code, large, on screen
+    assert display_text.receipt_code(code) in kiosk.texts()  # the code, large, on screen
     return code
 
 

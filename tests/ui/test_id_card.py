@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
+from kiosk import display_text
 from kiosk.devices.idcard import FailureReason, IdCard, ReadFailure, ReadResult, check_card
 from kiosk.devices.serial_reader import SerialCardReader
 from kiosk.devices.stand_ins import ScriptedCardReader
-from kiosk.wizards.id_card import grouped_number
 from tests.ui.harness import Kiosk
 from tests.ui.test_home_and_flows import _outbox_payload, _receipt_code
 from tests.ui.test_idle_and_privacy import every_widget
@@ -116,6 +116,15 @@ def _apply_by_typing(kiosk: Kiosk) -> dict:
 TODAY = date(2026, 6, 15)  # the terminal's date in these tests: 王建国 (1952-05-04) is 74
 
 
+@pytest.fixture(autouse=True)
+def _screens_keep_their_clock(kiosk: Kiosk) -> Iterator[None]:
+    """Tests here date a screen by TODAY; the shared kiosk's next test gets the real clock back."""
+    yield
+    for screen in kiosk.app.manager.screens:  # every screen is built with the app's clock
+        if hasattr(screen, "today"):
+            screen.today = kiosk.app.today
+
+
 def _read_card_on_the_name_page(kiosk: Kiosk) -> None:
     _start_migrant_application(kiosk)
     kiosk.screen.today = lambda: TODAY
@@ -133,7 +142,7 @@ def test_a_card_instead_of_typing_gives_the_same_application_as_typing(
     _read_card_on_the_name_page(kiosk)
     texts = kiosk.texts()
     assert "姓名：王建国（男，74岁）" in texts  # sex and age from the checked number
-    assert grouped_number(CARD.id_number) in texts  # 320412 19520504 1215, large
+    assert display_text.id_number(CARD.id_number) in texts  # 320412 19520504 1215, large
     assert any("武进区" in t and "东安村" in t for t in texts)
     assert "请把身份证拿走。" in texts
     kiosk.tap("确认", exact=True)
@@ -269,7 +278,7 @@ def test_no_card_field_survives_the_idle_wipe_in_widgets_database_or_logs(
     _read_card_on_the_name_page(kiosk)
     kiosk.tap("确认", exact=True)
     kiosk.type_digits(PHONE[:5])
-    secrets = (CARD.name, CARD.id_number, grouped_number(CARD.id_number), "湟里镇东安村")
+    secrets = (CARD.name, CARD.id_number, display_text.id_number(CARD.id_number), "湟里镇东安村")
 
     def on_screen() -> list[str]:
         found = []

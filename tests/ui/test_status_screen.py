@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import receipts
+from kiosk import display_text, receipts
 from kiosk.status_lookup import STATUS_SCOPE, WRONG_CODE_BACKOFF
 from kiosk.submissions import queue_sealed
 from offline_cache.failure_counts import FailureCounts
@@ -29,7 +29,7 @@ def test_a_resident_sees_how_far_it_got_but_not_the_province_case_number(kiosk: 
     outbox.claim_due(100)
     outbox.apply_results([ItemResult(receipt.submission_id, "accepted", "CZLA20269999999")])
     shown = _query(kiosk, receipt.code)
-    assert receipts.display(receipt.code) in shown  # all twelve digits went in
+    assert display_text.receipt_code(receipt.code) in shown  # all twelve digits went in
     assert "CZLA20269999999" not in shown and "案件" not in shown
 
 

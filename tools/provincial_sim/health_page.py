@@ -11,14 +11,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-STATE_WORDS = {"ok": "正常", "busy": "准备中", "fault": "故障", "absent": "未配置"}
-DEVICE_NAMES = {
-    "voice": "语音",
-    "speaker": "朗读",
-    "card_reader": "读卡器",
-    "a4_printer": "A4 打印机",
-    "printer": "小票打印机",
-}
+from kiosk.health import STATE_WORDS, device_label, duration_words
+from kiosk.terminal_clock import NOTEWORTHY_S, describe_skew
+
 # A terminal not heard from for this long is shown as offline.
 OFFLINE_AFTER_S = 15 * 60
 
@@ -30,19 +25,13 @@ def _when(t: Any) -> str:
 
 
 def _duration(s: Any) -> str:
-    if not isinstance(s, int | float):
-        return "—"
-    if s >= 86400:
-        return f"{s / 86400:.1f} 天"
-    if s >= 3600:
-        return f"{s / 3600:.1f} 小时"
-    return f"{s / 60:.0f} 分钟"
+    return duration_words(s) if isinstance(s, int | float) else "—"
 
 
 def _skew(s: Any) -> str:
-    if not isinstance(s, int | float) or abs(s) < 120:
+    if not isinstance(s, int | float) or abs(s) < NOTEWORTHY_S:
         return "准确"
-    return f"{'慢' if s > 0 else '快'} {_duration(abs(s))}"
+    return describe_skew(s)
 
 
 def _devices(devices: Any) -> str:
@@ -51,7 +40,7 @@ def _devices(devices: Any) -> str:
     parts = []
     for name, probe in devices.items():
         state = probe.get("state") if isinstance(probe, dict) else None
-        label = DEVICE_NAMES.get(str(name), str(name))
+        label = device_label(str(name))
         words = STATE_WORDS.get(str(state), "未知")
         detail = probe.get("detail") if isinstance(probe, dict) else ""
         cls = "ok" if state in ("ok", "absent", "busy") else "bad"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.admin.common import CliError, Subparsers, active_pack, add_command
+from kiosk.admin.common import CliError, Subparsers, active_pack, add_command, pack_option
 from kiosk.admin.output import emit
 
 
@@ -52,7 +52,7 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_ask,
         help="问一问：这个问题内容包里有没有答案（找到的最像的几条，带依据）",
         example="ask 儿子不给赡养费怎么办\nask 宅基地能不能卖 --top 5 --json",
-        parents=[common],
+        parents=[common, pack_option()],
     )
     p.add_argument("text", nargs="+", metavar="TEXT", help="要问的问题，照居民说的话写")
     p.add_argument(
@@ -63,4 +63,3 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="列出几条（1 到 5，默认 3）",
     )
-    p.add_argument("--pack", help="内容包目录（默认：本机正在用的内容包）")

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TypeVar
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.admin.common import (
     CliError,
     Subparsers,
@@ -38,7 +38,7 @@ def known(args: argparse.Namespace, find: Callable[[Outbox, str], T | None]) -> 
     code = receipt_code(args.receipt)
     found = find(open_outbox(args), code)
     if found is None:
-        raise CliError(f"本机没有回执号码为 {receipts.display(code)} 的申请。")
+        raise CliError(f"本机没有回执号码为 {display_text.receipt_code(code)} 的申请。")
     return found
 
 
@@ -69,7 +69,7 @@ def cmd_retry(args: argparse.Namespace) -> int:
     entry = open_outbox(args, write=True).retry(receipt_code(args.receipt))
     emit(
         args,
-        f"回执 {receipts.display(entry.receipt_code)} 已重新排队，下次同步时发送。",
+        f"回执 {display_text.receipt_code(entry.receipt_code)} 已重新排队，下次同步时发送。",
         entry_data(entry),
     )
     return 0

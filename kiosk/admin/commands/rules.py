@@ -11,8 +11,8 @@ is written anywhere by these commands, except the PDF ``legal-aid form -o`` and 
 from __future__ import annotations
 
 import argparse
+import io
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.admin.common import (
@@ -22,9 +22,11 @@ from kiosk.admin.common import (
     add_command,
     add_group,
     config_from_args,
+    pack_option,
     read_json_file,
     receipt_code,
     unwrap_submission,
+    write_output,
 )
 from kiosk.admin.output import as_data, emit, error
 
@@ -134,10 +136,7 @@ def cmd_legal_aid_form(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     lines, data = [], {"ok": True, "bytes": len(pdf)}
     if args.output:
-        try:
-            Path(args.output).write_bytes(pdf)
-        except OSError as exc:
-            raise CliError(f"写不进 {args.output}：{exc.strerror or exc}") from None
+        write_output(args.output, pdf)
         lines.append(f"申请表已保存到 {args.output}（{len(pdf) // 1024} KB）")
         data["output"] = args.output
     if args.print:
@@ -200,10 +199,9 @@ def _notary_slip(args: argparse.Namespace, result: Checklist) -> None:
     slip = notary_slip(result, have, station=config.station_name, when=_today(args))
     if args.output:
         width = args.width or config.receipt_printer_width_mm
-        try:
-            render(slip, width).save(args.output, format="PNG")
-        except OSError as exc:
-            raise CliError(f"没能写 {args.output}：{exc.strerror or exc}") from None
+        png = io.BytesIO()
+        render(slip, width).save(png, format="PNG")
+        write_output(args.output, png.getvalue())
         if not args.json:
             print(f"小票图片已写到 {args.output}（{width} 毫米宽）")
     if args.print:
@@ -236,8 +234,7 @@ def cmd_visit_slots(args: argparse.Namespace) -> int:
 
 
 def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
-    rules = argparse.ArgumentParser(add_help=False)
-    rules.add_argument("--pack", metavar="DIR", help="内容包目录（默认用本机正在使用的内容包）")
+    rules = argparse.ArgumentParser(add_help=False, parents=[pack_option()])
     rules.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（默认今天）")
 
     p = add_command(

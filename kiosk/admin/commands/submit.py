@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk import receipts
+from kiosk import display_text
 from kiosk.admin.common import (
     CliError,
     Subparsers,
@@ -48,7 +48,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return 1
     emit(
         args,
-        f"已保存，回执号码：{receipts.display(receipt.code)}（联网后自动发送到省系统）",
+        f"已保存，回执号码：{display_text.receipt_code(receipt.code)}（联网后自动发送到省系统）",
         as_data(receipt, drop=["code"], ok=True, receipt_code=receipt.code),
     )
     return 0

@@ -15,6 +15,7 @@ from kiosk.admin.common import (
     add_command,
     add_group,
     config_from_args,
+    pack_option,
 )
 from kiosk.admin.output import as_data, emit
 from voice.options import OptionLike, options_from_labels
@@ -199,6 +200,8 @@ def cmd_prompts(args: argparse.Namespace) -> int:
 
 def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     actions = add_group(sub, "voice", help="语音：识别、匹配、数字、检查", parents=[common])
+    model = argparse.ArgumentParser(add_help=False)
+    model.add_argument("--model", help="Vosk 模型目录（默认用配置里的 paths.voice_model_dir）")
 
     p = add_command(
         actions,
@@ -246,11 +249,10 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_transcribe,
         help="用本机的语音模型识别一个 WAV 录音",
         example='voice transcribe /tmp/visit.wav --grammar "法律援助|公证|上门服务"',
-        parents=[common],
+        parents=[common, model],
     )
     p.add_argument("wav", metavar="WAV", help="16 位单声道 WAV 文件（16 kHz 最好）")
     p.add_argument("--grammar", help='只在这些说法里识别，用 | 分开，例如 "法律援助|公证"')
-    p.add_argument("--model", help="Vosk 模型目录（默认用配置里的 paths.voice_model_dir）")
 
     p = add_command(
         actions,
@@ -258,9 +260,8 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_check,
         help="检查语音模型、词表覆盖、麦克风和朗读",
         example="voice check\nvoice check --model /opt/kiosk/models/vosk-model-small-cn-0.22 --json",
-        parents=[common],
+        parents=[common, model],
     )
-    p.add_argument("--model", help="Vosk 模型目录（默认用配置里的 paths.voice_model_dir）")
 
     p = add_command(
         actions,
@@ -268,7 +269,6 @@ def register(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         cmd_prompts,
         help="列出朗读词有没有真人录音（录音过期时退出码 2）",
         example="voice prompts --missing\nvoice prompts --json",
-        parents=[common],
+        parents=[common, pack_option()],
     )
     p.add_argument("--missing", action="store_true", help="只列出还没有录全的")
-    p.add_argument("--pack", metavar="DIR", help="查这个内容包目录（默认：本机正在用的内容包）")
