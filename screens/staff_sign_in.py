@@ -45,7 +45,9 @@ class StaffSignInScreen(PageScreen):
         self.keypad.bind(value=self._typed)
         page.add(
             beside_keypad(
-                [TitleLabel(text=self.title), self.prompt, self.box, self.message], self.keypad
+                [TitleLabel(text=self.title), self.prompt, self.box, self.message],
+                self.keypad,
+                follow=True,
             )
         )
         self._show_id_step()

@@ -47,7 +47,9 @@ class StatusScreen(PageScreen):
         self.message = NoteLabel(text="", opacity=0)
         page.add(
             beside_keypad(
-                [TitleLabel(text=self.title), prompt, self.code_box, self.message], self.keypad
+                [TitleLabel(text=self.title), prompt, self.code_box, self.message],
+                self.keypad,
+                follow=True,
             )
         )
         page.set_nav(

@@ -922,7 +922,9 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
     keypad 3×4, or 4×3 / 6×2 where the screen is short, so every key and the answer are on screen
     at once; below them in portrait. Refitted in one pass when the window changes size."""
 
-    def __init__(self, left: Sequence[Any], keypad: Keypad, spacing: float = 40) -> None:
+    def __init__(
+        self, left: Sequence[Any], keypad: Keypad, spacing: float = 40, follow: bool = False
+    ) -> None:
         super().__init__(size_hint_y=None, spacing=spacing)
         self.keypad: Any = keypad
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
@@ -938,9 +940,10 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         self.add_widget(keypad)
         self.column.bind(height=self._height)
         keypad.bind(height=self._height)
-        from kivy.core.window import Window
+        if follow:  # a row that lives as long as its screen: refit when the window changes
+            from kivy.core.window import Window
 
-        Window.bind(size=self.fit)  # a bound method: held weakly, no leak when the page goes
+            Window.bind(size=self.fit)
         self.fit()
 
     def fit(self, *_: Any) -> None:
@@ -994,7 +997,11 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         super().remove_widget(widget, *args, **kwargs)
 
 
-def beside_keypad(left: Sequence[Any], keypad: Any, spacing: float = 40) -> BoxLayout:
+def beside_keypad(
+    left: Sequence[Any], keypad: Any, spacing: float = 40, *, follow: bool = False
+) -> BoxLayout:
     """Prompt, answer box and messages with the keypad (see KeypadRow): one glance, no
-    turning, even at 1280×800 with 特大."""
-    return KeypadRow(left, keypad, spacing)
+    turning, even at 1280×800 with 特大. ``follow``: the row is built once for its screen's
+    whole life and refits when the window changes size (a wizard's rows are built per page,
+    at the window's size then, and bind nothing that outlives them: issue 18)."""
+    return KeypadRow(left, keypad, spacing, follow)

@@ -35,6 +35,12 @@ NOT_YET: dict[str, str] = {
 }
 
 
+def states(kiosk: Kiosk) -> list[tuple[str, object]]:
+    """(name, action) for every screen state the tour captures (screens/tour.py)."""
+    app = kiosk.app
+    return [(stem, (lambda act=action: act(app))) for stem, action in tour_steps(app)]
+
+
 def run_audit(kiosk: Kiosk, display: Display, combos: list[tuple[str, str]]) -> list[str]:
     from kivy.core.window import Window
 
