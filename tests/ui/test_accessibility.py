@@ -17,7 +17,8 @@ import pytest
 
 from screens.audit import audit
 from screens.displays import DISPLAYS, FONT_SCALES, THEME_NAMES, Display
-from screens.tour import close_popups, step_name, tour_steps
+from screens.tour import close_popups as close_app_popups
+from screens.tour import step_name, tour_steps
 from tests.ui.harness import Kiosk
 
 pytestmark = pytest.mark.ui
@@ -33,6 +34,10 @@ NOT_YET: dict[str, str] = {
     "1024x768": _KEYBOARD + "; home tiles at 特大",
     "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
 }
+
+
+def close_popups(kiosk: Kiosk) -> None:
+    close_app_popups(kiosk.app)
 
 
 def states(kiosk: Kiosk) -> list[tuple[str, object]]:
@@ -57,7 +62,7 @@ def run_audit(kiosk: Kiosk, display: Display, combos: list[tuple[str, str]]) -> 
                 found = audit(kiosk.roots(), style, display.size, display.target_min)
                 failures += [f"{step_name(stem)} [{theme}/{scale}]: {p}" for p in found]
     finally:
-        close_popups(app)
+        close_app_popups(app)
         Window.size = (1920, 1080)
         style.apply("default", "standard")
         kiosk.pump(2)
