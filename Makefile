@@ -85,8 +85,15 @@ sim: demo-keys
 	  --terminals "$(DEMO_KEYS)/terminals.json" --tls-cert "$(DEMO_KEYS)/tls_cert.pem" \
 	  --tls-key "$(DEMO_KEYS)/tls_key.pem" --progress-seconds 30
 
+# Every supported display × font scale × theme (screens/displays.py): PNGs in tour/<size>-<scale>-<theme>/,
+# one line per violation of the elder-friendly numbers; fails if any combination has one.
 tour: demo-keys
-	$(DEMO_ENV) $(PY) main.py --data-dir "$(DATA_DIR)" --tour tour
+	@failed=0; $(PY) -m screens.displays > .tour-combos; \
+	while read size scale theme; do \
+	  echo "== $$size $$scale $$theme"; \
+	  $(DEMO_ENV) $(PY) main.py --data-dir "$(DATA_DIR)" --tour "tour/$$size-$$scale-$$theme" --audit \
+	    --size $$size --font-scale $$scale --theme $$theme || failed=1; \
+	done < .tour-combos; rm -f .tour-combos; exit $$failed
 
 lint: setup
 	$(VENV)/bin/ruff check .

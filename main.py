@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (i
     from offline_cache.store import Store
     from screens.app import KioskApp
     from screens.maintenance import MaintenanceRestart
+    from screens.tour import TourResult
     from voice.protocols import Recognizer, Speaker
 
 
@@ -48,10 +49,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--tour", type=Path, metavar="DIR", help="write a PNG of every screen, then exit"
     )
+    p.add_argument(
+        "--audit",
+        action="store_true",
+        help="with --tour: check every screen state against the elder-friendly numbers, print "
+        "one line per violation (screen/step: what) and exit 1 if there is any",
+    )
     p.add_argument("--size", default="1920x1080", help="window size WxH (default 1920x1080)")
     p.add_argument("--font-scale", choices=["standard", "large", "xlarge"])
     p.add_argument("--theme", choices=["default", "high_contrast"])
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.audit and not args.tour:
+        p.error("--audit needs --tour DIR")
+    return args
 
 
 def configure_kivy(args: argparse.Namespace, data_dir: Path) -> None:
@@ -450,12 +460,22 @@ def _run(args: argparse.Namespace) -> int:
         late_services=lambda: build_services(config, store, startup=startup),
         kiosk_mode=args.kiosk,
     )
+    tour: TourResult | None = None
     if args.tour:
-        from screens.tour import run_tour
+        from screens.tour import TourResult, run_tour
 
-        app.bind(on_start=lambda *_: run_tour(app, args.tour))
+        tour = TourResult()
+
+        def start_tour(*_: Any) -> None:
+            assert tour is not None
+            found = run_tour(app, args.tour, check=args.audit)
+            tour.written, tour.problems = found.written, found.problems
+
+        app.bind(on_start=start_tour)
     nightly = _start_appliance(app, config)
     app.run()
+    if tour is not None and tour.problems:
+        return 1
     return nightly.exit_code if nightly is not None else 0
 
 

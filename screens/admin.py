@@ -190,6 +190,8 @@ class AdminScreen(PageScreen):
                 text=f"{_short_label(service)}：{n} 次",
                 size_hint_x=0.4,
             )
+            # The line as tall as its label: two lines when a narrow screen wraps it at 特大.
+            label.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(64, h)))
             line.add_widget(label)
             line.add_widget(Bar(n / top, self.style.tile, size_hint_x=0.6))
             page.add(line)
@@ -228,12 +230,16 @@ class AdminScreen(PageScreen):
                     partial(self.ask_install, candidate),
                     "accent",
                 )
-                page.add(row(button, Widget()))
+                line = row(button, Widget())
+                line.page_row = True  # one pack of the list
+                page.add(line)
         buttons = [] if admin.media_dir is None else [self._button("重新查找", self.find_packs)]
         if self._rollback_target() is not None:
             buttons.append(self._button("回退到上一个版本", self.ask_rollback, "danger"))
         if buttons:
-            page.add(row(*buttons, *([Widget()] if len(buttons) == 1 else [])))
+            line = row(*buttons, *([Widget()] if len(buttons) == 1 else []))
+            line.page_row = True  # one pack of the list
+            page.add(line)
 
     def _button(self, text: str, action: Callable[[], None], role: str = "normal") -> BigButton:
         button = BigButton(text=text, role=role)

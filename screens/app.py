@@ -488,6 +488,8 @@ class KioskApp(App):  # type: ignore[misc]
             self.voice.louder()
         elif outcome == "slower":
             self.voice.slower()
+        elif outcome == "clearer":  # 听不清
+            self.voice.clearer()
         elif outcome == "refused":
             self.say("这一项只有管理员可以打开。")
         elif outcome == "end_session":

@@ -90,7 +90,7 @@ class AskScreen(PageScreen):
         # Bumped by every wipe and every new question: a late answer to an old one is dropped.
         self._generation = 0
         self.keyboard = PinyinKeyboard(max_length=MAX_QUESTION)
-        self.box = AnswerBox(hint="用下面的拼音键盘写，或者点上面的“说话”说出来")
+        self.box = AnswerBox(hint="用拼音键盘写，或者点上面的“说话”说出来")
         self.keyboard.bind(value=self._show_question, letters=self._show_question)
         self.message = NoteLabel(text="", opacity=0)
         self.show_question()
@@ -105,7 +105,12 @@ class AskScreen(PageScreen):
         page.add(TitleLabel(text=self.title))
         if self.pack is None:
             page.add(NoteLabel(text="内容包没有装好，暂时问不了。请拨打12348，或者找工作人员。"))
-        page.add(self.box, self.message, self.keyboard)
+        if PinyinKeyboard.answer_beside():
+            self.keyboard.answer = self.box  # at the head of the candidate row
+            page.add(self.message, self.keyboard)
+        else:
+            self.keyboard.answer = None
+            page.add(self.box, self.message, self.keyboard)
         self._tell("")
         page.set_nav(
             left=[nav_button("回首页", lambda: self.report("home"))],
@@ -165,8 +170,10 @@ class AskScreen(PageScreen):
         for hit in result.hits:
             button = BigButton(text=hit.prompt, size_hint_y=None, height=140)
             button.bind(on_release=lambda _w, e=hit.entry: self.show_answer(e))
+            button.page_row = True  # one choice of a list
             page.add(button)
         others = BigButton(text="都不是", size_hint_y=None, height=124)
+        others.page_row = True  # the last choice of the list
         others.bind(on_release=lambda _w: self.show_not_found(result.not_found_text))
         page.add(others)
         page.set_nav(left=[nav_button("重新问", self.show_question)])

@@ -184,6 +184,7 @@ class LegalAidScreen(WizardScreen):
             **self.demo_address(),
         }
         yield from self.walk(self.demo_fill(demo))
+        yield from self.states_tour(demo)
 
         def which() -> None:  # 是 to the first plain question: 是哪一种, in everyday words
             self.set_answer(exemption_step(EXEMPTION_QUESTIONS[0]), True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.stacklayout import StackLayout
 
 from kiosk import notary
 from kiosk.content import ContentPack
@@ -168,16 +169,21 @@ class NotaryScreen(PageScreen):
         self._ticks = {}
         for doc in c.documents:
             text = BodyLabel(text=f"{doc.label}\n为什么要：{doc.why}\n去哪里开：{doc.where}")
-            yes = BigButton(size_hint_x=None, width=self.style.body_px * 5.5)
-            no = BigButton(size_hint_x=None, width=self.style.body_px * 5.5)
+            yes = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
+            no = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
             self._ticks[doc.id] = (yes, no)
             _show_tick(yes, no, doc.id in have)
             yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
-            line = row(text, yes, no, height=self.style.touch_px)
-            text.bind(
-                height=lambda _w, h, ln=line: setattr(ln, "height", max(self.style.touch_px, h))
-            )
+            # The document's words across the page, its two buttons under them: the buttons
+            # keep their size whatever the text's length (a row beside a long text grew them
+            # into narrow towers at 1280×800 with 特大).
+            text.size_hint_x = 1
+            line = StackLayout(size_hint_y=None, spacing=(24, 8))
+            line.page_row = True  # one line of a list: the list may run over page turns
+            line.bind(minimum_height=line.setter("height"))
+            for w in (text, yes, no):
+                line.add_widget(w)
             page.add(line)
         for m in c.maybe:
             ask = "、".join(q.text for q in m.depends_on)

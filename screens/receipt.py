@@ -191,3 +191,14 @@ class ReceiptScreen(PageScreen):
                 {"title": "法律援助申请已提交", "receipt": _Demo(), "lines": ["示例回执。"]}
             ),
         )
+        # The notary checklist taken home: no receipt code, the list as a QR code.
+        yield (
+            "take_home",
+            lambda: self.prepare(
+                {
+                    "title": "继承公证材料清单",
+                    "lines": ["还缺：去世的人的死亡证明、亲属关系证明", "办理地点：示例公证处。"],
+                    "qr_text": "继承公证材料清单\n还缺：去世的人的死亡证明、亲属关系证明",
+                }
+            ),
+        )

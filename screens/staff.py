@@ -76,12 +76,16 @@ class StaffScreen(PageScreen):
             buttons.append(self._button("补打申请表", self.reprint_form))
         if self.session.is_admin:  # packs, rollback and admin data are for admins only
             buttons.append(self._button("管理信息", lambda: self.report("admin")))
-        page.add(row(*buttons))
+        line = row(*buttons)
+        line.page_row = True  # one row of the staff menu: a list
+        page.add(line)
         scale_buttons = [
             self._button(f"字号{label}", partial(self.set_scale, name))
             for name, label in FONT_SCALE_LABELS.items()
         ]
-        page.add(row(*scale_buttons))
+        line = row(*scale_buttons)
+        line.page_row = True  # one row of the staff menu: a list
+        page.add(line)
         if self.sync_message:
             page.add(NoteLabel(text=self.sync_message))
         self._add_printer_section()
@@ -131,7 +135,9 @@ class StaffScreen(PageScreen):
             self.page.add(self.printer_label)
             return
         if desk.last_slip is not None:
-            self.page.add(row(self._button("重印上一张", self.reprint), self.printer_label))
+            line = row(self._button("重印上一张", self.reprint), self.printer_label)
+            line.page_row = True  # one row of the staff menu: a list
+            self.page.add(line)
         else:
             self.page.add(self.printer_label)
         if self.reprint_message:

@@ -38,13 +38,18 @@ class StaffSignInScreen(PageScreen):
         self.step = "id"
         self.staff_id = ""
         page = self.page
-        page.add(TitleLabel(text=self.title))
         self.prompt = BodyLabel(text="")
         self.box = AnswerBox(hint="")
         self.message = NoteLabel(text="", opacity=0)
         self.keypad = Keypad(max_length=12)
         self.keypad.bind(value=self._typed)
-        page.add(beside_keypad([self.prompt, self.box, self.message], self.keypad))
+        page.add(
+            beside_keypad(
+                [TitleLabel(text=self.title), self.prompt, self.box, self.message],
+                self.keypad,
+                follow=True,
+            )
+        )
         self._show_id_step()
 
     def _typed(self, _w: Any, value: str) -> None:

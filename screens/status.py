@@ -39,14 +39,19 @@ class StatusScreen(PageScreen):
         self.title = "查询办理进度"
         self.result_text = ""
         page = self.page
-        page.add(TitleLabel(text=self.title))
         prompt = BodyLabel(text=f"请输入回执上的 {receipts.CODE_LEN} 位数字（只有 2 到 9）。")
         self.code_box = AnswerBox(hint="回执号")
         # Only the digits a code can have: the keypad shows what the hint says.
         self.keypad = Keypad(max_length=receipts.CODE_LEN, digits=receipts.ALPHABET)
         self.keypad.bind(value=self._typed)
         self.message = NoteLabel(text="", opacity=0)
-        page.add(beside_keypad([prompt, self.code_box, self.message], self.keypad))
+        page.add(
+            beside_keypad(
+                [TitleLabel(text=self.title), prompt, self.code_box, self.message],
+                self.keypad,
+                follow=True,
+            )
+        )
         page.set_nav(
             left=[nav_button("回首页", lambda: self.report("home"))],
             right=[nav_button("查询", self.query, role="accent")],

@@ -217,3 +217,4 @@ class VisitScreen(WizardScreen):
             answer(step)
 
         yield from self.walk(fill)
+        yield from self.states_tour(demo)

@@ -6,9 +6,10 @@ screen's :meth:`~screens.base.KioskScreen.report`; they never switch screens the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -74,6 +75,8 @@ class AnswerBox(BreaksLines, Label):  # type: ignore[misc]
     """Shows what the resident has entered so far (or a hint in brackets when empty)."""
 
     surface_color = ColorProperty((1, 1, 1, 1))
+    # × the body size: 1.25, or 1.0 beside a keypad on a short screen (an ID number on one line).
+    font_factor = NumericProperty(1.25)
     hint = StringProperty("")
     value = StringProperty("")
 
@@ -201,7 +204,13 @@ class ChoiceGrid(GridLayout):  # type: ignore[misc]
 
 class TopBar(BoxLayout):  # type: ignore[misc]
     """朗读 · 大声点 · 慢一点 · 说话 (only when the voice model is ready) · 字号 · 颜色 · 结束并清除,
-    on every screen: 大声点 / 慢一点 sit beside 朗读, where a resident who can't follow looks."""
+    on every screen: 大声点 / 慢一点 sit beside 朗读, where a resident who can't follow looks.
+
+    Where the window is narrow for the font, the words shorten (字号, 颜色, 员工), then 大声点 and
+    慢一点 become one 听不清 (both at once, then the page again); where even that doesn't fit (portrait), the bar takes
+    two rows. Decided from the font size and the width only, never from rendered text widths,
+    so a change can't feed back into itself.
+    """
 
     screen = ObjectProperty(None, allownone=True)
     voice_ready = BooleanProperty(False)
@@ -209,19 +218,28 @@ class TopBar(BoxLayout):  # type: ignore[misc]
     show_voice_tuning = BooleanProperty(True)  # 大声点 / 慢一点
     scale_label = StringProperty("标准")
     theme_name = StringProperty("default")
+    rows = NumericProperty(1)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.orientation = "vertical"
         self.read_button = self._button("朗读", "read_aloud")
         self.louder_button = self._button("大声点", "louder")
         self.slower_button = self._button("慢一点", "slower")
+        self.hear_button = self._button("听不清", "clearer")
         self.speak_button = self._button("说话", "speak")
         self.scale_button = self._button("字号：标准", "cycle_font")
         self.theme_button = self._button("高对比", "toggle_theme")
         self.staff_button = self._button("工作人员", "staff")
         self.end_button = self._button("结束并清除", "end_session", role="danger")
+        self.row_one = BoxLayout(spacing=self.spacing)
+        self.row_two = BoxLayout(spacing=self.spacing)
         self.read_button.bind(font_size=self._update_texts)
-        self._layout()
+        self.bind(spacing=self._spaced)
+        self._update_texts()
+
+    def _spaced(self, *_: Any) -> None:
+        self.row_one.spacing = self.row_two.spacing = self.spacing
 
     def _button(self, text: str, outcome: str, role: str = "normal") -> BarButton:
         button = BarButton(text=text, role=role)
@@ -230,36 +248,14 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         )
         return button
 
-    def _layout(self, *_: Any) -> None:
-        self.clear_widgets()
-        # Hidden buttons leave the tree: an invisible target is still a target for a finger.
-        wanted = [self.read_button]
-        if self.show_voice_tuning:
-            wanted += [self.louder_button, self.slower_button]
-        if self.voice_ready:
-            wanted.append(self.speak_button)
-        wanted += [self.scale_button, self.theme_button]
-        if self.show_staff:
-            wanted.append(self.staff_button)
-        for button in wanted:
-            self.add_widget(button)
-        self.add_widget(Label(size_hint_x=1))  # pushes 结束并清除 to the far side
-        self.add_widget(self.end_button)
-
     def on_voice_ready(self, *_: Any) -> None:
-        if hasattr(self, "end_button"):
-            self._layout()
-            self._update_texts()
+        self._update_texts()
 
     def on_show_staff(self, *_: Any) -> None:
-        if hasattr(self, "end_button"):
-            self._layout()
-            self._update_texts()
+        self._update_texts()
 
     def on_show_voice_tuning(self, *_: Any) -> None:
-        if hasattr(self, "end_button"):
-            self._layout()
-            self._update_texts()
+        self._update_texts()
 
     def on_scale_label(self, *_: Any) -> None:
         self._update_texts()
@@ -271,11 +267,6 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self._update_texts()
 
     def _update_texts(self, *_: Any) -> None:
-        """Full words when they fit; short ones on a narrow screen with a large font.
-
-        Decided from the font size and the bar's width only (never from rendered text widths),
-        so switching can't feed back into itself.
-        """
         if not hasattr(self, "end_button"):  # kv sets properties before __init__ has run
             return
         high = self.theme_name == "high_contrast"
@@ -293,19 +284,61 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             self.louder_button: "大声",
             self.slower_button: "慢点",
         }
-        shown = [w for w in self.children if isinstance(w, BarButton)]
-        font = self.read_button.font_size
+        voice = [self.read_button]
+        tuning = [self.louder_button, self.slower_button] if self.show_voice_tuning else []
+        hear = [self.hear_button] if self.show_voice_tuning else []
+        speak = [self.speak_button] if self.voice_ready else []
+        settings = [self.scale_button, self.theme_button]
+        settings += [self.staff_button] if self.show_staff else []
+        font = float(self.read_button.font_size)
+        width = self.width if self.width > 1 else 1e9
 
-        def need(texts: dict[Any, str]) -> float:
+        def need(buttons: list[BarButton], texts: dict[Any, str]) -> float:
             total = 0.0
-            for w in shown:
+            for w in buttons:
                 n = len(texts[w] if w in texts else str(w.text))
-                total += max(124.0, n * font + 56) + self.spacing
+                total += max(124.0, n * font + 36) + self.spacing
             return total
 
-        texts = full if need(full) <= self.width else short
+        end = [self.end_button]
+        layouts: list[tuple[dict[Any, str], list[BarButton], list[BarButton]]] = [
+            (full, voice + tuning + speak + settings + end, []),
+            (short, voice + tuning + speak + settings + end, []),
+            (short, voice + hear + speak + settings + end, []),
+            (full, voice + tuning + speak, settings + end),
+            (short, voice + tuning + speak, settings + end),
+            (short, voice + hear + speak, settings + end),
+            (short, voice + hear + speak + end, settings),
+        ]
+        texts, one, two = layouts[-1]
+        for t, a, b in layouts:
+            if need(a, t) <= width and need(b, t) <= width:
+                texts, one, two = t, a, b
+                break
         for button, text in texts.items():
             button.text = text
+        self._place(one, two)
+
+    def _place(self, one: list[BarButton], two: list[BarButton]) -> None:
+        rows = [self.row_one] + ([self.row_two] if two else [])
+        for box, buttons in ((self.row_one, one), (self.row_two, two)):
+            current = [w for w in reversed(box.children) if isinstance(w, BarButton)]
+            if current == buttons:
+                continue
+            box.clear_widgets()
+            for button in buttons:
+                if button is self.end_button:
+                    box.add_widget(Label(size_hint_x=1))  # pushes 结束并清除 to the far side
+                if button.parent is not None:
+                    button.parent.remove_widget(button)
+                box.add_widget(button)
+            if self.end_button not in buttons:
+                box.add_widget(Label(size_hint_x=1))
+        if list(reversed(self.children)) != rows:
+            self.clear_widgets()
+            for box in rows:
+                self.add_widget(box)
+        self.rows = len(rows)
 
 
 class Keypad(GridLayout):  # type: ignore[misc]
@@ -319,13 +352,22 @@ class Keypad(GridLayout):  # type: ignore[misc]
     digits = StringProperty("1234567890")
     key_height = NumericProperty(124)
 
+    # 3 columns × 4 rows (the telephone's), or 4 × 3 / 6 × 2 where the screen is short: the
+    # same twelve keys, all on screen beside the question (KeypadRow picks).
+    layout_cols = NumericProperty(3)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.cols = 3
+        self.cols = int(self.layout_cols)
         self._build()
 
     def on_allow_x(self, *_: Any) -> None:
         self._build()
+
+    def on_layout_cols(self, *_: Any) -> None:
+        if self.canvas is not None:
+            self.cols = int(self.layout_cols)
+            self._build()
 
     def on_digits(self, *_: Any) -> None:
         self._build()
@@ -334,11 +376,12 @@ class Keypad(GridLayout):  # type: ignore[misc]
         if self.canvas is None:  # a property set from the constructor's kwargs: built below
             return
         self.clear_widgets()
-        # Four rows always: with X (ID numbers) 删除 repeatedly clears, so 清空 gives way.
-        if self.digits == "1234567890":
-            keys = [*"123456789", "X" if self.allow_x else "清空", "0", "删除"]
-        else:  # e.g. 2–9: the digits in order, then 清空 and 删除 side by side
-            keys = [*self.digits, "X" if self.allow_x else "清空", "删除"]
+        # With X (ID numbers) 删除 repeatedly clears, so 清空 gives way.
+        other = "X" if self.allow_x else "清空"
+        if self.digits == "1234567890" and self.layout_cols == 3:  # the telephone's 3×4
+            keys = [*"123456789", other, "0", "删除"]
+        else:  # 4×3 / 6×2, or e.g. 2–9: the digits in order, then 清空 and 删除 side by side
+            keys = [*self.digits, other, "删除"]
         for key in keys:
             role = "danger" if key in ("删除", "清空") else "normal"
             button = BigButton(text=key, role=role, size_hint_y=None, height=self.key_height)
@@ -369,6 +412,9 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     mode = StringProperty("pinyin")
 
     ADDRESS_KEYS = ("组", "号", "幢", "单元", "室", "路", "巷", "-", "·")
+    # The answer box, shown at the head of the candidate row (landscape: a row of height saved,
+    # so the question, the answer and every key fit on one screen), or None (above, by the page).
+    answer = ObjectProperty(None, allownone=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -380,6 +426,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.add_widget(self.candidate_row)
         self.add_widget(self.letter_grid)
         self.bind(width=self._fit, letters=self._refresh, page=self._refresh, mode=self._keys)
+        self.bind(answer=self._fit)
         self._keys()
 
     def _keys(self, *_: Any) -> None:
@@ -415,10 +462,27 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.mode = "pinyin" if self.mode == "digits" else "digits"
 
     def _fit(self, *_: Any) -> None:
-        # As many candidates as fit at 124 px each beside the paging and mode keys.
+        # As many candidates as fit at 124 px each beside the paging and mode keys, and as many
+        # letter columns as fit (9 on a wide screen, fewer in portrait: more rows, never off
+        # the edge).
         slots = int((self.width + 16) // 140)
-        self.per_page = max(2, slots - 3)
+        beside = max(3, slots * 2 // 5) if self.answer is not None else 0
+        self.per_page = max(2, slots - 3 - beside)
+        self.letter_grid.cols = max(4, min(int(self.cols), slots))
+        self._row_size = None  # the answer box may have come or gone: the row is rebuilt
         self._refresh()
+
+    def _row_height(self, *_: Any) -> None:
+        """The candidate row grows with a two-line answer beside it (never cut off)."""
+        answer = self.answer
+        self.candidate_row.height = max(124.0, answer.height if answer is not None else 0.0)
+
+    @staticmethod
+    def answer_beside() -> bool:
+        """Whether the answer box goes in the candidate row: on a landscape window."""
+        from kivy.core.window import Window
+
+        return bool(Window.width > Window.height)
 
     def type_letter(self, letter: str) -> None:
         if len(self.letters) < 24:
@@ -447,6 +511,14 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         """The candidate row's buttons, made once per width: typing only relabels them."""
         row = self.candidate_row
         row.clear_widgets()
+        if self.answer is not None:
+            if self.answer.parent is not None:
+                self.answer.parent.remove_widget(self.answer)
+            self.answer.size_hint_x = 1
+            self.answer.font_factor = 1.0
+            self.answer.bind(height=self._row_height)
+            row.add_widget(self.answer)
+        self._row_height()
         self._prev = BigButton(text="往前", size_hint_x=None, width=124)
         self._prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
         row.add_widget(self._prev)
@@ -457,7 +529,8 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
             button.bind(on_release=lambda w: self.pick(w.candidate) if w.candidate else None)
             row.add_widget(button)
             self._slots.append(button)
-        row.add_widget(Label(size_hint_x=1))
+        if self.answer is None:
+            row.add_widget(Label(size_hint_x=1))
         self._more = BigButton(text="更多", size_hint_x=None, width=124)
         self._more.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
         row.add_widget(self._more)
@@ -492,6 +565,25 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 SCROLL_BAR_COLOR = (0.55, 0.55, 0.55, 0.9)
 
 
+def _page_units(body: Any) -> list[tuple[float, float, list[Any]]]:
+    """The whole pieces a page turns by, as (top, bottom, widgets) measured down from the body's
+    top: each child of the body, except that a list of choices (a GridLayout other than a
+    keypad) counts row by row, so a long list pages by whole rows of buttons."""
+    top = body.top
+    units: list[tuple[float, float, list[Any]]] = []
+    for child in reversed(body.children):
+        if isinstance(child, GridLayout) and not isinstance(child, Keypad) and child.children:
+            rows: dict[float, list[Any]] = {}
+            for w in child.children:
+                rows.setdefault(round(w.top, 1), []).append(w)
+            for row_top in sorted(rows, reverse=True):
+                ws = rows[row_top]
+                units.append((top - row_top, top - min(w.y for w in ws), ws))
+        else:
+            units.append((top - child.top, top - child.y, [child]))
+    return units
+
+
 _page_scroll: type | None = None
 
 
@@ -515,33 +607,34 @@ def page_scroll(**kwargs: Any) -> Any:
 
 
 class Page(BoxLayout):  # type: ignore[misc]
-    """The frame of every screen except home: top bar, a scrolling body, a fixed nav bar.
+    """The frame of every screen except home: top bar, the page body, a fixed nav bar.
 
-    The body scrolls only when a large font on a small screen needs it; 上一步/下一步 stay put
-    at the bottom so they are always where the hand expects them. A page that scrolls gets big
-    往上翻 / 往下翻 buttons beside it: a thin scroll bar and a swipe mean nothing to someone who
-    has never used a smartphone, and a button that is there says "there is more".
+    A body taller than its window is never dragged with a finger: it turns by whole pieces
+    (a label, a keypad, a row of choices) with big 往上翻 / 往下翻 buttons beside it. A piece
+    cut by the window's edge is hidden and can't be touched, so every button a resident sees is
+    whole, where it stays until a page turn (issue 12: controls never scroll). A thin scroll bar
+    and a swipe mean nothing to someone who has never used a smartphone; a button that is there
+    says "there is more".
     """
 
     def __init__(self, screen: Any, **kwargs: Any) -> None:
-        super().__init__(orientation="vertical", padding=20, spacing=16, **kwargs)
+        super().__init__(orientation="vertical", padding=12, spacing=16, **kwargs)
         self.top_bar = TopBar(screen=screen)
         self.scroll = page_scroll(
             do_scroll_x=False,
+            do_scroll_y=False,  # turned by the buttons, never dragged (see the class doc)
             bar_width=16,
             # A bar that stays as it is: Kivy fades it after every layout change, and that fade
             # redrew the whole screen for half a second after each page change — on a software
             # renderer, CPU taken from the next touch (benchmarks/ui.py).
             bar_color=SCROLL_BAR_COLOR,
             bar_inactive_color=SCROLL_BAR_COLOR,
-            scroll_type=["bars", "content"],
-            # A finger held this long without moving is a press: the button reacts on release,
-            # instead of Kivy's default wait (200 ms) plus its fixed 200 ms release delay.
-            scroll_timeout=100,
+            scroll_type=["bars"],
         )
+        self.scroll.bind(on_touch_down=self._hidden_touch, on_touch_up=self._hidden_touch)
         # Right padding keeps content clear of the scroll bar.
         self.body = BoxLayout(
-            orientation="vertical", size_hint_y=None, spacing=16, padding=(0, 0, 28, 0)
+            orientation="vertical", size_hint_y=None, spacing=16, padding=(0, 0, 24, 0)
         )
         self.body.bind(minimum_height=self.body.setter("height"))
         self.scroll.add_widget(self.body)
@@ -553,30 +646,93 @@ class Page(BoxLayout):  # type: ignore[misc]
         self._spacer = Widget()
         self.middle = BoxLayout(spacing=16)
         self.middle.add_widget(self.scroll)
-        self.drag_scrolls = True
-        # Scrolling only when the page doesn't fit: otherwise a ScrollView holds every tap back
-        # until it knows the finger isn't dragging, and taps must answer at once.
+        self.drag_scrolls = False
+        self._hidden: list[Any] = []
+        self._placed: tuple[int, int, int, bool] | None = None
+        self._blocked: list[tuple[float, float]] = []  # window-y bands a touch can't reach
+        # After this frame's layouts, before it is drawn: one pass, no extra frame.
+        self._mask_trigger = Clock.create_trigger(self._mask_now, -1)
         self.body.bind(height=self._fit_scroll)
         self.scroll.bind(height=self._fit_scroll, scroll_y=self._show_pager_buttons)
         self.nav = BoxLayout(size_hint_y=None, height=124, spacing=40)
+        # Where the nav bar is too narrow for 第N步/共M步 beside its buttons (portrait, 特大),
+        # the progress gets a row of its own above them (fit_nav).
+        self.progress_row = BoxLayout(size_hint_y=None, height=72)
         self.add_widget(self.top_bar)
         self.add_widget(self.middle)
         self.add_widget(self.nav)
 
+    @property
+    def overflows(self) -> bool:
+        return bool(self.body.height > self.scroll.height + 1)
+
     def _fit_scroll(self, *_: Any) -> None:
-        # No layout loop: the strip only ever narrows the body while it overflows (which makes
-        # it taller, so it still overflows), and leaves when the content fits even so.
-        overflows = self.body.height > self.scroll.height + 1
-        self.scroll.do_scroll_y = overflows and self.drag_scrolls
-        if overflows and self.pager.parent is None:
-            self.middle.add_widget(self.pager)
-        elif not overflows and self.pager.parent is not None:
-            self.middle.remove_widget(self.pager)
         for button in (self.up_button, self.down_button):  # each half the strip's height
             button.set_min_height(max(124.0, self.scroll.height / 2 - 8))
-        self._show_pager_buttons()
+        self._mask_trigger()  # decided once this frame's layouts are done (_mask_now)
+
+    def _settle(self) -> None:
+        """Lay the body out and render its labels now (what Kivy would do before the frame),
+        so what overflows is measured on the real layout, not a half-built one."""
+
+        def walk(w: Any) -> Iterator[Any]:
+            yield w
+            for c in w.children:
+                yield from walk(c)
+
+        from kivy.uix.layout import Layout
+
+        for _ in range(3):
+            self.scroll.update_from_scroll()  # the body takes the scroll's (new) width
+            for w in list(walk(self.body)):
+                if isinstance(w, Label):
+                    w.texture_update()
+                elif isinstance(w, Layout):
+                    w.do_layout()
+
+    def _layout_key(self) -> tuple[int, int, int, bool]:
+        return (
+            round(self.body.height),
+            round(self.middle.width),
+            round(self.scroll.height),
+            self.pager.parent is not None,
+        )
+
+    def _place_pager(self) -> None:
+        """The strip of 往上翻 / 往下翻 is there only while the body overflows. It narrows the
+        body (which makes it taller), so whether it can go is tried, not guessed; the result
+        is remembered, so the layouts it sets off don't start the trial again (no loop)."""
+        if self._layout_key() == self._placed:
+            return
+        self._settle()
+        self._try_pager()
+        self._placed = self._layout_key()
+
+    def _try_pager(self) -> None:
+        if self.overflows and self.pager.parent is None:
+            self.middle.add_widget(self.pager)
+            self.middle.do_layout()
+            self._settle()
+        elif self.pager.parent is not None:
+            self.middle.remove_widget(self.pager)
+            self.middle.do_layout()
+            self._settle()
+            if self.overflows:
+                self.middle.add_widget(self.pager)
+                self.middle.do_layout()
+                self._settle()
+
+    def _window(self) -> tuple[float, float]:
+        """The part of the body in view, as (top, bottom) measured down from the body's top."""
+        hidden = max(0.0, self.body.height - self.scroll.height)
+        top = (1.0 - self.scroll.scroll_y) * hidden
+        return top, top + self.scroll.height
 
     def _show_pager_buttons(self, *_: Any) -> None:
+        self._show_buttons()
+        self._mask()
+
+    def _show_buttons(self) -> None:
         """Only the buttons that can move the page are there (a dead button is still a target)."""
         overflows = self.pager.parent is not None
         wanted: list[Widget] = []
@@ -585,31 +741,106 @@ class Page(BoxLayout):  # type: ignore[misc]
         wanted.append(self._spacer)  # keeps 往上翻 at the top and 往下翻 at the bottom
         if overflows and self.scroll.scroll_y > 0.001:
             wanted.append(self.down_button)
-        if list(reversed(self.pager.children)) != wanted:  # scroll_y moves on every drag step
+        if list(reversed(self.pager.children)) != wanted:
             self.pager.clear_widgets()
             for w in wanted:
                 self.pager.add_widget(w)
 
+    def _mask(self, *_: Any) -> None:
+        self._mask_trigger()
+
+    def _mask_now(self, *_: Any, turned: bool = False) -> None:
+        """Place the page strip, then hide the pieces the window's edges cut through (a piece
+        taller than the window stays: a long text is read in parts); touches there reach
+        nothing."""
+        for w in self._hidden:
+            w.opacity, w.turned_away = 1, False
+        self._hidden, self._blocked = [], []
+        if not turned:
+            self._place_pager()
+            self._show_buttons()
+        if not self.overflows:
+            return
+        top, bottom = self._window()
+        cut_top, cut_bottom = top, bottom
+        for u_top, u_bottom, ws in _page_units(self.body):
+            if u_bottom - u_top > self.scroll.height - 1:
+                continue
+            if u_top < top - 1 < u_bottom or u_top < bottom - 1 < u_bottom - 2:
+                for w in ws:
+                    if w.opacity > 0:
+                        w.opacity, w.turned_away = 0, True  # one 往上翻 / 往下翻 away
+                        self._hidden.append(w)
+                if u_top < top - 1:
+                    cut_top = max(cut_top, u_bottom)
+                else:
+                    cut_bottom = min(cut_bottom, u_top)
+        y0 = self.scroll.to_window(0, self.scroll.y)[1]
+        y1 = y0 + self.scroll.height
+        if cut_bottom < bottom:
+            self._blocked.append((y0, y0 + bottom - cut_bottom))
+        if cut_top > top:
+            self._blocked.append((y1 - (cut_top - top), y1))
+
+    def _hidden_touch(self, _scroll: Any, touch: Any) -> bool:
+        return any(lo <= touch.y <= hi for lo, hi in self._blocked)
+
     def turn(self, direction: int) -> None:
-        """One screenful down (1) or up (-1), keeping a line of the last view for context."""
+        """To the next (1) or previous (-1) whole pieces: the first piece not yet seen goes to
+        the top (or the one above the first seen to the bottom)."""
         hidden = self.body.height - self.scroll.height
         if hidden <= 0:
             return
-        step = self.scroll.height * 0.85 / hidden
-        self.scroll.scroll_y = min(1.0, max(0.0, self.scroll.scroll_y - direction * step))
+        top, bottom = self._window()
+        units = [(t, b) for t, b, _ws in _page_units(self.body)]
+        if direction > 0:
+            starts = [t for t, b in units if b > bottom + 1 and t > top + 1]
+            new_top = min(starts) if starts else top + self.scroll.height * 0.85
+            if not starts or new_top - top < self.scroll.height * 0.25:  # a very tall piece
+                new_top = top + self.scroll.height * 0.85
+        else:
+            above = [b for t, b in units if t < top - 1]
+            end = max(above) if above else top - self.scroll.height * 0.85
+            if top - end > self.scroll.height * 0.75 or not above:
+                end = top
+            starts = [t for t, b in units if t >= end - self.scroll.height - 1]
+            new_top = min(starts) if starts else end - self.scroll.height
+            if new_top >= top - 1:
+                new_top = top - self.scroll.height * 0.85
+        self.scroll.scroll_y = min(1.0, max(0.0, 1.0 - new_top / hidden))
+        self._mask_now(turned=True)
+
+    def reveal(self, widget: Any) -> None:
+        """Turn the page until ``widget`` is wholly in view (as a resident would with 往下翻)."""
+        for _ in range(40):
+            y = widget.to_window(widget.x, widget.y)[1]
+            y0 = self.scroll.to_window(0, self.scroll.y)[1]
+            if (
+                widget.opacity > 0
+                and y >= y0 - 1
+                and y + widget.height <= y0 + self.scroll.height + 1
+            ):
+                return
+            below = y < y0
+            before = self.scroll.scroll_y
+            self.turn(1 if below else -1)
+            self.scroll.update_from_scroll()
+            if self.scroll.scroll_y == before:
+                return
 
     def clear(self) -> None:
         self.body.clear_widgets()
+        for w in self._hidden:
+            w.opacity, w.turned_away = 1, False
+        self._hidden, self._blocked = [], []
+        self._placed = None
         self.scroll.scroll_y = 1
-        # The next page scrolls by dragging again; its content's height change refits the
-        # scroll (no refit here: an extra layout pass is an extra redraw of every page).
-        self.drag_scrolls = True
+        # The next page's content height change refits the scroll (no refit here: an extra
+        # layout pass is an extra redraw of every page).
 
     def hold_drag(self, held: bool) -> None:
-        """A finger dragging on the page writes (the writing pad) instead of scrolling it;
-        往上翻 / 往下翻 still turn the page."""
-        self.drag_scrolls = not held
-        self._fit_scroll()
+        """Kept for the writing pad: a drag on the page never scrolls it anyway."""
+        self.drag_scrolls = False
 
     def add(self, *widgets: Any) -> None:
         for widget in widgets:
@@ -623,6 +854,41 @@ class Page(BoxLayout):  # type: ignore[misc]
         self.nav.add_widget(Label())
         for w in right:
             self.nav.add_widget(w)
+        self.fit_nav()
+
+    def fit_nav(self) -> None:
+        """One row when the buttons and 第N步/共M步 fit across the window, else the progress on
+        a row above the buttons. From the font size and the window's width only (one pass)."""
+        from kivy.core.window import Window
+
+        self.progress_row.clear_widgets()
+        if self.progress_row.parent is not None:
+            self.remove_widget(self.progress_row)
+        progress = next((w for w in self.nav.children if isinstance(w, ProgressLabel)), None)
+        if progress is None:
+            return
+        font = float(progress.font_size)
+        need = 0.0
+        for w in self.nav.children:
+            if isinstance(w, BarButton):
+                need += max(124.0, len(w.text) * font + 36)
+            elif w is progress:
+                need += len(w.text) * font * 0.75
+        need += self.nav.spacing * (len(self.nav.children) - 1)
+        self.nav.spacing = 40
+        if need <= Window.width - 24:
+            return
+        self.nav.remove_widget(progress)
+        spare = [w for w in self.nav.children if type(w) is Label]
+        buttons = len(self.nav.children) - len(spare)
+        if need - len(progress.text) * font * 0.75 > Window.width - 24 - 40 * buttons:
+            for w in spare:  # tight: the buttons spread evenly instead
+                self.nav.remove_widget(w)
+            self.nav.spacing = 16
+        else:
+            self.nav.add_widget(Label(), index=len(self.nav.children) - 1)
+        self.progress_row.add_widget(progress)
+        self.add_widget(self.progress_row, index=1)  # just above the buttons
 
 
 def nav_button(text: str, on_press: Any, role: str = "normal") -> BarButton:
@@ -639,48 +905,103 @@ def row(*widgets: Any, height: float = 124, spacing: float = 20) -> BoxLayout:
     return box
 
 
+KEY_GAP = 20
+
+
+def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
+    """(portrait, height a page body has) for the window: what KeypadRow fits into."""
+    from screens.theme import TOUCH_PX
+
+    portrait = window_h > window_w
+    bars = 2 * TOUCH_PX + (TOUCH_PX + 16 if portrait and window_w < 1000 else 0)
+    return portrait, window_h - 24 - bars - 2 * 16
+
+
 class KeypadRow(BoxLayout):  # type: ignore[misc]
-    """The row :func:`beside_keypad` builds: as tall as the taller of its column and keypad.
+    """The question, answer box and messages with the keypad: beside them in landscape, with the
+    keypad 3×4, or 4×3 / 6×2 where the screen is short, so every key and the answer are on screen
+    at once; below them in portrait. Refitted in one pass when the window changes size."""
 
-    The keypad usually outlives the row (a wizard moves one shared keypad from page to page),
-    so the row watches the keypad's height only while the keypad is in it. A closure left bound
-    on the keypad kept every keypad page it was ever on alive (issue 18: memory grew with each
-    page): on anything that outlives a page, bind bound methods (Kivy holds those weakly) and
-    unbind them when the page lets go.
-    """
-
-    def __init__(self, column: BoxLayout, keypad: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.column = column
+    def __init__(
+        self, left: Sequence[Any], keypad: Keypad, spacing: float = 40, follow: bool = False
+    ) -> None:
+        super().__init__(size_hint_y=None, spacing=spacing)
         self.keypad: Any = keypad
-        column.bind(height=self.fit)  # the column is ours: no need to let go of it
-        keypad.bind(height=self.fit)
+        self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
+        self.column.bind(minimum_height=self.column.setter("height"))
+        for w in left:
+            self.column.add_widget(w)
+        self.holder = BoxLayout(orientation="vertical")
+        self.holder.add_widget(self.column)
+        self.holder.add_widget(Label())  # keeps the column at the top
+        if keypad.parent is not None:
+            keypad.parent.remove_widget(keypad)
+        self.add_widget(self.holder)
+        self.add_widget(keypad)
+        self.column.bind(height=self._height)
+        keypad.bind(height=self._height)
+        if follow:  # a row that lives as long as its screen: refit when the window changes
+            from kivy.core.window import Window
+
+            Window.bind(size=self.fit)
+        self.fit()
 
     def fit(self, *_: Any) -> None:
+        from kivy.core.window import Window
+
+        from screens.theme import TOUCH_PX
+
+        portrait, room = keypad_room(*Window.size)
         keypad = self.keypad
-        self.height = max(self.column.height, keypad.height if keypad is not None else 0)
+        if keypad is None:
+            return
+        if portrait:
+            self.orientation = "vertical"
+            # Below the question: 3×4 where the page is tall enough for it and a long question,
+            # else 4×3.
+            keypad.layout_cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
+            keypad.size_hint_x = 1
+            self.holder.size_hint_y = None
+        else:
+            self.orientation = "horizontal"
+            self.holder.size_hint_y = 1
+            cols = 3
+            for c in (3, 4, 6):
+                rows = 12 // c
+                cols = c
+                if rows * TOUCH_PX + (rows - 1) * KEY_GAP <= room:
+                    break
+            keypad.layout_cols = cols
+            for w in self.column.children:
+                if isinstance(w, AnswerBox):
+                    w.font_factor = 1.25 if cols == 3 else 1.0
+            keypad.size_hint_x = None
+            key_w = 150 if cols == 3 else 124
+            keypad.width = cols * key_w + (cols - 1) * KEY_GAP
+        self._height()
+
+    def _height(self, *_: Any) -> None:
+        keypad_h = self.keypad.height if self.keypad is not None else 0
+        if self.orientation == "vertical":
+            self.holder.height = self.column.height
+            self.height = self.column.height + self.spacing + keypad_h
+        else:
+            self.height = max(self.column.height, keypad_h)
 
     def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
+        """The shared keypad moves on to the next page: let go of it (issue 18: a binding left
+        on it kept every keypad page alive)."""
         if widget is self.keypad:
-            widget.unbind(height=self.fit)
+            widget.unbind(height=self._height)
             self.keypad = None
         super().remove_widget(widget, *args, **kwargs)
 
 
-def beside_keypad(left: Sequence[Any], keypad: Any, spacing: float = 40) -> BoxLayout:
-    """Prompt, answer box and messages on the left, the keypad on the right: one glance, no
-    scrolling, even at 1280×800."""
-    column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=24)
-    column.bind(minimum_height=column.setter("height"))
-    for w in left:
-        column.add_widget(w)
-    holder = BoxLayout(orientation="vertical")
-    holder.add_widget(column)
-    holder.add_widget(Label())  # keeps the column at the top
-    keypad.size_hint_x = None
-    keypad.width = 3 * 150 + 2 * 20
-    box = KeypadRow(column, keypad, size_hint_y=None, spacing=spacing)
-    box.add_widget(holder)
-    box.add_widget(keypad)
-    box.fit()
-    return box
+def beside_keypad(
+    left: Sequence[Any], keypad: Any, spacing: float = 40, *, follow: bool = False
+) -> BoxLayout:
+    """Prompt, answer box and messages with the keypad (see KeypadRow): one glance, no
+    turning, even at 1280×800 with 特大. ``follow``: the row is built once for its screen's
+    whole life and refits when the window changes size (a wizard's rows are built per page,
+    at the window's size then, and bind nothing that outlives them: issue 18)."""
+    return KeypadRow(left, keypad, spacing, follow)

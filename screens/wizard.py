@@ -44,7 +44,9 @@ from kiosk.wizards.steps import (
 from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
 from screens.card_read import CardPicture, CardRead
+from screens.theme import TOUCH_PX
 from screens.widgets import (
+    KEY_GAP,
     AnswerBox,
     BigButton,
     BodyLabel,
@@ -55,6 +57,7 @@ from screens.widgets import (
     ProgressLabel,
     TitleLabel,
     beside_keypad,
+    keypad_room,
     mark_choice,
     nav_button,
     option_buttons,
@@ -340,6 +343,7 @@ class WizardScreen(PageScreen):
             self.page.nav.add_widget(w)
         if next_text:
             self.page.nav.add_widget(nav_button(next_text, self.go_next, role="accent"))
+        self.page.fit_nav()
 
     def edit_rows(self, rows: Sequence[tuple[str, str]], height: float) -> None:
         """Lines of text each with 修改 right beside it, going back to the step named.
@@ -352,6 +356,7 @@ class WizardScreen(PageScreen):
             edit = BigButton(text="修改", size_hint_x=None, width=self.style.touch_px * 1.4)
             edit.bind(on_release=lambda _w, s=step_id: self.show(s))
             line = row(edit, text, height=height)
+            line.page_row = True  # one line of a list: the list may run over page turns
             text.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(height, h)))
             self.page.add(line)
 
@@ -643,14 +648,14 @@ class WizardScreen(PageScreen):
             speak: SpeakPad = self._detached("speak", lambda: SpeakPad(self.style))
             speak.max_length = max_length
             speak.value = str(self.answer(key) or "")
-            speak.size_hint_y, speak.height = None, self.style.touch_px * 1.5
+            speak.size_hint_y, speak.min_height = None, self.style.touch_px * 1.5
             self._watch(speak, "value", lambda _p, v: setattr(box, "value", v))
             self._watch(speak, "on_speak", lambda *_: self.report("speak"))
             box.value = speak.value
             writer = speak
             self.page.add(title, box, error, speak)
         else:
-            box = AnswerBox(hint="用下面的拼音键盘输入，点候选的字")
+            box = AnswerBox(hint="用拼音键盘输入，点候选的字")
             keyboard = self.shared_keyboard(max_length)
             keyboard.value = str(self.answer(key) or "")
 
@@ -662,7 +667,12 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
-            self.page.add(title, box, error, writer)
+            if PinyinKeyboard.answer_beside():
+                keyboard.answer = box  # at the head of the candidate row: a row saved
+                self.page.add(title, writer)  # the error is added when there is one
+            else:
+                keyboard.answer = None
+                self.page.add(title, box, writer)
         self.answer_box = box
         # 说出来 comes and goes with the voice model: the page is drawn again, what was written kept.
         self._watch(self.top_bar, "voice_ready", lambda *_: self._write_by(None, key, writer))
@@ -675,6 +685,8 @@ class WizardScreen(PageScreen):
             problem = validate(value) if validate else None
             if problem:
                 error.text, error.opacity = problem, 1
+                if error.parent is None:  # only there when it says something: room for keys
+                    self.page.body.add_widget(error, index=1)
                 self.message_text = problem
                 return False
             self.set_answer(key, value)
@@ -758,18 +770,23 @@ class WizardScreen(PageScreen):
         shown_as: Callable[[str], str] | None = None,
         extra: Sequence[Any] = (),
     ) -> None:
-        """Numbers on the big keypad (X for ID numbers), shown grouped as they are typed."""
-        self.header(question)
-        box = AnswerBox(hint="用右边的数字键输入")
+        """Numbers on the big keypad (X for ID numbers), the question beside it, shown grouped
+        as they are typed."""
+        self.question = question
+        box = AnswerBox(hint="用数字键输入")
         keypad = self.shared_keypad(max_length, allow_x)
         keypad.value = str(self.answer(key) or "")[:max_length]
         show = shown_as or str
         self._watch(keypad, "value", lambda _k, v: setattr(box, "value", show(v)))
         box.value = show(keypad.value)
         error = NoteLabel(text="", opacity=0)
-        left: list[Any] = [box, error]
-        if note:
-            left.insert(0, BodyLabel(text=note))
+        left: list[Any] = [TitleLabel(text=question), box, error]
+        from kivy.core.window import Window
+
+        if note and keypad_room(*Window.size)[1] < 4 * TOUCH_PX + 3 * KEY_GAP:
+            box.hint = note  # a short screen: the hint is shown in the empty box itself
+        elif note:
+            left.insert(1, BodyLabel(text=note))
         self.page.add(beside_keypad(left, keypad))
         self.answer_box, self.keypad = box, keypad
 
@@ -970,6 +987,36 @@ class WizardScreen(PageScreen):
             seen.append(step)
             yield step, partial(self.show, step)
             fill(step)
+
+    def states_tour(self, demo: dict[str, Any]) -> Iterator[TourStep]:
+        """Tour: the address pick-lists (district → town → village) and the error states of
+        the pages that check what is typed (a wrong number, an empty answer)."""
+        steps = self.steps()
+        if "address" in steps:
+            for level in ("district", "town", "village"):
+
+                def pick(level: str = level) -> None:
+                    self.show(steps[0])
+                    for key, value in demo.items():
+                        if key.startswith("address_"):
+                            self.set_answer(key, value)
+                    self.set_answer("_address_level", level)
+                    self.show("address")
+
+                yield f"address_{level}", pick
+        wrong = {"id_number": "3204831956", "phone": "139123", "household": "", "name": ""}
+        for step_id, typed in wrong.items():
+            if step_id not in steps:
+                continue
+
+            def error(step_id: str = step_id, typed: str = typed) -> None:
+                self.show(step_id)
+                writer = self.keypad or self.keyboard
+                if writer is not None:
+                    writer.value = typed
+                self.go_next()  # refused: the page says why
+
+            yield f"{step_id}_error", error
 
     def card_tour(self, card: IdCard) -> Iterator[TourStep]:
         """Tour: the 刷身份证 tile and the read-back of ``card``, on the first card page."""

@@ -266,6 +266,7 @@ class SpeakPad(BoxLayout):  # type: ignore[misc]
     __events__ = ("on_speak",)
     value = StringProperty("")
     max_length = NumericProperty(200)
+    min_height = NumericProperty(124)
 
     def __init__(self, style: Any, **kwargs: Any) -> None:
         super().__init__(orientation="horizontal", spacing=16, **kwargs)
@@ -278,6 +279,15 @@ class SpeakPad(BoxLayout):  # type: ignore[misc]
         again.bind(on_release=lambda _w: setattr(self, "value", ""))
         for widget in (tile, delete, again):
             self.add_widget(widget)
+        self.tile = tile
+        # As tall as the page asks (min_height), taller when the tile's words take two lines
+        # (特大 in portrait): never cut off.
+        tile.bind(texture_size=self._grow)
+        self.bind(min_height=self._grow)
+
+    def _grow(self, *_: Any) -> None:
+        if self.size_hint_y is None:
+            self.height = max(self.min_height, self.tile.texture_size[1] + 24)
 
     def on_speak(self) -> None:
         pass

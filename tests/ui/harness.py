@@ -112,6 +112,9 @@ class Kiosk:
         from kivy.tests.common import UnitTestTouch
 
         widget = self.find(target, exact=exact) if isinstance(target, str) else target
+        page = _page_of(widget)
+        if page is not None:  # turned into view with 往下翻 / 往上翻, as a resident would
+            page.reveal(widget)
         scroll = _in_scrollview(widget)
         if scroll is not None:
             scroll.scroll_to(widget, padding=20, animate=False)  # as a finger would scroll
@@ -155,11 +158,29 @@ class Kiosk:
 
 
 def _walk(widget: Any) -> Iterator[Any]:
-    if getattr(widget, "opacity", 1) <= 0:
+    # A piece a page turn away (screens.widgets.Page hides a piece its window cuts) is still on
+    # the page: a resident reaches it with 往下翻, and tap() turns to it the same way.
+    if getattr(widget, "opacity", 1) <= 0 and not getattr(widget, "turned_away", False):
         return
     yield widget
     for child in reversed(widget.children):
         yield from _walk(child)
+
+
+def _page_of(widget: Any) -> Any:
+    """The Page (screens.widgets.Page) whose body holds ``widget``, if any."""
+    from kivy.uix.scrollview import ScrollView
+
+    from screens.widgets import Page
+
+    w = widget.parent
+    inside_body = False
+    while w is not None and w is not w.parent:
+        if isinstance(w, Page):
+            return w if inside_body else None
+        inside_body = inside_body or isinstance(w, ScrollView)
+        w = w.parent
+    return None
 
 
 def _in_scrollview(widget: Any) -> Any:

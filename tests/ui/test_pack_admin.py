@@ -182,8 +182,8 @@ def test_the_usb_section_meets_the_elder_friendly_numbers_with_packs_listed(
 ) -> None:
     from kivy.core.window import Window
 
+    from screens.audit import audit
     from screens.theme import FONT_SCALE_ORDER, THEMES
-    from tests.ui.audit import audit
 
     put_pack(usb, tmp_path, "3.0.0", tamper=True)
     put_pack(usb, tmp_path, "2.1.0", key=STRANGER)

@@ -153,8 +153,8 @@ def test_every_screen_with_打印_meets_the_numbers_at_1280x800_in_every_scale_a
     and with a failure's message on the page (the hardest: 1280×800)."""
     from kivy.core.window import Window
 
+    from screens.audit import audit
     from screens.theme import FONT_SCALE_ORDER, THEMES
-    from tests.ui.audit import audit
 
     fake = ScriptedReceiptPrinter(PrinterState.PAPER_OUT)
     kiosk.app.use_printer(PrintDesk(fake, station=STATION))
