@@ -917,6 +917,22 @@ def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
     return portrait, window_h - 24 - bars - 2 * 16
 
 
+def _height_at(label: Any, width: float) -> float:
+    """The height ``label`` would have at ``width`` (its text laid out again off screen)."""
+    from kivy.core.text import Label as CoreLabel
+
+    core = getattr(label, "_label", None)
+    if core is None or not label.text:
+        return float(label.height)
+    options = {k: v for k, v in core.options.items() if k != "text"}
+    options["text_size"] = (width, None)
+    probe = CoreLabel(text=label.text, **options)
+    probe.refresh()
+    texture_h = probe.texture.size[1] if probe.texture is not None else 0
+    extra = float(label.height) - float(label.texture_size[1]) if label.texture_size[1] else 8.0
+    return texture_h + max(0.0, extra)
+
+
 class KeypadRow(BoxLayout):  # type: ignore[misc]
     """The question, answer box and messages with the keypad: beside them in landscape, with the
     keypad 3×4, or 4×3 / 6×2 where the screen is short, so every key and the answer are on screen
@@ -929,8 +945,14 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         self.keypad: Any = keypad
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         self.column.bind(minimum_height=self.column.setter("height"))
+        # Each title's body-size twin (see _shrink_title), and the way back.
+        self._small_of: dict[int, BodyLabel] = {}
+        self._title_of: dict[int, TitleLabel] = {}
         for w in left:
             self.column.add_widget(w)
+            if type(w) is TitleLabel:
+                twin = BodyLabel(text=w.text, bold=True)
+                self._small_of[id(w)], self._title_of[id(twin)] = twin, w
         self.holder = BoxLayout(orientation="vertical")
         self.holder.add_widget(self.column)
         self.holder.add_widget(Label())  # keeps the column at the top
@@ -986,7 +1008,37 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             self.holder.height = self.column.height
             self.height = self.column.height + self.spacing + keypad_h
         else:
+            self._shrink_title()
             self.height = max(self.column.height, keypad_h)
+
+    def _shrink_title(self) -> None:
+        """Beside the keypad on a short landscape screen (1280×800, 1366×768 at 特大) a question,
+        answer box and error message taller than the page would push the keys a page turn
+        away: the question then stands at body size (bold), as beside the writing pad.
+
+        Decided from the window size and the texts alone (each label measured at the width the
+        column will have), never from the live layout, so the swap can't feed back into it."""
+        from kivy.core.window import Window
+
+        keypad = self.keypad
+        width = Window.width - 24 - (keypad.width if keypad is not None else 0) - self.spacing
+        if width <= 0:
+            return
+        room = keypad_room(*Window.size)[1]
+        shown = list(self.column.children)
+        total = self.column.spacing * max(0, len(shown) - 1)
+        for widget in shown:
+            title = self._title_of.get(id(widget), widget)
+            total += _height_at(title, width) if isinstance(title, Label) else widget.height
+        small = total > room + 1
+        for i, widget in enumerate(shown):
+            big = self._title_of.get(id(widget), widget)
+            if not isinstance(big, TitleLabel):
+                continue
+            want = self._small_of[id(big)] if small else big
+            if want is not widget:
+                self.column.remove_widget(widget)
+                self.column.add_widget(want, index=i)
 
     def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
         """The shared keypad moves on to the next page: let go of it (issue 18: a binding left
