@@ -114,7 +114,34 @@ class BarButton(BreaksLines, Button):  # type: ignore[misc]
 
 
 class TileLabel(BreaksLines, Label):  # type: ignore[misc]
-    """A tile's words under its icon."""
+    """A tile's words under its icon. ``words`` is the tile's name; where a tile is too narrow
+    for "12348 热线" on one line (1024×768 at 特大), the number stands on its own line above
+    its word rather than being parted from it by wrapping."""
+
+    words = StringProperty("")
+
+    def on_words(self, *_: Any) -> None:
+        self._fit_words()
+
+    def on_width(self, *_: Any) -> None:
+        self._fit_words()
+
+    def on_font_size(self, *_: Any) -> None:
+        self._fit_words()
+
+    def _fit_words(self) -> None:
+        import re
+
+        from kivy.core.text import Label as CoreLabel
+
+        words = self.words
+        text = words
+        if self.width > 0 and re.search(r"\d \S", words):
+            core = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
+            if core.get_extents(words)[0] > self.width - 8:
+                text = re.sub(r"(\d) (?=\S)", "\\1\n", words)
+        if self.text != text:
+            self.text = text
 
 
 class Tile(ButtonBehavior, BoxLayout):  # type: ignore[misc]
