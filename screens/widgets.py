@@ -399,6 +399,15 @@ class Keypad(GridLayout):  # type: ignore[misc]
     def on_digits(self, *_: Any) -> None:
         self._build()
 
+    def on_key_height(self, *_: Any) -> None:
+        for button in self.children:
+            self._size_key(button)
+
+    def _size_key(self, button: Any) -> None:
+        key = self.key_height
+        button.size_hint_min_x = button.size_hint_min_y = key
+        button.set_min_height(key)
+
     def _build(self) -> None:
         if self.canvas is None:  # a property set from the constructor's kwargs: built below
             return
@@ -413,6 +422,7 @@ class Keypad(GridLayout):  # type: ignore[misc]
             role = "danger" if key in ("删除", "清空") else "normal"
             button = BigButton(text=key, role=role, size_hint_y=None, height=self.key_height)
             button.key = key
+            self._size_key(button)
             button.bind(on_release=lambda w: self.press(w.key))
             self.add_widget(button)
 
@@ -1010,22 +1020,29 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             # else 4×3.
             keypad.layout_cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
             keypad.size_hint_x = 1
+            keypad.key_height = TOUCH_PX
             self.holder.size_hint_y = None
         else:
             self.orientation = "horizontal"
             self.holder.size_hint_y = 1
+            # Keys of the display's own minimum (+ 8) where it allows less than 120 px
+            # (1024×768: 96), leaving the question beside them room for an ID number.
+            from screens.displays import display_for
+
+            key = min(TOUCH_PX, display_for(*Window.size).target_min + 8)
+            keypad.key_height = key
             cols = 3
             for c in (3, 4, 6):
                 rows = 12 // c
                 cols = c
-                if rows * TOUCH_PX + (rows - 1) * KEY_GAP <= room:
+                if rows * key + (rows - 1) * KEY_GAP <= room:
                     break
             keypad.layout_cols = cols
             for w in self.column.children:
                 if isinstance(w, AnswerBox):
                     w.font_factor = 1.25 if cols == 3 else 1.0
             keypad.size_hint_x = None
-            key_w = 150 if cols == 3 else 124
+            key_w = 150 if cols == 3 else key
             keypad.width = cols * key_w + (cols - 1) * KEY_GAP
         self._height()
 
