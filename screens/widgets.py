@@ -140,7 +140,7 @@ class TileLabel(BreaksLines, Label):  # type: ignore[misc]
             core = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
             if core.get_extents(words)[0] > self.width - 8:
                 text = re.sub(r"(\d) (?=\S)", "\\1\n", words)
-        if self.text != text:
+        if getattr(self, "text", "") != text:
             self.text = text
 
 
