@@ -136,3 +136,12 @@ def group_numbers_in(text: str) -> str:
     text = _ID_IN_TEXT.sub(lambda m: id_number(m.group()), text)
     text = _RECEIPT_IN_TEXT.sub(lambda m: receipt_code(m.group()), text)
     return _MOBILE_IN_TEXT.sub(lambda m: phone(m.group()), text)
+
+
+def split_first_sentence(text: str) -> tuple[str, str]:
+    """("全家一年一共收入大概多少钱？", "工资、养老金……都算上。") from the whole question: the
+    first sentence (up to its 。？！) and the rest, stripped; (text, "") when there is one."""
+    for i, ch in enumerate(text):
+        if ch in "。？！" and text[i + 1 :].strip():
+            return text[: i + 1], text[i + 1 :].strip()
+    return text, ""

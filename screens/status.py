@@ -39,7 +39,8 @@ class StatusScreen(PageScreen):
         self.title = "查询办理进度"
         self.result_text = ""
         page = self.page
-        prompt = BodyLabel(text=f"请输入回执上的 {receipts.CODE_LEN} 位数字（只有 2 到 9）。")
+        self.prompt_text = f"请输入回执上的 {receipts.CODE_LEN} 位数字（只有 2 到 9）。"
+        self.prompt = prompt = BodyLabel(text=self.prompt_text)
         self.code_box = AnswerBox(hint="回执号")
         # Only the digits a code can have: the keypad shows what the hint says.
         self.keypad = Keypad(max_length=receipts.CODE_LEN, digits=receipts.ALPHABET)
@@ -65,6 +66,9 @@ class StatusScreen(PageScreen):
         self.result_text = text
         self.message.text = text
         self.message.opacity = 1 if text else 0
+        # The message takes the prompt's place (beside the keys at 1280×800 特大 both would be
+        # taller than the page); typing brings the prompt back.
+        self.prompt.text = "" if text else self.prompt_text
 
     def query(self) -> None:
         code = self.keypad.value

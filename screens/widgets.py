@@ -114,7 +114,34 @@ class BarButton(BreaksLines, Button):  # type: ignore[misc]
 
 
 class TileLabel(BreaksLines, Label):  # type: ignore[misc]
-    """A tile's words under its icon."""
+    """A tile's words under its icon. ``words`` is the tile's name; where a tile is too narrow
+    for "12348 热线" on one line (1024×768 at 特大), the number stands on its own line above
+    its word rather than being parted from it by wrapping."""
+
+    words = StringProperty("")
+
+    def on_words(self, *_: Any) -> None:
+        self._fit_words()
+
+    def on_width(self, *_: Any) -> None:
+        self._fit_words()
+
+    def on_font_size(self, *_: Any) -> None:
+        self._fit_words()
+
+    def _fit_words(self) -> None:
+        import re
+
+        from kivy.core.text import Label as CoreLabel
+
+        words = self.words
+        text = words
+        if self.width > 0 and re.search(r"\d \S", words):
+            core = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
+            if core.get_extents(words)[0] > self.width - 8:
+                text = re.sub(r"(\d) (?=\S)", "\\1\n", words)
+        if getattr(self, "text", "") != text:
+            self.text = text
 
 
 class Tile(ButtonBehavior, BoxLayout):  # type: ignore[misc]
@@ -372,6 +399,15 @@ class Keypad(GridLayout):  # type: ignore[misc]
     def on_digits(self, *_: Any) -> None:
         self._build()
 
+    def on_key_height(self, *_: Any) -> None:
+        for button in self.children:
+            self._size_key(button)
+
+    def _size_key(self, button: Any) -> None:
+        key = self.key_height
+        button.size_hint_min_x = button.size_hint_min_y = key
+        button.set_min_height(key)
+
     def _build(self) -> None:
         if self.canvas is None:  # a property set from the constructor's kwargs: built below
             return
@@ -386,6 +422,7 @@ class Keypad(GridLayout):  # type: ignore[misc]
             role = "danger" if key in ("删除", "清空") else "normal"
             button = BigButton(text=key, role=role, size_hint_y=None, height=self.key_height)
             button.key = key
+            self._size_key(button)
             button.bind(on_release=lambda w: self.press(w.key))
             self.add_widget(button)
 
@@ -917,6 +954,22 @@ def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
     return portrait, window_h - 24 - bars - 2 * 16
 
 
+def _height_at(label: Any, width: float) -> float:
+    """The height ``label`` would have at ``width`` (its text laid out again off screen)."""
+    from kivy.core.text import Label as CoreLabel
+
+    core = getattr(label, "_label", None)
+    if core is None or not label.text:
+        return float(label.height)
+    options = {k: v for k, v in core.options.items() if k != "text"}
+    options["text_size"] = (width, None)
+    probe = CoreLabel(text=label.text, **options)
+    probe.refresh()
+    texture_h = probe.texture.size[1] if probe.texture is not None else 0
+    extra = float(label.height) - float(label.texture_size[1]) if label.texture_size[1] else 8.0
+    return texture_h + max(0.0, extra)
+
+
 class KeypadRow(BoxLayout):  # type: ignore[misc]
     """The question, answer box and messages with the keypad: beside them in landscape, with the
     keypad 3×4, or 4×3 / 6×2 where the screen is short, so every key and the answer are on screen
@@ -929,8 +982,14 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         self.keypad: Any = keypad
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         self.column.bind(minimum_height=self.column.setter("height"))
+        # Each title's body-size twin (see _shrink_title), and the way back.
+        self._small_of: dict[int, BodyLabel] = {}
+        self._title_of: dict[int, TitleLabel] = {}
         for w in left:
             self.column.add_widget(w)
+            if type(w) is TitleLabel:
+                twin = BodyLabel(text=w.text, bold=True)
+                self._small_of[id(w)], self._title_of[id(twin)] = twin, w
         self.holder = BoxLayout(orientation="vertical")
         self.holder.add_widget(self.column)
         self.holder.add_widget(Label())  # keeps the column at the top
@@ -961,22 +1020,29 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             # else 4×3.
             keypad.layout_cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
             keypad.size_hint_x = 1
+            keypad.key_height = TOUCH_PX
             self.holder.size_hint_y = None
         else:
             self.orientation = "horizontal"
             self.holder.size_hint_y = 1
+            # Keys of the display's own minimum (+ 8) where it allows less than 120 px
+            # (1024×768: 96), leaving the question beside them room for an ID number.
+            from screens.displays import display_for
+
+            key = min(TOUCH_PX, display_for(*Window.size).target_min + 8)
+            keypad.key_height = key
             cols = 3
             for c in (3, 4, 6):
                 rows = 12 // c
                 cols = c
-                if rows * TOUCH_PX + (rows - 1) * KEY_GAP <= room:
+                if rows * key + (rows - 1) * KEY_GAP <= room:
                     break
             keypad.layout_cols = cols
             for w in self.column.children:
                 if isinstance(w, AnswerBox):
                     w.font_factor = 1.25 if cols == 3 else 1.0
             keypad.size_hint_x = None
-            key_w = 150 if cols == 3 else 124
+            key_w = 150 if cols == 3 else key
             keypad.width = cols * key_w + (cols - 1) * KEY_GAP
         self._height()
 
@@ -986,7 +1052,37 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             self.holder.height = self.column.height
             self.height = self.column.height + self.spacing + keypad_h
         else:
+            self._shrink_title()
             self.height = max(self.column.height, keypad_h)
+
+    def _shrink_title(self) -> None:
+        """Beside the keypad on a short landscape screen (1280×800, 1366×768 at 特大) a question,
+        answer box and error message taller than the page would push the keys a page turn
+        away: the question then stands at body size (bold), as beside the writing pad.
+
+        Decided from the window size and the texts alone (each label measured at the width the
+        column will have), never from the live layout, so the swap can't feed back into it."""
+        from kivy.core.window import Window
+
+        keypad = self.keypad
+        width = Window.width - 24 - (keypad.width if keypad is not None else 0) - self.spacing
+        if width <= 0:
+            return
+        room = keypad_room(*Window.size)[1]
+        shown = list(self.column.children)
+        total = self.column.spacing * max(0, len(shown) - 1)
+        for widget in shown:
+            title = self._title_of.get(id(widget), widget)
+            total += _height_at(title, width) if isinstance(title, Label) else widget.height
+        small = total > room + 1
+        for i, widget in enumerate(shown):
+            big = self._title_of.get(id(widget), widget)
+            if not isinstance(big, TitleLabel):
+                continue
+            want = self._small_of[id(big)] if small else big
+            if want is not widget:
+                self.column.remove_widget(widget)
+                self.column.add_widget(want, index=i)
 
     def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
         """The shared keypad moves on to the next page: let go of it (issue 18: a binding left

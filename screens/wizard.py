@@ -780,13 +780,19 @@ class WizardScreen(PageScreen):
         self._watch(keypad, "value", lambda _k, v: setattr(box, "value", show(v)))
         box.value = show(keypad.value)
         error = NoteLabel(text="", opacity=0)
-        left: list[Any] = [TitleLabel(text=question), box, error]
         from kivy.core.window import Window
 
-        if note and keypad_room(*Window.size)[1] < 4 * TOUCH_PX + 3 * KEY_GAP:
+        short = keypad_room(*Window.size)[1] < 4 * TOUCH_PX + 3 * KEY_GAP
+        # On a short screen only the question's first sentence is the title, the rest (工资、
+        # 养老金……都算上) body text under it: a title-size paragraph beside the keys is taller
+        # than the page.
+        first, rest = display_text.split_first_sentence(question) if short else (question, "")
+        left: list[Any] = [TitleLabel(text=first), box, error]
+        hint = BodyLabel(text=rest or ("" if short else note))
+        if note and short:
             box.hint = note  # a short screen: the hint is shown in the empty box itself
-        elif note:
-            left.insert(1, BodyLabel(text=note))
+        if hint.text:
+            left.insert(1, hint)
         self.page.add(beside_keypad(left, keypad))
         self.answer_box, self.keypad = box, keypad
 
@@ -794,7 +800,10 @@ class WizardScreen(PageScreen):
             value = str(keypad.value)
             problem = validate(value) if validate else None
             if problem:
+                # The message takes the hint's place rather than adding lines below it.
                 error.text, error.opacity = problem, 1
+                if short and hint.parent is not None:
+                    hint.parent.remove_widget(hint)
                 self.message_text = problem
                 return False
             self.set_answer(key, normalise(value) if normalise else value)

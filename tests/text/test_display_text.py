@@ -64,3 +64,11 @@ def test_grouping_an_id_only_adds_spaces(number: str) -> None:
     assert grouped.replace(" ", "") == number
     assert [len(g) for g in grouped.split(" ")] == [6, 8, 4]
     assert shown.group_numbers_in(number) == grouped
+
+
+def test_a_question_splits_into_its_first_sentence_and_the_rest() -> None:
+    assert shown.split_first_sentence("全家一年一共收入大概多少钱？工资、养老金都算上。") == (
+        "全家一年一共收入大概多少钱？",
+        "工资、养老金都算上。",
+    )
+    assert shown.split_first_sentence("请输入您的身份证号码。") == ("请输入您的身份证号码。", "")

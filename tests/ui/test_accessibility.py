@@ -29,9 +29,9 @@ _KEYBOARD = (
     "answer box is taller than the page between the two bars"
 )
 NOT_YET: dict[str, str] = {
-    "1280x800": _KEYBOARD + "; keypad pages' error states at 特大",
-    "1366x768": _KEYBOARD + "; keypad pages' error states at 特大",
-    "1024x768": _KEYBOARD + "; home tiles at 特大",
+    "1280x800": _KEYBOARD,
+    "1366x768": _KEYBOARD,
+    "1024x768": _KEYBOARD + "; keypad pages' error states and ID numbers at 特大",
     "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
 }
 
@@ -88,3 +88,14 @@ def test_every_screen_state_passes_the_audit_in_every_font_scale(
 def test_every_screen_state_passes_the_audit_in_every_theme(kiosk: Kiosk, display: Display) -> None:
     problems = run_audit(kiosk, display, [(theme, "xlarge") for theme in THEME_NAMES])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
+
+
+@pytest.mark.parametrize("display", [d for d in DISPLAYS if d.name in ("1280x800", "1366x768")])
+def test_on_short_screens_at_xlarge_every_state_but_the_pinyin_keyboard_passes(
+    kiosk: Kiosk, display: Display
+) -> None:
+    """The keypad pages' error states, the income page and the status screen's wrong code fit
+    beside the keys at 特大 in both themes (issue 12); only the pinyin keyboard (问一问) is left."""
+    problems = run_audit(kiosk, display, [(theme, "xlarge") for theme in THEME_NAMES])
+    left = [p for p in problems if not p.startswith("ask/question")]
+    assert not left, f"{len(left)} problems:\n" + "\n".join(left[:60])
