@@ -108,6 +108,7 @@ class AskScreen(PageScreen):
         if self.pack is None:
             page.add(NoteLabel(text="内容包没有装好，暂时问不了。请拨打12348，或者找工作人员。"))
         self.keyboard.halves = short
+        self.box.font_factor = 1.0 if short or PinyinKeyboard.answer_beside() else 1.25
         if PinyinKeyboard.answer_beside():
             self.keyboard.answer = self.box  # at the head of the candidate row
             page.add(self.message, self.keyboard)

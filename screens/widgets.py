@@ -490,10 +490,11 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self._refresh()
 
     def half_label(self) -> str:
-        """The key to the other half says what it brings: n–z / a–m, or 组号… / 0–9."""
+        """The key to the other half says what it brings: n–z / a–m, or 单元 (the address
+        words that did not fit: 单元 室 路 巷 - ·) / 0–9."""
         other = self.all_keys()[(1 - int(self.half)) * self.HALF :][: self.HALF]
         if self.mode == "digits":
-            return "0–9" if self.half else "单元…"
+            return "0–9" if self.half else "单元"
         return f"{other[0]}–{other[-1]}"
 
     def other_half(self) -> None:

@@ -680,8 +680,9 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
-            if keyboard.halves:  # a short screen: the question at body size, a row of keys saved
+            if keyboard.halves:  # a short screen: the question and the answer at body size
                 title = BodyLabel(text=question)
+                box.font_factor = 1.0
             if PinyinKeyboard.answer_beside():
                 keyboard.answer = box  # at the head of the candidate row: a row saved
                 self.page.add(title, writer)  # the error is added when there is one
