@@ -112,6 +112,9 @@ class AskScreen(PageScreen):
         if PinyinKeyboard.answer_beside():
             self.keyboard.answer = self.box  # at the head of the candidate row
             page.add(self.message, self.keyboard)
+        elif short:  # the message is added only when there is one: room for the keys
+            self.keyboard.answer = None
+            page.add(self.box, self.keyboard)
         else:
             self.keyboard.answer = None
             page.add(self.box, self.message, self.keyboard)
@@ -262,6 +265,9 @@ class AskScreen(PageScreen):
     def _tell(self, text: str) -> None:
         self.message.text = text
         self.message.opacity = 1 if text else 0
+        body = self.page.body
+        if text and self.state == "question" and self.message.parent is None:
+            body.add_widget(self.message, index=1)  # above the keyboard, under the answer
 
     # -- the KioskScreen interface ---------------------------------------------------------------
     def prepare(self, data: dict[str, Any]) -> None:
