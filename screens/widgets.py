@@ -519,7 +519,8 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.per_page = max(2, slots - 3 - beside - (1 if self.halves else 0))
         cols = (self.HALF + 1) // 2 if self.halves else int(self.cols)
         self.letter_grid.cols = max(4, min(cols, slots))
-        self._row_size = None  # the answer box may have come or gone: the row is rebuilt
+        # The answer box may have come or gone: the row is rebuilt.
+        self._row_size: tuple[int, bool] | None = None
         self._refresh()
 
     def _row_height(self, *_: Any) -> None:
@@ -593,7 +594,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
             back = BigButton(text="删除", role="danger", size_hint_x=None, width=124)
             back.bind(on_release=lambda _w: self.backspace())
             row.add_widget(back)
-        self._row_size = (self.per_page, self.halves)
+        self._row_size = (int(self.per_page), bool(self.halves))
 
     def _refresh(self, *_: Any) -> None:
         if getattr(self, "_row_size", None) != (self.per_page, self.halves):
