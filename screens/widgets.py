@@ -958,6 +958,18 @@ class Page(BoxLayout):  # type: ignore[misc]
                 w.size_hint_y = None
                 w.height = 2.6 * float(w.font_size)
         self.nav.width = width
+        # Four buttons and the progress are more than a short page's height (a text page with
+        # 手写 and 说出来): then the buttons stay whole and 第N步/共M步 gives way.
+        from kivy.core.window import Window
+
+        buttons = [w for w in self.nav.children if isinstance(w, BarButton)]
+        bars = self.top_bar.rows * TOUCH_PX + (self.top_bar.rows - 1) * 16
+        room = Window.height - 24 - 16 - bars
+        for w in list(self.nav.children):
+            if isinstance(w, ProgressLabel):
+                need = len(buttons) * (TOUCH_PX + 16) + w.height + 16
+                if need > room:
+                    self.nav.remove_widget(w)
 
     def fit_nav(self) -> None:
         """One row when the buttons and 第N步/共M步 fit across the window, else the progress on
