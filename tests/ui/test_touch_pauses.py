@@ -78,7 +78,9 @@ def test_a_new_page_is_drawn_and_then_the_screen_stays_still(kiosk: Kiosk) -> No
             for _ in range(60):  # ≈ 1.2 s of frames
                 kiosk.draw()
                 time.sleep(0.02)
-            # The new page, its texts, the page buttons appearing: a handful of frames at most.
-            assert flips[0] <= 12, f"{flips[0]} redraws in the second after {target}"
+            # The new page, its texts, the page buttons appearing: a handful of frames at most
+            # (a loaded machine spreads them over a few more). An animation redraws on nearly
+            # all 60 frames, which this still catches.
+            assert flips[0] <= 16, f"{flips[0]} redraws in the second after {target}"
     finally:
         Window.unbind(on_flip=count)
