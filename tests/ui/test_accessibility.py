@@ -28,10 +28,11 @@ _KEYBOARD = (
     "the pinyin keyboard (candidates + 3-4 rows of 124 px letters) with the question and the "
     "answer box is taller than the page between the two bars"
 )
+_KEYPAD_ERRORS = "keypad pages' error states (ID, phone, household, status) and income-year"
 NOT_YET: dict[str, str] = {
-    "1280x800": _KEYBOARD + "; keypad pages' error states at 特大",
-    "1366x768": _KEYBOARD + "; keypad pages' error states at 特大",
-    "1024x768": _KEYBOARD + "; home tiles at 特大",
+    "1280x800": _KEYPAD_ERRORS + " at 大/特大",
+    "1366x768": _KEYPAD_ERRORS + " at 特大",
+    "1024x768": _KEYBOARD + " (five columns: three rows of a half); home tiles at 特大",
     "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
 }
 
