@@ -645,6 +645,7 @@ class WizardScreen(PageScreen):
             way = self.session.write_way if self.session.write_way in ways else ways[0]
         writer: PinyinKeyboard | WritingPad | SpeakPad
         title = TitleLabel(text=question)
+        error_home: BoxLayout | None = None  # where the error goes: under the answer, or beside
         error = NoteLabel(text="", opacity=0)
         if way is WriteWay.HAND:
             recognizer = self.handwriting()
@@ -683,7 +684,18 @@ class WizardScreen(PageScreen):
             if keyboard.halves:  # a short screen: the question and the answer at body size
                 title = BodyLabel(text=question)
                 box.font_factor = 1.0
-            if PinyinKeyboard.answer_beside():
+                # The error, when there is one, beside the answer box: a row of its own would
+                # turn the keys away.
+                answer_row = BoxLayout(size_hint_y=None, spacing=16)
+                answer_row.add_widget(box)
+                fit_row = partial(_fit_answer_row, answer_row)
+                box.bind(height=fit_row)
+                error.bind(height=fit_row)
+                fit_row()
+                error_home = answer_row
+                keyboard.answer = None
+                self.page.add(title, answer_row, writer)
+            elif PinyinKeyboard.answer_beside():
                 keyboard.answer = box  # at the head of the candidate row: a row saved
                 self.page.add(title, writer)  # the error is added when there is one
             else:
@@ -702,7 +714,10 @@ class WizardScreen(PageScreen):
             if problem:
                 error.text, error.opacity = problem, 1
                 if error.parent is None:  # only there when it says something: room for keys
-                    self.page.body.add_widget(error, index=1)
+                    if error_home is not None:
+                        error_home.add_widget(error)
+                    else:
+                        self.page.body.add_widget(error, index=1)
                 self.message_text = problem
                 return False
             self.set_answer(key, value)
@@ -1144,3 +1159,8 @@ _VOICE_PAGES = {
     Kind.REVIEW: "confirm",
     Kind.RESULT: "submit",
 }
+
+
+def _fit_answer_row(answer_row: Any, *_: Any) -> None:
+    """The answer box and its error side by side: the row as tall as the taller."""
+    answer_row.height = max((w.height for w in answer_row.children), default=0)
