@@ -102,12 +102,19 @@ class AskScreen(PageScreen):
         self.title = "问一问：您想问什么法律问题？"
         page = self.page
         page.clear()
-        page.add(TitleLabel(text=self.title))
+        short = PinyinKeyboard.short_screen()  # letters in halves, 回首页 / 问一问 beside them
+        # On a short screen the question at body size: a title-size one takes a row of keys.
+        page.add((BodyLabel if short else TitleLabel)(text=self.title))
         if self.pack is None:
             page.add(NoteLabel(text="内容包没有装好，暂时问不了。请拨打12348，或者找工作人员。"))
+        self.keyboard.halves = short
+        self.box.font_factor = 1.0 if short or PinyinKeyboard.answer_beside() else 1.25
         if PinyinKeyboard.answer_beside():
             self.keyboard.answer = self.box  # at the head of the candidate row
             page.add(self.message, self.keyboard)
+        elif short:  # the message is added only when there is one: room for the keys
+            self.keyboard.answer = None
+            page.add(self.box, self.keyboard)
         else:
             self.keyboard.answer = None
             page.add(self.box, self.message, self.keyboard)
@@ -115,6 +122,7 @@ class AskScreen(PageScreen):
         page.set_nav(
             left=[nav_button("回首页", lambda: self.report("home"))],
             right=[nav_button("问一问", self.ask, role="accent")],
+            beside=short,
         )
 
     def ask(self) -> None:
@@ -257,6 +265,9 @@ class AskScreen(PageScreen):
     def _tell(self, text: str) -> None:
         self.message.text = text
         self.message.opacity = 1 if text else 0
+        body = self.page.body
+        if text and self.state == "question" and self.message.parent is None:
+            body.add_widget(self.message, index=1)  # above the keyboard, under the answer
 
     # -- the KioskScreen interface ---------------------------------------------------------------
     def prepare(self, data: dict[str, Any]) -> None:

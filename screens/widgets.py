@@ -452,6 +452,13 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     # The answer box, shown at the head of the candidate row (landscape: a row of height saved,
     # so the question, the answer and every key fit on one screen), or None (above, by the page).
     answer = ObjectProperty(None, allownone=True)
+    # On a short landscape screen (1280×800, 1366×768, 1024×768) the keys come in two halves of
+    # two rows each — a–m, then n–z — with one big key to change half at the same place in
+    # both (bottom right), and 删除 in the candidate row: four rows of keys in all instead of
+    # five, so nothing turns away under the finger (issue 12).
+    halves = BooleanProperty(False)
+    half = NumericProperty(0)
+    HALF = 13  # keys in a half: a–m / n–z, beside the one key that changes half
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -462,18 +469,45 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.letter_grid.bind(minimum_height=self.letter_grid.setter("height"))
         self.add_widget(self.candidate_row)
         self.add_widget(self.letter_grid)
-        self.bind(width=self._fit, letters=self._refresh, page=self._refresh, mode=self._keys)
-        self.bind(answer=self._fit)
+        self.bind(width=self._fit, letters=self._refresh, page=self._refresh, mode=self._new_mode)
+        self.bind(answer=self._fit, halves=self._new_halves, half=self._keys)
         self._keys()
+
+    @staticmethod
+    def short_screen() -> bool:
+        """Whether the window is landscape and too short for the question, the candidate row and
+        three rows of letters under the top bar and above a nav bar (1920×1080 is not)."""
+        from kivy.core.window import Window
+
+        portrait, room = keypad_room(*Window.size)
+        return not portrait and room < 680
+
+    def _new_mode(self, *_: Any) -> None:
+        self.letters = ""
+        if self.half:
+            self.half = 0  # redraws the keys
+        else:
+            self._keys()
+
+    def _new_halves(self, *_: Any) -> None:
+        self.half = 0
+        self._keys()
+        self._fit()
+
+    def all_keys(self) -> list[str]:
+        if self.mode == "digits":
+            return [*"1234567890", *self.ADDRESS_KEYS]
+        return list("abcdefghijklmnopqrstuvwxyz")
 
     def _keys(self, *_: Any) -> None:
         grid = self.letter_grid
         grid.clear_widgets()
-        if self.mode == "digits":
-            keys = [*"1234567890", *self.ADDRESS_KEYS]
+        keys = self.all_keys()
+        if self.halves:
+            part = keys[self.half * self.HALF : (self.half + 1) * self.HALF]
+            keys = part + [""] * (self.HALF - len(part))
+        elif self.mode == "digits":
             keys += [""] * (26 - len(keys))
-        else:
-            keys = list("abcdefghijklmnopqrstuvwxyz")
         for key in keys:
             if not key:
                 grid.add_widget(Label(size_hint_y=None, height=124))
@@ -482,11 +516,26 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
             button.key = key
             button.bind(on_release=lambda w: self._press(w.key))
             grid.add_widget(button)
-        back = BigButton(text="删除", role="danger", size_hint_y=None, height=124)
-        back.bind(on_release=lambda _w: self.backspace())
-        grid.add_widget(back)
-        self.letters = ""
+        if self.halves:
+            button = BigButton(text=self.half_label(), role="accent", size_hint_y=None, height=124)
+            button.bind(on_release=lambda _w: self.other_half())
+            grid.add_widget(button)
+        else:
+            back = BigButton(text="删除", role="danger", size_hint_y=None, height=124)
+            back.bind(on_release=lambda _w: self.backspace())
+            grid.add_widget(back)
         self._refresh()
+
+    def half_label(self) -> str:
+        """The key to the other half says what it brings: n–z / a–m, or 单元 (the address
+        words that did not fit: 单元 室 路 巷 - ·) / 0–9."""
+        other = self.all_keys()[(1 - int(self.half)) * self.HALF :][: self.HALF]
+        if self.mode == "digits":
+            return "0–9" if self.half else "单元"
+        return f"{other[0]}–{other[-1]}"
+
+    def other_half(self) -> None:
+        self.half = 1 - int(self.half)
 
     def _press(self, key: str) -> None:
         if self.mode == "digits":
@@ -504,9 +553,11 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         # the edge).
         slots = int((self.width + 16) // 140)
         beside = max(3, slots * 2 // 5) if self.answer is not None else 0
-        self.per_page = max(2, slots - 3 - beside)
-        self.letter_grid.cols = max(4, min(int(self.cols), slots))
-        self._row_size = None  # the answer box may have come or gone: the row is rebuilt
+        self.per_page = max(2, slots - 3 - beside - (1 if self.halves else 0))
+        cols = (self.HALF + 1) // 2 if self.halves else int(self.cols)
+        self.letter_grid.cols = max(4, min(cols, slots))
+        # The answer box may have come or gone: the row is rebuilt.
+        self._row_size: tuple[int, bool] | None = None
         self._refresh()
 
     def _row_height(self, *_: Any) -> None:
@@ -516,10 +567,11 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 
     @staticmethod
     def answer_beside() -> bool:
-        """Whether the answer box goes in the candidate row: on a landscape window."""
+        """Whether the answer box goes in the candidate row: on a landscape window tall enough
+        for whole rows of letters (on a short one the row is the keys' own: see ``halves``)."""
         from kivy.core.window import Window
 
-        return bool(Window.width > Window.height)
+        return bool(Window.width > Window.height) and not PinyinKeyboard.short_screen()
 
     def type_letter(self, letter: str) -> None:
         if len(self.letters) < 24:
@@ -537,6 +589,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.letters = ""
         self.value = ""
         self.page = 0
+        self.half = 0
 
     def pick(self, candidate: pinyin.Candidate) -> None:
         if len(self.value) + len(candidate.text) <= self.max_length:
@@ -574,10 +627,14 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self._switch = BigButton(text="数字", role="accent", size_hint_x=None, width=124)
         self._switch.bind(on_release=lambda _w: self.toggle_mode())
         row.add_widget(self._switch)
-        self._row_size = self.per_page
+        if self.halves:  # 删除 leaves the letter rows to the key that changes half
+            back = BigButton(text="删除", role="danger", size_hint_x=None, width=124)
+            back.bind(on_release=lambda _w: self.backspace())
+            row.add_widget(back)
+        self._row_size = (int(self.per_page), bool(self.halves))
 
     def _refresh(self, *_: Any) -> None:
-        if getattr(self, "_row_size", None) != self.per_page:
+        if getattr(self, "_row_size", None) != (self.per_page, self.halves):
             self._build_row()
         self._candidates = pinyin.candidates(self.letters)
         start = self.page * self.per_page
@@ -883,15 +940,73 @@ class Page(BoxLayout):  # type: ignore[misc]
         for widget in widgets:
             self.body.add_widget(widget)
 
-    def set_nav(self, left: Sequence[Any] = (), right: Sequence[Any] = ()) -> None:
-        """Buttons at the bottom: going back on the left, going on on the right."""
+    def set_nav(
+        self, left: Sequence[Any] = (), right: Sequence[Any] = (), *, beside: bool = False
+    ) -> None:
+        """Buttons at the bottom: going back on the left, going on on the right. ``beside``: in
+        a column at the right of the page instead, going back at the top and going on at the
+        bottom (a keyboard page on a short landscape screen: the row of height it frees is a
+        row of keys, so the question, the answer and every key are on screen at once)."""
         self.nav.clear_widgets()
+        self.nav_beside(beside)
         for w in left:
             self.nav.add_widget(w)
         self.nav.add_widget(Label())
         for w in right:
             self.nav.add_widget(w)
-        self.fit_nav()
+        if beside:
+            self.fit_column()
+        else:
+            self.fit_nav()
+
+    def nav_beside(self, beside: bool) -> None:
+        nav = self.nav
+        if beside == (nav.parent is self.middle):
+            return
+        nav.parent.remove_widget(nav)
+        if beside:
+            if self.progress_row.parent is not None:
+                self.remove_widget(self.progress_row)
+            nav.orientation = "vertical"
+            nav.size_hint = (None, 1)
+            nav.spacing = 16
+            self.middle.add_widget(nav)
+        else:
+            nav.orientation = "horizontal"
+            nav.size_hint = (1, None)
+            nav.height = 124
+            nav.spacing = 40
+            self.add_widget(nav, index=0)
+
+    def fit_column(self) -> None:
+        """The nav column: as wide as its widest button, each button a whole row, 第N步/共M步
+        on two lines between them."""
+        from screens.theme import TOUCH_PX
+
+        width = float(TOUCH_PX)
+        for w in self.nav.children:
+            if isinstance(w, BarButton):
+                width = max(width, ems(w.text) * float(w.font_size) + 36)
+        for w in self.nav.children:
+            if isinstance(w, BarButton):
+                w.size_hint = (1, None)
+                w.height = TOUCH_PX
+            elif isinstance(w, ProgressLabel):
+                w.size_hint_y = None
+                w.height = 2.6 * float(w.font_size)
+        self.nav.width = width
+        # Four buttons and the progress are more than a short page's height (a text page with
+        # 手写 and 说出来): then the buttons stay whole and 第N步/共M步 gives way.
+        from kivy.core.window import Window
+
+        buttons = [w for w in self.nav.children if isinstance(w, BarButton)]
+        bars = self.top_bar.rows * TOUCH_PX + (self.top_bar.rows - 1) * 16
+        room = Window.height - 24 - 16 - bars
+        for w in list(self.nav.children):
+            if isinstance(w, ProgressLabel):
+                need = len(buttons) * (TOUCH_PX + 16) + w.height + 16
+                if need > room:
+                    self.nav.remove_widget(w)
 
     def fit_nav(self) -> None:
         """One row when the buttons and 第N步/共M步 fit across the window, else the progress on
@@ -899,6 +1014,8 @@ class Page(BoxLayout):  # type: ignore[misc]
         from kivy.core.window import Window
 
         self.progress_row.clear_widgets()
+        if self.nav.parent is self.middle:
+            return
         if self.progress_row.parent is not None:
             self.remove_widget(self.progress_row)
         progress = next((w for w in self.nav.children if isinstance(w, ProgressLabel)), None)

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
 from kiosk import display_text
@@ -284,6 +285,8 @@ class WizardScreen(PageScreen):
         keyboard.mode = "pinyin"
         keyboard.letters = ""
         keyboard.page = 0
+        keyboard.half = 0
+        keyboard.halves = PinyinKeyboard.short_screen()  # a–m / n–z, the nav bar beside them
         return keyboard
 
     def shared_pad(self, recognizer: HandwritingRecognizer, max_length: int) -> WritingPad:
@@ -332,18 +335,28 @@ class WizardScreen(PageScreen):
         if text:
             self.page.add(NoteLabel(text=text))
 
-    def nav(self, *, next_text: str | None = "下一步", extra: Sequence[Any] = ()) -> None:
+    def nav(
+        self, *, next_text: str | None = "下一步", extra: Sequence[Any] = (), beside: bool = False
+    ) -> None:
+        """上一步, 第N步/共M步, ``extra`` and 下一步 in the bar at the bottom, or (``beside``: a
+        keyboard page on a short landscape screen) in a column at the right."""
         n, m = self.position()
         progress = ProgressLabel(step=n, total=m)
         self.progress_label = progress
         self.page.nav.clear_widgets()
+        self.page.nav_beside(beside)
         self.page.nav.add_widget(nav_button("上一步", self.go_back))
         self.page.nav.add_widget(progress)
+        if beside:
+            self.page.nav.add_widget(Label())  # 下一步 at the bottom, where the eye ends
         for w in extra:
             self.page.nav.add_widget(w)
         if next_text:
             self.page.nav.add_widget(nav_button(next_text, self.go_next, role="accent"))
-        self.page.fit_nav()
+        if beside:
+            self.page.fit_column()
+        else:
+            self.page.fit_nav()
 
     def edit_rows(self, rows: Sequence[tuple[str, str]], height: float) -> None:
         """Lines of text each with 修改 right beside it, going back to the step named.
@@ -632,6 +645,7 @@ class WizardScreen(PageScreen):
             way = self.session.write_way if self.session.write_way in ways else ways[0]
         writer: PinyinKeyboard | WritingPad | SpeakPad
         title = TitleLabel(text=question)
+        error_home: BoxLayout | None = None  # where the error goes: under the answer, or beside
         error = NoteLabel(text="", opacity=0)
         if way is WriteWay.HAND:
             recognizer = self.handwriting()
@@ -667,7 +681,21 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
-            if PinyinKeyboard.answer_beside():
+            if keyboard.halves:  # a short screen: the question and the answer at body size
+                title = BodyLabel(text=question)
+                box.font_factor = 1.0
+                # The error, when there is one, beside the answer box: a row of its own would
+                # turn the keys away.
+                answer_row = BoxLayout(size_hint_y=None, spacing=16)
+                answer_row.add_widget(box)
+                fit_row = partial(_fit_answer_row, answer_row)
+                box.bind(height=fit_row)
+                error.bind(height=fit_row)
+                fit_row()
+                error_home = answer_row
+                keyboard.answer = None
+                self.page.add(title, answer_row, writer)
+            elif PinyinKeyboard.answer_beside():
                 keyboard.answer = box  # at the head of the candidate row: a row saved
                 self.page.add(title, writer)  # the error is added when there is one
             else:
@@ -686,7 +714,10 @@ class WizardScreen(PageScreen):
             if problem:
                 error.text, error.opacity = problem, 1
                 if error.parent is None:  # only there when it says something: room for keys
-                    self.page.body.add_widget(error, index=1)
+                    if error_home is not None:
+                        error_home.add_widget(error)
+                    else:
+                        self.page.body.add_widget(error, index=1)
                 self.message_text = problem
                 return False
             self.set_answer(key, value)
@@ -701,7 +732,7 @@ class WizardScreen(PageScreen):
         ]
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
-        self.nav(extra=extra)
+        self.nav(extra=extra, beside=way is WriteWay.PINYIN and PinyinKeyboard.short_screen())
 
     def write_ways(self) -> list[WriteWay]:
         """The ways of writing this terminal offers now, the default first: 手写 when there is a
@@ -1137,3 +1168,8 @@ _VOICE_PAGES = {
     Kind.REVIEW: "confirm",
     Kind.RESULT: "submit",
 }
+
+
+def _fit_answer_row(answer_row: Any, *_: Any) -> None:
+    """The answer box and its error side by side: the row as tall as the taller."""
+    answer_row.height = max((w.height for w in answer_row.children), default=0)

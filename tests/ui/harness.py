@@ -144,13 +144,24 @@ class Kiosk:
         if getattr(self.screen, "keyboard", True) is None:
             self.tap("拼音", exact=True)
         for letter in pinyin:
-            self.tap(letter, exact=True)
+            self.tap_key(letter)
         while True:
             try:
                 self.tap(pick, exact=True)
                 return
             except LookupError:
                 self.tap("更多", exact=True)
+
+    def tap_key(self, key: str) -> None:
+        """Tap a key of the pinyin keyboard; where it shows its keys in halves (a short
+        landscape screen), first the key to the half that has it, as a resident would."""
+        try:
+            self.find(key, exact=True)
+        except LookupError:
+            keyboard = getattr(self.screen, "keyboard", None)
+            assert keyboard is not None and keyboard.halves, key
+            self.tap(keyboard.half_label(), exact=True)
+        self.tap(key, exact=True)
 
     def reset(self) -> None:
         self.app.end_session()

@@ -29,9 +29,11 @@ _KEYBOARD = (
     "answer box is taller than the page between the two bars"
 )
 NOT_YET: dict[str, str] = {
-    "1280x800": _KEYBOARD,
-    "1366x768": _KEYBOARD,
-    "1024x768": _KEYBOARD + "; keypad pages' error states and ID numbers at 特大",
+    "1280x800": "the phone error pages at 大 (the message pushes four keypad keys partly off the"
+    " page; 特大 fits with the question at body size, 标准 fits as it is)",
+    "1024x768": _KEYBOARD
+    + " (five columns: three rows of a half); at 特大 the keypad pages' error states and ID"
+    " numbers in the answer box",
     "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
 }
 
@@ -82,9 +84,8 @@ def test_every_screen_state_passes_the_audit_in_every_font_scale(
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 
-@pytest.mark.parametrize(
-    "display", [pytest.param(d, id=d.name, marks=_marks(d)) for d in DISPLAYS[:2]]
-)
+# At 特大 in both themes these pass whole (NOT_YET's 1280×800 line is a 大 one).
+@pytest.mark.parametrize("display", [pytest.param(d, id=d.name) for d in DISPLAYS[:2]])
 def test_every_screen_state_passes_the_audit_in_every_theme(kiosk: Kiosk, display: Display) -> None:
     problems = run_audit(kiosk, display, [(theme, "xlarge") for theme in THEME_NAMES])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])

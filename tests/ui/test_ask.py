@@ -134,7 +134,7 @@ def test_the_question_is_wiped_after_the_idle_time(kiosk: Kiosk) -> None:
     kiosk.tap("问一问")
     kiosk.screen.dictated("我的宅基地被占了")
     kiosk.type_pinyin("zhai", "宅")  # and letters half typed
-    kiosk.tap("z", exact=True)
+    kiosk.tap_key("z")
     screen = kiosk.screen
     kiosk.idle_for(60)
     assert kiosk.screen.name == "ask"  # warned first
