@@ -1062,6 +1062,9 @@ def row(*widgets: Any, height: float = 124, spacing: float = 20) -> BoxLayout:
 KEY_GAP = 20
 
 
+TITLE_MARGIN_PX = 48
+
+
 def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
     """(portrait, height a page body has) for the window: what KeypadRow fits into."""
     from screens.theme import TOUCH_PX
@@ -1191,7 +1194,10 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         for widget in shown:
             title = self._title_of.get(id(widget), widget)
             total += _height_at(title, width) if isinstance(title, Label) else widget.height
-        small = total > room + 1
+        # A margin for what the estimate can't see (a message label not laid out yet, the
+        # bars at 大 a little taller than at 标准): a question a shade smaller than needed costs
+        # nothing, keys pushed a page turn away cost a resident the page.
+        small = total > room - TITLE_MARGIN_PX
         for i, widget in enumerate(shown):
             big = self._title_of.get(id(widget), widget)
             if not isinstance(big, TitleLabel):
