@@ -4,6 +4,7 @@ pack, the actor written to the audit log, and reading the inputs people type or 
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import re
@@ -111,7 +112,20 @@ def write_output(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise CliError(f"没能写 {path}：{exc.strerror or exc}") from None
+        raise CliError(f"没能写 {path}：{_why_not_written(exc)}") from None
+
+
+def _why_not_written(exc: OSError) -> str:
+    """The reason in Chinese: the system's own words (Permission denied …) are English."""
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return "没有权限写这个地方，换一个文件夹"
+    if isinstance(exc, FileNotFoundError):
+        return "这个文件夹不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，请写上文件名"
+    if exc.errno == errno.ENOSPC:
+        return "磁盘满了"
+    return f"系统错误号 {exc.errno}"
 
 
 def receipt_code(text: str) -> str:

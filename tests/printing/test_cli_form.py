@@ -66,3 +66,14 @@ def test_print_sends_the_form_to_the_queue(
     cups.stop_queue()
     assert _run(tmp_path, "--print", "--queue", cups.queue) == 1
     assert "打印机暂停了，申请表没有打印。" in capsys.readouterr().err
+
+
+def test_a_form_that_cannot_be_written_says_why_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(tmp_path, "-o", str(tmp_path / "no-such-folder" / "f.pdf")) == 1
+    err = capsys.readouterr().err
+    assert "这个文件夹不存在" in err and "No such file" not in err
+    assert _run(tmp_path, "-o", str(tmp_path)) == 1  # a folder, not a file name
+    err = capsys.readouterr().err
+    assert "请写上文件名" in err and "Is a directory" not in err
