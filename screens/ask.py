@@ -102,22 +102,24 @@ class AskScreen(PageScreen):
         self.title = "问一问：您想问什么法律问题？"
         page = self.page
         page.clear()
-        short = PinyinKeyboard.short_screen()  # letters in halves, 回首页 / 问一问 beside them
-        # On a short screen the question at body size: a title-size one takes a row of keys.
-        page.add((BodyLabel if short else TitleLabel)(text=self.title))
+        short = PinyinKeyboard.short_screen()  # 回首页 / 问一问 in a column beside the keys
+        keyboard = self.keyboard
+        keyboard.fit_window()  # letters in halves on a short or narrow screen
+        halves = keyboard.halves
+        # Where the keys come in halves the question at body size: a title-size one takes a row.
+        page.add((BodyLabel if halves else TitleLabel)(text=self.title))
         if self.pack is None:
             page.add(NoteLabel(text="内容包没有装好，暂时问不了。请拨打12348，或者找工作人员。"))
-        self.keyboard.halves = short
-        self.box.font_factor = 1.0 if short or PinyinKeyboard.answer_beside() else 1.25
-        if PinyinKeyboard.answer_beside():
-            self.keyboard.answer = self.box  # at the head of the candidate row
-            page.add(self.message, self.keyboard)
-        elif short:  # the message is added only when there is one: room for the keys
-            self.keyboard.answer = None
-            page.add(self.box, self.keyboard)
+        self.box.font_factor = 1.0 if halves or PinyinKeyboard.answer_beside() else 1.25
+        if halves:  # the answer box heads the keys, a message beside it: room for the keys
+            keyboard.answer = self.box
+            page.add(keyboard)
+        elif PinyinKeyboard.answer_beside():
+            keyboard.answer = self.box  # at the head of the candidate row
+            page.add(self.message, keyboard)
         else:
-            self.keyboard.answer = None
-            page.add(self.box, self.message, self.keyboard)
+            keyboard.answer = None
+            page.add(self.box, self.message, keyboard)
         self._tell("")
         page.set_nav(
             left=[nav_button("回首页", lambda: self.report("home"))],
@@ -265,6 +267,12 @@ class AskScreen(PageScreen):
     def _tell(self, text: str) -> None:
         self.message.text = text
         self.message.opacity = 1 if text else 0
+        if self.keyboard.halves:  # beside the answer box, only while it says something
+            if text and self.state == "question":
+                self.keyboard.show_note(self.message)
+            else:
+                self.keyboard.hide_note(self.message)
+            return
         body = self.page.body
         if text and self.state == "question" and self.message.parent is None:
             body.add_widget(self.message, index=1)  # above the keyboard, under the answer

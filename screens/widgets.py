@@ -6,6 +6,7 @@ screen's :meth:`~screens.base.KioskScreen.report`; they never switch screens the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -449,23 +450,36 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     mode = StringProperty("pinyin")
 
     ADDRESS_KEYS = ("组", "号", "幢", "单元", "室", "路", "巷", "-", "·")
-    # The answer box, shown at the head of the candidate row (landscape: a row of height saved,
-    # so the question, the answer and every key fit on one screen), or None (above, by the page).
+    # The answer box: at the head of the candidate row on a tall landscape screen (a row of
+    # height saved, so the question, the answer and every key fit on one screen), heading the
+    # keys with room for a message beside it where the keys come in halves, or None (above,
+    # by the page).
     answer = ObjectProperty(None, allownone=True)
-    # On a short landscape screen (1280×800, 1366×768, 1024×768) the keys come in two halves of
-    # two rows each — a–m, then n–z — with one big key to change half at the same place in
-    # both (bottom right), and 删除 in the candidate row: four rows of keys in all instead of
-    # five, so nothing turns away under the finger (issue 12).
+    # Where the screen is short (landscape 1280×800, 1366×768, 1024×768) or narrow (portrait
+    # 800×1280) the keys come in two halves — a–m, then n–z — with one big key to change half
+    # at the same place in both (bottom right), and 删除 at the end of the candidate row (in
+    # portrait in the grid's free place): so the question, the answer, the candidates and every
+    # key are on screen at once, nothing turns away under the finger (issue 12). Two rows of
+    # seven in landscape, three of five in portrait.
     halves = BooleanProperty(False)
     half = NumericProperty(0)
     HALF = 13  # keys in a half: a–m / n–z, beside the one key that changes half
+    # A key's height, and the narrowest a key may be: 124 px and 120 px, or on a display whose
+    # minimum target is smaller (1024×768: 96) that minimum + 8 and the minimum (see fit_window).
+    key = NumericProperty(124)
+    key_min = NumericProperty(120)
+    half_cols = NumericProperty(7)
+    GAP = 16
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.orientation = "vertical"
         self._candidates: list[pinyin.Candidate] = []
-        self.candidate_row = BoxLayout(size_hint_y=None, height=124, spacing=16)
-        self.letter_grid = GridLayout(cols=self.cols, size_hint_y=None, spacing=16)
+        # Halves only: the answer box, and a message beside it when there is one.
+        self.answer_row = BoxLayout(size_hint_y=None, height=124, spacing=self.GAP)
+        self.notes: list[Any] = []
+        self.candidate_row = BoxLayout(size_hint_y=None, height=124, spacing=self.GAP)
+        self.letter_grid = GridLayout(cols=self.cols, size_hint_y=None, spacing=self.GAP)
         self.letter_grid.bind(minimum_height=self.letter_grid.setter("height"))
         self.add_widget(self.candidate_row)
         self.add_widget(self.letter_grid)
@@ -482,6 +496,36 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         portrait, room = keypad_room(*Window.size)
         return not portrait and room < 680
 
+    @staticmethod
+    def narrow_screen() -> bool:
+        """Whether the window is portrait and too narrow for six columns of keys (800×1280:
+        the top bar takes two rows there, see keypad_room)."""
+        from kivy.core.window import Window
+
+        return bool(Window.height > Window.width and Window.width < 1000)
+
+    @staticmethod
+    def in_halves() -> bool:
+        """Whether the keys come in halves in this window (see ``halves``)."""
+        return PinyinKeyboard.short_screen() or PinyinKeyboard.narrow_screen()
+
+    def fit_window(self) -> None:
+        """The layout for the window as it is now: halves or not, the keys' size. Called by
+        the page each time it shows the keyboard (a page is drawn again on a font change)."""
+        from kivy.core.window import Window
+
+        from screens.displays import display_for
+        from screens.theme import TOUCH_PX
+
+        minimum = display_for(*Window.size).target_min
+        self.key_min = minimum
+        self.key = min(TOUCH_PX, minimum + 8)
+        self.forget_notes()  # the last page's message
+        self.half_cols = 5 if self.narrow_screen() else 7
+        self.halves = self.in_halves()
+        self._keys()
+        self._fit()
+
     def _new_mode(self, *_: Any) -> None:
         self.letters = ""
         if self.half:
@@ -491,6 +535,10 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 
     def _new_halves(self, *_: Any) -> None:
         self.half = 0
+        if self.halves and self.answer_row.parent is None:
+            self.add_widget(self.answer_row, index=len(self.children))  # on top
+        elif not self.halves and self.answer_row.parent is not None:
+            self.remove_widget(self.answer_row)
         self._keys()
         self._fit()
 
@@ -499,32 +547,72 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
             return [*"1234567890", *self.ADDRESS_KEYS]
         return list("abcdefghijklmnopqrstuvwxyz")
 
+    def _key_button(self, text: str, role: str = "normal") -> BigButton:
+        """A key of the letter grid: the grid gives it its width (never under ``key_min``)."""
+        button = BigButton(text=text, role=role, size_hint_y=None, height=self.key)
+        button.size_hint_min_x = self.key_min
+        button.size_hint_min_y = self.key
+        button.set_min_height(self.key)
+        return button
+
     def _keys(self, *_: Any) -> None:
         grid = self.letter_grid
         grid.clear_widgets()
         keys = self.all_keys()
         if self.halves:
             part = keys[self.half * self.HALF : (self.half + 1) * self.HALF]
-            keys = part + [""] * (self.HALF - len(part))
+            # Filled to whole rows, so the key that changes half is always bottom right (删除
+            # just before it where there is a free place).
+            whole = self._places() - 1 - (1 if self.back_in_grid else 0)
+            keys = part + [""] * (whole - len(part))
         elif self.mode == "digits":
             keys += [""] * (26 - len(keys))
         for key in keys:
             if not key:
-                grid.add_widget(Label(size_hint_y=None, height=124))
+                grid.add_widget(Label(size_hint_y=None, height=self.key))
                 continue
-            button = BigButton(text=key, size_hint_y=None, height=124)
+            button = self._key_button(key)
             button.key = key
             button.bind(on_release=lambda w: self._press(w.key))
             grid.add_widget(button)
+        if self.halves and self.back_in_grid:
+            back = self._key_button("删除", role="danger")
+            back.bind(on_release=lambda _w: self.backspace())
+            grid.add_widget(back)
         if self.halves:
-            button = BigButton(text=self.half_label(), role="accent", size_hint_y=None, height=124)
+            button = self._key_button(self.half_label(), role="accent")
             button.bind(on_release=lambda _w: self.other_half())
             grid.add_widget(button)
+            self._half_key = button
+            self._fit_half_key()
         else:
             back = BigButton(text="删除", role="danger", size_hint_y=None, height=124)
             back.bind(on_release=lambda _w: self.backspace())
             grid.add_widget(back)
         self._refresh()
+
+    def _places(self) -> int:
+        """The places in the grid of a half: whole rows for its keys and the switch key."""
+        cols = max(1, int(self.letter_grid.cols))
+        return -(-(self.HALF + 1) // cols) * cols
+
+    @property
+    def back_in_grid(self) -> bool:
+        """删除 takes the grid's free place where a half leaves one (five columns: portrait)."""
+        return bool(self.halves and self._places() > self.HALF + 1)
+
+    def _fit_half_key(self) -> None:
+        """n–z on a key of the display's minimum (1024×768 特大) in the small print, not
+        broken over two lines."""
+        from kivy.app import App
+
+        key = getattr(self, "_half_key", None)
+        app = App.get_running_app()
+        if key is None or app is None or not hasattr(app, "style"):
+            return
+        body = float(app.style.body_px)
+        width = getattr(self, "_key_w", float(self.key))
+        key.font_size = app.style.small_px if ems(key.text) * body + 24 > width else body
 
     def half_label(self) -> str:
         """The key to the other half says what it brings: n–z / a–m, or 单元 (the address
@@ -547,23 +635,56 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     def toggle_mode(self) -> None:
         self.mode = "pinyin" if self.mode == "digits" else "digits"
 
+    def control_width(self, text: str) -> float:
+        """A control key (往前, 更多, 数字, 删除) as wide as its word needs at this font size
+        (a key of the display's size where that is enough): its word never wraps."""
+        from kivy.app import App
+
+        app = App.get_running_app()
+        font = float(app.style.body_px) if app is not None and hasattr(app, "style") else 36.0
+        return float(math.ceil(max(float(self.key), ems(text) * font + 24)))
+
     def _fit(self, *_: Any) -> None:
-        # As many candidates as fit at 124 px each beside the paging and mode keys, and as many
-        # letter columns as fit (9 on a wide screen, fewer in portrait: more rows, never off
-        # the edge).
-        slots = int((self.width + 16) // 140)
-        beside = max(3, slots * 2 // 5) if self.answer is not None else 0
-        self.per_page = max(2, slots - 3 - beside - (1 if self.halves else 0))
-        cols = (self.HALF + 1) // 2 if self.halves else int(self.cols)
-        self.letter_grid.cols = max(4, min(cols, slots))
-        # The answer box may have come or gone: the row is rebuilt.
-        self._row_size: tuple[int, bool] | None = None
+        gap = self.GAP
+        if self.halves:
+            # Seven columns (two rows a half) in landscape, five (three rows) in portrait: from
+            # the window, never from the page's width of the moment (the page strip coming and
+            # going must not change the keys, or the page could not settle). The keys share
+            # the width out.
+            cols = self.half_cols
+            # Candidates (each of the display's minimum width) beside 往前, 更多, 数字 and 删除.
+            controls = ["往前", "更多", "数字"] + ([] if (self.HALF + 1) % cols else ["删除"])
+            room = self.width - sum(self.control_width(c) for c in controls)
+            room -= gap * (len(controls) - 1)
+            self.per_page = max(1, int(room // (self.key_min + gap)))
+            self._key_w = (self.width - gap * (cols - 1)) / cols
+        else:
+            # As many candidates as fit at 124 px each beside the paging and mode keys, and as
+            # many letter columns as fit (9 on a wide screen, fewer in portrait: more rows,
+            # never off the edge).
+            slots = int((self.width + gap) // 140)
+            beside = max(3, slots * 2 // 5) if self.answer is not None else 0
+            self.per_page = max(2, slots - 3 - beside)
+            cols = max(4, min(int(self.cols), slots))
+        if int(self.letter_grid.cols) != cols:
+            self.letter_grid.cols = cols
+            if self.halves:
+                self._keys()  # the blanks that keep the switch key bottom right, 删除
+        self._fit_half_key()
+        # The rows are rebuilt only when what is in them changes (not on every width: new
+        # buttons are laid out again, which could keep a page from settling).
         self._refresh()
 
     def _row_height(self, *_: Any) -> None:
-        """The candidate row grows with a two-line answer beside it (never cut off)."""
+        """The candidate row (or in halves the answer row) grows with a two-line answer or a
+        message beside the answer (never cut off)."""
         answer = self.answer
-        self.candidate_row.height = max(124.0, answer.height if answer is not None else 0.0)
+        if self.halves:
+            shown = [float(w.height) for w in self.answer_row.children]
+            self.answer_row.height = max([0.0, *shown])
+            self.candidate_row.height = self.key
+        else:
+            self.candidate_row.height = max(124.0, answer.height if answer is not None else 0.0)
 
     @staticmethod
     def answer_beside() -> bool:
@@ -572,6 +693,32 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         from kivy.core.window import Window
 
         return bool(Window.width > Window.height) and not PinyinKeyboard.short_screen()
+
+    def show_note(self, note: Any) -> None:
+        """Where the keys come in halves: a message (an error, 请稍等) beside the answer box,
+        not on a row of its own that would push keys off the screen."""
+        if note in self.notes:
+            return
+        self.notes.append(note)
+        # Twice the answer's width: an error of a line or two (the answer is short when wrong).
+        note.size_hint_x = 2
+        note.bind(height=self._row_height)
+        if self.halves:
+            self._build_answer_row()
+
+    def hide_note(self, note: Any) -> None:
+        if note not in self.notes:
+            return
+        self.notes.remove(note)
+        note.unbind(height=self._row_height)
+        note.size_hint_x = 1
+        if note.parent is self.answer_row:
+            self.answer_row.remove_widget(note)
+        self._row_height()
+
+    def forget_notes(self) -> None:
+        for note in list(self.notes):
+            self.hide_note(note)
 
     def type_letter(self, letter: str) -> None:
         if len(self.letters) < 24:
@@ -597,44 +744,79 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.letters = self.letters[candidate.consumes :]
         self.page = 0
 
+    def _take_answer(self, row: BoxLayout) -> None:
+        answer = self.answer
+        if answer is None:
+            return
+        if answer.parent is not None:
+            answer.parent.remove_widget(answer)
+        answer.size_hint_x = 1
+        answer.font_factor = 1.0
+        answer.bind(height=self._row_height)
+        row.add_widget(answer)
+
+    def _control(self, text: str, role: str = "normal") -> BigButton:
+        button = BigButton(text=text, role=role, size_hint=(None, None), height=self.key)
+        button.width = self.control_width(text)
+        button.size_hint_min_x = None
+        button.size_hint_min_y = self.key
+        button.set_min_height(self.key)
+        return button
+
+    def _build_answer_row(self) -> None:
+        row = self.answer_row
+        row.clear_widgets()
+        self._take_answer(row)
+        for note in self.notes:
+            if note.parent is not None:
+                note.parent.remove_widget(note)
+            row.add_widget(note)
+        self._row_height()
+
     def _build_row(self) -> None:
         """The candidate row's buttons, made once per width: typing only relabels them."""
         row = self.candidate_row
         row.clear_widgets()
-        if self.answer is not None:
-            if self.answer.parent is not None:
-                self.answer.parent.remove_widget(self.answer)
-            self.answer.size_hint_x = 1
-            self.answer.font_factor = 1.0
-            self.answer.bind(height=self._row_height)
-            row.add_widget(self.answer)
-        self._row_height()
-        self._prev = BigButton(text="往前", size_hint_x=None, width=124)
+        self._switch = self._control("数字", role="accent")
+        self._switch.bind(on_release=lambda _w: self.toggle_mode())
+        if not self.halves:
+            self._take_answer(row)
+        self._prev = self._control("往前")
         self._prev.bind(on_release=lambda _w: setattr(self, "page", max(0, self.page - 1)))
         row.add_widget(self._prev)
         self._slots: list[BigButton] = []
         for _ in range(self.per_page):
-            button = BigButton(text="", role="accent", size_hint_x=None, width=124)
+            button = BigButton(text="", role="accent", size_hint=(None, None), height=self.key)
+            button.width = self.key_min if self.halves else self.key
+            button.size_hint_min_x = None
+            button.size_hint_min_y = self.key
+            button.set_min_height(self.key)
             button.candidate = None
             button.bind(on_release=lambda w: self.pick(w.candidate) if w.candidate else None)
             row.add_widget(button)
             self._slots.append(button)
-        if self.answer is None:
+        if self.answer is None and not self.halves:  # (in halves every pixel is a candidate's)
             row.add_widget(Label(size_hint_x=1))
-        self._more = BigButton(text="更多", size_hint_x=None, width=124)
+        self._more = self._control("更多")
         self._more.bind(on_release=lambda _w: setattr(self, "page", self.page + 1))
         row.add_widget(self._more)
-        self._switch = BigButton(text="数字", role="accent", size_hint_x=None, width=124)
-        self._switch.bind(on_release=lambda _w: self.toggle_mode())
         row.add_widget(self._switch)
-        if self.halves:  # 删除 leaves the letter rows to the key that changes half
-            back = BigButton(text="删除", role="danger", size_hint_x=None, width=124)
+        if self.halves and not self.back_in_grid:  # 删除 leaves the letters to the switch key
+            back = self._control("删除", role="danger")
             back.bind(on_release=lambda _w: self.backspace())
             row.add_widget(back)
-        self._row_size = (int(self.per_page), bool(self.halves))
+        if self.halves:
+            self._build_answer_row()
+        self._row_height()
+        self._row_size: tuple[Any, ...] = self._row_key()
+
+    def _row_key(self) -> tuple[Any, ...]:
+        grid = int(self.letter_grid.cols)
+        font = self.control_width("往前")  # a font scale changed
+        return (int(self.per_page), bool(self.halves), float(self.key), grid, id(self.answer), font)
 
     def _refresh(self, *_: Any) -> None:
-        if getattr(self, "_row_size", None) != (self.per_page, self.halves):
+        if getattr(self, "_row_size", None) != self._row_key():
             self._build_row()
         self._candidates = pinyin.candidates(self.letters)
         start = self.page * self.per_page

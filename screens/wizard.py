@@ -286,7 +286,7 @@ class WizardScreen(PageScreen):
         keyboard.letters = ""
         keyboard.page = 0
         keyboard.half = 0
-        keyboard.halves = PinyinKeyboard.short_screen()  # a–m / n–z, the nav bar beside them
+        keyboard.fit_window()  # a–m / n–z on a short or narrow screen
         return keyboard
 
     def shared_pad(self, recognizer: HandwritingRecognizer, max_length: int) -> WritingPad:
@@ -645,7 +645,7 @@ class WizardScreen(PageScreen):
             way = self.session.write_way if self.session.write_way in ways else ways[0]
         writer: PinyinKeyboard | WritingPad | SpeakPad
         title = TitleLabel(text=question)
-        error_home: BoxLayout | None = None  # where the error goes: under the answer, or beside
+        show_error: Callable[[Any], None] | None = None  # the error's place beside the answer
         error = NoteLabel(text="", opacity=0)
         if way is WriteWay.HAND:
             recognizer = self.handwriting()
@@ -681,20 +681,13 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
-            if keyboard.halves:  # a short screen: the question and the answer at body size
+            if keyboard.halves:  # a short or narrow screen: the question at body size
                 title = BodyLabel(text=question)
-                box.font_factor = 1.0
-                # The error, when there is one, beside the answer box: a row of its own would
-                # turn the keys away.
-                answer_row = BoxLayout(size_hint_y=None, spacing=16)
-                answer_row.add_widget(box)
-                fit_row = partial(_fit_answer_row, answer_row)
-                box.bind(height=fit_row)
-                error.bind(height=fit_row)
-                fit_row()
-                error_home = answer_row
-                keyboard.answer = None
-                self.page.add(title, answer_row, writer)
+                # The answer heads the keys, the error (when there is one) beside it: a row of
+                # its own would push keys off the screen.
+                keyboard.answer = box
+                show_error = keyboard.show_note
+                self.page.add(title, writer)
             elif PinyinKeyboard.answer_beside():
                 keyboard.answer = box  # at the head of the candidate row: a row saved
                 self.page.add(title, writer)  # the error is added when there is one
@@ -714,8 +707,8 @@ class WizardScreen(PageScreen):
             if problem:
                 error.text, error.opacity = problem, 1
                 if error.parent is None:  # only there when it says something: room for keys
-                    if error_home is not None:
-                        error_home.add_widget(error)
+                    if show_error is not None:
+                        show_error(error)
                     else:
                         self.page.body.add_widget(error, index=1)
                 self.message_text = problem
@@ -1000,6 +993,7 @@ class WizardScreen(PageScreen):
             widget.value = ""
             if isinstance(widget, PinyinKeyboard):
                 widget.letters = ""
+                widget.forget_notes()  # the last page's error goes with it
             if isinstance(widget, WritingPad):  # the strokes of the last character too
                 widget.rewrite()
         for widget, prop, callback in self._bindings:
@@ -1078,7 +1072,8 @@ class WizardScreen(PageScreen):
 
     def writing_tour(self, step_id: str) -> Iterator[TourStep]:
         """Tour: on the text page ``step_id``, 王 written on the pad with its candidates (where
-        handwriting works), and the 说出来 way (drawn even without a voice model)."""
+        handwriting works), the 说出来 way (drawn even without a voice model), and the 拼音
+        way, also with its error shown (a one-character name)."""
         step = self.wizard.step(step_id)
         recognizer = self.handwriting()
 
@@ -1101,9 +1096,26 @@ class WizardScreen(PageScreen):
                 way=WriteWay.VOICE,
             )
 
+        def typed(wrong: str | None = None) -> None:  # 拼音, and 拼音 with the page's error
+            self.show(step_id)
+            self.page.clear()
+            self.text_page(
+                self.question_for(step),
+                step.key,
+                validate=self.validator(step),
+                max_length=step.length(self.context()),
+                optional=step.optional,
+                way=WriteWay.PINYIN,
+            )
+            if wrong is not None and self.keyboard is not None:
+                self.keyboard.value = wrong
+                self.go_next()  # refused: the error beside the answer box
+
         if recognizer is not None and recognizer.unavailable_reason is None:
             yield "writing_pad", written
         yield "write_by_voice", said
+        yield "write_by_pinyin", typed
+        yield "write_by_pinyin_error", partial(typed, "王")
 
     def demo_card(self, name: str, id_number: str, sex: str) -> IdCard:
         """Tour: a fictional card living at this station's demo address."""
@@ -1168,8 +1180,3 @@ _VOICE_PAGES = {
     Kind.REVIEW: "confirm",
     Kind.RESULT: "submit",
 }
-
-
-def _fit_answer_row(answer_row: Any, *_: Any) -> None:
-    """The answer box and its error side by side: the row as tall as the taller."""
-    answer_row.height = max((w.height for w in answer_row.children), default=0)
