@@ -450,6 +450,19 @@ class Keypad(GridLayout):  # type: ignore[misc]
             self.value += key
 
 
+class KeyButton(BigButton):
+    """A key of the pinyin keyboard: always its key's height, never taller with its word.
+
+    The keyboard sizes each word to its key (control keys as wide as their word, the switch key
+    in small print where narrow), so a key grows only in the moment a page tries itself with
+    and without its page strip; a key that grew then made the page taller under the trial, so
+    it could not settle."""
+
+    def _grow(self, *_: Any) -> None:
+        if self.size_hint_y is None:
+            self.height = self.min_height
+
+
 class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     """On-screen pinyin keyboard: letters a–z in alphabetical order (no QWERTY to learn),
     a row of candidate characters ranked by how common they are, 删除 and 清空."""
@@ -531,14 +544,19 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         from screens.displays import display_for
         from screens.theme import TOUCH_PX
 
-        minimum = display_for(*Window.size).target_min
-        self.key_min = minimum
-        self.key = min(TOUCH_PX, minimum + 8)
         self.forget_notes()  # the last page's message
-        self.half_cols = 5 if self.narrow_screen() else 7
-        self.halves = self.in_halves()
-        self._keys()
-        self._fit()
+        minimum = display_for(*Window.size).target_min
+        wanted = (min(TOUCH_PX, minimum + 8), minimum, 5 if self.narrow_screen() else 7)
+        halves = self.in_halves()
+        if wanted == (self.key, self.key_min, self.half_cols) and halves == self.halves:
+            self._fit()  # the same keys: the rows only where the font changed
+            return
+        self.key, self.key_min, self.half_cols = wanted
+        if halves != self.halves:
+            self.halves = halves  # the keys made again (_new_halves)
+        else:
+            self._keys()
+            self._fit()
 
     def _new_mode(self, *_: Any) -> None:
         self.letters = ""
@@ -563,7 +581,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 
     def _key_button(self, text: str, role: str = "normal") -> BigButton:
         """A key of the letter grid: the grid gives it its width (never under ``key_min``)."""
-        button = BigButton(text=text, role=role, size_hint_y=None, height=self.key)
+        button = KeyButton(text=text, role=role, size_hint_y=None, height=self.key)
         button.size_hint_min_x = self.key_min
         button.size_hint_min_y = self.key
         button.set_min_height(self.key)
@@ -770,7 +788,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         row.add_widget(answer)
 
     def _control(self, text: str, role: str = "normal") -> BigButton:
-        button = BigButton(text=text, role=role, size_hint=(None, None), height=self.key)
+        button = KeyButton(text=text, role=role, size_hint=(None, None), height=self.key)
         button.width = self.control_width(text)
         button.size_hint_min_x = None
         button.size_hint_min_y = self.key
@@ -800,7 +818,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         row.add_widget(self._prev)
         self._slots: list[BigButton] = []
         for _ in range(self.per_page):
-            button = BigButton(text="", role="accent", size_hint=(None, None), height=self.key)
+            button = KeyButton(text="", role="accent", size_hint=(None, None), height=self.key)
             button.width = self.key_min if self.halves else self.key
             button.size_hint_min_x = None
             button.size_hint_min_y = self.key
