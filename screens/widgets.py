@@ -732,8 +732,10 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         if note in self.notes:
             return
         self.notes.append(note)
-        # Twice the answer's width: an error of a line or two (the answer is short when wrong).
+        # Twice the answer's width: an error of a line or two (the answer is short when wrong),
+        # its line no taller than the answer's (1366×768 特大: a row of keys' worth of room).
         note.size_hint_x = 2
+        note.padding = (24, 8)
         note.bind(height=self._row_height)
         if self.halves:
             self._build_answer_row()
@@ -744,6 +746,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         self.notes.remove(note)
         note.unbind(height=self._row_height)
         note.size_hint_x = 1
+        note.padding = (24, 16)  # as every NoteLabel (pages.kv)
         if note.parent is self.answer_row:
             self.answer_row.remove_widget(note)
         self._row_height()
