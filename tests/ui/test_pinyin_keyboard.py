@@ -1,0 +1,129 @@
+"""The pinyin keyboard on the small displays (issue 12): 1024×768 and portrait 800×1280, and a
+text page with its error at 1366×768 特大.
+
+What a resident would notice: the question, the answer box, the candidates and every letter
+key of the half shown are on screen at once, whole, with no page to turn; each key is at least
+the display's minimum size; typing a syllable and picking its character works with the keys
+where they are; an error beside the answer box doesn't push any key away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from screens.displays import display_for
+from screens.tour import tour_steps
+from tests.ui.harness import Kiosk
+
+pytestmark = pytest.mark.ui
+
+SMALL = [((1024, 768), "standard"), ((1024, 768), "xlarge"), ((800, 1280), "standard")]
+SMALL += [((800, 1280), "xlarge")]
+
+
+@pytest.fixture
+def at(kiosk: Kiosk) -> Iterator[Any]:
+    """Show the kiosk at a size and scale (high contrast), back to 1920×1080 after."""
+    from kivy.core.window import Window
+
+    def show(size: tuple[int, int], scale: str) -> Kiosk:
+        Window.size = size
+        kiosk.app.style.apply("high_contrast", scale)
+        kiosk.pump(3)
+        return kiosk
+
+    try:
+        yield show
+    finally:
+        kiosk.app.end_session()
+        Window.size = (1920, 1080)
+        kiosk.app.style.apply("default", "standard")
+        kiosk.pump(3)
+
+
+def _whole_on_screen(widget: Any) -> bool:
+    """Seen whole inside the window: not faded or turned away, no edge cut off."""
+    from kivy.core.window import Window
+
+    w: Any = widget
+    while w is not None and w is not Window:
+        if w.opacity <= 0 or getattr(w, "turned_away", False):
+            return False
+        w = w.parent
+    x, y = widget.to_window(widget.x, widget.y)
+    return (
+        x >= -1
+        and y >= -1
+        and x + widget.width <= Window.width + 1
+        and y + widget.height <= Window.height + 1
+    )
+
+
+def _keys_shown(kiosk: Kiosk) -> dict[str, Any]:
+    keyboard = kiosk.screen.keyboard
+    return {b.text: b for b in keyboard.letter_grid.children if getattr(b, "key", None)}
+
+
+def _check_half(kiosk: Kiosk, letters: str) -> None:
+    from kivy.core.window import Window
+
+    keyboard = kiosk.screen.keyboard
+    least = display_for(*Window.size).target_min
+    keys = _keys_shown(kiosk)
+    assert sorted(keys) == list(letters), sorted(keys)
+    switch = kiosk.find(keyboard.half_label(), exact=True)
+    for key in [*keys.values(), switch, kiosk.find("删除", exact=True)]:
+        assert _whole_on_screen(key), f"{key.text!r} is not wholly on screen"
+        assert key.width >= least - 0.6 and key.height >= least - 0.6, (key.text, key.size)
+    assert kiosk.screen.page.pager.parent is None, "a page strip: something is a turn away"
+
+
+@pytest.mark.parametrize(("size", "scale"), SMALL, ids=[f"{s[0]}x{s[1]}-{f}" for s, f in SMALL])
+def test_on_a_small_display_every_letter_key_and_the_candidates_are_on_screen_at_once(
+    at: Any, size: tuple[int, int], scale: str
+) -> None:
+    kiosk = at(size, scale)
+    kiosk.tap("问一问")
+    keyboard = kiosk.screen.keyboard
+    assert keyboard.halves
+    assert _whole_on_screen(kiosk.screen.box)
+    _check_half(kiosk, "abcdefghijklm")
+    kiosk.tap(keyboard.half_label(), exact=True)
+    _check_half(kiosk, "nopqrstuvwxyz")
+    for letter in "wang":
+        kiosk.tap_key(letter)
+    shown = keyboard.shown_candidates
+    assert "王" in shown, shown
+    for button in keyboard._slots[: len(shown)]:
+        assert _whole_on_screen(button), f"candidate {button.text!r} is not wholly on screen"
+    for control in (keyboard._prev, keyboard._more, keyboard._switch):  # 往前 更多 数字
+        assert _whole_on_screen(control), control.text
+    kiosk.tap("王", exact=True)
+    assert keyboard.value == "王"
+    assert kiosk.screen.page.pager.parent is None
+
+
+TEXT_PAGES = [((1366, 768), "xlarge"), ((1024, 768), "xlarge"), ((800, 1280), "xlarge")]
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"), TEXT_PAGES, ids=[f"{s[0]}x{s[1]}-{f}" for s, f in TEXT_PAGES]
+)
+def test_a_pinyin_text_page_with_its_error_keeps_every_key_on_screen(
+    at: Any, size: tuple[int, int], scale: str
+) -> None:
+    kiosk = at(size, scale)
+    steps = dict(tour_steps(kiosk.app))
+    steps["legal_aid-write_by_pinyin_error"](kiosk.app)  # 王 alone as the name: refused
+    kiosk.pump(4)
+    error = next(t for t in kiosk.texts() if "至少" in t)
+    assert "两个字" in error
+    keyboard = kiosk.screen.keyboard
+    assert keyboard.halves and kiosk.screen.answer_box is not None
+    assert _whole_on_screen(kiosk.screen.answer_box)
+    _check_half(kiosk, "abcdefghijklm")
+    for key in ("上一步", "下一步"):
+        assert _whole_on_screen(kiosk.find(key, exact=True)), key
