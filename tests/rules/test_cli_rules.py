@@ -92,7 +92,7 @@ def test_legal_aid_assess_with_an_invalid_case_exits_1_listing_fields(
     assert code == 1 and out == ""
     assert "applicant.phone" in err
     code, _, err = run(capsys, "legal-aid", "assess", str(tmp_path / "missing.json"))
-    assert code == 1 and "找不到文件" in err
+    assert code == 1 and "找不到这个文件" in err and "No such file" not in err
     (tmp_path / "notjson.json").write_text("{", encoding="utf-8")
     code, _, err = run(capsys, "legal-aid", "assess", str(tmp_path / "notjson.json"))
     assert code == 1 and "不是完整的 JSON" in err and "第 1 行第 2 列" in err
