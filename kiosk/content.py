@@ -664,8 +664,11 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     for key, template in sorted(data["screens"]["spoken"].items()):
         try:
             names = set(_placeholders(str(template)))
-        except ValueError as exc:  # a lone "{" or "}"
-            problems.append(f"data/screens.json: /spoken/{key}: 大括号写法有误（{exc}）")
+        except ValueError:  # a lone "{" or "}" (Python says why in English)
+            problems.append(
+                f"data/screens.json: /spoken/{key}: 大括号写法有误（有单独的“{{”或“}}”，"
+                "要原样显示请写两个）"
+            )
             continue
         extra = sorted(names - set(allowed.get(key, ())))
         if extra:
