@@ -101,3 +101,15 @@ def test_a_config_file_with_a_typo_names_the_line_in_chinese(tmp_path: Path) -> 
         load_config(path, env={})
     message = str(info.value)
     assert "第 2 行" in message and "Invalid" not in message, message
+
+
+def test_a_folder_given_as_a_recording_or_strokes_file_is_said_in_chinese(tmp_path: Path) -> None:
+    from kiosk.devices.handwriting import Ink, InkError
+    from voice.audio import AudioError, WavFileSource
+
+    with pytest.raises(AudioError) as audio:
+        WavFileSource(tmp_path)
+    with pytest.raises(InkError) as ink:
+        Ink.load(tmp_path)
+    for problem in (audio.value, ink.value):
+        assert "这是一个文件夹" in str(problem) and english_in(str(problem), tmp_path) == []

@@ -19,6 +19,8 @@ import wave
 from pathlib import Path
 from typing import Any, Protocol
 
+from offline_cache.os_errors import plain_reason
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
@@ -78,8 +80,8 @@ class WavFileSource:
                 self._width = wav.getsampwidth()
                 self._rate = wav.getframerate()
                 self.frames = wav.getnframes()
-        except FileNotFoundError:
-            raise AudioError(f"找不到录音文件：{path}") from None
+        except OSError as exc:
+            raise AudioError(f"读不到录音文件 {path}：{plain_reason(exc)}") from None
         except (wave.Error, EOFError) as exc:
             log.warning("%s: not a WAV file: %s", path, exc)
             raise AudioError(f"{path} 不是 WAV 录音文件。") from None
