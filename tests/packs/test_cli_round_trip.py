@@ -8,7 +8,7 @@ from pathlib import Path
 
 from offline_cache import BUNDLED_PACK_DIR
 from tests.conftest import KioskAdmin
-from tests.packs.conftest import copy_bundled
+from tests.packs.conftest import BUNDLED_VERSION, copy_bundled
 
 
 def write_config(path: Path, data_dir: Path, media: Path, public_key: str) -> Path:
@@ -72,7 +72,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     assert f"指纹 {json.loads(keygen_out)['fingerprint']}" in out
 
     code, out, _ = kiosk_admin("pack", "install", str(signed), *cfg)
-    assert code == 0 and "已安装内容包 changzhou 2.0.0（原为 1.0.0）" in out
+    assert code == 0 and f"已安装内容包 changzhou 2.0.0（原为 {BUNDLED_VERSION}）" in out
 
     code, out, err = kiosk_admin("pack", "install", str(signed), *cfg)
     assert code == 1 and "未安装，当前内容包 changzhou 2.0.0 继续使用" in err
@@ -81,7 +81,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     listed = json.loads(out)
     assert [(p["version"], p["status"]) for p in listed["packs"]] == [
         ("2.0.0", "active"),
-        ("1.0.0", "bundled"),
+        (BUNDLED_VERSION, "bundled"),
     ]
 
     code, out, _ = kiosk_admin("pack", "rollback", *cfg)
