@@ -798,7 +798,6 @@ class WizardScreen(PageScreen):
         before the pad would go below that."""
         touch = self.style.touch_px
         least, full = WritingPad.portrait_heights(touch)
-        most = touch * 4.5
         question = BodyLabel(text=title.text)
         # A long answer shows its last lines ("…" and the end) in the height it is given; the
         # box sits in a view of that height, scrolled to its end, should the lines come out
@@ -835,6 +834,8 @@ class WizardScreen(PageScreen):
             box.value = _tail_within(box, pad.value, width, shown_box)
             holder.height = min(box.height, shown_box)
             holder.scroll_y = 0
+            # At most a square writing area over the buttons (4.5 fingers on a narrow screen).
+            most = max(touch * 4.5, (width - 16) / 2 + 16 + touch)
             pad.height = min(most, max(least, left - shown_box))
 
         # After this frame's layouts: fit swaps the question, which a layout pass under way
