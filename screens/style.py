@@ -21,7 +21,8 @@ class Style(EventDispatcher):  # type: ignore[misc]
     scale_name = StringProperty("standard")
     body_px = NumericProperty(BODY_PX)
     title_px = NumericProperty(TITLE_PX)
-    small_px = NumericProperty(32)
+    small_px = NumericProperty(32)  # the body floor of the scale: the 依据 line, shrunk numbers
+    title_least_px = NumericProperty(48)  # the title floor: a title with a long number
     touch_px = NumericProperty(TOUCH_PX)
     gap_px = NumericProperty(GAP_PX)
     background = ColorProperty()
@@ -57,4 +58,5 @@ class Style(EventDispatcher):  # type: ignore[misc]
         self.body_px = round(BODY_PX * factor)
         self.title_px = round(TITLE_PX * factor)
         self.small_px = round(32 * factor)
+        self.title_least_px = round(48 * factor)
         self.touch_px = TOUCH_PX

@@ -7,6 +7,7 @@ screen's :meth:`~screens.base.KioskScreen.report`; they never switch screens the
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kivy.clock import Clock
@@ -378,6 +379,10 @@ class Keypad(GridLayout):  # type: ignore[misc]
     # never contradicts its own hint (只有 2 到 9).
     digits = StringProperty("1234567890")
     key_height = NumericProperty(124)
+    # The narrowest a digit key may be (0: as wide as it is high). A word key (删除, 清空) is
+    # never narrower than its word on one line: in two rows of six (1024×768 at 特大) the digit
+    # keys give it the width.
+    key_width = NumericProperty(0)
 
     # 3 columns × 4 rows (the telephone's), or 4 × 3 / 6 × 2 where the screen is short: the
     # same twelve keys, all on screen beside the question (KeypadRow picks).
@@ -400,12 +405,21 @@ class Keypad(GridLayout):  # type: ignore[misc]
         self._build()
 
     def on_key_height(self, *_: Any) -> None:
+        self.size_keys()
+
+    def on_key_width(self, *_: Any) -> None:
+        self.size_keys()
+
+    def size_keys(self) -> None:
         for button in self.children:
             self._size_key(button)
 
     def _size_key(self, button: Any) -> None:
         key = self.key_height
-        button.size_hint_min_x = button.size_hint_min_y = key
+        wide = self.key_width or key
+        if not button.text.isascii():  # a word: its characters, the button's text padding
+            wide = max(wide, ems(button.text) * float(button.font_size) + 28)
+        button.size_hint_min_x, button.size_hint_min_y = wide, key
         button.set_min_height(key)
 
     def _build(self) -> None:
@@ -657,6 +671,8 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
 
 
 SCROLL_BAR_COLOR = (0.55, 0.55, 0.55, 0.9)
+# A window this tall has a row to spare for 第N步/共M步 above the nav buttons (1080×1920).
+TALL_WINDOW_PX = 1400
 
 
 def _page_units(body: Any) -> list[tuple[float, float, list[Any]]]:
@@ -746,6 +762,7 @@ class Page(BoxLayout):  # type: ignore[misc]
         self._blocked: list[tuple[float, float]] = []  # window-y bands a touch can't reach
         # After this frame's layouts, before it is drawn: one pass, no extra frame.
         self._mask_trigger = Clock.create_trigger(self._mask_now, -1)
+        self._again_trigger = Clock.create_trigger(self._mask_now, 0)
         self.body.bind(height=self._fit_scroll)
         self.scroll.bind(height=self._fit_scroll, scroll_y=self._show_pager_buttons)
         self.nav = BoxLayout(size_hint_y=None, height=124, spacing=40)
@@ -798,8 +815,12 @@ class Page(BoxLayout):  # type: ignore[misc]
         is remembered, so the layouts it sets off don't start the trial again (no loop)."""
         if self._layout_key() == self._placed:
             return
-        self._settle()
-        self._try_pager()
+        for _ in range(3):  # again if the page's height changed under the trial (nav moved)
+            height = self.scroll.height
+            self._settle()
+            self._try_pager()
+            if self.scroll.height == height:
+                break
         self._placed = self._layout_key()
 
     def _try_pager(self) -> None:
@@ -853,6 +874,11 @@ class Page(BoxLayout):  # type: ignore[misc]
         if not turned:
             self._place_pager()
             self._show_buttons()
+            if self._layout_key() != self._placed:
+                # The body changed again while this pass laid it out (a message wrapped at its
+                # real width, a question given way): a trigger called from its own callback is
+                # dropped, so look once more on the next frame.
+                self._again_trigger()
         if not self.overflows:
             return
         top, bottom = self._window()
@@ -1009,8 +1035,10 @@ class Page(BoxLayout):  # type: ignore[misc]
                     self.nav.remove_widget(w)
 
     def fit_nav(self) -> None:
-        """One row when the buttons and 第N步/共M步 fit across the window, else the progress on
-        a row above the buttons. From the font size and the window's width only (one pass)."""
+        """第N步/共M步 between the buttons on one line; else on two lines (第N步 over 共M步) with
+        the buttons closer; else, on a tall window, on a row of its own above the buttons; else
+        (800×1280 with three buttons at 大/特大) it gives way: the rows it would take are the
+        question's and the keys' (issue 12). From the font size and the window only (one pass)."""
         from kivy.core.window import Window
 
         self.progress_row.clear_widgets()
@@ -1022,20 +1050,28 @@ class Page(BoxLayout):  # type: ignore[misc]
         if progress is None:
             return
         font = float(progress.font_size)
-        need = 0.0
-        for w in self.nav.children:
-            if isinstance(w, BarButton):
-                need += max(124.0, len(w.text) * font + 36)
-            elif w is progress:
-                need += len(w.text) * font * 0.75
-        need += self.nav.spacing * (len(self.nav.children) - 1)
+        buttons = sum(
+            max(124.0, len(w.text) * font + 36)
+            for w in self.nav.children
+            if isinstance(w, BarButton)
+        )
+        gaps = len(self.nav.children) - 1
+        one_line = ems(progress.one_line) * font
+        two_lines = max(ems(part) for part in progress.one_line.split("/")) * font
+        room = Window.width - 24
         self.nav.spacing = 40
-        if need <= Window.width - 24:
+        need = buttons + one_line + 40 * gaps
+        if need <= room:
+            return
+        if buttons + two_lines + 16 * gaps <= room:
+            self.nav.spacing = 16
             return
         self.nav.remove_widget(progress)
+        if Window.height < TALL_WINDOW_PX:
+            return
         spare = [w for w in self.nav.children if type(w) is Label]
-        buttons = len(self.nav.children) - len(spare)
-        if need - len(progress.text) * font * 0.75 > Window.width - 24 - 40 * buttons:
+        count = len(self.nav.children) - len(spare)
+        if buttons + 40 * gaps > room - 40 * count:
             for w in spare:  # tight: the buttons spread evenly instead
                 self.nav.remove_widget(w)
             self.nav.spacing = 16
@@ -1074,6 +1110,84 @@ def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
     return portrait, window_h - 24 - bars - 2 * 16
 
 
+# A question beside the keys needs room for this many characters of body text a line (an ID
+# number in the answer box is about as wide); where the window leaves it less (1024×768, and
+# 1280×800 at 特大), the keys go under the question in two rows of six and the nav buttons in a
+# column at the right (a wizard's number pages: KeypadRow ``stack``).
+BESIDE_EMS = 13
+STACKED_COLS = 6
+STACKED_SPACING = 24  # between the question column and the keys under it
+# Page padding (12 each side) and the page body's right padding (clear of the page strip).
+_PAGE_SIDES = 24 + 24
+
+
+@dataclass(frozen=True)
+class KeypadPlan:
+    """How a number page is laid out in a window at a body font size (KeypadRow.plan)."""
+
+    mode: str  # "beside" (keys at the right), "stacked" (keys under, nav beside), "below"
+    key: float  # key height
+    cols: int
+    column_width: float  # the width the question column gets
+    column_room: float  # the height it may take with the keys still on screen
+    key_width: float = 0.0  # the narrowest a digit key may be (0: as wide as high)
+    keypad_width: float = 0.0  # beside: the keypad's width (its word keys whole)
+
+    @property
+    def keypad_height(self) -> float:
+        rows = -(-12 // self.cols)
+        return rows * self.key + (rows - 1) * KEY_GAP
+
+    @property
+    def short(self) -> bool:
+        """Too little room for a title-size paragraph: only the question's first sentence is
+        the title, the hint goes in the empty answer box, an error takes the hint's place."""
+        return self.column_room < 4 * 124 + 3 * KEY_GAP
+
+
+def plan_keypad(
+    window_w: float, window_h: float, body_px: float, *, stack: bool = False, spacing: float = 40
+) -> KeypadPlan:
+    """The keypad layout for the window (from its size and the font only, so it can't feed back
+    into itself): in portrait the keys under the question (3×4, or 4×3 where the page is
+    short); in landscape beside it (3×4, 4×3 or 6×2, whichever fits the page's height), or —
+    ``stack`` allowed, and the column beside too narrow — under it in two rows of six."""
+    from screens.displays import display_for
+    from screens.theme import TOUCH_PX
+
+    portrait, room = keypad_room(window_w, window_h)
+    if portrait:
+        cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
+        plan = KeypadPlan("below", TOUCH_PX, cols, window_w - _PAGE_SIDES, 0.0)
+        return replace(plan, column_room=room - plan.keypad_height - spacing)
+    # Keys of the display's own minimum (+ 8) where it allows less than 120 px (1024×768: 96).
+    key = min(TOUCH_PX, display_for(int(window_w), int(window_h)).target_min + 8)
+    cols = 3
+    for c in (3, 4, 6):
+        rows = 12 // c
+        cols = c
+        if rows * key + (rows - 1) * KEY_GAP <= room:
+            break
+    key_w = 150 if cols == 3 else key
+    # Two columns hold a word key (删除, and 清空 or X's neighbour): never narrower than the word.
+    word_w = max(key_w, ems("删除") * body_px + 28)
+    keypad_w = (cols - 2) * key_w + 2 * word_w + (cols - 1) * KEY_GAP
+    column_w = window_w - _PAGE_SIDES - keypad_w - spacing
+    if not stack or column_w >= BESIDE_EMS * body_px:
+        return KeypadPlan("beside", key, cols, column_w, room, keypad_width=keypad_w)
+    nav_w = max(TOUCH_PX, ems("刷身份证") * body_px + 36) + 16  # the widest nav button
+    middle = room + TOUCH_PX + 16  # the nav bar's row is the page's
+    plan = KeypadPlan(
+        "stacked",
+        key,
+        STACKED_COLS,
+        window_w - _PAGE_SIDES - nav_w,
+        0.0,
+        key_width=display_for(int(window_w), int(window_h)).target_min,
+    )
+    return replace(plan, column_room=middle - plan.keypad_height - STACKED_SPACING)
+
+
 def _height_at(label: Any, width: float) -> float:
     """The height ``label`` would have at ``width`` (its text laid out again off screen)."""
     from kivy.core.text import Label as CoreLabel
@@ -1092,24 +1206,39 @@ def _height_at(label: Any, width: float) -> float:
 
 class KeypadRow(BoxLayout):  # type: ignore[misc]
     """The question, answer box and messages with the keypad: beside them in landscape, with the
-    keypad 3×4, or 4×3 / 6×2 where the screen is short, so every key and the answer are on screen
-    at once; below them in portrait. Refitted in one pass when the window changes size."""
+    keypad 3×4, or 4×3 / 6×2 where the screen is short; under them in two rows of six where the
+    column beside would be too narrow (``stack``: the page's nav buttons then stand in a column
+    at the right); under them in portrait. Every key and the answer are on screen at once.
+    Refitted in one pass when the window changes size (see :func:`plan_keypad`)."""
 
     def __init__(
-        self, left: Sequence[Any], keypad: Keypad, spacing: float = 40, follow: bool = False
+        self,
+        left: Sequence[Any],
+        keypad: Keypad,
+        spacing: float = 40,
+        follow: bool = False,
+        stack: bool = False,
     ) -> None:
         super().__init__(size_hint_y=None, spacing=spacing)
         self.keypad: Any = keypad
+        self.stack = stack
+        self.gap = spacing  # beside or below; closer when stacked
+        self.plan: KeypadPlan | None = None
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         self.column.bind(minimum_height=self.column.setter("height"))
         # Each title's body-size twin (see _shrink_title), and the way back.
         self._small_of: dict[int, BodyLabel] = {}
         self._title_of: dict[int, TitleLabel] = {}
+        self._gone_of: dict[int, Widget] = {}
         for w in left:
             self.column.add_widget(w)
             if type(w) is TitleLabel:
                 twin = BodyLabel(text=w.text, bold=True)
                 self._small_of[id(w)], self._title_of[id(twin)] = twin, w
+                # Where the question gives way to an error: an empty stand-in, so the column
+                # keeps its number of children while a layout pass walks them.
+                gone = Widget(size_hint_y=None, height=0)
+                self._gone_of[id(w)], self._title_of[id(gone)] = gone, w
         self.holder = BoxLayout(orientation="vertical")
         self.holder.add_widget(self.column)
         self.holder.add_widget(Label())  # keeps the column at the top
@@ -1125,87 +1254,106 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             Window.bind(size=self.fit)
         self.fit()
 
+    @staticmethod
+    def body_px() -> float:
+        from kivy.app import App
+
+        from screens.theme import BODY_PX
+
+        app = App.get_running_app()
+        style = getattr(app, "style", None)
+        return float(style.body_px) if style is not None else float(BODY_PX)
+
     def fit(self, *_: Any) -> None:
         from kivy.core.window import Window
 
-        from screens.theme import TOUCH_PX
-
-        portrait, room = keypad_room(*Window.size)
         keypad = self.keypad
         if keypad is None:
             return
-        if portrait:
+        window_w, window_h = Window.size
+        plan = self.plan = plan_keypad(
+            window_w, window_h, self.body_px(), stack=self.stack, spacing=self.gap
+        )
+        self.spacing = STACKED_SPACING if plan.mode == "stacked" else self.gap
+        keypad.key_height = plan.key
+        keypad.layout_cols = plan.cols
+        keypad.key_width = plan.key_width
+        keypad.size_keys()  # the font may have changed (字号) with the same key size
+        if plan.mode == "below":
             self.orientation = "vertical"
-            # Below the question: 3×4 where the page is tall enough for it and a long question,
-            # else 4×3.
-            keypad.layout_cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
             keypad.size_hint_x = 1
-            keypad.key_height = TOUCH_PX
             self.holder.size_hint_y = None
+        elif plan.mode == "stacked":
+            self.orientation = "vertical"
+            self.holder.size_hint_y = None
+            keypad.size_hint_x = 1  # the digit keys share what the word keys leave
+            for w in self.column.children:
+                if isinstance(w, AnswerBox):
+                    w.font_factor = 1.0
         else:
             self.orientation = "horizontal"
             self.holder.size_hint_y = 1
-            # Keys of the display's own minimum (+ 8) where it allows less than 120 px
-            # (1024×768: 96), leaving the question beside them room for an ID number.
-            from screens.displays import display_for
-
-            key = min(TOUCH_PX, display_for(*Window.size).target_min + 8)
-            keypad.key_height = key
-            cols = 3
-            for c in (3, 4, 6):
-                rows = 12 // c
-                cols = c
-                if rows * key + (rows - 1) * KEY_GAP <= room:
-                    break
-            keypad.layout_cols = cols
             for w in self.column.children:
                 if isinstance(w, AnswerBox):
-                    w.font_factor = 1.25 if cols == 3 else 1.0
+                    w.font_factor = 1.25 if plan.cols == 3 else 1.0
             keypad.size_hint_x = None
-            key_w = 150 if cols == 3 else key
-            keypad.width = cols * key_w + (cols - 1) * KEY_GAP
+            keypad.width = plan.keypad_width
         self._height()
 
     def _height(self, *_: Any) -> None:
         keypad_h = self.keypad.height if self.keypad is not None else 0
+        self._shrink_title()
         if self.orientation == "vertical":
             self.holder.height = self.column.height
             self.height = self.column.height + self.spacing + keypad_h
         else:
-            self._shrink_title()
             self.height = max(self.column.height, keypad_h)
 
     def _shrink_title(self) -> None:
-        """Beside the keypad on a short landscape screen (1280×800, 1366×768 at 特大) a question,
-        answer box and error message taller than the page would push the keys a page turn
-        away: the question then stands at body size (bold), as beside the writing pad.
+        """A question, answer box and error message taller than the room the keys leave would
+        push the keys a page turn away (1280×800 and 1366×768 at 特大 beside them, 800×1280
+        under them): the question then stands at body size (bold), as beside the writing pad.
 
         Decided from the window size and the texts alone (each label measured at the width the
         column will have), never from the live layout, so the swap can't feed back into it."""
-        from kivy.core.window import Window
-
-        keypad = self.keypad
-        width = Window.width - 24 - (keypad.width if keypad is not None else 0) - self.spacing
-        if width <= 0:
+        plan = self.plan
+        if plan is None or plan.column_width <= 0:
             return
-        room = keypad_room(*Window.size)[1]
-        shown = list(self.column.children)
-        total = self.column.spacing * max(0, len(shown) - 1)
-        for widget in shown:
-            title = self._title_of.get(id(widget), widget)
-            total += _height_at(title, width) if isinstance(title, Label) else widget.height
+        width, room = plan.column_width, plan.column_room
+        # The column as it would be with the question big, at body size, or gone.
+        title = next((w for w in self.column.children if self._big(w) is not None), None)
+        big = self._big(title)
+        if title is None or big is None:
+            return
+        others = [w for w in self.column.children if w is not title]
+        base = sum(_height_at(w, width) if isinstance(w, Label) else w.height for w in others)
+        base += self.column.spacing * len(others)
+        small = self._small_of[id(big)]
+        error = any(isinstance(w, NoteLabel) and w.text and w.opacity > 0 for w in others)
         # A margin for what the estimate can't see (a message label not laid out yet, the
         # bars at 大 a little taller than at 标准): a question a shade smaller than needed costs
         # nothing, keys pushed a page turn away cost a resident the page.
-        small = total > room - TITLE_MARGIN_PX
-        for i, widget in enumerate(shown):
-            big = self._title_of.get(id(widget), widget)
-            if not isinstance(big, TitleLabel):
-                continue
-            want = self._small_of[id(big)] if small else big
-            if want is not widget:
-                self.column.remove_widget(widget)
-                self.column.add_widget(want, index=i)
+        limit = room - TITLE_MARGIN_PX
+        want: Any = big
+        if base + _height_at(big, width) > limit:
+            want = small
+            # Keys under the question on a small screen (1024×768 at 特大) with a long error:
+            # the error, which names what is asked (身份证号码应当是18位……), takes the
+            # question's place; 朗读 still reads the question.
+            if error and base + _height_at(small, width) > limit:
+                want = None
+        if want is None:
+            want = self._gone_of[id(big)]
+        if want is title:
+            return
+        index = self.column.children.index(title)
+        self.column.remove_widget(title)
+        self.column.add_widget(want, index=index)
+
+    def _big(self, widget: Any) -> TitleLabel | None:
+        """The question's title label if ``widget`` is the question (big, small or gone)."""
+        big = self._title_of.get(id(widget), widget)
+        return big if isinstance(big, TitleLabel) and id(big) in self._small_of else None
 
     def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
         """The shared keypad moves on to the next page: let go of it (issue 18: a binding left
@@ -1217,10 +1365,15 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
 
 
 def beside_keypad(
-    left: Sequence[Any], keypad: Any, spacing: float = 40, *, follow: bool = False
+    left: Sequence[Any],
+    keypad: Any,
+    spacing: float = 40,
+    *,
+    follow: bool = False,
+    stack: bool = False,
 ) -> BoxLayout:
     """Prompt, answer box and messages with the keypad (see KeypadRow): one glance, no
     turning, even at 1280×800 with 特大. ``follow``: the row is built once for its screen's
     whole life and refits when the window changes size (a wizard's rows are built per page,
     at the window's size then, and bind nothing that outlives them: issue 18)."""
-    return KeypadRow(left, keypad, spacing, follow)
+    return KeypadRow(left, keypad, spacing, follow, stack)

@@ -18,11 +18,13 @@ from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk import display_text
 from kiosk.content import ContentPack, Option
 from kiosk.devices.handwriting import HandwritingRecognizer
 from kiosk.devices.idcard import CardReader, FailureReason, IdCard, ReadFailure, ReadResult
+from kiosk.line_breaking import unbreakable_runs
 from kiosk.session import Session, WriteWay
 from kiosk.wizards.id_card import (
     card_answers,
@@ -46,9 +48,7 @@ from kiosk.wizards.steps import (
 from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
 from screens.card_read import CardPicture, CardRead
-from screens.theme import TOUCH_PX
 from screens.widgets import (
-    KEY_GAP,
     AnswerBox,
     BigButton,
     BodyLabel,
@@ -60,10 +60,11 @@ from screens.widgets import (
     TitleLabel,
     _height_at,
     beside_keypad,
-    keypad_room,
+    ems,
     mark_choice,
     nav_button,
     option_buttons,
+    plan_keypad,
     row,
 )
 from screens.writing_pad import WAY_LABELS, SpeakPad, WritingPad
@@ -366,10 +367,27 @@ class WizardScreen(PageScreen):
         修改 comes first on its line: at the far end of a wide row it sat a screen's width away
         from a short answer, and a resident couldn't tell which answer it changes.
         """
+        from kivy.core.window import Window
+
+        edit_w = self.style.touch_px * 1.4
+        # The text's width beside 修改 with the page strip showing (a review runs over turns).
+        beside_w = Window.width - 48 - 166 - edit_w - 20
         for text_value, step_id in rows:
             text = BodyLabel(text=text_value, size_hint_x=1)
-            edit = BigButton(text="修改", size_hint_x=None, width=self.style.touch_px * 1.4)
+            edit = BigButton(text="修改", size_hint_x=None, width=edit_w)
             edit.bind(on_release=lambda _w, s=step_id: self.show(s))
+            longest = max(ems(run) for run in unbreakable_runs(text_value) or [""])
+            if longest * float(self.style.small_px) > beside_w:
+                # A number too long for the line beside 修改 (an ID number on 800×1280): the
+                # answer on its own line, 修改 right under it, the number whole.
+                edit.size_hint_y = None
+                line = BoxLayout(orientation="vertical", size_hint_y=None, spacing=8)
+                line.add_widget(text)
+                line.add_widget(row(edit, Widget(), height=height))
+                line.bind(minimum_height=line.setter("height"))
+                line.page_row = True
+                self.page.add(line)
+                continue
             line = row(edit, text, height=height)
             line.page_row = True  # one line of a list: the list may run over page turns
             text.bind(height=lambda _w, h, ln=line: setattr(ln, "height", max(height, h)))
@@ -488,7 +506,13 @@ class WizardScreen(PageScreen):
             place = place_label(self.context().pack, pending, prefix)
             lines.append(f"住址：{place}")  # place_label ends with the detail (几组几号)
         for line in lines:
-            self.page.add(TitleLabel(text=line))
+            label = TitleLabel(text=line)
+            if line[0].isdigit():
+                # The number at title size where it fits on one line, else smaller down to the
+                # body floor (800×1280), never broken: a body label drawn large.
+                label = BodyLabel(text=line, bold=True)
+                label.font_size = self.style.title_px
+            self.page.add(label)
         self.message(TAKE_CARD)
 
         def confirm() -> None:
@@ -961,7 +985,9 @@ class WizardScreen(PageScreen):
         error = NoteLabel(text="", opacity=0)
         from kivy.core.window import Window
 
-        short = keypad_room(*Window.size)[1] < 4 * TOUCH_PX + 3 * KEY_GAP
+        window_w, window_h = Window.size
+        plan = plan_keypad(window_w, window_h, float(self.style.body_px), stack=True)
+        short = plan.short
         # On a short screen only the question's first sentence is the title, the rest (工资、
         # 养老金……都算上) body text under it: a title-size paragraph beside the keys is taller
         # than the page.
@@ -972,7 +998,7 @@ class WizardScreen(PageScreen):
             box.hint = note  # a short screen: the hint is shown in the empty box itself
         if hint.text:
             left.insert(1, hint)
-        self.page.add(beside_keypad(left, keypad))
+        self.page.add(beside_keypad(left, keypad, stack=True))
         self.answer_box, self.keypad = box, keypad
 
         def commit() -> bool:
@@ -989,7 +1015,7 @@ class WizardScreen(PageScreen):
             return True
 
         self._commit = commit
-        self.nav(extra=extra)
+        self.nav(extra=extra, beside=plan.mode == "stacked")
 
     def _skip(self, key: str) -> Callable[[], None]:
         def skip() -> None:

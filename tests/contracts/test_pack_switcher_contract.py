@@ -13,7 +13,7 @@ from kiosk.packs.checks import open_pack_store
 from kiosk.packs.switching import PackSwitcher
 from offline_cache import BUNDLED_PACK_DIR
 from tests.fakes import PendingPackSwitcher
-from tests.packs.conftest import Keys, MakePack, SignPack
+from tests.packs.conftest import BUNDLED_VERSION, Keys, MakePack, SignPack
 
 Switcher = PackSwitcher | PendingPackSwitcher
 
@@ -39,7 +39,7 @@ def test_a_pack_installed_meanwhile_is_switched_in_once_and_then_served(
     switcher_with_a_new_pack: Switcher,
 ) -> None:
     switcher = switcher_with_a_new_pack
-    assert switcher.pack is not None and switcher.pack.version == "1.0.0"  # mid-session
+    assert switcher.pack is not None and switcher.pack.version == BUNDLED_VERSION  # mid-session
     new = switcher.switch_if_pending()
     assert new is not None and new.version == "2.0.0"
     assert switcher.pack is new

@@ -12,11 +12,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.packs import archive
 from kiosk.packs.checks import open_pack_store
-from kiosk.packs.manifest import MANIFEST_NAME, list_pack_files, regenerate
+from kiosk.packs.manifest import MANIFEST_NAME, Manifest, list_pack_files, regenerate
 from kiosk.packs.signing import public_key_text
 from kiosk.packs.signing import sign as sign_bytes
 from offline_cache import BUNDLED_PACK_DIR
 from offline_cache.pack_store import PackStore
+
+# The bundled pack's own version (raised whenever residents' texts change): tests that expect
+# the terminal to fall back to the bundled pack compare with this, not with a literal.
+BUNDLED_VERSION = Manifest.read(BUNDLED_PACK_DIR).version
 
 
 class Keys:

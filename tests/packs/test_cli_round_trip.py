@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.admin.cli import main
 from offline_cache import BUNDLED_PACK_DIR
-from tests.packs.conftest import copy_bundled
+from tests.packs.conftest import BUNDLED_VERSION, copy_bundled
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -81,7 +81,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     assert f"指纹 {json.loads(keygen_out)['fingerprint']}" in out
 
     code, out, _ = run(capsys, "pack", "install", str(signed), *cfg)
-    assert code == 0 and "已安装内容包 changzhou 2.0.0（原为 1.0.0）" in out
+    assert code == 0 and f"已安装内容包 changzhou 2.0.0（原为 {BUNDLED_VERSION}）" in out
 
     code, out, err = run(capsys, "pack", "install", str(signed), *cfg)
     assert code == 1 and "未安装，当前内容包 changzhou 2.0.0 继续使用" in err
@@ -90,7 +90,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     listed = json.loads(out)
     assert [(p["version"], p["status"]) for p in listed["packs"]] == [
         ("2.0.0", "active"),
-        ("1.0.0", "bundled"),
+        (BUNDLED_VERSION, "bundled"),
     ]
 
     code, out, _ = run(capsys, "pack", "rollback", *cfg)

@@ -12,7 +12,7 @@ from kiosk.packs.checks import open_pack_store
 from kiosk.packs.errors import PackRefused
 from offline_cache import BUNDLED_PACK_DIR
 from offline_cache.pack_store import KEEP_PREVIOUS, PackStore
-from tests.packs.conftest import Keys, MakePack, SignPack
+from tests.packs.conftest import BUNDLED_VERSION, Keys, MakePack, SignPack
 
 
 def test_with_nothing_installed_the_kiosk_serves_the_bundled_pack(pack_store: PackStore) -> None:
@@ -63,7 +63,7 @@ def test_list_shows_the_active_pack_the_ones_kept_for_rollback_and_the_bundled_o
         ("2.2.0", "active"),
         ("2.1.0", "previous"),
         ("2.0.0", "previous"),
-        ("1.0.0", "bundled"),
+        (BUNDLED_VERSION, "bundled"),
     ]
     assert rows[0].installed_at and rows[0].signer_fingerprint
 
@@ -131,12 +131,14 @@ def test_the_kiosk_picks_up_a_new_pack_only_when_it_asks_between_residents(
     from kiosk.packs.switching import PackSwitcher
 
     switcher = PackSwitcher(open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]))
-    assert switcher.start().version == "1.0.0"
+    assert switcher.start().version == BUNDLED_VERSION
     assert switcher.switch_if_pending() is None
     open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]).install(
         sign_pack(make_pack("2.0.0"))
     )
-    assert switcher.pack is not None and switcher.pack.version == "1.0.0"  # mid-session: unchanged
+    assert (
+        switcher.pack is not None and switcher.pack.version == BUNDLED_VERSION
+    )  # mid-session: unchanged
     new = switcher.switch_if_pending()
     assert new is not None and new.version == "2.0.0" and switcher.pack is new
     assert switcher.switch_if_pending() is None
@@ -161,7 +163,7 @@ def test_a_new_pack_that_does_not_load_leaves_the_kiosk_on_the_old_one(
     switcher.start()
     store.install(sign_pack(make_pack("2.0.0")))
     assert switcher.switch_if_pending() is None
-    assert switcher.pack is not None and switcher.pack.version == "1.0.0"
+    assert switcher.pack is not None and switcher.pack.version == BUNDLED_VERSION
     assert store.serving_dir() == BUNDLED_PACK_DIR
     assert "新内容包不能加载" in (switcher.problem or "")
     tries = len(loads)
@@ -171,7 +173,7 @@ def test_a_new_pack_that_does_not_load_leaves_the_kiosk_on_the_old_one(
     restarted = PackSwitcher(
         open_pack_store(data_dir, BUNDLED_PACK_DIR, [bureau.public]), loader=picky_loader
     )
-    assert restarted.start().version == "1.0.0"
+    assert restarted.start().version == BUNDLED_VERSION
     assert "改用内置内容包" in (restarted.problem or "")
 
 

@@ -18,7 +18,7 @@ from kiosk.packs.sources import (
 )
 from offline_cache.pack_store import PackStore
 from offline_cache.store import Store
-from tests.packs.conftest import Keys, MakePack, SignPack
+from tests.packs.conftest import BUNDLED_VERSION, Keys, MakePack, SignPack
 
 
 @pytest.fixture
@@ -69,7 +69,9 @@ def test_installs_and_refusals_from_staff_confirmation_are_both_audited(
     entries = audit.entries()
     assert [e.action for e in entries] == ["pack.install_refused", "pack.installed"]
     assert entries[0].detail["reason"] == "untrusted_key"
-    assert entries[1].detail["version"] == "2.0.0" and entries[1].detail["previous"] == "1.0.0"
+    assert (
+        entries[1].detail["version"] == "2.0.0" and entries[1].detail["previous"] == BUNDLED_VERSION
+    )
     assert audit.verify().ok
 
 
@@ -98,7 +100,7 @@ def test_a_download_not_matching_the_advertised_manifest_is_refused(
     with pytest.raises(PackRefused) as info:
         install_downloaded(pack_store, advertised, signed.read_bytes(), audit=audit)
     assert "不一致" in info.value.message
-    assert pack_store.active_version() == "1.0.0"
+    assert pack_store.active_version() == BUNDLED_VERSION
     assert audit.entries()[0].action == "pack.install_refused"
 
 

@@ -9,7 +9,7 @@ from kiosk.audit import AuditLog
 from kiosk.packs.staff_actions import Outcome, PackAdmin
 from offline_cache.pack_store import PackStore
 from offline_cache.store import Store
-from tests.packs.conftest import Keys, MakePack, SignPack
+from tests.packs.conftest import BUNDLED_VERSION, Keys, MakePack, SignPack
 
 
 def test_staff_install_a_pack_from_the_usb_stick_and_roll_it_back(
@@ -21,7 +21,7 @@ def test_staff_install_a_pack_from_the_usb_stick_and_roll_it_back(
     sign_pack(make_pack("2.1.0"), keys=stranger, name="odd.zip").rename(usb / "odd.zip")
     audit = AuditLog(Store(tmp_path / "kiosk.sqlite3"))
     admin = PackAdmin(pack_store, audit, usb)
-    assert admin.overview() == ["正在使用：changzhou 1.0.0（2026-01-01 起生效）"]
+    assert admin.overview() == [f"正在使用：changzhou {BUNDLED_VERSION}（2026-01-01 起生效）"]
     offered = {c.path.name: c for c in admin.media_packs()}
 
     refused = admin.install(offered["odd.zip"].path, "0007")
@@ -40,11 +40,11 @@ def test_staff_install_a_pack_from_the_usb_stick_and_roll_it_back(
     assert done[0].ok and "2.0.0" in done[0].message
     assert admin.overview()[:2] == [
         "正在使用：changzhou 2.0.0（2020-01-01 起生效）",
-        "内置：changzhou 1.0.0（2026-01-01 起生效）",
+        f"内置：changzhou {BUNDLED_VERSION}（2026-01-01 起生效）",
     ]
 
     back = admin.rollback("0007")
-    assert back.ok and pack_store.active_version() == "1.0.0"
+    assert back.ok and pack_store.active_version() == BUNDLED_VERSION
     assert not admin.rollback("0007").ok
     assert [(e.actor, e.action) for e in audit.entries()] == [
         ("staff:0007", "pack.rolled_back"),

@@ -235,3 +235,40 @@ def test_small_deposits_of_a_deceased_name_the_current_limit_and_stay_marked_unv
     entry = _entry(pack, "inherit_deposit")
     assert "五万元" in entry["answer"] and "不用公证" in entry["answer"]
     assert not entry["verified"] and "2024" in entry["unverified_note"]
+
+
+# -- the 2026-12-07 source check ------------------------------------------------------------------
+def test_proving_a_job_without_a_contract_follows_the_2005_notice_and_the_boss_must_show_records(
+    pack: ContentPack,
+) -> None:
+    # 劳社部发〔2005〕12号 第二条: pay and social-insurance records, work card, hiring forms,
+    # attendance, co-workers' word; the employer bears the burden for (一)(三)(四).
+    entry = _entry(pack, "labour_relation_prove")
+    answer = entry["answer"]
+    for evidence in ("工资条", "社保", "工作证", "考勤", "登记表", "工友"):
+        assert evidence in answer, evidence
+    assert "老板有责任拿出来" in answer
+    assert entry["verified"] and "unverified_note" not in entry
+    notice = [b for b in entry["basis"] if "劳社部发〔2005〕12号" in b["law"]]
+    assert [b["article"] for b in notice] == ["第二条"]
+
+
+def test_the_tenfold_food_compensation_is_claimed_from_the_maker_or_a_shop_that_knew(
+    pack: ContentPack,
+) -> None:
+    # 食品安全法148(2): the seller pays the tenfold sum only when it knew the food was unsafe.
+    entry = _entry(pack, "fraud_fake_food")
+    answer = entry["answer"]
+    assert "十倍" in answer and "一千元" in answer
+    assert "厂家" in answer and "明知道" in answer
+    # The 2025 amendment may have renumbered the article: stays listed until someone reads it.
+    assert not entry["verified"] and "第一百四十八条" in entry["unverified_note"]
+
+
+def test_the_village_accounts_answer_says_its_article_number_is_the_2018_one(
+    pack: ContentPack,
+) -> None:
+    # The 2025-10-28 amendment (in force 2026-01-01) added articles; the new number is unread.
+    entry = _entry(pack, "village_affairs")
+    assert [b["article"] for b in entry["basis"]] == ["第三十条（2018年修正文本）"]
+    assert not entry["verified"] and "2026年1月1日" in entry["unverified_note"]

@@ -31,6 +31,7 @@ from offline_cache.outbox import Outbox
 from offline_cache.pack_store import PackStore
 from tests.conftest import ROOT
 from tests.packs.conftest import (  # noqa: F401 - fixtures used by name
+    BUNDLED_VERSION,
     Keys,
     MakePack,
     SignPack,
@@ -109,7 +110,7 @@ def test_a_newer_signed_pack_offered_by_the_province_is_installed_and_served_aft
     newer_zip: Path,
 ) -> None:
     switcher = PackSwitcher(pack_store)
-    assert switcher.start().version == "1.0.0"  # the kiosk is serving the bundled pack
+    assert switcher.start().version == BUNDLED_VERSION  # the kiosk is serving the bundled pack
     sim = start_sim("--pack-zip", str(newer_zip))
     agent = make_agent(outbox, keys, sim)
     with_pack_puller(agent, pack_store, audit)
@@ -119,7 +120,7 @@ def test_a_newer_signed_pack_offered_by_the_province_is_installed_and_served_aft
     assert any("下一位居民开始前生效" in n for n in report.notes)
     assert pack_store.active_version() == "2.0.0"
     # A resident mid-session still has the old pack; the switch waits for the idle moment.
-    assert switcher.pack is not None and switcher.pack.version == "1.0.0"
+    assert switcher.pack is not None and switcher.pack.version == BUNDLED_VERSION
     new = switcher.switch_if_pending()
     assert new is not None and new.version == "2.0.0"
     entry = audit.entries(action="pack.installed")[0]
@@ -148,7 +149,7 @@ def test_a_tampered_pack_is_refused_audited_not_fetched_again_and_the_current_pa
     report = agent.sync_now()
     assert report.pack_installed is None
     assert report.pack_problem and "没有安装" in report.pack_problem
-    assert pack_store.active_version() == "1.0.0"
+    assert pack_store.active_version() == BUNDLED_VERSION
     assert pack_store.pending_switch() is None
     refusal = audit.entries(action="pack.install_refused")[0]
     assert refusal.detail["origin"] == "sync"
@@ -172,7 +173,7 @@ def test_a_download_corrupted_in_transit_fails_the_announced_sha256_and_the_curr
     report = agent.sync_now()
     assert report.pack_problem and "SHA-256" in report.pack_problem
     assert report.last_error == report.pack_problem  # what staff see as 最近的问题
-    assert pack_store.active_version() == "1.0.0"
+    assert pack_store.active_version() == BUNDLED_VERSION
     assert actions(audit) == ["pack.download_refused"]
 
 
@@ -190,7 +191,7 @@ def test_an_oversized_pack_is_not_downloaded_and_the_current_pack_stays(
 
     report = agent.sync_now()
     assert report.pack_problem and "超过下载上限" in report.pack_problem
-    assert pack_store.active_version() == "1.0.0"
+    assert pack_store.active_version() == BUNDLED_VERSION
     assert actions(audit) == ["pack.download_refused"]
 
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kiosk.packs import archive
 from kiosk.packs.manifest import MANIFEST_NAME, list_pack_files, regenerate
 from kiosk.packs.signing import public_key_text, sign
-from tests.packs.conftest import copy_bundled
+from tests.packs.conftest import BUNDLED_VERSION, copy_bundled
 from tests.ui.conftest import STAFF_ID, STAFF_PIN
 from tests.ui.harness import Kiosk
 
@@ -111,7 +111,7 @@ def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idl
     app = kiosk.app
     put_pack(usb, tmp_path, "2.0.0")
     old_version = app.pack.version
-    assert app.startup.pack_store.active_version() == old_version == "1.0.0"
+    assert app.startup.pack_store.active_version() == old_version == BUNDLED_VERSION
     open_admin(kiosk)
     assert any("版本 2.0.0" in t and "可以安装" in t for t in kiosk.texts())
 
@@ -119,7 +119,7 @@ def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idl
     kiosk.tap("安装 2.0.0")
     assert "要安装内容包 2.0.0 吗？" in kiosk.texts()
     confirm(kiosk, "不安装")
-    assert app.startup.pack_store.active_version() == "1.0.0"
+    assert app.startup.pack_store.active_version() == BUNDLED_VERSION
 
     kiosk.tap("安装 2.0.0")
     confirm(kiosk, "安装")
@@ -144,11 +144,11 @@ def test_staff_install_a_newer_pack_from_the_stick_and_residents_get_it_when_idl
     kiosk.tap("回退到上一个版本")
     assert "要回退到上一个版本吗？" in kiosk.texts()
     confirm(kiosk, "回退")
-    assert app.startup.pack_store.active_version() == "1.0.0"
+    assert app.startup.pack_store.active_version() == BUNDLED_VERSION
     assert any("已从" in t and "回退到" in t for t in kiosk.texts())
     assert app.pack.version == "2.0.0"  # until this session ends
     kiosk.reset()
-    assert app.pack.version == "1.0.0"
+    assert app.pack.version == BUNDLED_VERSION
 
 
 def test_a_tampered_or_foreign_pack_is_refused_with_its_reason_and_nothing_changes(
@@ -169,8 +169,8 @@ def test_a_tampered_or_foreign_pack_is_refused_with_its_reason_and_nothing_chang
     wait_for_install(kiosk)
     texts = kiosk.texts()
     assert any("没有安装" in t and "现在的内容照常使用" in t for t in texts), texts
-    assert app.startup.pack_store.active_version() == "1.0.0"
-    assert app.pack.version == "1.0.0"
+    assert app.startup.pack_store.active_version() == BUNDLED_VERSION
+    assert app.pack.version == BUNDLED_VERSION
     entry = next(
         e for e in app.services.audit.entries(limit=20) if e.action == "pack.install_refused"
     )

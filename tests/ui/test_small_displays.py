@@ -1,0 +1,130 @@
+"""The two smallest displays (issue 12): 1024×768 and portrait 800×1280 at 特大.
+
+What a resident would notice: on a number page every key, the answer box, the message and
+上一步/下一步 are on screen at once with no page to turn; an ID number is never broken across
+lines; the step count doesn't push the keys off a narrow portrait screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.ui.harness import Kiosk
+
+pytestmark = pytest.mark.ui
+
+ID = "320483195603150025"
+
+
+@pytest.fixture
+def at(kiosk: Kiosk) -> Iterator[Any]:
+    """Show the kiosk at a size and scale (high contrast), back to 1920×1080 after."""
+    from kivy.core.window import Window
+
+    def show(size: tuple[int, int], scale: str = "xlarge") -> Kiosk:
+        Window.size = size
+        kiosk.app.style.apply("high_contrast", scale)
+        kiosk.pump(3)
+        return kiosk
+
+    try:
+        yield show
+    finally:
+        kiosk.app.end_session()
+        Window.size = (1920, 1080)
+        kiosk.app.style.apply("default", "standard")
+        kiosk.pump(3)
+
+
+def _on_screen(widget: Any) -> bool:
+    from kivy.core.window import Window
+
+    x, y = widget.to_window(widget.x, widget.y)
+    return (
+        widget.opacity > 0
+        and x >= -1
+        and y >= -1
+        and x + widget.width <= Window.width + 1
+        and y + widget.height <= Window.height + 1
+    )
+
+
+def _id_page(kiosk: Kiosk, typed: str) -> Any:
+    kiosk.tap("申请法律援助")
+    screen = kiosk.screen
+    screen.show("id_number")
+    kiosk.pump(2)
+    kiosk.type_digits(typed)
+    return screen
+
+
+def _audit(kiosk: Kiosk) -> list[str]:
+    from kivy.core.window import Window
+
+    from screens.audit import audit
+    from screens.displays import display_for
+
+    display = display_for(*Window.size)
+    return audit(kiosk.roots(), kiosk.app.style, display.size, display.target_min)
+
+
+def test_at_1024x768_特大_an_id_number_error_leaves_every_key_on_screen(at: Any) -> None:
+    kiosk = at((1024, 768))
+    screen = _id_page(kiosk, ID[:10])
+    kiosk.tap("下一步")  # too short: the message, the page stays
+    kiosk.pump(3)
+    assert screen.step_id == "id_number" and "18位" in screen.message_text
+    page = screen.page
+    keys = [w for w in screen.keypad.children]
+    assert len(keys) == 12 and all(_on_screen(k) for k in keys)
+    # Two rows of six under the answer (the column beside them would be too narrow).
+    assert len({round(k.y) for k in keys}) == 2
+    assert min(k.width for k in keys) >= 96 and min(k.height for k in keys) >= 96
+    delete = next(k for k in keys if k.text == "删除")
+    assert delete.texture_size[1] < delete.height  # the word on one line, not 删 over 除
+    for text in ("上一步", "下一步"):
+        assert _on_screen(kiosk.find(text)), text
+    message = next(w for w in page.body.walk() if "18位" in str(getattr(w, "text", "")))
+    assert _on_screen(message)
+    assert _on_screen(screen.answer_box)
+    assert page.pager.parent is None  # nothing to turn: no 往下翻
+    assert not _audit(kiosk)
+    kiosk.type_digits(ID[10:])  # what was typed is kept: finish it and go on
+    kiosk.tap("下一步")
+    assert screen.step_id != "id_number"
+
+
+def test_at_800x1280_特大_the_step_count_stays_in_the_nav_bar_and_the_keys_on_screen(
+    at: Any,
+) -> None:
+    kiosk = at((800, 1280))
+    screen = _id_page(kiosk, ID[:6])
+    page = screen.page
+    progress = screen.progress_label
+    assert progress.parent is page.nav and page.progress_row.parent is None
+    assert _on_screen(progress)  # beside 上一步 and 下一步 (on two lines if need be)
+    assert all(_on_screen(k) for k in screen.keypad.children)
+    assert page.pager.parent is None
+    assert not _audit(kiosk)
+
+
+def test_on_a_narrow_portrait_screen_the_review_keeps_the_id_number_whole(at: Any) -> None:
+    from screens.line_breaks import rendered_lines
+    from tests.rules.wizard_answers import PERSONAL
+
+    kiosk = at((800, 1280), "large")
+    kiosk.tap("申请法律援助")
+    screen = kiosk.screen
+    for key, value in {**PERSONAL, "id_number": ID}.items():
+        screen.set_answer(key, value)
+    screen.show("review")
+    kiosk.pump(3)
+    label = next(
+        w for w in screen.page.body.walk() if str(getattr(w, "text", "")).startswith("身份证号")
+    )
+    assert any("320483 19560315 0025" in line for line in rendered_lines(label))
+    edit = next(w for w in label.parent.walk() if getattr(w, "text", "") == "修改")
+    assert abs(edit.top - label.y) <= 40  # 修改 right under its answer
