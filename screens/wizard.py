@@ -788,8 +788,6 @@ class WizardScreen(PageScreen):
             # and the column scrolls by itself if a long question and a long answer need it:
             # the row stays as high as the page, so the page — and the pad — never moves.
             question = BodyLabel(text=title.text)
-            # The answer at body size, its hint just what the tile beside it doesn't say.
-            box.font_factor, box.hint = 1.0, "说完停一下"
             column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
             column.bind(minimum_height=column.setter("height"))
             for widget in (question, box, error):
@@ -837,6 +835,8 @@ class WizardScreen(PageScreen):
 
         def fit(*_: Any) -> None:
             width = pad.width
+            if not _within(box, body):
+                return  # the page has moved on since this was scheduled
             if width < 2 * touch or scroll.height < 1:
                 return  # not laid out yet
             gap = body.spacing
@@ -924,6 +924,8 @@ class WizardScreen(PageScreen):
 
         def fit(*_: Any) -> None:
             width = speak.width
+            if not _within(box, body):
+                return  # the page has moved on since this was scheduled
             if beside or width < 2 * touch or scroll.height < 1:
                 return  # side by side already, or not laid out yet
             gap = body.spacing
@@ -1237,7 +1239,7 @@ class WizardScreen(PageScreen):
 
             def error(step_id: str = step_id, typed: str = typed) -> None:
                 self.show(step_id)
-                writer = self.keypad or self.keyboard
+                writer = self.keypad or self.dictation_target  # keypad, keyboard or pad
                 if writer is not None:
                     writer.value = typed
                 self.go_next()  # refused: the page says why
@@ -1382,6 +1384,18 @@ def _tail_within(label: Any, text: str, width: float, height: float) -> str:
         else:
             lo = mid + 1
     return "…" + text[lo:].lstrip("，。、；：,.;: ")  # not "…，老板…"
+
+
+def _within(widget: Any, ancestor: Any) -> bool:
+    """Whether ``widget`` is (still) somewhere inside ``ancestor``: a refit scheduled for a page
+    must not touch the next one, which reuses the same page body."""
+    for _ in range(32):
+        if widget is None:
+            return False
+        if widget is ancestor:
+            return True
+        widget = widget.parent
+    return False
 
 
 def _fit_answer_row(answer_row: Any, *_: Any) -> None:
