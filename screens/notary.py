@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.stacklayout import StackLayout
 
@@ -35,6 +36,13 @@ MATTER_ICONS = {
     "no_criminal_record": "record",
     "education": "education",
 }
+
+
+# The checklist's words around the materials.
+HOW_TO_TICK = "已经有的点“我已有”，还没有的点“还缺”。"
+TAKE_HOME_ORDER = "点“带清单回家”，带回家的清单会先列还缺的。"
+# Below this window height the checklist starts with its first material under the title.
+TALL_WINDOW_PX = 900
 
 
 class NotaryScreen(PageScreen):
@@ -154,6 +162,8 @@ class NotaryScreen(PageScreen):
         self.ask_next()
 
     def show_checklist(self) -> None:
+        from kivy.core.window import Window
+
         self._step(NOTARY.steps[-1].id)
         matter = str(self.draft.get("matter"))
         self.result = c = notary.checklist(
@@ -165,25 +175,26 @@ class NotaryScreen(PageScreen):
         page = self.page
         page.clear()
         page.add(TitleLabel(text=self.title))
-        page.add(BodyLabel(text="已经有的点“我已有”，还没有的点“还缺”。带回家的清单会先列还缺的。"))
+        if Window.height >= TALL_WINDOW_PX:
+            # On a short window (1280×800, 1366×768) the first material takes this line's place:
+            # with 特大 the two don't fit under the title, and a piece too tall for what is left
+            # is turned away — the resident saw the title, an empty half page and 往下翻.
+            page.add(BodyLabel(text=HOW_TO_TICK))
         self._ticks = {}
         for doc in c.documents:
-            text = BodyLabel(text=f"{doc.label}\n为什么要：{doc.why}\n去哪里开：{doc.where}")
             yes = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
             no = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
             self._ticks[doc.id] = (yes, no)
             _show_tick(yes, no, doc.id in have)
             yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
-            # The document's words across the page, its two buttons under them: the buttons
-            # keep their size whatever the text's length (a row beside a long text grew them
-            # into narrow towers at 1280×800 with 特大).
-            text.size_hint_x = 1
-            line = StackLayout(size_hint_y=None, spacing=(24, 8))
+            line = MaterialLine(
+                BodyLabel(text=doc.label),
+                BodyLabel(text=f"为什么要：{doc.why}\n去哪里开：{doc.where}"),
+                yes,
+                no,
+            )
             line.page_row = True  # one line of a list: the list may run over page turns
-            line.bind(minimum_height=line.setter("height"))
-            for w in (text, yes, no):
-                line.add_widget(w)
             page.add(line)
         for m in c.maybe:
             ask = "、".join(q.text for q in m.depends_on)
@@ -194,6 +205,7 @@ class NotaryScreen(PageScreen):
         if c.office is not None:
             page.add(NoteLabel(text=f"到{c.office.label}办理。{c.office.contact}"))
         page.add(BodyLabel(text=f"{c.certificate_days_text}{c.fees}{c.green_channel}"))
+        page.add(BodyLabel(text=TAKE_HOME_ORDER))
         page.set_nav(
             left=[nav_button("上一步", self.go_back)],
             right=[nav_button("带清单回家", self.take_home, role="accent")],
@@ -307,6 +319,62 @@ class NotaryScreen(PageScreen):
                 self.mark(first, True)
 
         yield "checklist", checklist
+
+
+class MaterialLine(BoxLayout):  # type: ignore[misc]
+    """One material of the checklist: its name, why it is needed and where to get it, and its
+    我已有 / 还缺 buttons.
+
+    Where the line is wide enough the buttons sit beside the name, the reasons under them: the
+    shortest line an old resident can still read and tap, so the first material fits under the
+    title at 1280×800 with 特大. Where it isn't (portrait, 1024×768 at 特大) the words go across
+    the line and the buttons under them: beside a narrow text the buttons grew into towers.
+    """
+
+    NAME_EMS = 7  # the name needs about this many characters beside the buttons
+
+    def __init__(self, name: BodyLabel, details: BodyLabel, yes: BigButton, no: BigButton):
+        super().__init__(orientation="vertical", size_hint_y=None, spacing=8)
+        self.name, self.details, self.ticks = name, details, (yes, no)
+        self.beside: bool | None = None
+        self.bind(minimum_height=self.setter("height"), width=self._arrange)
+        name.bind(font_size=self._arrange)
+        self._arrange()
+
+    def _arrange(self, *_: Any) -> None:
+        yes, no = self.ticks
+        gap = 24
+        room = self.width - yes.width - no.width - 2 * gap
+        beside = room >= self.NAME_EMS * float(self.name.font_size)
+        if beside == self.beside:
+            return
+        self.beside = beside
+        for w in (self.name, self.details, yes, no):
+            if w.parent is not None:
+                w.parent.remove_widget(w)
+        self.clear_widgets()
+        if beside:
+            head = BoxLayout(size_hint_y=None, spacing=gap)
+            for w in (self.name, yes, no):
+                w.pos_hint = {"center_y": 0.5}
+                head.add_widget(w)
+            fit = partial(_fit_head, head, self.name, yes)
+            self.name.bind(height=fit)
+            yes.bind(height=fit)
+            fit()
+            self.add_widget(head)
+            self.add_widget(self.details)
+        else:
+            self.name.size_hint_x = self.details.size_hint_x = 1
+            words = StackLayout(size_hint_y=None, spacing=(gap, 8))
+            words.bind(minimum_height=words.setter("height"))
+            for w in (self.name, self.details, yes, no):
+                words.add_widget(w)
+            self.add_widget(words)
+
+
+def _fit_head(head: BoxLayout, name: BodyLabel, yes: BigButton, *_: Any) -> None:
+    head.height = max(name.height, yes.height)
 
 
 def _show_tick(yes: BigButton, no: BigButton, has_it: bool) -> None:
