@@ -181,20 +181,24 @@ class NotaryScreen(PageScreen):
             # is turned away — the resident saw the title, an empty half page and 往下翻.
             page.add(BodyLabel(text=HOW_TO_TICK))
         self._ticks = {}
+        tick_w = self.style.body_px * 5.5
+        # Decided from the window, not the line's width: the page strip that comes and goes
+        # with the page's height would change the layout it depends on.
+        beside = (
+            Window.width - PAGE_SIDES_PX - 2 * (tick_w + TICK_GAP)
+            >= NAME_EMS_BESIDE * self.style.body_px
+        )
         for doc in c.documents:
-            yes = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
-            no = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
+            yes = BigButton(size_hint=(None, None), width=tick_w)
+            no = BigButton(size_hint=(None, None), width=tick_w)
             self._ticks[doc.id] = (yes, no)
             _show_tick(yes, no, doc.id in have)
             yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
-            line = MaterialLine(
-                BodyLabel(text=doc.label),
-                BodyLabel(text=f"为什么要：{doc.why}\n去哪里开：{doc.where}"),
-                yes,
-                no,
+            details = f"为什么要：{doc.why}\n去哪里开：{doc.where}"
+            line = material_line(
+                BodyLabel(text=doc.label), BodyLabel(text=details), yes, no, beside=beside
             )
-            line.page_row = True  # one line of a list: the list may run over page turns
             page.add(line)
         for m in c.maybe:
             ask = "、".join(q.text for q in m.depends_on)
@@ -321,56 +325,45 @@ class NotaryScreen(PageScreen):
         yield "checklist", checklist
 
 
-class MaterialLine(BoxLayout):  # type: ignore[misc]
+# A line's width is the window's less the page's padding and its page strip (screens.widgets
+# Page: 12 + 12 + 24 px padding, a 150 px strip 16 px away), as in wizard.edit_rows.
+PAGE_SIDES_PX = 48 + 166
+# The name needs about this many characters beside its two buttons.
+NAME_EMS_BESIDE = 7
+TICK_GAP = 24
+
+
+def material_line(
+    name: BodyLabel, details: BodyLabel, yes: BigButton, no: BigButton, *, beside: bool
+) -> Any:
     """One material of the checklist: its name, why it is needed and where to get it, and its
     我已有 / 还缺 buttons.
 
-    Where the line is wide enough the buttons sit beside the name, the reasons under them: the
-    shortest line an old resident can still read and tap, so the first material fits under the
-    title at 1280×800 with 特大. Where it isn't (portrait, 1024×768 at 特大) the words go across
-    the line and the buttons under them: beside a narrow text the buttons grew into towers.
+    ``beside``: the buttons on the name's line, the reasons under them — the shortest line an
+    old resident can still read and tap, so the first material fits under the title at 1280×800
+    with 特大. Otherwise (portrait, 1024×768 at 特大) the words go across the line and the
+    buttons under them: beside a narrow text the buttons grew into towers.
     """
-
-    NAME_EMS = 7  # the name needs about this many characters beside the buttons
-
-    def __init__(self, name: BodyLabel, details: BodyLabel, yes: BigButton, no: BigButton):
-        super().__init__(orientation="vertical", size_hint_y=None, spacing=8)
-        self.name, self.details, self.ticks = name, details, (yes, no)
-        self.beside: bool | None = None
-        self.bind(minimum_height=self.setter("height"), width=self._arrange)
-        name.bind(font_size=self._arrange)
-        self._arrange()
-
-    def _arrange(self, *_: Any) -> None:
-        yes, no = self.ticks
-        gap = 24
-        room = self.width - yes.width - no.width - 2 * gap
-        beside = room >= self.NAME_EMS * float(self.name.font_size)
-        if beside == self.beside:
-            return
-        self.beside = beside
-        for w in (self.name, self.details, yes, no):
-            if w.parent is not None:
-                w.parent.remove_widget(w)
-        self.clear_widgets()
-        if beside:
-            head = BoxLayout(size_hint_y=None, spacing=gap)
-            for w in (self.name, yes, no):
-                w.pos_hint = {"center_y": 0.5}
-                head.add_widget(w)
-            fit = partial(_fit_head, head, self.name, yes)
-            self.name.bind(height=fit)
-            yes.bind(height=fit)
-            fit()
-            self.add_widget(head)
-            self.add_widget(self.details)
-        else:
-            self.name.size_hint_x = self.details.size_hint_x = 1
-            words = StackLayout(size_hint_y=None, spacing=(gap, 8))
-            words.bind(minimum_height=words.setter("height"))
-            for w in (self.name, self.details, yes, no):
-                words.add_widget(w)
-            self.add_widget(words)
+    if not beside:
+        name.size_hint_x = details.size_hint_x = 1
+        line = StackLayout(size_hint_y=None, spacing=(TICK_GAP, 8))
+        for w in (name, details, yes, no):
+            line.add_widget(w)
+    else:
+        head = BoxLayout(size_hint_y=None, spacing=TICK_GAP)
+        for w in (name, yes, no):
+            w.pos_hint = {"center_y": 0.5}
+            head.add_widget(w)
+        fit = partial(_fit_head, head, name, yes)
+        name.bind(height=fit)
+        yes.bind(height=fit)
+        fit()
+        line = BoxLayout(orientation="vertical", size_hint_y=None, spacing=8)
+        line.add_widget(head)
+        line.add_widget(details)
+    line.bind(minimum_height=line.setter("height"))
+    line.page_row = True  # one line of a list: the list may run over page turns
+    return line
 
 
 def _fit_head(head: BoxLayout, name: BodyLabel, yes: BigButton, *_: Any) -> None:
