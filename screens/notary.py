@@ -41,8 +41,10 @@ MATTER_ICONS = {
 # The checklist's words around the materials.
 HOW_TO_TICK = "已经有的点“我已有”，还没有的点“还缺”。"
 TAKE_HOME_ORDER = "点“带清单回家”，带回家的清单会先列还缺的。"
-# Below this window height the checklist starts with its first material under the title.
+# Below these window heights the checklist starts with its first material under the title
+# (with the buttons beside the names / under the words, which takes more height).
 TALL_WINDOW_PX = 900
+TALL_PORTRAIT_PX = 1600
 
 
 class NotaryScreen(PageScreen):
@@ -175,12 +177,6 @@ class NotaryScreen(PageScreen):
         page = self.page
         page.clear()
         page.add(TitleLabel(text=self.title))
-        if Window.height >= TALL_WINDOW_PX:
-            # On a short window (1280×800, 1366×768) the first material takes this line's place:
-            # with 特大 the two don't fit under the title, and a piece too tall for what is left
-            # is turned away — the resident saw the title, an empty half page and 往下翻.
-            page.add(BodyLabel(text=HOW_TO_TICK))
-        self._ticks = {}
         tick_w = self.style.body_px * 5.5
         # Decided from the window, not the line's width: the page strip that comes and goes
         # with the page's height would change the layout it depends on.
@@ -188,6 +184,13 @@ class NotaryScreen(PageScreen):
             Window.width - PAGE_SIDES_PX - 2 * (tick_w + TICK_GAP)
             >= NAME_EMS_BESIDE * self.style.body_px
         )
+        if Window.height >= (TALL_WINDOW_PX if beside else TALL_PORTRAIT_PX):
+            # On a shorter window (1280×800, 1366×768, 800×1280) the first material takes this
+            # line's place: with 特大 the two don't fit under the title, and a piece too tall
+            # for what is left is turned away — the resident saw the title, an empty half page
+            # and 往下翻.
+            page.add(BodyLabel(text=HOW_TO_TICK))
+        self._ticks = {}
         for doc in c.documents:
             yes = BigButton(size_hint=(None, None), width=tick_w)
             no = BigButton(size_hint=(None, None), width=tick_w)
