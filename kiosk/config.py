@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.appliance.maintenance import parse_time_of_day
+from offline_cache.os_errors import plain_reason
 
 FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}
 THEMES = ("default", "high_contrast")
@@ -247,6 +249,15 @@ def _coerce(key: str, kind: type, raw: Any, from_env: bool) -> Any:
     return raw.strip()
 
 
+_TOML_WHERE = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
+    """Where the TOML went wrong, in Chinese: tomllib's own explanation is English."""
+    found = _TOML_WHERE.search(str(exc))
+    return f"：第 {found[1]} 行第 {found[2]} 列写法有误" if found else ""
+
+
 def load_config(
     path: Path | None = None,
     env: dict[str, str] | None = None,
@@ -261,7 +272,9 @@ def load_config(
         try:
             doc = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError("config", f"{path} 不是有效的 TOML：{exc}") from None
+            raise ConfigError("config", f"{path} 不是有效的 TOML{_toml_where(exc)}") from None
+        except OSError as exc:
+            raise ConfigError("config", f"读不到配置文件 {path}：{plain_reason(exc)}") from None
         except UnicodeDecodeError:
             raise ConfigError("config", f"{path} 不是 UTF-8 文本") from None
     unknown = sorted(set(doc) - set(_SPEC))

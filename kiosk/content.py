@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.json_messages import decode_problem, schema_message
+from offline_cache.os_errors import plain_reason
 from voice.prompts import RecordedPrompts, load_recorded_prompts, recording_problems
 
 if TYPE_CHECKING:
@@ -382,8 +383,8 @@ def load_pack(
             problems.append(f"{label}: /: 缺少这个文件")
         except UnicodeDecodeError as exc:
             problems.append(f"{label}: /: {decode_problem(exc)}")
-        except OSError:
-            problems.append(f"{label}: /: 读不出来，存储设备可能有问题")
+        except OSError as exc:
+            problems.append(f"{label}: /: 读不出来：{plain_reason(exc)}")
     digest = _content_digest(texts, schema_dir) if cache is not None else ""
     known_good = cache is not None and not problems and digest in cache
     for stem, text in texts.items():
@@ -411,8 +412,8 @@ def load_pack(
                 problems.append("manifest.json: /: 应当是一个 JSON 对象")
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             problems.append(f"manifest.json: /: {decode_problem(exc)}")
-        except OSError:
-            problems.append("manifest.json: /: 读不出来，存储设备可能有问题")
+        except OSError as exc:
+            problems.append(f"manifest.json: /: 读不出来：{plain_reason(exc)}")
     if not problems:
         if not known_good:
             problems.extend(cross_check(data))
@@ -664,8 +665,11 @@ def cross_check(data: Mapping[str, Any]) -> list[str]:
     for key, template in sorted(data["screens"]["spoken"].items()):
         try:
             names = set(_placeholders(str(template)))
-        except ValueError as exc:  # a lone "{" or "}"
-            problems.append(f"data/screens.json: /spoken/{key}: 大括号写法有误（{exc}）")
+        except ValueError:  # a lone "{" or "}" (Python says why in English)
+            problems.append(
+                f"data/screens.json: /spoken/{key}: 大括号写法有误（有单独的“{{”或“}}”，"
+                "要原样显示请写两个）"
+            )
             continue
         extra = sorted(names - set(allowed.get(key, ())))
         if extra:

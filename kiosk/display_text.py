@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 WEEKDAYS = "一二三四五六日"
-_NEAR = {0: "今天", 1: "明天", 2: "后天"}
+_NEAR = ("今天", "明天", "后天")  # 0, 1 and 2 days ahead
 RECEIPT_GROUP = 4
 _DIGIT_WORDS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 
@@ -81,13 +81,29 @@ def date_words(day: date | str, *, year: bool = True, weekday: bool = False) -> 
     return f"{text} {weekday_words(d)}" if weekday else text
 
 
+def day_word(day: date | str, today: date) -> str:
+    """The word a resident uses for ``day``: 今天/明天/后天, 这周五/下周一, else 星期四.
+
+    Accepts a date or its ISO text (as stored)."""
+    d = date.fromisoformat(day) if isinstance(day, str) else day
+    ahead = (d - today).days
+    if 0 <= ahead < len(_NEAR):
+        return _NEAR[ahead]
+    weeks = (d - (today - timedelta(days=today.weekday()))).days // 7
+    name = WEEKDAYS[d.weekday()]
+    if weeks == 0:
+        return f"这周{name}"
+    if weeks == 1:
+        return f"下周{name}"
+    return f"星期{name}"
+
+
 def near_day_words(day: date, today: date) -> str:
-    """``明天 12月8日 星期二`` for today, tomorrow and the day after; otherwise the full date in
-    words with its weekday."""
-    near = _NEAR.get((day - today).days)
-    if near is None:
+    """``明天 12月8日 星期二`` for today, tomorrow and the day after (:func:`day_word`);
+    otherwise the full date in words with its weekday."""
+    if not 0 <= (day - today).days < len(_NEAR):
         return date_words(day, weekday=True)
-    return f"{near} {date_words(day, year=False, weekday=True)}"
+    return f"{day_word(day, today)} {date_words(day, year=False, weekday=True)}"
 
 
 def weekday_words(day: date) -> str:

@@ -99,12 +99,15 @@ def unbreakable_runs(paragraph: str) -> list[str]:
 
 
 def _split_wide(segment: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """A run too wide for a whole line (very rare: a long chain of glued marks): cut it between
-    its atoms, never inside a number or word, as late as fits."""
+    """A run too wide for a whole line (very rare: a number wider than the line, or a long chain
+    of glued marks): cut it between its atoms, never inside a number or word, as late as fits.
+    A closing mark hangs past the width rather than start a line, and an opening one goes down
+    with what it opens: the piece is too wide already, so the rules are kept at the width's cost."""
     pieces: list[str] = []
     current = ""
     for _kind, text in _atoms(segment):
-        if current and measure((current + text).rstrip()) > width:
+        glued = text[0] in CLOSING or current.rstrip()[-1:] in OPENING
+        if current and not glued and measure((current + text).rstrip()) > width:
             pieces.append(current)
             current = text
         else:

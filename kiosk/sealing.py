@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from offline_cache.os_errors import plain_reason
+
 MAGIC = b"KS1"
 _INFO = b"village-legal-kiosk submission v1"
 _HEADER_LEN = len(MAGIC) + 32 + 12
@@ -96,7 +98,7 @@ def load_public_key(path: Path) -> X25519PublicKey:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise SealingError(f"读不到省系统公钥文件 {path}：{exc.strerror or exc}") from exc
+        raise SealingError(f"读不到省系统公钥文件 {path}：{plain_reason(exc)}。") from exc
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
             key = serialization.load_pem_public_key(data)
@@ -114,7 +116,7 @@ def load_private_key(path: Path) -> X25519PrivateKey:
         data = Path(path).read_bytes()
         key = serialization.load_pem_private_key(data, password=None)
     except OSError as exc:
-        raise SealingError(f"读不到私钥文件 {path}：{exc.strerror or exc}") from exc
+        raise SealingError(f"读不到私钥文件 {path}：{plain_reason(exc)}。") from exc
     except ValueError as exc:
         raise SealingError(f"私钥文件 {path} 格式不对。") from exc
     if not isinstance(key, X25519PrivateKey):

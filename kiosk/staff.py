@@ -27,9 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.audit import AuditLog
+from kiosk.json_messages import decode_problem
 from kiosk.session import ADMIN_ROLE
 from kiosk.throttle import Backoff, minutes_left
 from offline_cache.failure_counts import FailureCounts, Failures
+from offline_cache.os_errors import plain_reason
 from offline_cache.staff_records import StaffMember as StaffMember
 from offline_cache.staff_records import StaffRepository
 from offline_cache.store import Store
@@ -183,8 +185,16 @@ class StaffDirectory:
                 member = StaffMember(str(staff_id), str(role), True)
                 if self.records.import_hash(member, str(pin_hash), self._clock()):
                     count += 1
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StaffError(f"工作人员文件 {path} 读不懂：{exc}") from None
+        except OSError as exc:
+            raise StaffError(f"读不到工作人员文件 {path}：{plain_reason(exc)}。") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StaffError(f"工作人员文件 {path} {decode_problem(exc)}。") from None
+        except KeyError as exc:
+            raise StaffError(f"工作人员文件 {path} 缺少 {exc.args[0]} 一项。") from None
+        except (ValueError, TypeError):  # "staff" not a list, an entry not an object …
+            raise StaffError(
+                f"工作人员文件 {path} 格式不对：应有 staff 列表，每一项有 id 和 pin_hash。"
+            ) from None
         return count
 
     # -- sign-in ---------------------------------------------------------------------------

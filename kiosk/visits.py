@@ -47,7 +47,6 @@ _TRANSITIONS = {
     "tentative": {"confirmed", "rejected", "cancelled"},
     "confirmed": {"cancelled", "done"},
 }
-WEEKDAY_NAMES = "一二三四五六日"
 
 
 class BookingError(Exception):
@@ -279,7 +278,7 @@ def list_slots(
                     booked = int(counts.get((t["id"], day.isoformat(), pid), 0))
                     slot = Slot(
                         date=day.isoformat(),
-                        weekday=WEEKDAY_NAMES[day.weekday()],
+                        weekday=display_text.WEEKDAYS[day.weekday()],
                         period=pid,
                         period_label=p["label"],
                         start=p["start"],

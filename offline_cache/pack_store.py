@@ -237,7 +237,7 @@ class PackStore(Generic[M]):
         except (OSError, ValueError) as exc:
             # Written by rename only, so this means disk damage: serve the bundled pack.
             log.error("pack state unreadable (%s); using the bundled pack", exc)
-            self.last_problem = f"内容包状态文件损坏（{exc}），已改用内置内容包。"
+            self.last_problem = "内容包状态文件损坏，已改用内置内容包。"
             return _State(None, [], {})
         active = doc.get("active")
         history = [h for h in doc.get("history", []) if isinstance(h, str)]

@@ -7,7 +7,6 @@ never edited: a changed checksum or a database newer than this app is refused wi
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import shutil
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from offline_cache.os_errors import DiskTrouble, trouble_of
 from offline_cache.private_files import create_private, private_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -57,11 +57,12 @@ def explain_os_error(exc: BaseException, path: Path) -> str:
     Never the library's own text: SQLite says "disk I/O error" when a write fails on a full
     disk, so a failed write on a disk with almost no space left is reported as full.
     """
-    text = str(exc).lower()
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in text:
+    text = str(exc).lower()  # SQLite's words, looked at only, never shown
+    trouble = trouble_of(exc) if isinstance(exc, OSError) else None
+    if trouble is DiskTrouble.FULL or "full" in text:
         return _FULL.format(path=path)
     if (
-        (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS))
+        trouble in (DiskTrouble.PERMISSION, DiskTrouble.READ_ONLY)
         or "readonly" in text
         or "read-only" in text
         or "unable to open" in text
@@ -70,7 +71,7 @@ def explain_os_error(exc: BaseException, path: Path) -> str:
             f"数据目录不能写入（{path}），新的内容存不下。已保存的申请都还在，"
             "查询和查看不受影响；请工作人员联系管理员检查存储卡。"
         )
-    io_error = "disk i/o" in text or (isinstance(exc, OSError) and exc.errno == errno.EIO)
+    io_error = "disk i/o" in text or trouble is DiskTrouble.IO
     if io_error and _nearly_full(path):
         return _FULL.format(path=path)
     return f"数据保存出错（{path}），存储设备读写失败。已保存的申请都还在，请联系管理员检查存储卡。"

@@ -14,6 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk import display_text
+from offline_cache.os_errors import plain_reason
 from offline_cache.vocabulary import Service
 from screens.base import PageScreen, TourStep
 from screens.printing import when_printer_answers
@@ -144,7 +145,7 @@ class AdminScreen(PageScreen):
     def _found(self, found: Any) -> None:
         self.scanning = False
         if isinstance(found, OSError):  # a stick pulled out mid-read
-            self.pack_message = f"读不了U盘：{found.strerror or found}"
+            self.pack_message = f"读不了U盘：{plain_reason(found)}"
         else:
             self.candidates = list(found)
         self.refresh()

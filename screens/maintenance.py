@@ -3,13 +3,19 @@
 Looks at the kiosk when the rules ask to, and when the night's restart is due and nobody is
 using it, stops the App; ``main.main`` then exits with ``EXIT_CODE`` and systemd starts a fresh
 process (``Restart=always``).
+
+The quiet hour is read on the terminal's clock (``KioskApp.now``: the system time corrected by
+the province's ``Date``, kiosk.terminal_clock), like every other time the kiosk keeps: a terminal
+whose system clock is hours off still restarts at the configured hour of the real night, not in
+the morning when residents arrive.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from kivy.clock import Clock
@@ -27,13 +33,19 @@ class MaintenanceRestart:
         app: Any,
         rules: NightlyRestart,
         *,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime],
         before_exit: Callable[[str], None] | None = None,
+        uptime: Callable[[], float] | None = None,
     ) -> None:
+        """``clock``: the time the quiet hour is read on (the terminal's). ``uptime``: seconds
+        this process has run; given, the rules' start time is reckoned back from ``clock`` at
+        each look, since the terminal clock moves when the province corrects it (and is only
+        attached after the first frame, after this is armed)."""
         self.app = app
         self.rules = rules
         self.clock = clock
         self.before_exit = before_exit
+        self.uptime = uptime
         self.exit_code = 0  # what main() returns: EXIT_CODE once the restart has begun
         self._event: Any = None
 
@@ -56,7 +68,10 @@ class MaintenanceRestart:
         )
 
     def check(self, _dt: float = 0) -> None:
-        decision = self.rules.decide(self.clock(), self.activity())
+        now = self.clock()
+        if self.uptime is not None:
+            self.rules.started = now - timedelta(seconds=self.uptime())
+        decision = self.rules.decide(now, self.activity())
         if not isinstance(decision, Restart):
             self._event = Clock.schedule_once(self.check, decision.seconds)
             return
@@ -74,8 +89,17 @@ def start_maintenance_restart(
     """Arm the nightly restart at ``at`` (None: never); ``quiet_s`` without a touch first."""
     if at is None:
         return None
+    born = monotonic()
+
+    def terminal_time() -> datetime:
+        return datetime.fromtimestamp(app.now())
+
     restart = MaintenanceRestart(
-        app, NightlyRestart(at, datetime.now(), quiet_s=quiet_s), before_exit=before_exit
+        app,
+        NightlyRestart(at, terminal_time(), quiet_s=quiet_s),
+        clock=terminal_time,
+        before_exit=before_exit,
+        uptime=lambda: monotonic() - born,
     )
     app.bind(on_start=lambda *_a: restart.start())
     app.bind(on_stop=lambda *_a: restart.stop())

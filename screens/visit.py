@@ -16,7 +16,7 @@ from kiosk.printing.slip import Slip
 from kiosk.submissions import failure_text
 from kiosk.visits import BookingError, BookingLedger, Slot
 from kiosk.wizards.steps import Context, Kind, Step, Submit, review_rows
-from kiosk.wizards.visit import VISIT, book_home_visit, day_words, when_word
+from kiosk.wizards.visit import VISIT, book_home_visit, day_words
 from screens.base import TourStep
 from screens.widgets import BigButton, BodyLabel, NoteLabel, ems, nav_button
 from screens.wizard import WizardScreen
@@ -76,7 +76,7 @@ class VisitScreen(WizardScreen):
         for s in self._load_slots():
             by_day.setdefault(s.date, []).append(s)
         tiles = [
-            (day, f"{when_word(day, self.today())}\n{day_words(day)}", slots)
+            (day, f"{display_text.day_word(day, self.today())}\n{day_words(day)}", slots)
             for day, slots in sorted(by_day.items())
         ]
         grid = self._capacity_grid(tiles, "day", self._pick_day, cols=4, spacing=20, rows_px=1.8)

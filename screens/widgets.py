@@ -1141,8 +1141,11 @@ class KeypadPlan:
     @property
     def short(self) -> bool:
         """Too little room for a title-size paragraph: only the question's first sentence is
-        the title, the hint goes in the empty answer box, an error takes the hint's place."""
-        return self.column_room < 4 * 124 + 3 * KEY_GAP
+        the title, the hint goes in the empty answer box. Beside the keys the column is as
+        tall as they are (a 3×4 keypad's height, or it is short); over them it has what they
+        leave (a title, a line of hint and the answer box take about 300 px at 特大)."""
+        need = 4 * 124 + 3 * KEY_GAP if self.mode == "beside" else 300
+        return self.column_room < need
 
 
 def plan_keypad(
@@ -1202,6 +1205,16 @@ def _height_at(label: Any, width: float) -> float:
     texture_h = probe.texture.size[1] if probe.texture is not None else 0
     extra = float(label.height) - float(label.texture_size[1]) if label.texture_size[1] else 8.0
     return texture_h + max(0.0, extra)
+
+
+def column_height(widgets: Sequence[Any], width: float, spacing: float = 16) -> float:
+    """How tall a column of these widgets would be at ``width`` (labels laid out again off
+    screen, empty ones left out): to decide a layout before it is made."""
+    shown = [w for w in widgets if not isinstance(w, Label) or w.text]
+    total = spacing * max(0, len(shown) - 1)
+    for w in shown:
+        total += _height_at(w, width) if isinstance(w, Label) else w.height
+    return total
 
 
 class KeypadRow(BoxLayout):  # type: ignore[misc]

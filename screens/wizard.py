@@ -48,6 +48,7 @@ from offline_cache.outbox import Receipt
 from screens.base import PageScreen, TourStep
 from screens.card_read import CardPicture, CardRead
 from screens.widgets import (
+    TITLE_MARGIN_PX,
     AnswerBox,
     BigButton,
     BodyLabel,
@@ -58,6 +59,7 @@ from screens.widgets import (
     ProgressLabel,
     TitleLabel,
     beside_keypad,
+    column_height,
     ems,
     mark_choice,
     nav_button,
@@ -839,7 +841,16 @@ class WizardScreen(PageScreen):
 
         window_w, window_h = Window.size
         plan = plan_keypad(window_w, window_h, float(self.style.body_px), stack=True)
-        short = plan.short
+        # Short: too little room for the whole question (at body size at least) with its note
+        # and the answer box; measured over the keys, where the room varies with the texts.
+        short = plan.short or (
+            plan.mode != "beside"
+            and column_height(
+                [BodyLabel(text=question, bold=True), BodyLabel(text=note), box],
+                plan.column_width,
+            )
+            > plan.column_room - TITLE_MARGIN_PX
+        )
         # On a short screen only the question's first sentence is the title, the rest (工资、
         # 养老金……都算上) body text under it: a title-size paragraph beside the keys is taller
         # than the page.
@@ -857,9 +868,10 @@ class WizardScreen(PageScreen):
             value = str(keypad.value)
             problem = validate(value) if validate else None
             if problem:
-                # The message takes the hint's place rather than adding lines below it.
                 error.text, error.opacity = problem, 1
-                if short and hint.parent is not None:
+                # Over the keys (or beside them on a short screen) the message takes the
+                # hint's place: what went wrong matters more now than how to type.
+                if (short or plan.mode != "beside") and hint.parent is not None:
                     hint.parent.remove_widget(hint)
                 self.message_text = problem
                 return False

@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's own exit for a mistyped command
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import KioskAdmin
 
 
 @pytest.mark.parametrize(
@@ -31,9 +22,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     ],
 )
 def test_a_mistyped_command_is_told_in_one_chinese_line_with_where_to_find_help(
-    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+    kiosk_admin: KioskAdmin, argv: list[str], said: str
 ) -> None:
-    code, out, err = run(capsys, *argv)
+    code, out, err = kiosk_admin(*argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("kiosk-admin: 命令有误：")
     assert said in err and "--help" in err
@@ -42,11 +33,11 @@ def test_a_mistyped_command_is_told_in_one_chinese_line_with_where_to_find_help(
 
 
 def test_a_refused_payload_lists_its_problems_on_lines_that_all_start_with_the_prefix(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
     case = tmp_path / "case.json"
     case.write_text(json.dumps({"applicant": {"name": ""}}), encoding="utf-8")
-    code, _, err = run(capsys, "legal-aid", "assess", str(case), "--data-dir", str(tmp_path))
+    code, _, err = kiosk_admin("legal-aid", "assess", str(case), "--data-dir", str(tmp_path))
     lines = err.splitlines()
     assert code == 1 and len(lines) > 2
     assert all(line.startswith("kiosk-admin: ") for line in lines)
@@ -55,11 +46,11 @@ def test_a_refused_payload_lists_its_problems_on_lines_that_all_start_with_the_p
 
 
 def test_a_truncated_case_file_is_said_in_chinese_with_the_place_it_stops(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
     case = tmp_path / "case.json"
     case.write_text('{"applicant": {"name": "张', encoding="utf-8")
-    code, _, err = run(capsys, "legal-aid", "assess", str(case), "--data-dir", str(tmp_path))
+    code, _, err = kiosk_admin("legal-aid", "assess", str(case), "--data-dir", str(tmp_path))
     assert code == 1
     assert (
         err

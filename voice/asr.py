@@ -387,9 +387,11 @@ class Recognizer:
             vosk.SetLogLevel(-1)  # Kaldi's chatter on stderr means nothing to staff
             model = vosk.Model(str(self.model_dir))  # a path, never lang=: that would download
         except ImportError as exc:
-            return self._finish(ModelStatus("missing", f"没有安装 vosk 语音识别库：{exc}"))
+            log.warning("vosk import failed: %s", exc)
+            return self._finish(ModelStatus("missing", "没有安装 vosk 语音识别库。"))
         except Exception as exc:
-            return self._finish(ModelStatus("missing", f"语音模型无法加载（文件可能损坏）：{exc}"))
+            log.warning("vosk model did not load: %s", exc)
+            return self._finish(ModelStatus("missing", "语音模型无法加载（文件可能损坏）。"))
         self._vosk, self._model = vosk, model
         if screens is not None:
             self.check_vocabulary(screens)

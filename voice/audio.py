@@ -9,6 +9,7 @@ path the kiosk uses.
 from __future__ import annotations
 
 import array
+import logging
 import math
 import queue
 import sys
@@ -17,6 +18,10 @@ import time
 import wave
 from pathlib import Path
 from typing import Any, Protocol
+
+from offline_cache.os_errors import plain_reason
+
+log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 # 0.1 s blocks: the level meter moves smoothly and the end of speech is noticed within 0.1 s;
@@ -75,10 +80,11 @@ class WavFileSource:
                 self._width = wav.getsampwidth()
                 self._rate = wav.getframerate()
                 self.frames = wav.getnframes()
-        except FileNotFoundError:
-            raise AudioError(f"找不到录音文件：{path}") from None
+        except OSError as exc:
+            raise AudioError(f"读不到录音文件 {path}：{plain_reason(exc)}") from None
         except (wave.Error, EOFError) as exc:
-            raise AudioError(f"{path} 不是 WAV 录音文件（{exc}）") from None
+            log.warning("%s: not a WAV file: %s", path, exc)
+            raise AudioError(f"{path} 不是 WAV 录音文件。") from None
         if self._width != 2 or self._channels not in (1, 2):
             raise AudioError(
                 f"{path} 要求 16 位单声道 WAV；可用 sox {path.name} -r 16000 -c 1 -b 16 out.wav 转换"
@@ -177,7 +183,8 @@ class MicrophoneSource:
             self._stream.start()
         except Exception as exc:  # PortAudioError, ValueError: no such device
             self._stream = None
-            raise AudioError(f"无法打开麦克风：{exc}") from None
+            log.warning("microphone did not open: %s", exc)
+            raise AudioError("无法打开麦克风：请检查麦克风是否插好。") from None
 
     def read(self, timeout: float) -> bytes | None:
         try:
@@ -199,7 +206,8 @@ def _sounddevice() -> Any:
     try:
         import sounddevice
     except OSError as exc:  # libportaudio2 missing
-        raise AudioError(f"缺少 PortAudio 声音库（Debian 软件包 libportaudio2）：{exc}") from None
+        log.warning("sounddevice import failed: %s", exc)
+        raise AudioError("缺少 PortAudio 声音库（Debian 软件包 libportaudio2）。") from None
     return sounddevice
 
 
@@ -208,7 +216,8 @@ def _devices(channels_key: str) -> list[str]:
     try:
         devices = sd.query_devices()
     except Exception as exc:
-        raise AudioError(f"无法列出声音设备：{exc}") from None
+        log.warning("query_devices failed: %s", exc)
+        raise AudioError("无法列出声音设备：声音系统没有回应。") from None
     return [str(d["name"]) for d in devices if int(d.get(channels_key, 0)) > 0]
 
 

@@ -97,8 +97,8 @@ def read_aloud_problem() -> str | None:
         from voice.tts import Pyttsx3Engine
 
         Pyttsx3Engine.shared()
-    except Exception as exc:  # any engine failure means the fallback program is used
-        return f"pyttsx3 无法使用普通话语音（{exc}），将改用 espeak-ng 程序"
+    except Exception:  # any engine failure means the fallback program is used
+        return "pyttsx3 无法使用普通话语音，将改用 espeak-ng 程序"
     if shutil.which("aplay") is None:
         return "没有安装 aplay（alsa-utils），朗读听不到声音"
     return None

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from offline_cache.os_errors import plain_reason
+
 # What a recording must be: uncompressed 16-bit PCM, mono, at a rate sound cards play.
 SAMPLE_WIDTH = 2
 RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)
@@ -167,8 +169,8 @@ def wav_problem(path: Path) -> str | None:
                 return f"超过 {MAX_SECONDS} 秒，可能放错了文件"
     except (wave.Error, EOFError):
         return "不是 WAV 录音（只能用未压缩的 WAV）"
-    except OSError:
-        return "读不出来"
+    except OSError as exc:
+        return f"读不出来：{plain_reason(exc)}"
     return None
 
 

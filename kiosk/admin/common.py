@@ -4,7 +4,6 @@ pack, the actor written to the audit log, and reading the inputs people type or 
 from __future__ import annotations
 
 import argparse
-import errno
 import getpass
 import json
 import re
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 from kiosk import receipts
 from kiosk.config import KioskConfig, load_config
 from kiosk.json_messages import decode_problem
+from offline_cache.os_errors import plain_reason
 
 if TYPE_CHECKING:
     from kiosk.content import ContentPack
@@ -87,12 +87,8 @@ def read_json_file(path: str) -> Any:
     """The JSON document in ``path``; unreadable or not JSON is a :class:`CliError`."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CliError(f"找不到文件 {path}") from None
-    except PermissionError:
-        raise CliError(f"没有权限读取文件 {path}") from None
-    except OSError:
-        raise CliError(f"读不出文件 {path}（是目录，或存储设备有问题）") from None
+    except OSError as exc:
+        raise CliError(f"读不出文件 {path}：{plain_reason(exc)}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{path} {decode_problem(exc)}") from None
 
@@ -112,20 +108,7 @@ def write_output(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise CliError(f"没能写 {path}：{_why_not_written(exc)}") from None
-
-
-def _why_not_written(exc: OSError) -> str:
-    """The reason in Chinese: the system's own words (Permission denied …) are English."""
-    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
-        return "没有权限写这个地方，换一个文件夹"
-    if isinstance(exc, FileNotFoundError):
-        return "这个文件夹不存在"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹，请写上文件名"
-    if exc.errno == errno.ENOSPC:
-        return "磁盘满了"
-    return f"系统错误号 {exc.errno}"
+        raise CliError(f"没能写 {path}：{plain_reason(exc)}") from None
 
 
 def receipt_code(text: str) -> str:

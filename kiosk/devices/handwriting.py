@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from offline_cache.os_errors import plain_reason
+
 DEFAULT_MODEL = Path("/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model")
 DEFAULT_LIBRARY = "libzinnia.so.0"
 
@@ -73,8 +75,8 @@ class Ink:
         """Read a strokes file (UTF-8 JSON)."""
         try:
             return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise InkError(f"找不到笔画文件 {path}") from None
+        except OSError as exc:
+            raise InkError(f"读不到笔画文件 {path}：{plain_reason(exc)}") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise InkError(f"{path} 不是有效的 JSON 文件。") from None
 

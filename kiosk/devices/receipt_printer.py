@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import enum
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+log = logging.getLogger(__name__)
 
 
 class PrinterState(enum.Enum):
@@ -255,7 +258,9 @@ def plain_reason(exc: BaseException) -> str:
         if any("\u4e00" <= ch <= "\u9fff" for ch in str(seen)):
             return str(seen).strip()
         seen = seen.__cause__ or seen.__context__
-    return f"出错（{type(exc).__name__}）"
+    # A library's own words are English: they go to the log, staff get a plain sentence.
+    log.warning("printer failure without a plain reason: %r", exc)
+    return "出错了，原因已记入日志，请联系技术人员"
 
 
 def _close(device: Any) -> None:
@@ -285,7 +290,9 @@ def cups_queue(queue: str) -> Any:
                     env={**os.environ, "LC_ALL": "C"},
                 )
             except (OSError, subprocess.SubprocessError) as exc:
-                raise DeviceNotFoundError(f"lpstat: {exc}") from None
+                raise DeviceNotFoundError(
+                    "本机的打印程序（cups-client 的 lpstat）没有装好或没有回应"
+                ) from exc
             words = state.stdout.lower()
             if state.returncode != 0 or not words.strip():
                 raise DeviceNotFoundError(f"没有 CUPS 队列 {queue}")

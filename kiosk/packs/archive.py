@@ -20,6 +20,7 @@ from typing import IO
 
 from kiosk.packs.manifest import MANIFEST_NAME, SIGNATURE_NAME, list_pack_files, safe_relative_path
 from offline_cache.durable import fsync_dir
+from offline_cache.os_errors import plain_reason
 from offline_cache.pack_errors import PackRefused
 
 MiB = 1024 * 1024
@@ -62,14 +63,8 @@ def mib(n: int) -> str:
 def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise PackRefused("not_a_pack", f"找不到文件 {path}。") from None
-    except IsADirectoryError:
-        raise PackRefused("not_a_pack", f"{path} 是一个目录，不是 zip 文件。") from None
-    except PermissionError:
-        raise PackRefused("not_a_pack", f"没有权限读取 {path}。") from None
-    except OSError:
-        raise PackRefused("not_a_pack", f"读不出 {path}，存储设备可能有问题。") from None
+    except OSError as exc:
+        raise PackRefused("not_a_pack", f"读不出 {path}：{plain_reason(exc)}。") from None
     except _DAMAGED:
         raise PackRefused(
             "not_a_pack", f"{path.name} 不是完整的 zip 文件（可能没拷贝完或已损坏）。"

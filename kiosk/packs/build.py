@@ -27,6 +27,7 @@ from kiosk.packs.manifest import (
 from kiosk.packs.schema_check import schema_problems
 from kiosk.packs.signing import Signature, fingerprint, generate_key, sign
 from kiosk.packs.verify import read_signature
+from offline_cache.os_errors import plain_reason
 
 if TYPE_CHECKING:
     from kiosk.packs.review import ContentReview
@@ -88,7 +89,7 @@ def new_signing_key(private_path: Path, passphrase: bytes | None = None) -> NewS
     try:
         public = generate_key(private_path, passphrase)
     except OSError as exc:
-        raise ValueError(f"写不了私钥文件 {private_path}：{exc.strerror}") from None
+        raise ValueError(f"写不了私钥文件 {private_path}：{plain_reason(exc)}") from None
     public_path.write_text(public + "\n", encoding="ascii")
     return NewSigningKey(private_path, public, public_path, fingerprint(public))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.packs.errors import PackRefused
+from offline_cache.os_errors import plain_reason
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -94,7 +95,7 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"读不到私钥文件 {path}：{exc.strerror}") from None
+        raise ValueError(f"读不到私钥文件 {path}：{plain_reason(exc)}") from None
     try:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except TypeError:

@@ -19,6 +19,7 @@ from kiosk.packs import archive
 from kiosk.packs.errors import PackRefused
 from kiosk.packs.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest
 from kiosk.packs.signing import Signature, fingerprint
+from offline_cache.os_errors import plain_reason
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditLog
@@ -156,8 +157,8 @@ def _describe(path: Path, trusted: Sequence[str], current: Manifest | None) -> C
     size = path.lstat().st_size
     try:
         too_big = central_directory_problem(path)
-    except OSError:
-        too_big = "读不了这个文件"
+    except OSError as exc:
+        too_big = f"读不了这个文件：{plain_reason(exc)}"
     if too_big:
         return Candidate(path, size, None, False, False, too_big)
     try:

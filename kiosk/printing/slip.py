@@ -9,7 +9,6 @@ broken across lines, and it shrinks to fit the width instead (clreq: never break
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -20,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from kiosk.fonts import find_cjk_font
+from kiosk.line_breaking import break_lines
 
 # Printable dots across the paper at 203 dpi (58 mm paper prints 48 mm, 80 mm prints 72 mm).
 PAPER_DOTS = {58: 384, 80: 576}
@@ -78,13 +78,6 @@ def slip(kind: str, blocks: Sequence[Block]) -> Slip:
     return Slip(kind=kind, blocks=tuple(blocks), qr_text=qr)
 
 
-# clreq / GB/T 15834: these never start a line, and these never end one.
-_NO_START = set("，。、；：？！）」』”’》〉】…—·%,.;:?!)]}")
-_NO_END = set("（「『“‘《〈【([{")
-# A run of Latin letters, digits and the joiners inside numbers stays together.
-_UNIT = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-:/]*|\s+|.", re.S)
-
-
 @lru_cache(maxsize=16)
 def _font(size: int) -> Any:
     return ImageFont.truetype(str(find_cjk_font()), size, index=0)
@@ -92,40 +85,32 @@ def _font(size: int) -> Any:
 
 @lru_cache(maxsize=8192)
 def _width(size: int, unit: str) -> float:
-    """A unit's width at ``size`` (cached across slips: FreeType's measuring is the slow part
+    """A character's width at ``size`` (cached across slips: FreeType's measuring is the slow part
     of drawing a slip, and a slip uses a few hundred distinct characters)."""
     return float(_font(size).getlength(unit))
 
 
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (as ``measure`` says), by clreq rules.
+    """Break ``text`` into lines no wider than ``width``, by the same rules as the screens
+    (:func:`kiosk.line_breaking.break_lines`: no line starts with "，" or ends with "（", a
+    receipt code or phone number is never split).
 
-    A line's width is the sum of its units' (Chinese has no kerning; a Latin run is one unit),
-    so each unit is measured once rather than the whole line again at every character.
+    ``measure`` is asked about one character at a time and a line's width is the sum of its
+    characters' (Chinese has no kerning): each character is measured once, not every candidate
+    line again — FreeType's measuring is the slow part of drawing a slip.
     """
     widths: dict[str, float] = {}
 
-    def w(unit: str) -> float:
-        if unit not in widths:
-            widths[unit] = measure(unit)
-        return widths[unit]
+    def line_width(line: str) -> float:
+        total = 0.0
+        for ch in line:
+            w = widths.get(ch)
+            if w is None:
+                w = widths[ch] = measure(ch)
+            total += w
+        return total
 
-    lines: list[str] = []
-    for para in text.split("\n"):
-        line, used = "", 0.0
-        for unit in _UNIT.findall(para):
-            if not line or used + w(unit) <= width or unit[0] in _NO_START:
-                # (punctuation that can't start a line hangs at the end of this one)
-                line, used = line + unit, used + w(unit)
-                continue
-            carry = ""
-            while line and line[-1] in _NO_END:
-                carry, line = line[-1] + carry, line[:-1]
-            lines.append(line.rstrip())
-            line = carry + unit.lstrip()
-            used = sum(w(u) for u in _UNIT.findall(line))
-        lines.append(line.rstrip())
-    return lines
+    return [line.rstrip(" \u3000") for line in break_lines(text, width, line_width)]
 
 
 def _fit_one_line(text: str, size: int, width: int) -> Any:

@@ -5,10 +5,14 @@ It is a staff/admin action, so it goes to the audit log — with counts only, ne
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from kiosk.audit import SYNC_MANUAL, AuditLog
 from kiosk.sync.agent import SyncAgent, SyncReport
+from offline_cache.store import StoreError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -36,5 +40,8 @@ def sync_by_hand(agent: SyncAgent, audit: AuditLog, actor: str) -> ManualRun:
             },
         )
     except Exception as exc:  # the run itself happened; say so rather than lose its report
-        return ManualRun(report, f"审计日志没有记下这次同步：{exc}")
+        log.error("sync.manual audit entry not written: %s", exc)
+        # A StoreError is already a plain Chinese sentence; anything else is a library's English.
+        why = f"：{exc}" if isinstance(exc, StoreError) else "（详情见日志）。"
+        return ManualRun(report, f"审计日志没有记下这次同步{why}")
     return ManualRun(report)

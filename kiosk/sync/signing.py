@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from offline_cache.os_errors import plain_reason
+
 REPLAY_WINDOW_S = 300
 HEADER_TERMINAL = "X-Kiosk-Terminal"
 HEADER_TIMESTAMP = "X-Kiosk-Timestamp"
@@ -57,7 +59,7 @@ def load_credentials(path: Path) -> TerminalCredentials:
             str(doc["terminal_id"]), base64.b64decode(doc["secret"], validate=True)
         )
     except OSError as exc:
-        raise CredentialsError(f"读不到终端凭据文件 {path}：{exc.strerror or exc}") from exc
+        raise CredentialsError(f"读不到终端凭据文件 {path}：{plain_reason(exc)}。") from exc
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise CredentialsError(f"终端凭据文件 {path} 格式不对。") from exc
 

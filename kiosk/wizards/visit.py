@@ -4,14 +4,13 @@ and :func:`book_home_visit`, which holds the slot and queues the booking as one 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from kiosk import display_text
 from kiosk.content import ContentPack, Option
 from kiosk.visits import (
     OVERRIDE_REASON_MAX_CHARS,
-    WEEKDAY_NAMES,
     Booking,
     BookingLedger,
     BookingRequest,
@@ -42,24 +41,9 @@ def _reason_rule(text: str, ctx: Context) -> str | None:
 
 def day_words(day: str, today: date | None = None) -> str:
     """``2025-03-05`` as the tiles say it: 3月5日; with ``today``, as a resident says it:
-    明天（3月5日）, 下周一（3月9日） (:func:`when_word`)."""
+    明天（3月5日）, 下周一（3月9日） (:func:`kiosk.display_text.day_word`)."""
     words = display_text.date_words(day, year=False)
-    return f"{when_word(day, today)}（{words}）" if today is not None else words
-
-
-def when_word(day: str, today: date) -> str:
-    """The word a resident uses for ``day``: 今天/明天/后天, 这周五/下周一, else 星期四."""
-    d = date.fromisoformat(day)
-    ahead = (d - today).days
-    if 0 <= ahead <= 2:
-        return ("今天", "明天", "后天")[ahead]
-    weeks = (d - (today - timedelta(days=today.weekday()))).days // 7
-    name = WEEKDAY_NAMES[d.weekday()]
-    if weeks == 0:
-        return f"这周{name}"
-    if weeks == 1:
-        return f"下周{name}"
-    return f"星期{name}"
+    return f"{display_text.day_word(day, today)}（{words}）" if today is not None else words
 
 
 def _when(answers: Answers, ctx: Context) -> str:

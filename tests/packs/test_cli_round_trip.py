@@ -6,17 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
-from kiosk.admin.cli import main
 from offline_cache import BUNDLED_PACK_DIR
+from tests.conftest import KioskAdmin
 from tests.packs.conftest import BUNDLED_VERSION, copy_bundled
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_config(path: Path, data_dir: Path, media: Path, public_key: str) -> Path:
@@ -29,19 +21,19 @@ def write_config(path: Path, data_dir: Path, media: Path, public_key: str) -> Pa
 
 
 def test_keygen_sign_verify_install_list_rollback_through_the_cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
     key = tmp_path / "bureau.pem"
-    code, keygen_out, _ = run(capsys, "pack", "keygen", "-o", str(key), "--json")
+    code, keygen_out, _ = kiosk_admin("pack", "keygen", "-o", str(key), "--json")
     assert code == 0
     public = json.loads(keygen_out)["public_key"]
     assert (key.stat().st_mode & 0o777) == 0o600
     assert key.with_suffix(".pub").read_text(encoding="ascii").strip() == public
     # keygen never overwrites a key
-    code, _, err = run(capsys, "pack", "keygen", "-o", str(key))
+    code, _, err = kiosk_admin("pack", "keygen", "-o", str(key))
     assert code == 1 and "不会覆盖" in err
     key.rename(tmp_path / "moved.pem")  # a stale .pub alone must not be paired with a new key
-    code, _, err = run(capsys, "pack", "keygen", "-o", str(key))
+    code, _, err = kiosk_admin("pack", "keygen", "-o", str(key))
     assert code == 1 and "bureau.pub" in err
     (tmp_path / "moved.pem").rename(key)
 
@@ -51,8 +43,7 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
     cfg = ["--config", str(config)]
 
     source = copy_bundled(tmp_path / "pack-src")
-    code, out, _ = run(
-        capsys,
+    code, out, _ = kiosk_admin(
         "pack",
         "manifest",
         str(source),
@@ -66,53 +57,52 @@ def test_keygen_sign_verify_install_list_rollback_through_the_cli(
         "2026-01-01",
     )
     assert code == 0 and "2.0.0" in out
-    code, out, _ = run(capsys, "pack", "validate", str(source))
+    code, out, _ = kiosk_admin("pack", "validate", str(source))
     assert code == 0 and "格式正确" in out
 
     signed = media / "changzhou-2.0.0.zip"
-    code, out, _ = run(capsys, "pack", "sign", str(source), "--key", str(key), "-o", str(signed))
+    code, out, _ = kiosk_admin("pack", "sign", str(source), "--key", str(key), "-o", str(signed))
     assert code == 0 and signed.is_file()
 
-    code, out, _ = run(capsys, "pack", "verify", str(signed), *cfg)
+    code, out, _ = kiosk_admin("pack", "verify", str(signed), *cfg)
     assert code == 0 and "可以安装" in out and "安装后升级到 2.0.0" in out
 
-    code, out, _ = run(capsys, "pack", "list", *cfg)
+    code, out, _ = kiosk_admin("pack", "list", *cfg)
     assert "changzhou 2.0.0 — 可以安装" in out
     assert f"指纹 {json.loads(keygen_out)['fingerprint']}" in out
 
-    code, out, _ = run(capsys, "pack", "install", str(signed), *cfg)
+    code, out, _ = kiosk_admin("pack", "install", str(signed), *cfg)
     assert code == 0 and f"已安装内容包 changzhou 2.0.0（原为 {BUNDLED_VERSION}）" in out
 
-    code, out, err = run(capsys, "pack", "install", str(signed), *cfg)
+    code, out, err = kiosk_admin("pack", "install", str(signed), *cfg)
     assert code == 1 and "未安装，当前内容包 changzhou 2.0.0 继续使用" in err
 
-    code, out, _ = run(capsys, "pack", "list", "--json", *cfg)
+    code, out, _ = kiosk_admin("pack", "list", "--json", *cfg)
     listed = json.loads(out)
     assert [(p["version"], p["status"]) for p in listed["packs"]] == [
         ("2.0.0", "active"),
         (BUNDLED_VERSION, "bundled"),
     ]
 
-    code, out, _ = run(capsys, "pack", "rollback", *cfg)
+    code, out, _ = kiosk_admin("pack", "rollback", *cfg)
     assert code == 0 and "回退到 内置内容包" in out
-    code, out, _ = run(capsys, "pack", "list", "--json", *cfg)
+    code, out, _ = kiosk_admin("pack", "list", "--json", *cfg)
     assert json.loads(out)["packs"][0]["directory"] == str(BUNDLED_PACK_DIR)
 
-    code, out, _ = run(capsys, "audit", "list", "--json", *cfg)
+    code, out, _ = kiosk_admin("audit", "list", "--json", *cfg)
     actions = [e["action"] for e in json.loads(out)]
     assert actions == ["pack.rolled_back", "pack.install_refused", "pack.installed"]
-    code, out, _ = run(capsys, "audit", "verify", *cfg)
+    code, out, _ = kiosk_admin("audit", "verify", *cfg)
     assert code == 0 and "审计日志完整：共 3 条" in out
 
 
 def test_signing_a_directory_whose_manifest_is_stale_names_the_command_to_fix_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
     key = tmp_path / "k.pem"
-    run(capsys, "pack", "keygen", "-o", str(key))
+    kiosk_admin("pack", "keygen", "-o", str(key))
     source = copy_bundled(tmp_path / "src")
-    run(
-        capsys,
+    kiosk_admin(
         "pack",
         "manifest",
         str(source),
@@ -126,22 +116,22 @@ def test_signing_a_directory_whose_manifest_is_stale_names_the_command_to_fix_it
     (source / "data" / "hotline.json").write_text(
         (source / "data" / "hotline.json").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
-    code, _, err = run(
-        capsys, "pack", "sign", str(source), "--key", str(key), "-o", str(tmp_path / "x.zip")
+    code, _, err = kiosk_admin(
+        "pack", "sign", str(source), "--key", str(key), "-o", str(tmp_path / "x.zip")
     )
     assert code == 1
     assert f"kiosk-admin pack manifest {source}" in err
     assert "data/hotline.json" in err
     assert not (tmp_path / "x.zip").exists()
     # Regenerating without a new version works, with a reminder that terminals need one.
-    code, out, _ = run(capsys, "pack", "manifest", str(source))
+    code, out, _ = kiosk_admin("pack", "manifest", str(source))
     assert code == 0 and "版本号仍是 2.0.0" in out and "--version" in out
-    code, out, _ = run(capsys, "pack", "manifest", str(source), "--version", "2.0.1")
+    code, out, _ = kiosk_admin("pack", "manifest", str(source), "--version", "2.0.1")
     assert code == 0 and "版本号仍是" not in out
 
 
 def test_pack_diff_shows_what_changed_down_to_the_json_path(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
     a = copy_bundled(tmp_path / "a")
     b = copy_bundled(tmp_path / "b")
@@ -154,8 +144,7 @@ def test_pack_diff_shows_what_changed_down_to_the_json_path(
     (b / "assets" / "new.png").write_bytes(b"png")
     shutil.rmtree(b / "assets" / "icons")
     for d, v in ((a, "1.0.0"), (b, "1.1.0")):
-        run(
-            capsys,
+        kiosk_admin(
             "pack",
             "manifest",
             str(d),
@@ -166,7 +155,7 @@ def test_pack_diff_shows_what_changed_down_to_the_json_path(
             "--version",
             v,
         )
-    code, out, _ = run(capsys, "pack", "diff", str(a), str(b))
+    code, out, _ = kiosk_admin("pack", "diff", str(a), str(b))
     assert code == 0
     assert "清单 version: 1.0.0 → 1.1.0" in out
     assert "+ assets/new.png（新增）" in out
@@ -177,9 +166,9 @@ def test_pack_diff_shows_what_changed_down_to_the_json_path(
 
 
 def test_stats_rejects_a_badly_written_date_plainly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
-    code, _, err = run(
-        capsys, "stats", "--from", "2026/11/01", "--to", "2026-11-30", "--data-dir", str(tmp_path)
+    code, _, err = kiosk_admin(
+        "stats", "--from", "2026/11/01", "--to", "2026-11-30", "--data-dir", str(tmp_path)
     )
     assert code == 1 and "2026-11-28 这样" in err

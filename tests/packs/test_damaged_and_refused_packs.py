@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.admin.cli import main
 from kiosk.audit import AuditLog
 from kiosk.packs import archive
 from kiosk.packs.errors import PackRefused
 from offline_cache.store import Store
+from tests.conftest import KioskAdmin
 from tests.packs.conftest import Keys, MakePack, SignPack
 
 # Latin words of three letters or more, outside file names and the program's own name: English.
@@ -35,12 +35,6 @@ def english_in(line: str, *allowed: str) -> list[str]:
     for word in (*sorted(allowed, key=len, reverse=True), *_OURS):
         line = line.replace(word, "")
     return _ENGLISH.findall(line)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -77,13 +71,13 @@ def test_a_zip_with_corrupt_compressed_data_is_refused_in_one_plain_line_and_aud
     sign_pack: SignPack,
     terminal: list[str],
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    kiosk_admin: KioskAdmin,
     command: str,
 ) -> None:
     broken = corrupt_data_of(
         sign_pack(make_pack()), "data/legal_aid.json", tmp_path / "changzhou-2.0.0.zip"
     )
-    code, out, err = run(capsys, "pack", command, str(broken), *terminal)
+    code, out, err = kiosk_admin("pack", command, str(broken), *terminal)
     assert code == 1 and out == ""
     lines = err.splitlines()
     assert len(lines) == 1, err
@@ -94,11 +88,11 @@ def test_a_zip_with_corrupt_compressed_data_is_refused_in_one_plain_line_and_aud
 
 
 def test_a_file_that_is_not_a_zip_is_refused_without_the_zip_modules_english(
-    terminal: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    terminal: list[str], tmp_path: Path, kiosk_admin: KioskAdmin
 ) -> None:
     junk = tmp_path / "pack.zip"
     junk.write_bytes(b"PK\x03\x04 this is not a zip at all")
-    code, _, err = run(capsys, "pack", "verify", str(junk), *terminal)
+    code, _, err = kiosk_admin("pack", "verify", str(junk), *terminal)
     assert code == 1
     assert "File is not a zip file" not in err
     assert english_in(err, "pack.zip") == []
@@ -137,23 +131,23 @@ def test_verifying_a_pack_not_newer_than_the_active_one_fails_first_like_the_ins
     sign_pack: SignPack,
     terminal: list[str],
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    kiosk_admin: KioskAdmin,
 ) -> None:
     newer = sign_pack(make_pack("2.0.0"))
     older = sign_pack(make_pack("1.5.0"))
-    assert run(capsys, "pack", "install", str(newer), *terminal)[0] == 0
-    code, out, err = run(capsys, "pack", "verify", str(older), *terminal)
+    assert kiosk_admin("pack", "install", str(newer), *terminal)[0] == 0
+    code, out, err = kiosk_admin("pack", "verify", str(older), *terminal)
     assert code == 3
     assert err.startswith("kiosk-admin: 不能安装到本终端：") and "1.5.0" in err
     assert "可以安装" not in out + err
     # The same answer a script reads from --json, and the install really is refused.
-    code, out, _ = run(capsys, "pack", "verify", str(older), "--json", *terminal)
+    code, out, _ = kiosk_admin("pack", "verify", str(older), "--json", *terminal)
     assert code == 3 and json.loads(out)["installable_here"] is False
-    assert run(capsys, "pack", "install", str(older), *terminal)[0] == 1
+    assert kiosk_admin("pack", "install", str(older), *terminal)[0] == 1
     # With the administrator's explicit downgrade, verify and install agree again.
-    code, out, _ = run(capsys, "pack", "verify", str(older), "--allow-downgrade", *terminal)
+    code, out, _ = kiosk_admin("pack", "verify", str(older), "--allow-downgrade", *terminal)
     assert code == 0 and out.startswith("可以安装")
-    code, _, _ = run(capsys, "pack", "install", str(older), "--allow-downgrade", *terminal)
+    code, _, _ = kiosk_admin("pack", "install", str(older), "--allow-downgrade", *terminal)
     assert code == 0
 
 
@@ -162,11 +156,11 @@ def test_verifying_with_a_key_this_terminal_does_not_trust_says_the_install_woul
     sign_pack: SignPack,
     stranger: Keys,
     terminal: list[str],
-    capsys: pytest.CaptureFixture[str],
+    kiosk_admin: KioskAdmin,
 ) -> None:
     foreign = sign_pack(make_pack(), stranger, "foreign.zip")
-    code, _, err = run(
-        capsys, "pack", "verify", str(foreign), "--trusted-key", stranger.public, *terminal
+    code, _, err = kiosk_admin(
+        "pack", "verify", str(foreign), "--trusted-key", stranger.public, *terminal
     )
     assert code == 3 and "packs.trusted_keys" in err
 

@@ -73,7 +73,7 @@ def test_a_form_that_cannot_be_written_says_why_in_chinese(
 ) -> None:
     assert _run(tmp_path, "-o", str(tmp_path / "no-such-folder" / "f.pdf")) == 1
     err = capsys.readouterr().err
-    assert "这个文件夹不存在" in err and "No such file" not in err
+    assert "找不到这个文件或文件夹" in err and "No such file" not in err
     assert _run(tmp_path, "-o", str(tmp_path)) == 1  # a folder, not a file name
     err = capsys.readouterr().err
     assert "请写上文件名" in err and "Is a directory" not in err

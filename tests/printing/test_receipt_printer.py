@@ -250,3 +250,10 @@ def test_a_serial_printer_through_a_pty_prints_and_answers_status(listener: LIST
     assert printer.wait_for(b"\x1dV\x00")
     (printed,) = raster_images(printer.printed())
     assert qr_texts(printed) == [layouts.query_hint(CODE)]
+
+
+def test_a_printer_failure_in_a_librarys_english_reaches_staff_as_a_plain_sentence() -> None:
+    from kiosk.devices.receipt_printer import plain_reason
+
+    reason = plain_reason(RuntimeError("USB device not found"))
+    assert reason and not any(ch.isascii() and ch.isalpha() for ch in reason), reason

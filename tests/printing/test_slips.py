@@ -145,6 +145,23 @@ def test_lines_never_start_with_closing_punctuation_nor_end_with_opening() -> No
         assert not any("0519-86681234" not in ln and "0519" in ln for ln in lines)
 
 
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_a_printed_line_never_starts_with_closing_punctuation_nor_splits_a_code_or_phone(
+    width_mm: int,
+) -> None:
+    code = "2345 6789 2343"
+    inner = PAPER_DOTS[width_mm] - 2 * 16  # the slip's margins
+    for lead in range(24):  # every place the code and the phone can fall on a line
+        text = f"{'请' * lead}回执号{code}，请记好。有问题打0519-86681234，或打12348。"
+        lines = [line for line, _size in printed_lines(Slip("x", (Text(text),)), width_mm)]
+        assert "".join(lines) == text
+        assert not any(line[0] in "，。、；：？！）”" for line in lines[1:]), lines
+        assert any(code in line for line in lines), lines
+        assert any("0519-86681234" in line for line in lines), lines
+        font = ImageFont.truetype(str(find_cjk_font()), Size.BODY)
+        assert all(font.getlength(line) <= inner for line in lines), lines
+
+
 def test_dates_are_in_words_with_today_and_tomorrow() -> None:
     today = date(2026, 12, 7)
     assert date_words(today, weekday=True) == "2026年12月7日 星期一"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.admin.cli import main
+from tests.conftest import KioskAdmin
 from tests.rules.conftest import case
 from tests.rules.ids import make_id
 
@@ -20,21 +20,15 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_check_id_prints_birth_date_age_and_sex_but_masks_the_number(
-    capsys: pytest.CaptureFixture[str],
+    kiosk_admin: KioskAdmin,
 ) -> None:
     number = make_id(date(1950, 4, 5), male=False)
-    code, out, _ = run(capsys, "check-id", number, "--today", "2026-06-15")
+    code, out, _ = kiosk_admin("check-id", number, "--today", "2026-06-15")
     assert code == 0
     assert "1950年4月5日" in out and "76岁" in out and "女" in out
     assert number not in out
-    code, out, _ = run(capsys, "check-id", number, "--today", "2026-06-15", "--json")
+    code, out, _ = kiosk_admin("check-id", number, "--today", "2026-06-15", "--json")
     data = json.loads(out)
     assert data == {
         "valid": True,
@@ -46,18 +40,16 @@ def test_check_id_prints_birth_date_age_and_sex_but_masks_the_number(
 
 
 def test_check_id_with_a_wrong_check_digit_exits_1_with_one_plain_line(
-    capsys: pytest.CaptureFixture[str],
+    kiosk_admin: KioskAdmin,
 ) -> None:
     number = make_id(date(1950, 4, 5))
     wrong = number[:-1] + ("1" if number[-1] != "1" else "2")
-    code, out, err = run(capsys, "check-id", wrong)
+    code, out, err = kiosk_admin("check-id", wrong)
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "校验码" in err and "Traceback" not in err
 
 
-def test_legal_aid_assess_explains_the_outcome(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_legal_aid_assess_explains_the_outcome(kiosk_admin: KioskAdmin, tmp_path: Path) -> None:
     path = tmp_path / "case.json"
     path.write_text(
         json.dumps(
@@ -65,44 +57,43 @@ def test_legal_aid_assess_explains_the_outcome(
         ),
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "legal-aid", "assess", str(path), "--today", "2026-06-15")
+    code, out, _ = kiosk_admin("legal-aid", "assess", str(path), "--today", "2026-06-15")
     assert code == 0
     assert out.startswith("初步评估：不符合")
     assert "每人5000元" in out and "2490元" in out and "12348" in out
-    code, out, _ = run(capsys, "legal-aid", "assess", str(path), "--today", "2026-06-15", "--json")
+    code, out, _ = kiosk_admin("legal-aid", "assess", str(path), "--today", "2026-06-15", "--json")
     data = json.loads(out)
     assert data["outcome"] == "ineligible" and data["income_test"]["threshold_yuan"] == 2490
 
 
 def test_legal_aid_assess_accepts_the_submit_file_format(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    kiosk_admin: KioskAdmin, tmp_path: Path
 ) -> None:
     path = tmp_path / "submit.json"
     path.write_text(json.dumps({"kind": "legal_aid", "payload": case()}), encoding="utf-8")
-    code, out, _ = run(capsys, "legal-aid", "assess", str(path), "--today", "2026-06-15")
+    code, out, _ = kiosk_admin("legal-aid", "assess", str(path), "--today", "2026-06-15")
     assert code == 0 and "初步评估：符合" in out and "绿色通道" in out
 
 
 def test_legal_aid_assess_with_an_invalid_case_exits_1_listing_fields(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    kiosk_admin: KioskAdmin, tmp_path: Path
 ) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(case(**{"applicant.phone": "123"})), encoding="utf-8")
-    code, out, err = run(capsys, "legal-aid", "assess", str(path))
+    code, out, err = kiosk_admin("legal-aid", "assess", str(path))
     assert code == 1 and out == ""
     assert "applicant.phone" in err
-    code, _, err = run(capsys, "legal-aid", "assess", str(tmp_path / "missing.json"))
-    assert code == 1 and "找不到文件" in err
+    code, _, err = kiosk_admin("legal-aid", "assess", str(tmp_path / "missing.json"))
+    assert code == 1 and "找不到这个文件" in err and "No such file" not in err
     (tmp_path / "notjson.json").write_text("{", encoding="utf-8")
-    code, _, err = run(capsys, "legal-aid", "assess", str(tmp_path / "notjson.json"))
+    code, _, err = kiosk_admin("legal-aid", "assess", str(tmp_path / "notjson.json"))
     assert code == 1 and "不是完整的 JSON" in err and "第 1 行第 2 列" in err
 
 
-def test_notary_list_and_checklist(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "notary", "list", "--json")
+def test_notary_list_and_checklist(kiosk_admin: KioskAdmin) -> None:
+    code, out, _ = kiosk_admin("notary", "list", "--json")
     assert code == 0 and len(json.loads(out)) >= 10
-    code, out, _ = run(
-        capsys,
+    code, out, _ = kiosk_admin(
         "notary",
         "checklist",
         "inheritance",
@@ -118,18 +109,17 @@ def test_notary_list_and_checklist(capsys: pytest.CaptureFixture[str]) -> None:
     assert "常州市武进公证处" in out and "--answer real_estate=yes|no" in out
 
 
-def test_notary_checklist_refuses_bad_answers_plainly(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "notary", "checklist", "will", "--answer", "prior_will")
+def test_notary_checklist_refuses_bad_answers_plainly(kiosk_admin: KioskAdmin) -> None:
+    code, _, err = kiosk_admin("notary", "checklist", "will", "--answer", "prior_will")
     assert code == 1 and "问题=yes" in err
-    code, _, err = run(capsys, "notary", "checklist", "will", "--answer", "prior_will=perhaps")
+    code, _, err = kiosk_admin("notary", "checklist", "will", "--answer", "prior_will=perhaps")
     assert code == 1 and "yes 或 no" in err
-    code, _, err = run(capsys, "notary", "checklist", "spaceship")
+    code, _, err = kiosk_admin("notary", "checklist", "spaceship")
     assert code == 1 and "没有这种公证事项" in err
 
 
-def test_visit_slots_skip_the_spring_festival(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys,
+def test_visit_slots_skip_the_spring_festival(kiosk_admin: KioskAdmin) -> None:
+    code, out, _ = kiosk_admin(
         "visit",
         "slots",
         "--service",
@@ -150,9 +140,9 @@ def test_visit_slots_skip_the_spring_festival(capsys: pytest.CaptureFixture[str]
 
 
 def test_visit_slots_refuse_an_unknown_service_and_bad_dates(
-    capsys: pytest.CaptureFixture[str],
+    kiosk_admin: KioskAdmin,
 ) -> None:
-    code, _, err = run(capsys, "visit", "slots", "--service", "haircut")
+    code, _, err = kiosk_admin("visit", "slots", "--service", "haircut")
     assert code == 1 and "没有这项上门服务" in err
-    code, _, err = run(capsys, "visit", "slots", "--service", "notary", "--from", "2024-13-01")
+    code, _, err = kiosk_admin("visit", "slots", "--service", "notary", "--from", "2024-13-01")
     assert code == 1 and "--from" in err

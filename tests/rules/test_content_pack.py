@@ -226,6 +226,12 @@ def test_a_spoken_text_with_an_unknown_placeholder_is_refused(tmp_path: Path) ->
     assert problems == ["data/screens.json: /spoken/home.title: 程序不会填写这些占位符：name"]
 
 
+def test_a_spoken_text_with_a_lone_brace_is_refused_in_chinese(tmp_path: Path) -> None:
+    problems = broken(tmp_path, "screens", lambda d: d["spoken"].update({"home.title": "您好}"}))
+    assert len(problems) == 1 and "大括号写法有误" in problems[0], problems
+    assert "Single" not in problems[0] and "format string" not in problems[0]
+
+
 def test_a_missing_spoken_key_is_refused(tmp_path: Path) -> None:
     problems = broken(tmp_path, "screens", lambda d: d["spoken"].pop("idle.warning"))
     assert problems == ["data/screens.json: /spoken: 缺少 idle.warning"]

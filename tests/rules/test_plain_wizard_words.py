@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.content import WHICH_GROUP, ContentPack
+from kiosk.display_text import day_word
 from kiosk.legal_aid import ELIGIBLE, INELIGIBLE, application_problems, assess, parse_application
 from kiosk.plain_words import PlainRules, resident_texts, text_problems
 from kiosk.wizards import LEGAL_AID, legal_aid_payload, legal_aid_steps
@@ -21,7 +22,7 @@ from kiosk.wizards.legal_aid import (
     which_step,
 )
 from kiosk.wizards.steps import Context, question_text, review_rows
-from kiosk.wizards.visit import day_words, when_word
+from kiosk.wizards.visit import day_words
 from tests.rules.conftest import TODAY, case
 from tests.rules.wizard_answers import AGENT, NO_GROUP, PERSONAL
 from voice.matching import match
@@ -238,6 +239,6 @@ def test_a_helper_on_the_wizard_is_asked_for_the_helpers_own_details(pack: Conte
 )
 def test_a_visit_day_is_said_as_a_resident_says_it(day: str, word: str) -> None:
     assert TODAY.isoweekday() == 1  # a Monday
-    assert when_word(day, TODAY) == word
+    assert day_word(day, TODAY) == word
     assert day_words(day, TODAY).startswith(word + "（")
     assert day_words(day) == f"{int(day[5:7])}月{int(day[8:])}日"

@@ -9,6 +9,7 @@ and a dropped encrypted connection is never blamed on a forged certificate.
 from __future__ import annotations
 
 import http.server
+import sqlite3
 import ssl
 import threading
 import time
@@ -91,6 +92,17 @@ def test_staff_sync_now_sends_every_waiting_row_whatever_its_backoff(
     run = sync_by_hand(agent, AuditLog(outbox.store), "admin-cli:test")
     assert run.report.made_due == 3 and run.report.accepted == 3
     assert outbox.counts().accepted == 3
+
+
+def test_a_sync_the_audit_log_could_not_record_is_said_in_chinese(outbox: Outbox) -> None:
+    class BrokenAudit(AuditLog):
+        def append(self, *_args: object, **_kwargs: object) -> None:  # type: ignore[override]
+            raise sqlite3.OperationalError("database is locked")
+
+    agent = SyncAgent(outbox, ScriptedTransport(accept_all))
+    run = sync_by_hand(agent, BrokenAudit(outbox.store), "admin-cli:test")
+    assert run.audit_problem is not None and "审计日志没有记下这次同步" in run.audit_problem
+    assert "database" not in run.audit_problem and "locked" not in run.audit_problem
 
 
 def test_a_request_too_large_for_the_province_is_set_aside_with_a_plain_reason(

@@ -104,6 +104,16 @@ def test_an_id_number_is_never_cut_in_its_groups() -> None:
         assert line_rule_violations(lines) == []
 
 
+def test_a_number_wider_than_the_line_keeps_its_comma_and_its_opening_bracket() -> None:
+    # The landline is 6.5 ems, wider than the 6-em line: it gets a line of its own, and the
+    # "，" after it (or the "（" before it) stays with it instead of breaking a rule.
+    for text in ("电话0519-86681234，打12348。", "电话（0519-86681234）打12348。"):
+        lines = break_lines(text, 6, measure)
+        assert "".join(lines) == text
+        assert line_rule_violations(lines) == [], lines
+        assert any("0519-86681234" in line for line in lines), lines
+
+
 def test_hard_newlines_stay_line_ends() -> None:
     assert break_lines("第一行\n第二行", 20, measure) == ["第一行", "第二行"]
 

@@ -7,6 +7,7 @@ pack store at once, while the running kiosk keeps serving the old one until the 
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,3 +217,16 @@ def test_the_usb_section_meets_the_elder_friendly_numbers_with_packs_listed(
         style.apply("default", "standard")
         kiosk.pump(2)
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def test_a_stick_pulled_out_mid_read_is_said_in_chinese(
+    kiosk: Kiosk, usb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pulled_out() -> list[object]:
+        raise OSError(errno.ENODEV, "No such device")
+
+    monkeypatch.setattr(kiosk.app.services.pack_admin, "media_packs", pulled_out)
+    open_admin(kiosk)
+    texts = kiosk.texts()
+    assert any("读不了U盘" in t and "已经拔出" in t for t in texts), texts
+    assert not any("No such device" in t for t in texts), texts

@@ -9,6 +9,7 @@ issues its public key and credentials.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import signal
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
 from kiosk.sealing import SealingError, load_private_key
+from offline_cache.os_errors import plain_reason
 
 PROG = "python -m tools.provincial_sim"
 FAULT_SHARES = ("fail_rate", "drop_after_commit", "captive_portal", "stall_rate", "pack_corrupt")
@@ -84,7 +86,8 @@ def serve(args: argparse.Namespace) -> int:
             tls_key=Path(args.tls_key) if args.tls_key else None,
         )
     except OSError as exc:
-        raise SimError(f"模拟器无法监听 {args.host}:{args.port}：{exc.strerror or exc}") from None
+        why = "端口已被占用" if exc.errno == errno.EADDRINUSE else plain_reason(exc)
+        raise SimError(f"模拟器无法监听 {args.host}:{args.port}：{why}") from None
     url = base_url(server, tls)
     _emit(args, f"省系统模拟器已启动：{url}", {"url": url})
     sys.stdout.flush()
@@ -115,7 +118,7 @@ def keys_init(args: argparse.Namespace) -> int:
     try:
         files = init_keys(Path(args.directory), terminal, tls=args.tls)
     except OSError as exc:
-        raise SimError(f"无法写入 {args.directory}：{exc.strerror or exc}") from None
+        raise SimError(f"无法写入 {args.directory}：{plain_reason(exc)}") from None
     lines = [
         f"省系统私钥（只给模拟器/省系统）：{files.private_key}",
         f"省系统公钥（终端 provincial.public_key_file）：{files.public_key}",

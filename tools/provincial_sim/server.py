@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from kiosk import sealing
 from kiosk.sync import signing
 from kiosk.sync.transport import MAX_PACK_ZIP_BYTES, pack_zip_path
+from offline_cache.os_errors import plain_reason
 from tools.provincial_sim import health_page
 from tools.provincial_sim.schema import BATCH_REQUEST, HEALTH_REPORT
 from tools.provincial_sim.store import SimStore
@@ -107,7 +108,7 @@ class PublishedPack:
                 except KeyError:
                     signature = None
         except OSError as exc:
-            raise PackZipError(f"读不到 {path}：{exc.strerror or exc}") from None
+            raise PackZipError(f"读不到 {path}：{plain_reason(exc)}") from None
         except KeyError:
             raise PackZipError(f"{path.name} 里没有 manifest.json，不是内容包") from None
         except (zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:

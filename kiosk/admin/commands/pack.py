@@ -32,6 +32,7 @@ from kiosk.packs.sources import install_with_audit, rollback_with_audit
 from kiosk.packs.verify import VerifiedPack, check_pack_file, upgrade_note
 from kiosk.terminal_clock import clock_of
 from offline_cache import BUNDLED_PACK_DIR
+from offline_cache.os_errors import plain_reason
 from offline_cache.pack_store import PackStore, downgrade_refusal
 from offline_cache.store import Store
 
@@ -129,7 +130,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
-        raise CliError(f"写不了 {out}：{exc.strerror}") from None
+        raise CliError(f"写不了 {out}：{plain_reason(exc)}") from None
     fp = signing.fingerprint(signature.public_key)
     emit(
         args,
