@@ -13,6 +13,7 @@ from typing import Any
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.stacklayout import StackLayout
+from kivy.uix.widget import Widget
 
 from kiosk import notary
 from kiosk.content import ContentPack
@@ -21,7 +22,16 @@ from kiosk.session import Draft, Session
 from kiosk.wizards.notary import NOTARY, question_page, question_position
 from kiosk.wizards.steps import Context, options, pack_text
 from screens.base import PageScreen, TourStep
-from screens.widgets import BigButton, BodyLabel, NoteLabel, Tile, TitleLabel, nav_button, row
+from screens.widgets import (
+    BigButton,
+    BodyLabel,
+    NoteLabel,
+    Tile,
+    TitleLabel,
+    ems,
+    nav_button,
+    row,
+)
 
 # Pictogram per notary matter id (drawn by tools/draw_icons.py).
 MATTER_ICONS = {
@@ -180,10 +190,13 @@ class NotaryScreen(PageScreen):
         tick_w = self.style.body_px * 5.5
         # Decided from the window, not the line's width: the page strip that comes and goes
         # with the page's height would change the layout it depends on.
-        beside = (
-            Window.width - PAGE_SIDES_PX - 2 * (tick_w + TICK_GAP)
-            >= NAME_EMS_BESIDE * self.style.body_px
-        )
+        room = Window.width - PAGE_SIDES_PX - 2 * (tick_w + TICK_GAP)
+        beside = room >= NAME_EMS_BESIDE * self.style.body_px
+        # One width for every name, so the buttons stand in a column: the longest name's (up to
+        # NAME_EMS_MOST characters; a longer one takes two lines), measured in characters, not
+        # from the rendered text (no layout loop).
+        longest = min(max((ems(d.label) for d in c.documents), default=0), NAME_EMS_MOST)
+        name_w = min(room, (longest + 1.5) * self.style.body_px) if beside else 0
         if Window.height >= (TALL_WINDOW_PX if beside else TALL_PORTRAIT_PX):
             # On a shorter window (1280×800, 1366×768, 800×1280) the first material takes this
             # line's place: with 特大 the two don't fit under the title, and a piece too tall
@@ -200,7 +213,7 @@ class NotaryScreen(PageScreen):
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
             details = f"为什么要：{doc.why}\n去哪里开：{doc.where}"
             line = material_line(
-                BodyLabel(text=doc.label), BodyLabel(text=details), yes, no, beside=beside
+                BodyLabel(text=doc.label), BodyLabel(text=details), yes, no, name_w=name_w
             )
             page.add(line)
         for m in c.maybe:
@@ -333,30 +346,35 @@ class NotaryScreen(PageScreen):
 PAGE_SIDES_PX = 48 + 166
 # The name needs about this many characters beside its two buttons.
 NAME_EMS_BESIDE = 7
+# ... and takes at most this many before its buttons (they stay near it on a wide screen).
+NAME_EMS_MOST = 14
 TICK_GAP = 24
 
 
 def material_line(
-    name: BodyLabel, details: BodyLabel, yes: BigButton, no: BigButton, *, beside: bool
+    name: BodyLabel, details: BodyLabel, yes: BigButton, no: BigButton, *, name_w: float
 ) -> Any:
     """One material of the checklist: its name, why it is needed and where to get it, and its
     我已有 / 还缺 buttons.
 
-    ``beside``: the buttons on the name's line, the reasons under them — the shortest line an
-    old resident can still read and tap, so the first material fits under the title at 1280×800
-    with 特大. Otherwise (portrait, 1024×768 at 特大) the words go across the line and the
-    buttons under them: beside a narrow text the buttons grew into towers.
+    With ``name_w`` (the name's width) the buttons are on the name's line, right after it (at the
+    far end of a wide line they'd sit a screen away from the name), the reasons under them: the
+    shortest line an old resident can still read and tap, so the first material fits under the
+    title at 1280×800 with 特大. With 0 (portrait, 1024×768 at 特大) the words go across the line
+    and the buttons under them: beside a narrow text the buttons grew into towers.
     """
-    if not beside:
+    if not name_w:
         name.size_hint_x = details.size_hint_x = 1
         line = StackLayout(size_hint_y=None, spacing=(TICK_GAP, 8))
         for w in (name, details, yes, no):
             line.add_widget(w)
     else:
         head = BoxLayout(size_hint_y=None, spacing=TICK_GAP)
+        name.size_hint_x, name.width = None, name_w
         for w in (name, yes, no):
             w.pos_hint = {"center_y": 0.5}
             head.add_widget(w)
+        head.add_widget(Widget())
         fit = partial(_fit_head, head, name, yes)
         name.bind(height=fit)
         yes.bind(height=fit)
