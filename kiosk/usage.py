@@ -23,6 +23,13 @@ if TYPE_CHECKING:  # the App imports this module before its first frame; the sto
 
 Defer = Callable[[Callable[[], object]], None]
 SERVICE_NAMES = frozenset(s.value for s in Service)
+KIND_NAMES = frozenset(k.value for k in SubmissionKind)
+
+
+def service_name(name: str) -> str:
+    """The home-screen service a wizard's steps belong to: a wizard named after its submission
+    kind (``visit_booking``) counts under its service (``visit``), as its start and end do."""
+    return SubmissionKind(name).service.value if name in KIND_NAMES else name
 
 
 class SessionUsage:
@@ -43,7 +50,9 @@ class SessionUsage:
         self._defer(partial(self.recorder.service_chosen, self.session.id, target))
 
     def step_reached(self, service: str, step_id: str) -> None:
+        """A wizard showed ``step_id``; ``service`` may be the wizard's submission kind."""
         if self.recorder is not None and self._counted:
+            service = service_name(service)
             self._defer(partial(self.recorder.step_reached, self.session.id, service, step_id))
 
     def voice_used(self) -> None:

@@ -10,8 +10,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.stacklayout import StackLayout
+from kivy.uix.widget import Widget
 
 from kiosk import notary
 from kiosk.content import ContentPack
@@ -20,7 +22,16 @@ from kiosk.session import Draft, Session
 from kiosk.wizards.notary import NOTARY, question_page, question_position
 from kiosk.wizards.steps import Context, options, pack_text
 from screens.base import PageScreen, TourStep
-from screens.widgets import BigButton, BodyLabel, NoteLabel, Tile, TitleLabel, nav_button, row
+from screens.widgets import (
+    BigButton,
+    BodyLabel,
+    NoteLabel,
+    Tile,
+    TitleLabel,
+    ems,
+    nav_button,
+    row,
+)
 
 # Pictogram per notary matter id (drawn by tools/draw_icons.py).
 MATTER_ICONS = {
@@ -35,6 +46,15 @@ MATTER_ICONS = {
     "no_criminal_record": "record",
     "education": "education",
 }
+
+
+# The checklist's words around the materials.
+HOW_TO_TICK = "已经有的点“我已有”，还没有的点“还缺”。"
+TAKE_HOME_ORDER = "点“带清单回家”，带回家的清单会先列还缺的。"
+# Below these window heights the checklist starts with its first material under the title
+# (with the buttons beside the names / under the words, which takes more height).
+TALL_WINDOW_PX = 900
+TALL_PORTRAIT_PX = 1600
 
 
 class NotaryScreen(PageScreen):
@@ -154,6 +174,8 @@ class NotaryScreen(PageScreen):
         self.ask_next()
 
     def show_checklist(self) -> None:
+        from kivy.core.window import Window
+
         self._step(NOTARY.steps[-1].id)
         matter = str(self.draft.get("matter"))
         self.result = c = notary.checklist(
@@ -165,25 +187,34 @@ class NotaryScreen(PageScreen):
         page = self.page
         page.clear()
         page.add(TitleLabel(text=self.title))
-        page.add(BodyLabel(text="已经有的点“我已有”，还没有的点“还缺”。带回家的清单会先列还缺的。"))
+        tick_w = self.style.body_px * 5.5
+        # Decided from the window, not the line's width: the page strip that comes and goes
+        # with the page's height would change the layout it depends on.
+        room = Window.width - PAGE_SIDES_PX - 2 * (tick_w + TICK_GAP)
+        beside = room >= NAME_EMS_BESIDE * self.style.body_px
+        # One width for every name, so the buttons stand in a column: the longest name's (up to
+        # NAME_EMS_MOST characters; a longer one takes two lines), measured in characters, not
+        # from the rendered text (no layout loop).
+        longest = min(max((ems(d.label) for d in c.documents), default=0), NAME_EMS_MOST)
+        name_w = min(room, (longest + 1.5) * self.style.body_px) if beside else 0
+        if Window.height >= (TALL_WINDOW_PX if beside else TALL_PORTRAIT_PX):
+            # On a shorter window (1280×800, 1366×768, 800×1280) the first material takes this
+            # line's place: with 特大 the two don't fit under the title, and a piece too tall
+            # for what is left is turned away — the resident saw the title, an empty half page
+            # and 往下翻.
+            page.add(BodyLabel(text=HOW_TO_TICK))
         self._ticks = {}
         for doc in c.documents:
-            text = BodyLabel(text=f"{doc.label}\n为什么要：{doc.why}\n去哪里开：{doc.where}")
-            yes = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
-            no = BigButton(size_hint=(None, None), width=self.style.body_px * 5.5)
+            yes = BigButton(size_hint=(None, None), width=tick_w)
+            no = BigButton(size_hint=(None, None), width=tick_w)
             self._ticks[doc.id] = (yes, no)
             _show_tick(yes, no, doc.id in have)
             yes.bind(on_release=lambda _w, d=doc.id: self.mark(d, True))
             no.bind(on_release=lambda _w, d=doc.id: self.mark(d, False))
-            # The document's words across the page, its two buttons under them: the buttons
-            # keep their size whatever the text's length (a row beside a long text grew them
-            # into narrow towers at 1280×800 with 特大).
-            text.size_hint_x = 1
-            line = StackLayout(size_hint_y=None, spacing=(24, 8))
-            line.page_row = True  # one line of a list: the list may run over page turns
-            line.bind(minimum_height=line.setter("height"))
-            for w in (text, yes, no):
-                line.add_widget(w)
+            details = f"为什么要：{doc.why}\n去哪里开：{doc.where}"
+            line = material_line(
+                BodyLabel(text=doc.label), BodyLabel(text=details), yes, no, name_w=name_w
+            )
             page.add(line)
         for m in c.maybe:
             ask = "、".join(q.text for q in m.depends_on)
@@ -194,6 +225,7 @@ class NotaryScreen(PageScreen):
         if c.office is not None:
             page.add(NoteLabel(text=f"到{c.office.label}办理。{c.office.contact}"))
         page.add(BodyLabel(text=f"{c.certificate_days_text}{c.fees}{c.green_channel}"))
+        page.add(BodyLabel(text=TAKE_HOME_ORDER))
         page.set_nav(
             left=[nav_button("上一步", self.go_back)],
             right=[nav_button("带清单回家", self.take_home, role="accent")],
@@ -307,6 +339,56 @@ class NotaryScreen(PageScreen):
                 self.mark(first, True)
 
         yield "checklist", checklist
+
+
+# A line's width is the window's less the page's padding and its page strip (screens.widgets
+# Page: 12 + 12 + 24 px padding, a 150 px strip 16 px away), as in wizard.edit_rows.
+PAGE_SIDES_PX = 48 + 166
+# The name needs about this many characters beside its two buttons.
+NAME_EMS_BESIDE = 7
+# ... and takes at most this many before its buttons (they stay near it on a wide screen).
+NAME_EMS_MOST = 14
+TICK_GAP = 24
+
+
+def material_line(
+    name: BodyLabel, details: BodyLabel, yes: BigButton, no: BigButton, *, name_w: float
+) -> Any:
+    """One material of the checklist: its name, why it is needed and where to get it, and its
+    我已有 / 还缺 buttons.
+
+    With ``name_w`` (the name's width) the buttons are on the name's line, right after it (at the
+    far end of a wide line they'd sit a screen away from the name), the reasons under them: the
+    shortest line an old resident can still read and tap, so the first material fits under the
+    title at 1280×800 with 特大. With 0 (portrait, 1024×768 at 特大) the words go across the line
+    and the buttons under them: beside a narrow text the buttons grew into towers.
+    """
+    if not name_w:
+        name.size_hint_x = details.size_hint_x = 1
+        line = StackLayout(size_hint_y=None, spacing=(TICK_GAP, 8))
+        for w in (name, details, yes, no):
+            line.add_widget(w)
+    else:
+        head = BoxLayout(size_hint_y=None, spacing=TICK_GAP)
+        name.size_hint_x, name.width = None, name_w
+        for w in (name, yes, no):
+            w.pos_hint = {"center_y": 0.5}
+            head.add_widget(w)
+        head.add_widget(Widget())
+        fit = partial(_fit_head, head, name, yes)
+        name.bind(height=fit)
+        yes.bind(height=fit)
+        fit()
+        line = BoxLayout(orientation="vertical", size_hint_y=None, spacing=8)
+        line.add_widget(head)
+        line.add_widget(details)
+    line.bind(minimum_height=line.setter("height"))
+    line.page_row = True  # one line of a list: the list may run over page turns
+    return line
+
+
+def _fit_head(head: BoxLayout, name: BodyLabel, yes: BigButton, *_: Any) -> None:
+    head.height = max(name.height, yes.height)
 
 
 def _show_tick(yes: BigButton, no: BigButton, has_it: bool) -> None:

@@ -8,19 +8,44 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk import display_text
 from offline_cache.vocabulary import kind_label, outbox_resident_text
 from screens.base import PageScreen, TourStep
 from screens.printing import when_printer_answers
 from screens.theme import FONT_SCALE_LABELS
-from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, nav_button, row
+from screens.widgets import BigButton, BodyLabel, NoteLabel, TitleLabel, ems, nav_button, row
 
 if TYPE_CHECKING:
     from kiosk.printing.desk import PrintDesk, PrintJob
     from kiosk.session import Session
     from kiosk.sync.agent import SyncAgent
     from offline_cache.outbox import Outbox
+
+
+class MenuGrid(GridLayout):  # type: ignore[misc]
+    """A row of the staff menu: its buttons side by side where each one's words fit on one
+    line, else in as many columns as do (800×1280 at 特大: 字号标准 … two rows of buttons
+    rather than 字号标 over 准). A grid: the page turns by its rows."""
+
+    def __init__(self, buttons: list[BigButton], touch: float) -> None:
+        super().__init__(cols=len(buttons), spacing=20, size_hint_y=None)
+        self.bind(minimum_height=self.setter("height"))
+        for button in buttons:
+            button.size_hint_y = None
+            button.set_min_height(touch)  # taller, never cut off, if its words still wrap
+            button.bind(font_size=self._fit_cols)
+            self.add_widget(button)
+        self.bind(width=self._fit_cols)
+
+    def _fit_cols(self, *_: Any) -> None:
+        if self.width <= 1:
+            return
+        gap = self.spacing[0]
+        need = max(ems(b.text) * float(b.font_size) + 24 + 8 for b in self.children)
+        fit = int((self.width + gap) // (need + gap))
+        self.cols = max(1, min(len(self.children), fit))
 
 
 class StaffScreen(PageScreen):
@@ -76,16 +101,12 @@ class StaffScreen(PageScreen):
             buttons.append(self._button("补打申请表", self.reprint_form))
         if self.session.is_admin:  # packs, rollback and admin data are for admins only
             buttons.append(self._button("管理信息", lambda: self.report("admin")))
-        line = row(*buttons)
-        line.page_row = True  # one row of the staff menu: a list
-        page.add(line)
+        page.add(MenuGrid(buttons, self.style.touch_px))
         scale_buttons = [
             self._button(f"字号{label}", partial(self.set_scale, name))
             for name, label in FONT_SCALE_LABELS.items()
         ]
-        line = row(*scale_buttons)
-        line.page_row = True  # one row of the staff menu: a list
-        page.add(line)
+        page.add(MenuGrid(scale_buttons, self.style.touch_px))
         if self.sync_message:
             page.add(NoteLabel(text=self.sync_message))
         self._add_printer_section()

@@ -1018,11 +1018,13 @@ class Page(BoxLayout):  # type: ignore[misc]
         is remembered, so the layouts it sets off don't start the trial again (no loop)."""
         if self._layout_key() == self._placed:
             return
-        for _ in range(3):  # again if the page's height changed under the trial (nav moved)
-            height = self.scroll.height
+        # Again while the layout settled into something else than the trial saw (the nav bar
+        # moved, a label took its real width): the strip must be right for the page as it is.
+        for _ in range(3):
+            seen = self._layout_key()
             self._settle()
             self._try_pager()
-            if self.scroll.height == height:
+            if self._layout_key() == seen:
                 break
         self._placed = self._layout_key()
 

@@ -14,6 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
@@ -58,6 +59,7 @@ from screens.widgets import (
     PinyinKeyboard,
     ProgressLabel,
     TitleLabel,
+    _height_at,
     beside_keypad,
     column_height,
     ems,
@@ -688,12 +690,11 @@ class WizardScreen(PageScreen):
             speak: SpeakPad = self._detached("speak", lambda: SpeakPad(self.style))
             speak.max_length = max_length
             speak.value = str(self.answer(key) or "")
-            speak.size_hint_y, speak.min_height = None, self.style.touch_px * 1.5
             self._watch(speak, "value", lambda _p, v: setattr(box, "value", v))
             self._watch(speak, "on_speak", lambda *_: self.report("speak"))
             box.value = speak.value
             writer = speak
-            self.page.add(title, box, error, speak)
+            self._place_speak(title, box, error, speak)
         else:
             box = AnswerBox(hint="用拼音键盘输入，点候选的字")
             keyboard = self.shared_keyboard(max_length)
@@ -774,9 +775,7 @@ class WizardScreen(PageScreen):
         wide = Window.width > Window.height
         pad.arrange(wide=wide)
         if not wide:
-            pad.size_hint_x, pad.size_hint_y = 1, None
-            pad.height = self.style.touch_px * 4.5  # 3 rows of candidates above the buttons
-            self.page.add(title, box, error, pad)
+            self._stack_pad(title, box, error, pad)
         else:
             # The question at body size (at 特大 a title-size one is four characters a line),
             # and the column scrolls by itself if a long question and a long answer need it:
@@ -806,6 +805,157 @@ class WizardScreen(PageScreen):
             self.page.add(side_by_side)
         # A 竖 stroke must draw, not scroll the page away under the finger.
         self.page.hold_drag(True)
+
+    def _stack_pad(self, title: Any, box: Any, error: Any, pad: WritingPad) -> None:
+        """Portrait: the question, the answer box and the pad one above the other, all on
+        screen at once (a page turn between the question and the pad would leave a resident
+        writing blind). The pad takes the height left, from 2 rows of candidates (least a
+        finger writes in) to 3; the question goes to body size, then a long answer shows its
+        last lines only, then — with an error shown — the error stands in for the question,
+        before the pad would go below that."""
+        touch = self.style.touch_px
+        least, full = WritingPad.portrait_heights(touch)
+        question = BodyLabel(text=title.text)
+        # A long answer shows its last lines ("…" and the end) in the height it is given; the
+        # box sits in a view of that height, scrolled to its end, should the lines come out
+        # one more than measured.
+        holder = ScrollView(do_scroll_x=False, size_hint_y=None, bar_width=8)
+        holder.add_widget(box)
+        pad.size_hint_x, pad.size_hint_y = 1, None
+        pad.height = full
+        self.page.add(title, holder, pad)  # the error goes above the pad when there is one
+        scroll, body = self.page.scroll, self.page.body
+
+        def fit(*_: Any) -> None:
+            width = pad.width
+            if not _within(box, body):
+                return  # the page has moved on since this was scheduled
+            if width < 2 * touch or scroll.height < 1:
+                return  # not laid out yet
+            gap = body.spacing
+            shown_error = error.height + gap if error.parent is body else 0.0
+            room = scroll.height - 2 - shown_error - gap  # the gap between holder and pad
+            whole = _text_height(box, box.text if not pad.value else pad.value, width)
+            one_line = max(84.0, 1.2 * box.font_size + 16)  # the box is at least 84 high
+            box_least = min(whole, one_line)
+            title_h = _height_at(title, width) + gap
+            body_h = _height_at(question, width) + gap
+            if room - title_h - whole >= full:
+                head, head_h = title, title_h
+            elif shown_error and room - body_h - box_least < least:
+                head, head_h = None, 0.0
+            else:
+                head, head_h = question, body_h
+            self._swap_head(body, (title, question), head)
+            left = room - head_h
+            shown_box = whole if left - whole >= full else max(box_least, left - full)
+            shown_box = min(whole, shown_box)
+            box.value = _tail_within(box, pad.value, width, shown_box)
+            holder.height = min(box.height, shown_box)
+            holder.scroll_y = 0
+            # At most a square writing area over the buttons (4.5 fingers on a narrow screen).
+            most = max(touch * 4.5, (width - 16) / 2 + 16 + touch)
+            pad.height = min(most, max(least, left - shown_box))
+
+        # After this frame's layouts: fit swaps the question, which a layout pass under way
+        # must not see.
+        refit = Clock.create_trigger(fit, -1)
+        for widget, prop in (
+            (scroll, "height"),
+            (box, "height"),
+            (error, "height"),
+            (pad, "width"),
+            (body, "children"),
+        ):
+            self._watch(widget, prop, refit)
+        refit()
+
+    def _place_speak(self, title: Any, box: Any, error: Any, speak: SpeakPad) -> None:
+        """说出来: the question, the answer and the big speak tile on screen at once. A short
+        screen at 特大: the question at body size, the tile down to one finger's height; where
+        that is still too tall (1024×768 with 说话 in the top bar), the question and the answer
+        in a column beside the tile, which stands over 删一个字 and 全部重说."""
+        from kivy.core.window import Window
+
+        touch = self.style.touch_px
+        question = BodyLabel(text=title.text)
+        speak.arrange(column=False)
+        speak.size_hint = (1, None)
+        self.page.add(title, box, speak)  # the error goes above the tile when there is one
+        scroll, body = self.page.scroll, self.page.body
+        beside: list[bool] = []  # not empty once the page is laid out side by side
+
+        def side_by_side() -> None:
+            beside.append(True)  # first: the removals below set off fit again
+            for widget in (title, question, box, error, speak):
+                if widget.parent is not None:
+                    widget.parent.remove_widget(widget)
+            # The answer at body size, its hint just what the tile beside it doesn't say.
+            box.font_factor, box.hint = 1.0, "说完停一下"
+            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
+            column.bind(minimum_height=column.setter("height"))
+            for widget in (question, box, error):  # the error there, empty until one is shown
+                column.add_widget(widget)
+            view = ScrollView(do_scroll_x=False, size_hint_x=0.45, bar_width=8)
+            view.add_widget(column)
+            speak.arrange(column=True)
+            speak.size_hint = (0.55, 1)
+            both = BoxLayout(size_hint_y=None, spacing=24)
+            both.add_widget(view)
+            both.add_widget(speak)
+
+            def fit_row(*_: Any) -> None:
+                both.height = max(1.6 * touch + 16, scroll.height - 2)  # SpeakPad's least
+
+            def latest(*_: Any) -> None:  # the question first; once said, the answer's end
+                view.scroll_y = 0 if box.value and column.height > view.height else 1
+
+            self._watch(scroll, "height", fit_row)
+            self._watch(column, "height", latest)
+            fit_row()
+            body.add_widget(both)
+
+        def fit(*_: Any) -> None:
+            width = speak.width
+            if not _within(box, body):
+                return  # the page has moved on since this was scheduled
+            if beside or width < 2 * touch or scroll.height < 1:
+                return  # side by side already, or not laid out yet
+            gap = body.spacing
+            room = scroll.height - 2 - box.height - gap
+            if error.parent is body:
+                room -= error.height + gap
+            title_h = _height_at(title, width) + gap
+            body_h = _height_at(question, width) + gap
+            if room - title_h >= touch * 1.5:
+                head, head_h = title, title_h
+            elif room - body_h >= touch or Window.width <= Window.height:
+                head, head_h = question, body_h
+            else:
+                side_by_side()
+                return
+            self._swap_head(body, (title, question), head)
+            speak.min_height = min(touch * 1.5, max(touch, room - head_h))
+
+        refit = Clock.create_trigger(fit, -1)  # after this frame's layouts (see _stack_pad)
+        for widget, prop in (
+            (scroll, "height"),
+            (box, "height"),
+            (error, "height"),
+            (speak, "width"),
+            (body, "children"),
+        ):
+            self._watch(widget, prop, refit)
+        refit()
+
+    @staticmethod
+    def _swap_head(body: Any, labels: Sequence[Any], head: Any) -> None:
+        """``head`` (one of ``labels``, or None) at the top of the page body, the others gone."""
+        for label in labels:
+            if label is not head and label.parent is body:
+                body.remove_widget(label)
+        if head is not None and head.parent is None:
+            body.add_widget(head, index=len(body.children))
 
     def digits_page(
         self,
@@ -1083,7 +1233,7 @@ class WizardScreen(PageScreen):
 
             def error(step_id: str = step_id, typed: str = typed) -> None:
                 self.show(step_id)
-                writer = self.keypad or self.keyboard
+                writer = self.keypad or self.dictation_target  # keypad, keyboard or pad
                 if writer is not None:
                     writer.value = typed
                 self.go_next()  # refused: the page says why
@@ -1218,3 +1368,43 @@ _VOICE_PAGES = {
     Kind.REVIEW: "confirm",
     Kind.RESULT: "submit",
 }
+
+
+def _text_height(label: Any, text: str, width: float) -> float:
+    """The height ``label`` (an AnswerBox: padding inside its texture) would have with ``text``
+    at ``width``."""
+    from kivy.core.text import Label as CoreLabel
+
+    options = {k: v for k, v in label._label.options.items() if k != "text"}
+    options["text_size"] = (width, None)
+    probe = CoreLabel(text=text or " ", **options)
+    probe.refresh()
+    texture_h = probe.texture.size[1] if probe.texture is not None else 0
+    return max(float(texture_h), 84.0)
+
+
+def _tail_within(label: Any, text: str, width: float, height: float) -> str:
+    """``text``, or "…" and as much of its end as ``label`` shows in ``height`` at ``width``
+    (what was written last is what a resident checks)."""
+    if not text or _text_height(label, text, width) <= height + 1:
+        return text
+    lo, hi = 1, len(text)  # the fewest characters cut off so that the rest fits
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _text_height(label, "…" + text[mid:], width) <= height + 1:
+            hi = mid
+        else:
+            lo = mid + 1
+    return "…" + text[lo:].lstrip("，。、；：,.;: ")  # not "…，老板…"
+
+
+def _within(widget: Any, ancestor: Any) -> bool:
+    """Whether ``widget`` is (still) somewhere inside ``ancestor``: a refit scheduled for a page
+    must not touch the next one, which reuses the same page body."""
+    for _ in range(32):
+        if widget is None:
+            return False
+        if widget is ancestor:
+            return True
+        widget = widget.parent
+    return False

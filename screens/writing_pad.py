@@ -24,7 +24,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.devices.handwriting import Candidate, HandwritingRecognizer, Ink
 from kiosk.session import WriteWay
-from screens.widgets import BigButton
+from screens.widgets import BigButton, ems
 
 CANDIDATES_SHOWN = 9  # asked of the recogniser; the pad shows as many as fit (``shown``)
 # What each way is called on its one-tap switch (kiosk.session.WriteWay).
@@ -155,7 +155,8 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
     """The pad with the candidates, 重写 and 删一个字 beside it; ``value`` is what was written
     so far. :meth:`arrange` fits it to the display: one row — pad, candidates, buttons — on a
     landscape screen, where it sits beside the question (short screens must not scroll under a
-    writing finger); the pad beside three columns of candidates, buttons below, in portrait."""
+    writing finger); in portrait the pad beside columns of candidates, 重写 and 删一个字 in a
+    row under both, as many candidates as the height the page gives it has room for."""
 
     value = StringProperty("")
     max_length = NumericProperty(200)
@@ -182,13 +183,15 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         self.delete_button = BigButton(text="删一个字")
         self.delete_button.bind(on_release=lambda _w: self.delete_one())
         self.wide: bool | None = None
+        self._shown = 6
+        self.bind(size=self._fit_portrait)
         self.arrange(wide=True)
 
     def arrange(self, *, wide: bool) -> None:
         """``wide``: pad | candidates (2 columns × 3) | 重写 over 删一个字, all in one row
         (landscape, beside the question: 3 rows of big candidates fit the 1366×768 page). Else
-        the pad beside 3 columns of candidates with the buttons under them (portrait, where the
-        page is narrow and tall)."""
+        the pad beside the candidates with 重写 and 删一个字 in a row under both (portrait,
+        where the page is narrow and tall)."""
         if wide == self.wide:
             return
         self.wide = wide
@@ -200,28 +203,64 @@ class WritingPad(BoxLayout):  # type: ignore[misc]
         buttons = BoxLayout(orientation="vertical" if wide else "horizontal", spacing=16)
         buttons.add_widget(self.rewrite_button)
         buttons.add_widget(self.delete_button)
-        self.add_widget(self.pad)
         grid = self.candidate_grid
         if wide:
+            self.orientation = "horizontal"
             self.pad.size_hint_x = 1
             grid.cols, grid.size_hint_x, grid.width = 2, None, 2 * touch + grid.spacing[0]
             buttons.size_hint_x, buttons.width = None, touch * 1.4
+            self.add_widget(self.pad)
             self.add_widget(grid)
             self.add_widget(buttons)
+            grid.row_force_default = False
+            self._shown = 6
         else:
-            self.pad.size_hint_x = 0.5
-            grid.cols, grid.size_hint_x = 3, 1
+            self.orientation = "vertical"
+            self.pad.size_hint_x = 1
+            grid.size_hint_x = None
+            top = BoxLayout(spacing=16)
+            top.add_widget(self.pad)
+            top.add_widget(grid)
             buttons.size_hint_y, buttons.height = None, touch
-            side = BoxLayout(orientation="vertical", spacing=16, size_hint_x=0.5)
-            side.add_widget(grid)
-            side.add_widget(buttons)
-            self.add_widget(side)
+            self.add_widget(top)
+            self.add_widget(buttons)
+            self._fit_portrait()
         self._show_candidates(self.candidates)
+
+    @staticmethod
+    def portrait_heights(touch: float) -> tuple[float, float]:
+        """(least, full) height of the portrait pad: 2 rows of candidates beside the pad — a
+        writing area a finger still writes a character in — or 3, with the button row."""
+        rows = [n * touch + (n - 1) * 16 + 16 + touch for n in (2, 3)]
+        return rows[0], rows[1]
+
+    def _fit_portrait(self, *_: Any) -> None:
+        """The candidate columns and rows the portrait pad's size has room for: 3 columns in
+        half the width where they are a finger wide, else 2; 3 rows, or 2 on a short page."""
+        if self.wide is not False or self.width < 1:
+            return
+        touch = self.style.touch_px
+        grid = self.candidate_grid
+        half = (self.width - 16) / 2
+        if half >= 3 * touch + 2 * 16:
+            grid.cols, grid.width = 3, half
+        else:
+            grid.cols, grid.width = 2, max(2 * touch + 16, (self.width - 16) * 0.4)
+        top_height = self.height - touch - 16
+        rows = max(1, min(3, int((top_height + 16) // (touch + 16))))
+        # Rows as high as the rows that fit, from the top, however few candidates came back.
+        grid.row_force_default = True
+        grid.row_default_height = max(touch, (top_height - 16 * (rows - 1)) / rows)
+        shown = grid.cols * rows
+        if shown != self._shown:
+            self._shown = shown
+            self._show_candidates(self.candidates)
 
     @property
     def shown(self) -> int:
-        """How many candidates fit: 2 × 3 in the wide row, 3 × 3 in portrait."""
-        return 6 if self.wide else 9
+        """How many candidates fit: 2 × 3 in the wide row; in portrait, what fits the pad's
+        size (3 × 3 on a wide portrait screen, 2 × 3 on a narrow one)."""
+        return self._shown
 
     def _recolour_frame(self, _style: Any, colour: Any) -> None:
         self._frame_colour.rgba = colour
@@ -270,20 +309,71 @@ class SpeakPad(BoxLayout):  # type: ignore[misc]
 
     def __init__(self, style: Any, **kwargs: Any) -> None:
         super().__init__(orientation="horizontal", spacing=16, **kwargs)
+        self.style = style
         tile = BigButton(text=SPEAK_TILE, size_hint_x=0.5)
-        tile.font_size = style.title_px  # after the kv rule, which sets body size
         tile.bind(on_release=lambda _w: self.dispatch("on_speak"))
         delete = BigButton(text="删一个字", size_hint_x=0.25)
         delete.bind(on_release=lambda _w: self.delete_one())
         again = BigButton(text="全部重说", size_hint_x=0.25)
         again.bind(on_release=lambda _w: setattr(self, "value", ""))
-        for widget in (tile, delete, again):
-            self.add_widget(widget)
-        self.tile = tile
+        self.tile, self.delete_button, self.again_button = tile, delete, again
+        self._buttons = BoxLayout(spacing=16, size_hint_y=None, height=style.touch_px)
+        self.column: bool | None = None
+        self.arrange(column=False)
         # As tall as the page asks (min_height), taller when the tile's words take two lines
         # (特大 in portrait): never cut off.
         tile.bind(texture_size=self._grow)
-        self.bind(min_height=self._grow)
+        self.bind(min_height=self._grow, height=self._fit_column)
+        # Its words at title size on one line where they fit, else at body size (the kv rule
+        # sets body size at each scale change: put right again here). Bound methods: Kivy
+        # holds them weakly, so the app-wide style doesn't keep this tile alive (issue 18).
+        tile.bind(width=self._fit_words, font_size=self._fit_words)
+        style.bind(title_px=self._fit_words, body_px=self._fit_words)
+        self._fit_words()
+
+    def arrange(self, *, column: bool) -> None:
+        """In a row — the tile, 删一个字, 全部重说 — under the answer; or ``column``: the tile
+        over the two buttons, beside the question on a short landscape page."""
+        if column == self.column:
+            return
+        self.column = column
+        for widget in (self.tile, self.delete_button, self.again_button):
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
+        self.clear_widgets()
+        if column:
+            self.orientation = "vertical"
+            self.tile.size_hint_x = 1
+            self.delete_button.size_hint_x = self.again_button.size_hint_x = 0.5
+            self.add_widget(self.tile)
+            self._buttons.add_widget(self.delete_button)
+            self._buttons.add_widget(self.again_button)
+            self.add_widget(self._buttons)
+            self._fit_column()
+        else:
+            self._fit_column()
+            self.orientation = "horizontal"
+            self.tile.size_hint_x = 0.5
+            self.delete_button.size_hint_x = self.again_button.size_hint_x = 0.25
+            for widget in (self.tile, self.delete_button, self.again_button):
+                self.add_widget(widget)
+
+    def _fit_column(self, *_: Any) -> None:
+        """In a column lower than two finger-high rows (1024×768 at 特大 with 说话 in the top
+        bar), the tile and the button row share its height, each at least 4/5 of a finger
+        (99 px: that display's smallest target is 96)."""
+        touch = float(self.style.touch_px)
+        row = touch
+        if self.column:
+            row = max(0.8 * touch, min(touch, (self.height - 16) / 2))
+        self._buttons.height = row
+        for button in (self.tile, self.delete_button, self.again_button):
+            button.size_hint_min_y = row
+
+    def _fit_words(self, *_: Any) -> None:
+        title = float(self.style.title_px)
+        one_line = ems(SPEAK_TILE) * title + 24 + 16 <= self.tile.width
+        self.tile.font_size = title if one_line else float(self.style.body_px)
 
     def _grow(self, *_: Any) -> None:
         if self.size_hint_y is None:

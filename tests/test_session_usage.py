@@ -93,3 +93,15 @@ def test_the_admin_info_shows_the_terminal_and_30_days_of_use_by_service(
     assert info.terminal_id == config.terminal_id
     assert info.pack_version == "未知" and info.counts is None
     assert info.usage == {"knowledge": 1}
+
+
+def test_a_visit_left_at_a_step_is_abandoned_under_visit_where_it_started(
+    usage: SessionUsage, store: Store
+) -> None:
+    usage.screen_shown("home", "visit")
+    usage.step_reached("visit_booking", "slot")  # the wizard names itself by its kind
+    usage.ended()
+    today = date.today()
+    rows = [r for r in report(store, today, today) if r.service != ALL]
+    assert {r.service for r in rows} == {"visit"}
+    assert sum(r.abandoned_at_step.get("slot", 0) for r in rows) == 1

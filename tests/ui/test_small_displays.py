@@ -107,7 +107,11 @@ def test_at_800x1280_特大_the_step_count_stays_in_the_nav_bar_and_the_keys_on_
     assert progress.parent is page.nav and page.progress_row.parent is None
     assert _on_screen(progress)  # beside 上一步 and 下一步 (on two lines if need be)
     assert all(_on_screen(k) for k in screen.keypad.children)
-    assert page.pager.parent is None
+    assert page.pager.parent is None, [
+        (type(w).__name__, str(getattr(w, "text", ""))[:20], round(w.height))
+        for w in page.body.walk()
+        if w is not page.body
+    ][:12]
     assert not _audit(kiosk)
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
 from kiosk.devices.handwriting import Candidate
 from kiosk.devices.stand_ins import FixedRecognizer, UnavailableRecognizer
 from kiosk.session import WriteWay
+from screens.displays import display_for
 from screens.writing_pad import SPEAK_TILE
 from tests.fakes import FakeRecognizer, FakeSpeaker
 from tests.ui.harness import Kiosk
@@ -175,3 +178,113 @@ def test_no_pad_is_offered_when_the_recogniser_is_missing(kiosk: Kiosk) -> None:
         assert kiosk.app.admin_info().handwriting == "手写输入不能用：找不到手写识别模型。"
     finally:
         kiosk.app.use_handwriting(None)
+
+
+NINE = [Candidate(c, 0.9 - i * 0.05) for i, c in enumerate("王玉主丰三干工土士")]
+
+
+@contextmanager
+def _shown_at(kiosk: Kiosk, size: tuple[int, int], scale: str) -> Iterator[None]:
+    from kivy.core.window import Window
+
+    Window.size = size
+    kiosk.app.style.apply("high_contrast", scale)
+    kiosk.pump(3)
+    try:
+        yield
+    finally:
+        Window.size = (1920, 1080)
+        kiosk.app.style.apply("default", "standard")
+        kiosk.pump(3)
+
+
+def _whole_in_view(kiosk: Kiosk, widget: object) -> bool:
+    """Drawn, and wholly inside the page's visible part (no page turn, no edge cutting it)."""
+    w: Any = widget
+    while w is not None and w is not w.parent:
+        if w.opacity <= 0:
+            return False
+        w = w.parent
+    scroll = kiosk.screen.page.scroll
+    left, bottom = scroll.to_window(scroll.x, scroll.y)
+    x, y = widget.to_window(widget.x, widget.y)  # type: ignore[attr-defined]
+    width, height = widget.width, widget.height  # type: ignore[attr-defined]
+    return bool(
+        x >= left - 1
+        and y >= bottom - 1
+        and x + width <= left + scroll.width + 1
+        and y + height <= bottom + scroll.height + 1
+    )
+
+
+def _pad_whole(kiosk: Kiosk) -> list[str]:
+    """What of the text page a resident writing by hand needs but can't see right now."""
+    pad = kiosk.screen.writing_pad
+    wanted = {
+        "the writing area": pad.pad,
+        "重写": pad.rewrite_button,
+        "删一个字": pad.delete_button,
+        "the answer": kiosk.screen.answer_box.parent,  # the box's view on a long answer
+    }
+    wanted.update({f"candidate {b.text}": b for b in pad.candidate_grid.children})
+    return [name for name, w in wanted.items() if not _whole_in_view(kiosk, w)]
+
+
+@pytest.mark.parametrize("size", [(800, 1280), (1080, 1920)])
+def test_the_whole_pad_is_on_a_portrait_screen_at_特大_without_a_page_turn(
+    kiosk: Kiosk, size: tuple[int, int]
+) -> None:
+    kiosk.app.use_handwriting(FixedRecognizer(NINE))
+    try:
+        with _shown_at(kiosk, size, "xlarge"):
+            _start_migrant_application(kiosk)
+            _write_a_stroke(kiosk)
+            pad = kiosk.screen.writing_pad
+            assert pad.candidate_grid.children, "test set-up: candidates came back"
+            assert len(pad.candidate_grid.children) >= 6  # 2 columns × 3 rows at least
+            assert _pad_whole(kiosk) == []
+            assert not kiosk.screen.page.overflows  # no 往上翻 / 往下翻
+            assert pad.pad.width >= 2 * 124 and pad.pad.height >= 2 * 124, "room to write"
+            assert any("姓名" in t for t in kiosk.texts())  # the question, above it all
+            # The error, when there is one, doesn't push the pad away.
+            pad.rewrite()
+            kiosk.tap("下一步")
+            assert kiosk.screen.step_id == "name"
+            error = next(w for w in kiosk.walk() if type(w).__name__ == "NoteLabel" and w.text)
+            assert _whole_in_view(kiosk, error)
+            _write_a_stroke(kiosk)
+            assert _pad_whole(kiosk) == []
+            # The longest question, with a long answer: its end shows, the pad stays whole.
+            kiosk.screen.show("facts")
+            kiosk.pump(3)
+            pad = kiosk.screen.writing_pad
+            story = "去年在常州的工地上干了八个月的活，" * 4 + "老板一直不给工钱。"
+            pad.value = story
+            kiosk.pump(4)
+            _write_a_stroke(kiosk)
+            assert _pad_whole(kiosk) == []
+            assert not kiosk.screen.page.overflows
+            assert any("发生了什么" in t for t in kiosk.texts())
+            assert kiosk.screen.answer_box.text.endswith("老板一直不给工钱。")
+            pad.value = ""
+    finally:
+        kiosk.app.use_handwriting(None)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (800, 1280)])
+def test_the_speak_tile_is_on_screen_with_the_question_at_特大(
+    voiced: tuple[Kiosk, FakeRecognizer, FakeSpeaker], size: tuple[int, int]
+) -> None:
+    kiosk, _recognizer, _speaker = voiced
+    with _shown_at(kiosk, size, "xlarge"):
+        _start_migrant_application(kiosk)
+        kiosk.tap("说出来", exact=True)
+        tile = kiosk.find(SPEAK_TILE, exact=True)
+        assert _whole_in_view(kiosk, tile) and not kiosk.screen.page.overflows
+        least = display_for(*size).target_min  # 96 px on 1024×768
+        assert tile.height >= least and tile.texture_size[1] <= tile.height
+        assert _whole_in_view(kiosk, kiosk.screen.answer_box)
+        assert any("姓名" in t for t in kiosk.texts())
+        kiosk.tap("下一步")  # nothing said yet: the error, and the tile still there
+        assert kiosk.screen.step_id == "name"
+        assert _whole_in_view(kiosk, kiosk.find(SPEAK_TILE, exact=True))
