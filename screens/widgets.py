@@ -536,6 +536,16 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
         """Whether the keys come in halves in this window (see ``halves``)."""
         return PinyinKeyboard.short_screen() or PinyinKeyboard.narrow_screen()
 
+    def keys_height(self) -> float:
+        """How tall the keyboard stands once laid out at the window as it is (after
+        :meth:`fit_window`): the answer row in halves, the candidates, the rows of keys."""
+        cols = max(1, int(self.letter_grid.cols or 1))
+        rows = -(-len(self.letter_grid.children) // cols)
+        height = self.key + rows * (self.key + self.GAP)
+        if self.halves:
+            height += 84 + self.GAP  # the answer box at its least
+        return float(height)
+
     def fit_window(self) -> None:
         """The layout for the window as it is now: halves or not, the keys' size. Called by
         the page each time it shows the keyboard (a page is drawn again on a font change)."""
@@ -1189,6 +1199,17 @@ class Page(BoxLayout):  # type: ignore[misc]
             self.fit_column()
         else:
             self.fit_nav()
+
+    def body_room(self, *, nav_beside: bool) -> float:
+        """The height the page body has at the window's size: under the top bar and, unless the
+        nav buttons stand in a column beside it, over them (from sizes alone, one pass)."""
+        from kivy.core.window import Window
+
+        from screens.theme import TOUCH_PX
+
+        rows = int(self.top_bar.rows)
+        bars = rows * TOUCH_PX + (rows - 1) * 16 + (0 if nav_beside else TOUCH_PX + 16)
+        return float(Window.height - 24 - bars - 16)
 
     def nav_beside(self, beside: bool) -> None:
         nav = self.nav

@@ -710,6 +710,10 @@ class WizardScreen(PageScreen):
             self.keyboard = writer = keyboard
             if keyboard.halves:  # a short or narrow screen: the question at body size
                 title = BodyLabel(text=question)
+                if self._question_too_tall(title, keyboard):
+                    # Only its first sentence (朗读 says it all): a long question (事情经过 at
+                    # 1024×768 特大) would push the keys a page turn away.
+                    title.text = display_text.split_first_sentence(question)[0]
                 # The answer heads the keys, the error (when there is one) beside it: a row of
                 # its own would push keys off the screen.
                 keyboard.answer = box
@@ -753,6 +757,17 @@ class WizardScreen(PageScreen):
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra, beside=way is WriteWay.PINYIN and PinyinKeyboard.short_screen())
+
+    def _question_too_tall(self, question: Any, keyboard: PinyinKeyboard) -> bool:
+        """Whether ``question`` over the keyboard in halves is taller than the page has room
+        for (the nav in a column beside them in landscape, under them in portrait)."""
+        from kivy.core.window import Window
+
+        beside = PinyinKeyboard.short_screen()
+        nav_w = (ems("下一步") * float(self.style.body_px) + 36 + 16) if beside else 0.0
+        width = Window.width - 48 - nav_w
+        room = self.page.body_room(nav_beside=beside)
+        return column_height([question], width) + 16 + keyboard.keys_height() > room
 
     def write_ways(self) -> list[WriteWay]:
         """The ways of writing this terminal offers now, the default first: 手写 when there is a
@@ -1002,6 +1017,16 @@ class WizardScreen(PageScreen):
         hint = BodyLabel(text=rest or ("" if short else note))
         if note and short:
             box.hint = note  # a short screen: the hint is shown in the empty box itself
+            if (
+                plan.mode != "beside"
+                and column_height(
+                    [BodyLabel(text=first, bold=True), BodyLabel(text=rest), box], plan.column_width
+                )
+                > plan.column_room - TITLE_MARGIN_PX
+            ):
+                # Still too tall over the keys (800×1280 at 特大, the box empty): the note gives
+                # way to the question's own words; 朗读 still says it.
+                box.hint = "用数字键输入"
         if hint.text:
             left.insert(1, hint)
         self.page.add(beside_keypad(left, keypad, stack=True))

@@ -7,8 +7,7 @@ over every state at each display's largest scale (switching the theme re-renders
 every screen, which is what makes doing it inside the size × scale loop slow). The full product
 of display × scale × theme is `make tour` (main.py --tour DIR --audit).
 
-A display that can't pass yet is a strict xfail naming it (NOT_YET): the test turns red the day
-it starts passing, so the list only ever shrinks.
+Every supported display passes whole (issue 12): 1024×768 and 800×1280 were the last.
 """
 
 from __future__ import annotations
@@ -22,18 +21,6 @@ from screens.tour import step_name, tour_steps
 from tests.ui.harness import Kiosk
 
 pytestmark = pytest.mark.ui
-
-# Displays whose layouts don't pass every state yet (see docs/ui.md for what fails there).
-_KEYBOARD = (
-    "the pinyin keyboard (candidates + 3-4 rows of 124 px letters) with the question and the "
-    "answer box is taller than the page between the two bars"
-)
-NOT_YET: dict[str, str] = {
-    "1024x768": _KEYBOARD
-    + " (five columns: three rows of a half); at 特大 the keypad pages' error states and ID"
-    " numbers in the answer box",
-    "800x1280": _KEYBOARD + " (two-row top bar and nav in portrait)",
-}
 
 
 def close_popups(kiosk: Kiosk) -> None:
@@ -69,12 +56,7 @@ def run_audit(kiosk: Kiosk, display: Display, combos: list[tuple[str, str]]) -> 
     return list(dict.fromkeys(failures))
 
 
-def _marks(display: Display) -> list[pytest.MarkDecorator]:
-    reason = NOT_YET.get(display.name)
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
-
-@pytest.mark.parametrize("display", [pytest.param(d, id=d.name, marks=_marks(d)) for d in DISPLAYS])
+@pytest.mark.parametrize("display", [pytest.param(d, id=d.name) for d in DISPLAYS])
 def test_every_screen_state_passes_the_audit_in_every_font_scale(
     kiosk: Kiosk, display: Display
 ) -> None:
@@ -82,19 +64,8 @@ def test_every_screen_state_passes_the_audit_in_every_font_scale(
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 
-# At 特大 in both themes these pass whole (NOT_YET's 1280×800 line is a 大 one).
-@pytest.mark.parametrize("display", [pytest.param(d, id=d.name) for d in DISPLAYS[:2]])
+# At 特大 (the largest layouts) in both themes, on every display.
+@pytest.mark.parametrize("display", [pytest.param(d, id=d.name) for d in DISPLAYS])
 def test_every_screen_state_passes_the_audit_in_every_theme(kiosk: Kiosk, display: Display) -> None:
     problems = run_audit(kiosk, display, [(theme, "xlarge") for theme in THEME_NAMES])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
-
-
-@pytest.mark.parametrize("display", [d for d in DISPLAYS if d.name in ("1280x800", "1366x768")])
-def test_on_short_screens_at_xlarge_every_state_but_the_pinyin_keyboard_passes(
-    kiosk: Kiosk, display: Display
-) -> None:
-    """The keypad pages' error states, the income page and the status screen's wrong code fit
-    beside the keys at 特大 in both themes (issue 12); only the pinyin keyboard (问一问) is left."""
-    problems = run_audit(kiosk, display, [(theme, "xlarge") for theme in THEME_NAMES])
-    left = [p for p in problems if not p.startswith("ask/question")]
-    assert not left, f"{len(left)} problems:\n" + "\n".join(left[:60])

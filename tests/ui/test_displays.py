@@ -1,6 +1,7 @@
 """The whole flows a resident goes through, at the settings the guide names first: 1280×800
-with 特大 and 高对比 (a small landscape terminal, the people who need it most) and portrait
-1080×1920 (floor-standing terminals) — the same taps as at 1920×1080 (test_home_and_flows).
+with 特大 and 高对比 (a small landscape terminal, the people who need it most), portrait
+1080×1920 (floor-standing terminals), and the two smallest displays, 1024×768 and portrait
+800×1280, at 特大 — the same taps as at 1920×1080 (test_home_and_flows).
 
 Taps go through the harness, which turns a page with 往下翻 / 往上翻 to reach a piece a page
 turn away, as a resident would; a control that can't be reached that way makes the tap fail.
@@ -21,6 +22,9 @@ SETTINGS = {
     "1280x800-xlarge-high_contrast": ((1280, 800), "high_contrast", "xlarge"),
     "1080x1920-standard-default": ((1080, 1920), "default", "standard"),
     "1080x1920-xlarge-high_contrast": ((1080, 1920), "high_contrast", "xlarge"),
+    # The two smallest displays (issue 12): keys under the question, letters in halves.
+    "1024x768-xlarge-high_contrast": ((1024, 768), "high_contrast", "xlarge"),
+    "800x1280-xlarge-high_contrast": ((800, 1280), "high_contrast", "xlarge"),
 }
 
 FLOWS: dict[str, Callable[[Kiosk], None]] = {
