@@ -739,6 +739,7 @@ class WizardScreen(PageScreen):
                 error.text, error.opacity = problem, 1
                 if error.parent is None:  # only there when it says something: room for keys
                     if show_error is not None:
+                        self._error_beside_keys(title, box, error, writer)
                         show_error(error)
                     else:
                         self.page.body.add_widget(error, index=1)
@@ -758,16 +759,35 @@ class WizardScreen(PageScreen):
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra, beside=way is WriteWay.PINYIN and PinyinKeyboard.short_screen())
 
-    def _question_too_tall(self, question: Any, keyboard: PinyinKeyboard) -> bool:
+    def _question_too_tall(
+        self, question: Any, keyboard: PinyinKeyboard, note: Any | None = None
+    ) -> bool:
         """Whether ``question`` over the keyboard in halves is taller than the page has room
-        for (the nav in a column beside them in landscape, under them in portrait)."""
+        for (the nav in a column beside them in landscape, under them in portrait), with
+        ``note`` beside the answer box (two thirds of the row) if given."""
         from kivy.core.window import Window
 
         beside = PinyinKeyboard.short_screen()
         nav_w = (ems("下一步") * float(self.style.body_px) + 36 + 16) if beside else 0.0
         width = Window.width - 48 - nav_w
         room = self.page.body_room(nav_beside=beside)
-        return column_height([question], width) + 16 + keyboard.keys_height() > room
+        taller = 0.0
+        if note is not None:  # the answer row grows to the note's height
+            taller = max(0.0, column_height([note], width * 2 / 3) - 84)
+        need = column_height([question], width) + 16 + keyboard.keys_height() + taller
+        return need > room
+
+    def _error_beside_keys(self, title: Any, box: Any, error: Any, keyboard: Any) -> None:
+        """An error beside the answer box over keys in halves: an empty box shows no hint
+        (the error says what to do), and where the question, the error and the keys are more
+        than the page holds (事情经过 at 1024×768 特大) the error takes the question's place;
+        朗读 still says the question."""
+        if not box.value:
+            box.hint = ""
+        if title.parent is self.page.body and self._question_too_tall(title, keyboard, error):
+            index = self.page.body.children.index(title)
+            self.page.body.remove_widget(title)
+            self.page.body.add_widget(Widget(size_hint_y=None, height=0), index=index)
 
     def write_ways(self) -> list[WriteWay]:
         """The ways of writing this terminal offers now, the default first: 手写 when there is a

@@ -127,3 +127,33 @@ def test_a_pinyin_text_page_with_its_error_keeps_every_key_on_screen(
     _check_half(kiosk, "abcdefghijklm")
     for key in ("上一步", "下一步"):
         assert _whole_on_screen(kiosk.find(key, exact=True)), key
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"), TEXT_PAGES, ids=[f"{s[0]}x{s[1]}-{f}" for s, f in TEXT_PAGES]
+)
+def test_a_long_question_left_empty_in_pinyin_keeps_its_error_and_every_key_on_screen(
+    at: Any, size: tuple[int, int], scale: str
+) -> None:
+    """事情经过 (a three-line question) refused empty: the error shows beside the empty answer
+    box, and where the question, the error and the keys are more than the page holds, the error
+    stands in the question's place — never a page turn between the message and the keys."""
+    kiosk = at(size, scale)
+    kiosk.tap("申请法律援助")
+    screen = kiosk.screen
+    screen.show("facts")
+    kiosk.pump(2)
+    if screen.keyboard is None:  # 手写 is the default where handwriting works
+        kiosk.tap("拼音", exact=True)
+    kiosk.tap("下一步")
+    kiosk.pump(4)
+    assert screen.step_id == "facts" and "事情经过" in screen.message_text
+    message = next(
+        w for w in screen.page.body.walk() if getattr(w, "text", "") == screen.message_text
+    )
+    assert _whole_on_screen(message)
+    assert screen.answer_box.text == ""  # no hint in the empty box beside the message
+    assert screen.page.pager.parent is None  # nothing a page turn away
+    _check_half(kiosk, "abcdefghijklm")
+    for key in ("上一步", "下一步"):
+        assert _whole_on_screen(kiosk.find(key, exact=True)), key
