@@ -531,13 +531,15 @@ class WizardScreen(PageScreen):
             ],
         )
 
-    def render_text(self, step: Step) -> None:
+    def render_text(self, step: Step, way: WriteWay | None = None) -> None:
+        """The step's text page, in ``way`` (None: the session's way of writing)."""
         self.text_page(
             self.question_for(step),
             step.key,
             validate=self.validator(step),
             max_length=step.length(self.context()),
             optional=step.optional,
+            way=way,
         )
 
     def render_place(self, step: Step) -> None:
@@ -1322,24 +1324,12 @@ class WizardScreen(PageScreen):
         def said() -> None:
             self.show(step_id)
             self.page.clear()
-            self.text_page(
-                self.question_for(step),
-                step.key,
-                max_length=step.length(self.context()),
-                way=WriteWay.VOICE,
-            )
+            self.render_text(step, WriteWay.VOICE)
 
         def typed(wrong: str | None = None) -> None:  # 拼音, and 拼音 with the page's error
             self.show(step_id)
             self.page.clear()
-            self.text_page(
-                self.question_for(step),
-                step.key,
-                validate=self.validator(step),
-                max_length=step.length(self.context()),
-                optional=step.optional,
-                way=WriteWay.PINYIN,
-            )
+            self.render_text(step, WriteWay.PINYIN)
             if wrong is not None and self.keyboard is not None:
                 self.keyboard.value = wrong
                 self.go_next()  # refused: the error beside the answer box

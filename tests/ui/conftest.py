@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,24 @@ def voiced(kiosk: Kiosk) -> Iterator[tuple[Kiosk, FakeRecognizer, FakeSpeaker]]:
     yield kiosk, recognizer, speaker
     kiosk.app.use_voice(None, None)
     kiosk.pump(2)
+
+
+@pytest.fixture
+def at(kiosk: Kiosk) -> Iterator[Any]:
+    """Show the kiosk at a window size and font scale (high contrast); back to 1920×1080 after,
+    the resident's session ended."""
+    from kivy.core.window import Window
+
+    def show(size: tuple[int, int], scale: str = "xlarge") -> Kiosk:
+        Window.size = size
+        kiosk.app.style.apply("high_contrast", scale)
+        kiosk.pump(3)
+        return kiosk
+
+    try:
+        yield show
+    finally:
+        kiosk.app.end_session()
+        Window.size = (1920, 1080)
+        kiosk.app.style.apply("default", "standard")
+        kiosk.pump(3)

@@ -268,3 +268,21 @@ def start_kiosk(data_dir: Path) -> Kiosk:
     kiosk.pump(5)
     assert app.services is not None, "late services not attached"
     return kiosk
+
+
+def whole_on_screen(widget: Any) -> bool:
+    """Seen whole inside the window: not faded or turned away, no edge cut off."""
+    from kivy.core.window import Window
+
+    w: Any = widget
+    while w is not None and w is not Window:
+        if w.opacity <= 0 or getattr(w, "turned_away", False):
+            return False
+        w = w.parent
+    x, y = widget.to_window(widget.x, widget.y)
+    return (
+        x >= -1
+        and y >= -1
+        and x + widget.width <= Window.width + 1
+        and y + widget.height <= Window.height + 1
+    )

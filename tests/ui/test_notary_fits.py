@@ -10,29 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.harness import Kiosk
-
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def at(kiosk: Kiosk) -> Iterator[Any]:
-    """Show the kiosk at a size and scale (high contrast), back to 1920×1080 after."""
-    from kivy.core.window import Window
-
-    def show(size: tuple[int, int], scale: str = "xlarge") -> Kiosk:
-        Window.size = size
-        kiosk.app.style.apply("high_contrast", scale)
-        kiosk.pump(3)
-        return kiosk
-
-    try:
-        yield show
-    finally:
-        kiosk.app.end_session()
-        Window.size = (1920, 1080)
-        kiosk.app.style.apply("default", "standard")
-        kiosk.pump(3)
 
 
 def _whole_in_view(widget: Any) -> bool:

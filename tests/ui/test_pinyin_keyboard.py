@@ -9,57 +9,18 @@ where they are; an error beside the answer box doesn't push any key away.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from screens.displays import display_for
 from screens.tour import tour_steps
-from tests.ui.harness import Kiosk
+from tests.ui.harness import Kiosk, whole_on_screen
 
 pytestmark = pytest.mark.ui
 
 SMALL = [((1024, 768), "standard"), ((1024, 768), "xlarge"), ((800, 1280), "standard")]
 SMALL += [((800, 1280), "xlarge")]
-
-
-@pytest.fixture
-def at(kiosk: Kiosk) -> Iterator[Any]:
-    """Show the kiosk at a size and scale (high contrast), back to 1920×1080 after."""
-    from kivy.core.window import Window
-
-    def show(size: tuple[int, int], scale: str) -> Kiosk:
-        Window.size = size
-        kiosk.app.style.apply("high_contrast", scale)
-        kiosk.pump(3)
-        return kiosk
-
-    try:
-        yield show
-    finally:
-        kiosk.app.end_session()
-        Window.size = (1920, 1080)
-        kiosk.app.style.apply("default", "standard")
-        kiosk.pump(3)
-
-
-def _whole_on_screen(widget: Any) -> bool:
-    """Seen whole inside the window: not faded or turned away, no edge cut off."""
-    from kivy.core.window import Window
-
-    w: Any = widget
-    while w is not None and w is not Window:
-        if w.opacity <= 0 or getattr(w, "turned_away", False):
-            return False
-        w = w.parent
-    x, y = widget.to_window(widget.x, widget.y)
-    return (
-        x >= -1
-        and y >= -1
-        and x + widget.width <= Window.width + 1
-        and y + widget.height <= Window.height + 1
-    )
 
 
 def _keys_shown(kiosk: Kiosk) -> dict[str, Any]:
@@ -76,7 +37,7 @@ def _check_half(kiosk: Kiosk, letters: str) -> None:
     assert sorted(keys) == list(letters), sorted(keys)
     switch = kiosk.find(keyboard.half_label(), exact=True)
     for key in [*keys.values(), switch, kiosk.find("删除", exact=True)]:
-        assert _whole_on_screen(key), f"{key.text!r} is not wholly on screen"
+        assert whole_on_screen(key), f"{key.text!r} is not wholly on screen"
         assert key.width >= least - 0.6 and key.height >= least - 0.6, (key.text, key.size)
     assert kiosk.screen.page.pager.parent is None, "a page strip: something is a turn away"
 
@@ -89,7 +50,7 @@ def test_on_a_small_display_every_letter_key_and_the_candidates_are_on_screen_at
     kiosk.tap("问一问")
     keyboard = kiosk.screen.keyboard
     assert keyboard.halves
-    assert _whole_on_screen(kiosk.screen.box)
+    assert whole_on_screen(kiosk.screen.box)
     _check_half(kiosk, "abcdefghijklm")
     kiosk.tap(keyboard.half_label(), exact=True)
     _check_half(kiosk, "nopqrstuvwxyz")
@@ -98,9 +59,9 @@ def test_on_a_small_display_every_letter_key_and_the_candidates_are_on_screen_at
     shown = keyboard.shown_candidates
     assert "王" in shown, shown
     for button in keyboard._slots[: len(shown)]:
-        assert _whole_on_screen(button), f"candidate {button.text!r} is not wholly on screen"
+        assert whole_on_screen(button), f"candidate {button.text!r} is not wholly on screen"
     for control in (keyboard._prev, keyboard._more, keyboard._switch):  # 往前 更多 数字
-        assert _whole_on_screen(control), control.text
+        assert whole_on_screen(control), control.text
     kiosk.tap("王", exact=True)
     assert keyboard.value == "王"
     assert kiosk.screen.page.pager.parent is None
@@ -123,10 +84,10 @@ def test_a_pinyin_text_page_with_its_error_keeps_every_key_on_screen(
     assert "两个字" in error
     keyboard = kiosk.screen.keyboard
     assert keyboard.halves and kiosk.screen.answer_box is not None
-    assert _whole_on_screen(kiosk.screen.answer_box)
+    assert whole_on_screen(kiosk.screen.answer_box)
     _check_half(kiosk, "abcdefghijklm")
     for key in ("上一步", "下一步"):
-        assert _whole_on_screen(kiosk.find(key, exact=True)), key
+        assert whole_on_screen(kiosk.find(key, exact=True)), key
 
 
 @pytest.mark.parametrize(
@@ -151,9 +112,9 @@ def test_a_long_question_left_empty_in_pinyin_keeps_its_error_and_every_key_on_s
     message = next(
         w for w in screen.page.body.walk() if getattr(w, "text", "") == screen.message_text
     )
-    assert _whole_on_screen(message)
+    assert whole_on_screen(message)
     assert screen.answer_box.text == ""  # no hint in the empty box beside the message
     assert screen.page.pager.parent is None  # nothing a page turn away
     _check_half(kiosk, "abcdefghijklm")
     for key in ("上一步", "下一步"):
-        assert _whole_on_screen(kiosk.find(key, exact=True)), key
+        assert whole_on_screen(kiosk.find(key, exact=True)), key

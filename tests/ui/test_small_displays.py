@@ -7,49 +7,15 @@ lines; the step count doesn't push the keys off a narrow portrait screen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.ui.harness import Kiosk
+from tests.ui.harness import Kiosk, whole_on_screen
 
 pytestmark = pytest.mark.ui
 
 ID = "320483195603150025"
-
-
-@pytest.fixture
-def at(kiosk: Kiosk) -> Iterator[Any]:
-    """Show the kiosk at a size and scale (high contrast), back to 1920×1080 after."""
-    from kivy.core.window import Window
-
-    def show(size: tuple[int, int], scale: str = "xlarge") -> Kiosk:
-        Window.size = size
-        kiosk.app.style.apply("high_contrast", scale)
-        kiosk.pump(3)
-        return kiosk
-
-    try:
-        yield show
-    finally:
-        kiosk.app.end_session()
-        Window.size = (1920, 1080)
-        kiosk.app.style.apply("default", "standard")
-        kiosk.pump(3)
-
-
-def _on_screen(widget: Any) -> bool:
-    from kivy.core.window import Window
-
-    x, y = widget.to_window(widget.x, widget.y)
-    return (
-        widget.opacity > 0
-        and x >= -1
-        and y >= -1
-        and x + widget.width <= Window.width + 1
-        and y + widget.height <= Window.height + 1
-    )
 
 
 def _id_page(kiosk: Kiosk, typed: str) -> Any:
@@ -71,7 +37,7 @@ def _audit(kiosk: Kiosk) -> list[str]:
     return audit(kiosk.roots(), kiosk.app.style, display.size, display.target_min)
 
 
-def test_at_1024x768_特大_an_id_number_error_leaves_every_key_on_screen(at: Any) -> None:
+def test_at_1024x768_特大_an_id_number_error_leaves_every_keywhole_on_screen(at: Any) -> None:
     kiosk = at((1024, 768))
     screen = _id_page(kiosk, ID[:10])
     kiosk.tap("下一步")  # too short: the message, the page stays
@@ -79,17 +45,17 @@ def test_at_1024x768_特大_an_id_number_error_leaves_every_key_on_screen(at: An
     assert screen.step_id == "id_number" and "18位" in screen.message_text
     page = screen.page
     keys = [w for w in screen.keypad.children]
-    assert len(keys) == 12 and all(_on_screen(k) for k in keys)
+    assert len(keys) == 12 and all(whole_on_screen(k) for k in keys)
     # Two rows of six under the answer (the column beside them would be too narrow).
     assert len({round(k.y) for k in keys}) == 2
     assert min(k.width for k in keys) >= 96 and min(k.height for k in keys) >= 96
     delete = next(k for k in keys if k.text == "删除")
     assert delete.texture_size[1] < delete.height  # the word on one line, not 删 over 除
     for text in ("上一步", "下一步"):
-        assert _on_screen(kiosk.find(text)), text
+        assert whole_on_screen(kiosk.find(text)), text
     message = next(w for w in page.body.walk() if "18位" in str(getattr(w, "text", "")))
-    assert _on_screen(message)
-    assert _on_screen(screen.answer_box)
+    assert whole_on_screen(message)
+    assert whole_on_screen(screen.answer_box)
     assert page.pager.parent is None  # nothing to turn: no 往下翻
     assert not _audit(kiosk)
     kiosk.type_digits(ID[10:])  # what was typed is kept: finish it and go on
@@ -97,7 +63,7 @@ def test_at_1024x768_特大_an_id_number_error_leaves_every_key_on_screen(at: An
     assert screen.step_id != "id_number"
 
 
-def test_at_800x1280_特大_the_step_count_stays_in_the_nav_bar_and_the_keys_on_screen(
+def test_at_800x1280_特大_the_step_count_stays_in_the_nav_bar_and_the_keyswhole_on_screen(
     at: Any,
 ) -> None:
     kiosk = at((800, 1280))
@@ -105,8 +71,8 @@ def test_at_800x1280_特大_the_step_count_stays_in_the_nav_bar_and_the_keys_on_
     page = screen.page
     progress = screen.progress_label
     assert progress.parent is page.nav and page.progress_row.parent is None
-    assert _on_screen(progress)  # beside 上一步 and 下一步 (on two lines if need be)
-    assert all(_on_screen(k) for k in screen.keypad.children)
+    assert whole_on_screen(progress)  # beside 上一步 and 下一步 (on two lines if need be)
+    assert all(whole_on_screen(k) for k in screen.keypad.children)
     assert page.pager.parent is None, [
         (type(w).__name__, str(getattr(w, "text", ""))[:20], round(w.height))
         for w in page.body.walk()
