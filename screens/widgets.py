@@ -1417,7 +1417,7 @@ def plan_keypad(
     return replace(plan, column_room=middle - plan.keypad_height - STACKED_SPACING)
 
 
-def _height_at(label: Any, width: float) -> float:
+def height_at(label: Any, width: float) -> float:
     """The height ``label`` would have at ``width`` (its text laid out again off screen)."""
     from kivy.core.text import Label as CoreLabel
 
@@ -1439,7 +1439,7 @@ def column_height(widgets: Sequence[Any], width: float, spacing: float = 16) -> 
     shown = [w for w in widgets if not isinstance(w, Label) or w.text]
     total = spacing * max(0, len(shown) - 1)
     for w in shown:
-        total += _height_at(w, width) if isinstance(w, Label) else w.height
+        total += height_at(w, width) if isinstance(w, Label) else w.height
     return total
 
 
@@ -1565,7 +1565,7 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         if title is None or big is None:
             return
         others = [w for w in self.column.children if w is not title]
-        base = sum(_height_at(w, width) if isinstance(w, Label) else w.height for w in others)
+        base = sum(height_at(w, width) if isinstance(w, Label) else w.height for w in others)
         base += self.column.spacing * len(others)
         small = self._small_of[id(big)]
         error = any(isinstance(w, NoteLabel) and w.text and w.opacity > 0 for w in others)
@@ -1574,12 +1574,12 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         # nothing, keys pushed a page turn away cost a resident the page.
         limit = room - TITLE_MARGIN_PX
         want: Any = big
-        if base + _height_at(big, width) > limit:
+        if base + height_at(big, width) > limit:
             want = small
             # Keys under the question on a small screen (1024×768 at 特大) with a long error:
             # the error, which names what is asked (身份证号码应当是18位……), takes the
             # question's place; 朗读 still reads the question.
-            if error and base + _height_at(small, width) > limit:
+            if error and base + height_at(small, width) > limit:
                 want = None
         if want is None:
             want = self._gone_of[id(big)]

@@ -59,10 +59,10 @@ from screens.widgets import (
     PinyinKeyboard,
     ProgressLabel,
     TitleLabel,
-    _height_at,
     beside_keypad,
     column_height,
     ems,
+    height_at,
     mark_choice,
     nav_button,
     option_buttons,
@@ -875,8 +875,8 @@ class WizardScreen(PageScreen):
             whole = _text_height(box, box.text if not pad.value else pad.value, width)
             one_line = max(84.0, 1.2 * box.font_size + 16)  # the box is at least 84 high
             box_least = min(whole, one_line)
-            title_h = _height_at(title, width) + gap
-            body_h = _height_at(question, width) + gap
+            title_h = height_at(title, width) + gap
+            body_h = height_at(question, width) + gap
             if room - title_h - whole >= full:
                 head, head_h = title, title_h
             elif shown_error and room - body_h - box_least < least:
@@ -962,8 +962,8 @@ class WizardScreen(PageScreen):
             room = scroll.height - 2 - box.height - gap
             if error.parent is body:
                 room -= error.height + gap
-            title_h = _height_at(title, width) + gap
-            body_h = _height_at(question, width) + gap
+            title_h = height_at(title, width) + gap
+            body_h = height_at(question, width) + gap
             if room - title_h >= touch * 1.5:
                 head, head_h = title, title_h
             elif room - body_h >= touch or Window.width <= Window.height:

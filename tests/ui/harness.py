@@ -97,6 +97,15 @@ class Kiosk:
         raise LookupError(f"no {button!r} beside {text!r}")
 
     # -- fingers -------------------------------------------------------------------------------
+    def start_wage_claim(self) -> None:
+        """A legal-aid application for oneself, no exemption group, 务工欠薪 as a migrant
+        worker (是): the wizard then asks the name, with no income pages."""
+        self.tap("申请法律援助")
+        self.tap("给自己申请")
+        self.no_exemption_group()
+        self.tap("务工欠薪")
+        self.tap("是", exact=True)
+
     def no_exemption_group(self) -> None:
         """不是 to each plain exemption question (家是低保户…吗？ and the rest), as most say."""
         from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step

@@ -27,11 +27,7 @@ SHORT_S = 1.0  # Clock events due this soon are a fade or a release delay finish
 
 
 def one_round(kiosk: Kiosk) -> None:
-    kiosk.tap("申请法律援助")
-    kiosk.tap("给自己申请")
-    kiosk.no_exemption_group()
-    kiosk.tap("务工欠薪")
-    kiosk.tap("是", exact=True)
+    kiosk.start_wage_claim()
     kiosk.type_pinyin("zhang", "张")
     kiosk.type_pinyin("ying", "英")
     kiosk.tap("下一步")

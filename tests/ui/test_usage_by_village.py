@@ -54,11 +54,7 @@ def test_a_legal_aid_application_from_mahang_counts_for_mahang_and_keeps_nothing
     kiosk: Kiosk,
 ) -> None:
     before = _stats(kiosk)
-    kiosk.tap("申请法律援助")
-    kiosk.tap("给自己申请")
-    kiosk.no_exemption_group()
-    kiosk.tap("务工欠薪")
-    kiosk.tap("是", exact=True)
+    kiosk.start_wage_claim()
     kiosk.type_pinyin("zhang", "张")
     kiosk.type_pinyin("gui", "桂")
     kiosk.type_pinyin("ying", "英")
