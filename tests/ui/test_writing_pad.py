@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -41,7 +42,13 @@ def _write_a_stroke(kiosk: Kiosk) -> None:
     for step in range(1, 6):  # down and to the right: a page that scrolled would take it
         touch.touch_move(x + step * 30, y - step * 30)
     touch.touch_up()
-    kiosk.pump(3, seconds=0.3)
+    # The recognizer works on its own thread; a busy machine may take longer than a frame or
+    # two to answer, so wait for its candidates (bounded: a lost answer fails the caller).
+    deadline = time.monotonic() + 5.0
+    kiosk.pump(3)
+    while not kiosk.screen.writing_pad.candidate_grid.children and time.monotonic() < deadline:
+        kiosk.pump(1, seconds=0.05)
+    kiosk.pump(2)
 
 
 def test_a_name_written_by_hand_is_picked_from_big_candidates(with_pad: Kiosk) -> None:
