@@ -146,10 +146,13 @@ def test_after_start_up_the_first_run_waits_a_random_jitter_but_a_person_never_w
     agent = SyncAgent(outbox, ScriptedTransport(accept_all), startup_jitter_s=30.0, rng=Recording())
     agent.start()
     try:
-        time.sleep(0.3)
+        # Until the agent's thread has drawn its jitter (a busy machine starts it late), bounded.
+        deadline = time.monotonic() + 30
+        while not waits and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert waits == [30.0] and outbox.counts().accepted == 0  # still waiting its turn
         agent.request_sync()  # staff: now
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 15  # half the jitter: an unheard request still fails
         while outbox.counts().accepted == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert outbox.counts().accepted == 1
