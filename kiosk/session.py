@@ -8,8 +8,8 @@ submission is done. Statistics only ever see the random session id.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -74,7 +74,7 @@ class Session:
         self._reset()
 
     def _reset(self) -> None:
-        self.id = uuid.uuid4().hex
+        self.id = os.urandom(16).hex()  # random, as uuid4 (whose import costs start-up 2 ms)
         now = self._clock()
         self.started_at = now
         self.last_activity = now

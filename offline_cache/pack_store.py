@@ -36,7 +36,6 @@ import logging
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -367,7 +366,7 @@ class PackStore(Generic[M]):
             raise PackRefused("not_a_pack", f"找不到 {source}。")
         with self._install_lock():
             self._clean_staging()
-            staging = self.staging_dir / f"install-{uuid.uuid4().hex[:12]}"
+            staging = self.staging_dir / f"install-{os.urandom(6).hex()}"
             try:
                 staging.mkdir()
                 self.checks.unpack(source, staging)
@@ -380,7 +379,7 @@ class PackStore(Generic[M]):
                 refusal = downgrade_refusal(current, new, allow_downgrade=allow_downgrade)
                 if refusal is not None:
                     raise refusal
-                name = f"{new.pack_id}-{new.version}-{uuid.uuid4().hex[:8]}"
+                name = f"{new.pack_id}-{new.version}-{os.urandom(4).hex()}"
                 final = self.versions_dir / name
                 os.rename(staging, final)
                 fsync_dir(self.versions_dir)

@@ -15,7 +15,6 @@ and the gaps between them, which are synthesized: numbers digit by digit, names,
 from __future__ import annotations
 
 import string
-import wave
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,6 +154,8 @@ def recording_problems(
 
 def wav_problem(path: Path) -> str | None:
     """Why ``path`` can't be played as a prompt, or ``None`` when it can."""
+    import wave  # only when a pack is checked: not on the way to the home screen
+
     if not path.is_file():
         return "不存在"
     try:

@@ -12,18 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.packs.archive import DEFAULT_LIMITS, ArchiveLimits, unpack
 from kiosk.packs.manifest import MANIFEST_NAME, Manifest
-from kiosk.packs.verify import VerifiedPack, check_pack_dir
 from offline_cache.pack_store import PackStore
+
+if TYPE_CHECKING:  # unpacking and verifying load when a pack is installed, not at each start
+    from kiosk.packs.archive import ArchiveLimits
+    from kiosk.packs.verify import VerifiedPack
 
 
 class KioskPackChecks:
     """What :class:`PackStore` needs to know about packs (``PackChecks``), the kiosk's way."""
 
-    def __init__(self, limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
-        self.limits = limits
+    def __init__(self, limits: ArchiveLimits | None = None) -> None:
+        self.limits = limits  # None: the archive module's DEFAULT_LIMITS
 
     def is_pack(self, directory: Path) -> bool:
         return (directory / MANIFEST_NAME).is_file()
@@ -32,7 +35,9 @@ class KioskPackChecks:
         return Manifest.read(directory)
 
     def unpack(self, source: Path, dest: Path) -> None:
-        unpack(source, dest, self.limits)
+        from kiosk.packs.archive import DEFAULT_LIMITS, unpack
+
+        unpack(source, dest, self.limits or DEFAULT_LIMITS)
 
     def verify(
         self,
@@ -43,6 +48,8 @@ class KioskPackChecks:
         require_signature: bool = True,
         integrity_only: bool = False,
     ) -> VerifiedPack:
+        from kiosk.packs.verify import check_pack_dir
+
         return check_pack_dir(
             directory,
             trusted_keys,
@@ -57,7 +64,7 @@ def open_pack_store(
     bundled_dir: Path,
     trusted_keys: Sequence[str],
     *,
-    limits: ArchiveLimits = DEFAULT_LIMITS,
+    limits: ArchiveLimits | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> PackStore[Manifest]:
     """The terminal's pack store under ``data_dir``, checking packs as the kiosk does."""
