@@ -34,7 +34,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_SESSIONS = 30
-MAX_WAIT_TICKS = 400  # waiting for a screen: at most this many clock ticks
+MAX_WAIT_S = 30.0  # waiting for a screen: at most this long (a count of ticks ran out sooner
+# on a busy machine, where a background thread's answer takes more frames to come back)
 GIVE_UP_S = 150.0  # a run that is neither killed nor finished by then is stuck
 TAP_PAUSE_S = 0.03  # between taps (at least one frame is drawn in between)
 SCROLL_RELEASE_S = 0.3  # a tap inside a ScrollView is released by it a moment later
@@ -94,7 +95,7 @@ class Driver:
         self.run = run
         self.steps = self.sessions()
         self.taps = 0
-        self._waited = 0
+        self._waiting_since = 0.0
 
     # -- the script ------------------------------------------------------------------------------
     def sessions(self) -> Iterator[Tap | Type | Shown]:
@@ -213,7 +214,7 @@ class Driver:
             self.fail(traceback.format_exc())
             return
         if isinstance(action, Shown):
-            self._waited = 0
+            self._waiting_since = time.monotonic()
             Clock.schedule_once(lambda _dt: self.wait_for(action), 0)
         elif isinstance(action, Type):
             self.type_keys(action.keys)
@@ -296,8 +297,7 @@ class Driver:
         from kivy.core.window import Window
 
         if self.k.screen.name != shown.screen:
-            self._waited += 1
-            if self._waited > MAX_WAIT_TICKS:
+            if time.monotonic() - self._waiting_since > MAX_WAIT_S:
                 self.fail(f"{shown.screen} never shown; on screen: {self.k.texts()}")
                 return
             Clock.schedule_once(lambda _dt: self.wait_for(shown), 0)

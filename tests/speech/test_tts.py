@@ -90,7 +90,7 @@ def test_touching_the_screen_stops_speech_and_drops_what_was_queued(tmp_path: Pa
     try:
         for i in range(4):
             speaker.say(f"第{i + 1}句。{SENTENCE}")
-        assert engine.started.wait(5)
+        assert engine.started.wait(30)
         speaker.stop()
         assert speaker.wait_idle(30)
         assert output.files == []  # nothing after the touch was played
@@ -109,7 +109,7 @@ def test_say_now_replaces_what_is_being_said(tmp_path: Path) -> None:
     try:
         speaker.say("旧的一页")
         speaker.say("旧的一页第二句")
-        assert engine.started.wait(5)
+        assert engine.started.wait(30)
         speaker.say_now("新的一页")
         assert speaker.wait_idle(30)
         assert len(output.files) == 1

@@ -71,7 +71,7 @@ def _card_read_back(kiosk: Kiosk) -> None:
     """The worker thread's read lands on the Kivy thread (as with a real reader, a moment later)."""
     read = kiosk.screen.card_read
     if read is not None:  # else it is back already (a stand-in answers at once)
-        read.wait(5)
+        read.wait(30)  # bounded; generous for a busy machine
     kiosk.pump(3)
 
 
@@ -309,7 +309,7 @@ def _reader_line(kiosk: Kiosk) -> str:
     return next(t for t in kiosk.texts() if t.startswith("身份证读卡器："))
 
 
-def _wait_for_the_reader_check(kiosk: Kiosk, timeout_s: float = 10.0) -> None:
+def _wait_for_the_reader_check(kiosk: Kiosk, timeout_s: float = 30.0) -> None:
     end = time.monotonic() + timeout_s
     while kiosk.screen.checking_reader:
         assert time.monotonic() < end, "the card reader's status never came back"

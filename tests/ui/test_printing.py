@@ -18,7 +18,7 @@ from tests.ui.harness import Kiosk
 from tools.escpos_listener import EscposListener, raster_images
 
 
-def _until(kiosk: Kiosk, done: Callable[[], bool], seconds: float = 10.0) -> bool:
+def _until(kiosk: Kiosk, done: Callable[[], bool], seconds: float = 30.0) -> bool:
     """Run the clock until ``done()`` (the print job's answer hops back through it), bounded."""
     deadline = time.monotonic() + seconds
     while not done() and time.monotonic() < deadline:
