@@ -32,12 +32,12 @@ def test_the_simulator_prints_its_pty_and_serves_cards_placed_from_stdin() -> No
         assert isinstance(reader.read(0.3), ReadFailure)  # nothing placed yet
         sim.stdin.write("place x-digit\n")
         sim.stdin.flush()
-        card = reader.read(3)
+        card = reader.read(15)  # returns as soon as the card is there
         assert isinstance(card, IdCard) and card.id_number.endswith("X")
         reader.close()
         sim.stdin.write("quit\n")
         sim.stdin.flush()
-        assert sim.wait(timeout=5) == 0
+        assert sim.wait(timeout=30) == 0
     finally:
         if sim.poll() is None:
             sim.kill()

@@ -65,7 +65,7 @@ def signed_sim(
         yield sim.url, session
     finally:
         sim.proc.terminate()
-        sim.proc.wait(5)
+        sim.proc.wait(30)
 
 
 @schema.parametrize()
