@@ -11,7 +11,7 @@ from screens.widgets import (
     BodyLabel,
     Keypad,
     NoteLabel,
-    TitleLabel,
+    Question,
     beside_keypad,
     nav_button,
 )
@@ -45,7 +45,7 @@ class StaffSignInScreen(PageScreen):
         self.keypad.bind(value=self._typed)
         page.add(
             beside_keypad(
-                [TitleLabel(text=self.title), self.prompt, self.box, self.message],
+                [Question(text=self.title), self.prompt, self.box, self.message],
                 self.keypad,
                 follow=True,
             )

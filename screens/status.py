@@ -14,7 +14,7 @@ from screens.widgets import (
     BodyLabel,
     Keypad,
     NoteLabel,
-    TitleLabel,
+    Question,
     beside_keypad,
     nav_button,
 )
@@ -48,7 +48,7 @@ class StatusScreen(PageScreen):
         self.message = NoteLabel(text="", opacity=0)
         page.add(
             beside_keypad(
-                [TitleLabel(text=self.title), prompt, self.code_box, self.message],
+                [Question(text=self.title), prompt, self.code_box, self.message],
                 self.keypad,
                 follow=True,
             )

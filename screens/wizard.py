@@ -58,16 +58,17 @@ from screens.widgets import (
     NoteLabel,
     PinyinKeyboard,
     ProgressLabel,
+    Question,
     TitleLabel,
     beside_keypad,
     column_height,
     ems,
-    height_at,
     mark_choice,
     nav_button,
     option_buttons,
     plan_keypad,
     row,
+    text_height,
 )
 from screens.writing_pad import WAY_LABELS, SpeakPad, WritingPad
 
@@ -674,7 +675,7 @@ class WizardScreen(PageScreen):
         if way is None:
             way = self.session.write_way if self.session.write_way in ways else ways[0]
         writer: PinyinKeyboard | WritingPad | SpeakPad
-        title = TitleLabel(text=question)
+        title = Question(text=question)
         show_error: Callable[[Any], None] | None = None  # the error's place beside the answer
         error = NoteLabel(text="", opacity=0)
         if way is WriteWay.HAND:
@@ -710,12 +711,9 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
-            if keyboard.halves:  # a short or narrow screen: the question at body size
-                title = BodyLabel(text=question)
-                if self._question_too_tall(title, keyboard):
-                    # Only its first sentence (朗读 says it all): a long question (事情经过 at
-                    # 1024×768 特大) would push the keys a page turn away.
-                    title.text = display_text.split_first_sentence(question)[0]
+            if keyboard.halves:  # a short or narrow screen: the question at body size at most
+                # (given way once the nav is in place: _question_over_keys).
+                title.step = "body"
                 # The answer heads the keys, the error (when there is one) beside it: a row of
                 # its own would push keys off the screen.
                 keyboard.answer = box
@@ -741,8 +739,10 @@ class WizardScreen(PageScreen):
                 error.text, error.opacity = problem, 1
                 if error.parent is None:  # only there when it says something: room for keys
                     if show_error is not None:
-                        self._error_beside_keys(title, box, error, writer)
+                        if not box.value:  # the error says what to do: no hint beside it
+                            box.hint = ""
                         show_error(error)
+                        self._question_over_keys(title, writer, error)
                     else:
                         self.page.body.add_widget(error, index=1)
                 self.message_text = problem
@@ -760,36 +760,22 @@ class WizardScreen(PageScreen):
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra, beside=way is WriteWay.PINYIN and PinyinKeyboard.short_screen())
+        if show_error is not None:
+            self._question_over_keys(title, writer)
 
-    def _question_too_tall(
-        self, question: Any, keyboard: PinyinKeyboard, note: Any | None = None
-    ) -> bool:
-        """Whether ``question`` over the keyboard in halves is taller than the page has room
-        for (the nav in a column beside them in landscape, under them in portrait), with
-        ``note`` beside the answer box (two thirds of the row) if given."""
+    def _question_over_keys(self, question: Any, keyboard: Any, error: Any = None) -> None:
+        """The question over the keyboard in halves gives way (Question) to the keys, the
+        answer row and ``error`` beside the answer box (two thirds of the row) if shown: what
+        the page body has beside the nav column (measured) in landscape, over the nav bar in
+        portrait. 事情经过 at 1024×768 特大 is its first sentence, gone under an error."""
         from kivy.core.window import Window
 
-        beside = PinyinKeyboard.short_screen()
-        nav_w = (ems("下一步") * float(self.style.body_px) + 36 + 16) if beside else 0.0
-        width = Window.width - 48 - nav_w
-        room = self.page.body_room(nav_beside=beside)
-        taller = 0.0
-        if note is not None:  # the answer row grows to the note's height
-            taller = max(0.0, column_height([note], width * 2 / 3) - 84)
-        need = column_height([question], width) + 16 + keyboard.keys_height() + taller
-        return need > room
-
-    def _error_beside_keys(self, title: Any, box: Any, error: Any, keyboard: Any) -> None:
-        """An error beside the answer box over keys in halves: an empty box shows no hint
-        (the error says what to do), and where the question, the error and the keys are more
-        than the page holds (事情经过 at 1024×768 特大) the error takes the question's place;
-        朗读 still says the question."""
-        if not box.value:
-            box.hint = ""
-        if title.parent is self.page.body and self._question_too_tall(title, keyboard, error):
-            index = self.page.body.children.index(title)
-            self.page.body.remove_widget(title)
-            self.page.body.add_widget(Widget(size_hint_y=None, height=0), index=index)
+        width = Window.width - 48 - self.page.nav_column_width()
+        room = self.page.body_room(nav_beside=self.page.nav_column_width() > 0)
+        if error is not None:  # the answer row grows to the error's height
+            room -= max(0.0, column_height([error], width * 2 / 3) - 84)
+        room -= 16 + keyboard.keys_height()
+        question.give_way(width, room, top="body", error=error is not None)
 
     def write_ways(self) -> list[WriteWay]:
         """The ways of writing this terminal offers now, the default first: 手写 when there is a
@@ -817,10 +803,10 @@ class WizardScreen(PageScreen):
             # The question at body size (at 特大 a title-size one is four characters a line),
             # and the column scrolls by itself if a long question and a long answer need it:
             # the row stays as high as the page, so the page — and the pad — never moves.
-            question = BodyLabel(text=title.text)
+            title.step = "body"
             column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
             column.bind(minimum_height=column.setter("height"))
-            for widget in (question, box, error):
+            for widget in (title, box, error):
                 column.add_widget(widget)
             beside = ScrollView(do_scroll_x=False, size_hint_x=0.36, bar_width=8)
             beside.add_widget(column)
@@ -847,12 +833,11 @@ class WizardScreen(PageScreen):
         """Portrait: the question, the answer box and the pad one above the other, all on
         screen at once (a page turn between the question and the pad would leave a resident
         writing blind). The pad takes the height left, from 2 rows of candidates (least a
-        finger writes in) to 3; the question goes to body size, then a long answer shows its
-        last lines only, then — with an error shown — the error stands in for the question,
-        before the pad would go below that."""
+        finger writes in) to 3; the question gives way (Question) to the whole answer and the
+        pad at its full height, then a long answer shows its last lines only, before the pad
+        would go below its least."""
         touch = self.style.touch_px
         least, full = WritingPad.portrait_heights(touch)
-        question = BodyLabel(text=title.text)
         # A long answer shows its last lines ("…" and the end) in the height it is given; the
         # box sits in a view of that height, scrolled to its end, should the lines come out
         # one more than measured.
@@ -875,16 +860,13 @@ class WizardScreen(PageScreen):
             whole = _text_height(box, box.text if not pad.value else pad.value, width)
             one_line = max(84.0, 1.2 * box.font_size + 16)  # the box is at least 84 high
             box_least = min(whole, one_line)
-            title_h = height_at(title, width) + gap
-            body_h = height_at(question, width) + gap
-            if room - title_h - whole >= full:
-                head, head_h = title, title_h
-            elif shown_error and room - body_h - box_least < least:
-                head, head_h = None, 0.0
-            else:
-                head, head_h = question, body_h
-            self._swap_head(body, (title, question), head)
-            left = room - head_h
+            title.give_way(
+                width,
+                room - gap - box_least - least,
+                title_room=room - gap - whole - full,
+                error=bool(shown_error),
+            )
+            left = room - gap - title.height_of(title.step, width)
             shown_box = whole if left - whole >= full else max(box_least, left - full)
             shown_box = min(whole, shown_box)
             box.value = _tail_within(box, pad.value, width, shown_box)
@@ -894,8 +876,7 @@ class WizardScreen(PageScreen):
             most = max(touch * 4.5, (width - 16) / 2 + 16 + touch)
             pad.height = min(most, max(least, left - shown_box))
 
-        # After this frame's layouts: fit swaps the question, which a layout pass under way
-        # must not see.
+        # Once after this frame's layouts, however many of these changed.
         refit = Clock.create_trigger(fit, -1)
         for widget, prop in (
             (scroll, "height"),
@@ -915,7 +896,6 @@ class WizardScreen(PageScreen):
         from kivy.core.window import Window
 
         touch = self.style.touch_px
-        question = BodyLabel(text=title.text)
         speak.arrange(column=False)
         speak.size_hint = (1, None)
         self.page.add(title, box, speak)  # the error goes above the tile when there is one
@@ -924,14 +904,14 @@ class WizardScreen(PageScreen):
 
         def side_by_side() -> None:
             beside.append(True)  # first: the removals below set off fit again
-            for widget in (title, question, box, error, speak):
+            for widget in (title, box, error, speak):
                 if widget.parent is not None:
                     widget.parent.remove_widget(widget)
             # The answer at body size, its hint just what the tile beside it doesn't say.
             box.font_factor, box.hint = 1.0, "说完停一下"
             column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
             column.bind(minimum_height=column.setter("height"))
-            for widget in (question, box, error):  # the error there, empty until one is shown
+            for widget in (title, box, error):  # the error there, empty until one is shown
                 column.add_widget(widget)
             view = ScrollView(do_scroll_x=False, size_hint_x=0.45, bar_width=8)
             view.add_widget(column)
@@ -962,19 +942,17 @@ class WizardScreen(PageScreen):
             room = scroll.height - 2 - box.height - gap
             if error.parent is body:
                 room -= error.height + gap
-            title_h = height_at(title, width) + gap
-            body_h = height_at(question, width) + gap
-            if room - title_h >= touch * 1.5:
-                head, head_h = title, title_h
-            elif room - body_h >= touch or Window.width <= Window.height:
-                head, head_h = question, body_h
-            else:
+            # The question at title size over the tile at its full height, else at body size
+            # over it at one finger's; else, in landscape, beside it.
+            room -= gap
+            fits = title.give_way(width, room - touch, title_room=room - touch * 1.5, last="body")
+            if not fits and Window.width > Window.height:
                 side_by_side()
                 return
-            self._swap_head(body, (title, question), head)
+            head_h = title.height_of(title.step, width)
             speak.min_height = min(touch * 1.5, max(touch, room - head_h))
 
-        refit = Clock.create_trigger(fit, -1)  # after this frame's layouts (see _stack_pad)
+        refit = Clock.create_trigger(fit, -1)  # once after this frame's layouts (see _stack_pad)
         for widget, prop in (
             (scroll, "height"),
             (box, "height"),
@@ -984,15 +962,6 @@ class WizardScreen(PageScreen):
         ):
             self._watch(widget, prop, refit)
         refit()
-
-    @staticmethod
-    def _swap_head(body: Any, labels: Sequence[Any], head: Any) -> None:
-        """``head`` (one of ``labels``, or None) at the top of the page body, the others gone."""
-        for label in labels:
-            if label is not head and label.parent is body:
-                body.remove_widget(label)
-        if head is not None and head.parent is None:
-            body.add_widget(head, index=len(body.children))
 
     def digits_page(
         self,
@@ -1020,7 +989,12 @@ class WizardScreen(PageScreen):
         from kivy.core.window import Window
 
         window_w, window_h = Window.size
-        plan = plan_keypad(window_w, window_h, float(self.style.body_px), stack=True)
+        body_px = float(self.style.body_px)
+        # The nav first (a column beside the keys where they stack): the room is measured.
+        stacked = plan_keypad(window_w, window_h, body_px, nav_width=0).mode == "stacked"
+        self.nav(extra=extra, beside=stacked)
+        nav_width = self.page.nav_column_width()
+        plan = plan_keypad(window_w, window_h, body_px, nav_width=nav_width)
         # Short: too little room for the whole question (at body size at least) with its note
         # and the answer box; measured over the keys, where the room varies with the texts.
         short = plan.short or (
@@ -1035,7 +1009,7 @@ class WizardScreen(PageScreen):
         # 养老金……都算上) body text under it: a title-size paragraph beside the keys is taller
         # than the page.
         first, rest = display_text.split_first_sentence(question) if short else (question, "")
-        left: list[Any] = [TitleLabel(text=first), box, error]
+        left: list[Any] = [Question(text=first), box, error]
         hint = BodyLabel(text=rest or ("" if short else note))
         if note and short:
             box.hint = note  # a short screen: the hint is shown in the empty box itself
@@ -1051,7 +1025,7 @@ class WizardScreen(PageScreen):
                 box.hint = "用数字键输入"
         if hint.text:
             left.insert(1, hint)
-        self.page.add(beside_keypad(left, keypad, stack=True))
+        self.page.add(beside_keypad(left, keypad, nav_width=nav_width))
         self.answer_box, self.keypad = box, keypad
 
         def commit() -> bool:
@@ -1069,7 +1043,6 @@ class WizardScreen(PageScreen):
             return True
 
         self._commit = commit
-        self.nav(extra=extra, beside=plan.mode == "stacked")
 
     def _skip(self, key: str) -> Callable[[], None]:
         def skip() -> None:
@@ -1408,14 +1381,7 @@ _VOICE_PAGES = {
 def _text_height(label: Any, text: str, width: float) -> float:
     """The height ``label`` (an AnswerBox: padding inside its texture) would have with ``text``
     at ``width``."""
-    from kivy.core.text import Label as CoreLabel
-
-    options = {k: v for k, v in label._label.options.items() if k != "text"}
-    options["text_size"] = (width, None)
-    probe = CoreLabel(text=text or " ", **options)
-    probe.refresh()
-    texture_h = probe.texture.size[1] if probe.texture is not None else 0
-    return max(float(texture_h), 84.0)
+    return max(text_height(label, text or " ", width), 84.0)
 
 
 def _tail_within(label: Any, text: str, width: float, height: float) -> str:
