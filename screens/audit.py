@@ -221,8 +221,8 @@ def audit(
         return b
 
     for w in texts:
-        title = type(w).__name__ in ("TitleLabel", "DisplayLabel") or (
-            type(w).__name__ == "Question" and w.step == "title"
+        title = (
+            type(w).__name__ in ("TitleLabel", "DisplayLabel") or getattr(w, "step", "") == "title"
         )
         least = (TITLE_MIN if title else BODY_MIN) * factor
         if w.font_size + TOL < least:

@@ -45,21 +45,18 @@ class TitleLabel(BreaksLines, Label):  # type: ignore[misc]
     """Screen title: ≥ 48 px."""
 
 
-# How a page's question gives way, one step at a time, where the page is too short for it and
-# what must stay whole on screen (the keys, the writing pad, the speak tile, an error):
-#   "title"  at title size, as a question stands when there is room;
-#   "body"   at body size;
-#   "first"  its first sentence only, at body size (朗读 still says it all);
-#   "gone"   not shown — only while an error is, which names what is asked.
-GIVE_WAY = ("title", "body", "first", "gone")
+GIVE_WAY = ("title", "body", "first", "gone")  # see Question
 
 
-class Question(TitleLabel):  # type: ignore[misc]
-    """A page's question (``question``; ``text`` is what its step shows) that gives way
-    (:data:`GIVE_WAY`). :meth:`give_way` decides from heights measured off screen, never from
-    the live layout, so it can't feed back into itself; a step changes the label's own
-    properties only, never the widget tree, so it is safe in the middle of a layout pass (a
-    child removed while a BoxLayout walked its children crashed)."""
+class Question(TitleLabel):
+    """A page's question (``question``; ``text`` is what its ``step`` shows), which gives way
+    one step at a time where the page is too short for it and what must stay whole on screen
+    (the keys, the writing pad, the speak tile, an error): "title" at title size; "body" at
+    body size; "first" its first sentence only (朗读 still says it all); "gone" — only while an
+    error is shown, which names what is asked. :meth:`give_way` decides from heights measured
+    off screen, never from the live layout, so it can't feed back into itself; a step changes
+    the label's own properties only, never the widget tree, so it is safe in the middle of a
+    layout pass (a child removed while a BoxLayout walked its children crashed)."""
 
     question = StringProperty("")
     step = OptionProperty("title", options=GIVE_WAY)
@@ -117,13 +114,13 @@ class Question(TitleLabel):  # type: ignore[misc]
 
 
 def style_px(name: str) -> float:
-    """A size of the running app's style (``body_px``…), or the theme's own without an app."""
+    """A size of the running app's style (``body_px``…), or its default without an app."""
     from kivy.app import App
 
-    from screens import theme
+    from screens.style import Style
 
     style = getattr(App.get_running_app(), "style", None)
-    return float(getattr(style, name) if style is not None else getattr(theme, name.upper()))
+    return float(getattr(style, name) if style is not None else getattr(Style, name).defaultvalue)
 
 
 class DisplayLabel(BreaksLines, Label):  # type: ignore[misc]
@@ -729,15 +726,12 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     def _fit_half_key(self) -> None:
         """n–z on a key of the display's minimum (1024×768 特大) in the small print, not
         broken over two lines."""
-        from kivy.app import App
-
         key = getattr(self, "_half_key", None)
-        app = App.get_running_app()
-        if key is None or app is None or not hasattr(app, "style"):
+        if key is None:
             return
-        body = float(app.style.body_px)
+        body = style_px("body_px")
         width = getattr(self, "_key_w", float(self.key))
-        key.font_size = app.style.small_px if ems(key.text) * body + 24 > width else body
+        key.font_size = style_px("small_px") if ems(key.text) * body + 24 > width else body
 
     def half_label(self) -> str:
         """The key to the other half says what it brings: n–z / a–m, or 单元 (the address
@@ -763,11 +757,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     def control_width(self, text: str) -> float:
         """A control key (往前, 更多, 数字, 删除) as wide as its word needs at this font size
         (a key of the display's size where that is enough): its word never wraps."""
-        from kivy.app import App
-
-        app = App.get_running_app()
-        font = float(app.style.body_px) if app is not None and hasattr(app, "style") else 36.0
-        return float(math.ceil(max(float(self.key), ems(text) * font + 24)))
+        return float(math.ceil(max(float(self.key), ems(text) * style_px("body_px") + 24)))
 
     def _fit(self, *_: Any) -> None:
         gap = self.GAP
@@ -1295,11 +1285,10 @@ class Page(BoxLayout):  # type: ignore[misc]
         return float(Window.height - 24 - bars - 16)
 
     def nav_column_width(self) -> float:
-        """The width the nav column takes beside the body, with the gap (0: the nav is a bar at
-        the bottom); its buttons measured by :meth:`fit_column`."""
-        return (
-            float(self.nav.width + self.middle.spacing) if self.nav.parent is self.middle else 0.0
-        )
+        """The nav column's width (its buttons measured by :meth:`fit_column`) and its gap
+        beside the body; 0 where the nav is a bar at the bottom."""
+        beside = self.nav.parent is self.middle
+        return float(self.nav.width + self.middle.spacing) if beside else 0.0
 
     def nav_beside(self, beside: bool) -> None:
         nav = self.nav
@@ -1586,14 +1575,8 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         keypad = self.keypad
         if keypad is None:
             return
-        window_w, window_h = Window.size
-        plan = self.plan = plan_keypad(
-            window_w,
-            window_h,
-            style_px("body_px"),
-            spacing=self.gap,
-            nav_width=self.nav_width,
-        )
+        (w, h), body_px, gap = Window.size, style_px("body_px"), self.gap
+        plan = self.plan = plan_keypad(w, h, body_px, spacing=gap, nav_width=self.nav_width)
         self.spacing = STACKED_SPACING if plan.mode == "stacked" else self.gap
         keypad.key_height = plan.key
         keypad.layout_cols = plan.cols

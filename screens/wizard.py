@@ -799,33 +799,8 @@ class WizardScreen(PageScreen):
         pad.arrange(wide=wide)
         if not wide:
             self._stack_pad(title, box, error, pad)
-        else:
-            # The question at body size (at 特大 a title-size one is four characters a line),
-            # and the column scrolls by itself if a long question and a long answer need it:
-            # the row stays as high as the page, so the page — and the pad — never moves.
-            title.step = "body"
-            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
-            column.bind(minimum_height=column.setter("height"))
-            for widget in (title, box, error):
-                column.add_widget(widget)
-            beside = ScrollView(do_scroll_x=False, size_hint_x=0.36, bar_width=8)
-            beside.add_widget(column)
-            pad.size_hint_x, pad.size_hint_y = 0.64, 1
-            side_by_side = BoxLayout(size_hint_y=None, spacing=24)
-            side_by_side.add_widget(beside)
-            side_by_side.add_widget(pad)
-            scroll = self.page.scroll
-
-            def fit(*_: Any) -> None:
-                side_by_side.height = max(self.style.touch_px * 3, scroll.height - 2)
-
-            def latest(*_: Any) -> None:  # the question first; once written, the answer's end
-                beside.scroll_y = 0 if box.value and column.height > beside.height else 1
-
-            self._watch(scroll, "height", fit)
-            self._watch(column, "height", latest)
-            fit()
-            self.page.add(side_by_side)
+        else:  # at 特大 a title-size question is four characters a line beside the pad
+            self._question_beside(title, box, error, pad, 0.64, self.style.touch_px * 3)
         # A 竖 stroke must draw, not scroll the page away under the finger.
         self.page.hold_drag(True)
 
@@ -848,12 +823,7 @@ class WizardScreen(PageScreen):
         self.page.add(title, holder, pad)  # the error goes above the pad when there is one
         scroll, body = self.page.scroll, self.page.body
 
-        def fit(*_: Any) -> None:
-            width = pad.width
-            if not _within(box, body):
-                return  # the page has moved on since this was scheduled
-            if width < 2 * touch or scroll.height < 1:
-                return  # not laid out yet
+        def fit(width: float) -> None:
             gap = body.spacing
             shown_error = error.height + gap if error.parent is body else 0.0
             room = scroll.height - 2 - shown_error - gap  # the gap between holder and pad
@@ -876,17 +846,56 @@ class WizardScreen(PageScreen):
             most = max(touch * 4.5, (width - 16) / 2 + 16 + touch)
             pad.height = min(most, max(least, left - shown_box))
 
-        # Once after this frame's layouts, however many of these changed.
-        refit = Clock.create_trigger(fit, -1)
-        for widget, prop in (
-            (scroll, "height"),
-            (box, "height"),
-            (error, "height"),
-            (pad, "width"),
-            (body, "children"),
-        ):
+        self._refit(fit, box, error, pad)
+
+    def _refit(self, fit: Callable[[float], None], box: Any, error: Any, writer: Any) -> None:
+        """``fit(writer's width)`` once after this frame's layouts, however many of the page's
+        height, the answer's, the error's and the writer's width changed; not before the page
+        is laid out, nor once it has moved on (the next page reuses the same page body)."""
+        scroll, body = self.page.scroll, self.page.body
+
+        def run(*_: Any) -> None:
+            laid_out = writer.width >= 2 * self.style.touch_px and scroll.height >= 1
+            if laid_out and _within(box, body):
+                fit(writer.width)
+
+        refit = Clock.create_trigger(run, -1)
+        watched = ((scroll, "height"), (box, "height"), (error, "height"), (writer, "width"))
+        for widget, prop in (*watched, (body, "children")):
             self._watch(widget, prop, refit)
         refit()
+
+    def _question_beside(
+        self, title: Any, box: Any, error: Any, writer: Any, share: float, least: float
+    ) -> None:
+        """The question at body size, the answer and the error (empty until one is shown) in a
+        column beside ``writer`` (``share`` of the row), the row as high as the page's visible
+        part (``least`` at the least): the page — and the writer — never moves. The column
+        scrolls by itself if a long question and a long answer need it: the question first;
+        once written, the answer's end."""
+        title.step = "body"
+        column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
+        column.bind(minimum_height=column.setter("height"))
+        for widget in (title, box, error):
+            column.add_widget(widget)
+        view = ScrollView(do_scroll_x=False, size_hint_x=1 - share, bar_width=8)
+        view.add_widget(column)
+        writer.size_hint = (share, 1)
+        both = BoxLayout(size_hint_y=None, spacing=24)
+        both.add_widget(view)
+        both.add_widget(writer)
+        scroll = self.page.scroll
+
+        def fit(*_: Any) -> None:
+            both.height = max(least, scroll.height - 2)
+
+        def latest(*_: Any) -> None:
+            view.scroll_y = 0 if box.value and column.height > view.height else 1
+
+        self._watch(scroll, "height", fit)
+        self._watch(column, "height", latest)
+        fit()
+        self.page.add(both)
 
     def _place_speak(self, title: Any, box: Any, error: Any, speak: SpeakPad) -> None:
         """说出来: the question, the answer and the big speak tile on screen at once. A short
@@ -909,35 +918,12 @@ class WizardScreen(PageScreen):
                     widget.parent.remove_widget(widget)
             # The answer at body size, its hint just what the tile beside it doesn't say.
             box.font_factor, box.hint = 1.0, "说完停一下"
-            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
-            column.bind(minimum_height=column.setter("height"))
-            for widget in (title, box, error):  # the error there, empty until one is shown
-                column.add_widget(widget)
-            view = ScrollView(do_scroll_x=False, size_hint_x=0.45, bar_width=8)
-            view.add_widget(column)
             speak.arrange(column=True)
-            speak.size_hint = (0.55, 1)
-            both = BoxLayout(size_hint_y=None, spacing=24)
-            both.add_widget(view)
-            both.add_widget(speak)
+            self._question_beside(title, box, error, speak, 0.55, 1.6 * touch + 16)
 
-            def fit_row(*_: Any) -> None:
-                both.height = max(1.6 * touch + 16, scroll.height - 2)  # SpeakPad's least
-
-            def latest(*_: Any) -> None:  # the question first; once said, the answer's end
-                view.scroll_y = 0 if box.value and column.height > view.height else 1
-
-            self._watch(scroll, "height", fit_row)
-            self._watch(column, "height", latest)
-            fit_row()
-            body.add_widget(both)
-
-        def fit(*_: Any) -> None:
-            width = speak.width
-            if not _within(box, body):
-                return  # the page has moved on since this was scheduled
-            if beside or width < 2 * touch or scroll.height < 1:
-                return  # side by side already, or not laid out yet
+        def fit(width: float) -> None:
+            if beside:
+                return  # side by side already
             gap = body.spacing
             room = scroll.height - 2 - box.height - gap
             if error.parent is body:
@@ -952,16 +938,7 @@ class WizardScreen(PageScreen):
             head_h = title.height_of(title.step, width)
             speak.min_height = min(touch * 1.5, max(touch, room - head_h))
 
-        refit = Clock.create_trigger(fit, -1)  # once after this frame's layouts (see _stack_pad)
-        for widget, prop in (
-            (scroll, "height"),
-            (box, "height"),
-            (error, "height"),
-            (speak, "width"),
-            (body, "children"),
-        ):
-            self._watch(widget, prop, refit)
-        refit()
+        self._refit(fit, box, error, speak)
 
     def digits_page(
         self,
@@ -995,16 +972,14 @@ class WizardScreen(PageScreen):
         self.nav(extra=extra, beside=stacked)
         nav_width = self.page.nav_column_width()
         plan = plan_keypad(window_w, window_h, body_px, nav_width=nav_width)
-        # Short: too little room for the whole question (at body size at least) with its note
-        # and the answer box; measured over the keys, where the room varies with the texts.
-        short = plan.short or (
-            plan.mode != "beside"
-            and column_height(
-                [BodyLabel(text=question, bold=True), BodyLabel(text=note), box],
-                plan.column_width,
-            )
-            > plan.column_room - TITLE_MARGIN_PX
-        )
+
+        def too_tall(question: str, hint: str) -> bool:  # over the keys, at body size at least
+            column = [Question(text=question, step="body"), BodyLabel(text=hint), box]
+            room = plan.column_room - TITLE_MARGIN_PX
+            return plan.mode != "beside" and column_height(column, plan.column_width) > room
+
+        # Short: too little room for the whole question with its note and the answer box.
+        short = plan.short or too_tall(question, note)
         # On a short screen only the question's first sentence is the title, the rest (工资、
         # 养老金……都算上) body text under it: a title-size paragraph beside the keys is taller
         # than the page.
@@ -1013,13 +988,7 @@ class WizardScreen(PageScreen):
         hint = BodyLabel(text=rest or ("" if short else note))
         if note and short:
             box.hint = note  # a short screen: the hint is shown in the empty box itself
-            if (
-                plan.mode != "beside"
-                and column_height(
-                    [BodyLabel(text=first, bold=True), BodyLabel(text=rest), box], plan.column_width
-                )
-                > plan.column_room - TITLE_MARGIN_PX
-            ):
+            if too_tall(first, rest):
                 # Still too tall over the keys (800×1280 at 特大, the box empty): the note gives
                 # way to the question's own words; 朗读 still says it.
                 box.hint = "用数字键输入"
