@@ -10,9 +10,9 @@ from screens.widgets import (
     AnswerBox,
     BodyLabel,
     Keypad,
+    KeypadRow,
     NoteLabel,
     Question,
-    beside_keypad,
     nav_button,
 )
 
@@ -44,7 +44,7 @@ class StaffSignInScreen(PageScreen):
         self.keypad = Keypad(max_length=12)
         self.keypad.bind(value=self._typed)
         page.add(
-            beside_keypad(
+            KeypadRow(
                 [Question(text=self.title), self.prompt, self.box, self.message],
                 self.keypad,
                 follow=True,

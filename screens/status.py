@@ -13,9 +13,9 @@ from screens.widgets import (
     AnswerBox,
     BodyLabel,
     Keypad,
+    KeypadRow,
     NoteLabel,
     Question,
-    beside_keypad,
     nav_button,
 )
 
@@ -47,7 +47,7 @@ class StatusScreen(PageScreen):
         self.keypad.bind(value=self._typed)
         self.message = NoteLabel(text="", opacity=0)
         page.add(
-            beside_keypad(
+            KeypadRow(
                 [Question(text=self.title), prompt, self.code_box, self.message],
                 self.keypad,
                 follow=True,

@@ -1422,6 +1422,7 @@ def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
 BESIDE_EMS = 13
 STACKED_COLS = 6
 STACKED_SPACING = 24  # between the question column and the keys under it
+SPACING = 40  # between the question column and the keys beside or (portrait) under it
 # Page padding (12 each side) and the page body's right padding (clear of the page strip).
 _PAGE_SIDES = 24 + 24
 
@@ -1458,7 +1459,6 @@ def plan_keypad(
     window_h: float,
     body_px: float,
     *,
-    spacing: float = 40,
     nav_width: float | None = None,
 ) -> KeypadPlan:
     """The keypad layout for the window (from its size, the font and the nav column only, so it
@@ -1473,7 +1473,7 @@ def plan_keypad(
     if portrait:
         cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
         plan = KeypadPlan("below", TOUCH_PX, cols, window_w - _PAGE_SIDES, 0.0)
-        return replace(plan, column_room=room - plan.keypad_height - spacing)
+        return replace(plan, column_room=room - plan.keypad_height - SPACING)
     # Keys of the display's own minimum (+ 8) where it allows less than 120 px (1024×768: 96).
     key = min(TOUCH_PX, display_for(int(window_w), int(window_h)).target_min + 8)
     cols = 3
@@ -1486,7 +1486,7 @@ def plan_keypad(
     # Two columns hold a word key (删除, and 清空 or X's neighbour): never narrower than the word.
     word_w = max(key_w, ems("删除") * body_px + 28)
     keypad_w = (cols - 2) * key_w + 2 * word_w + (cols - 1) * KEY_GAP
-    column_w = window_w - _PAGE_SIDES - keypad_w - spacing
+    column_w = window_w - _PAGE_SIDES - keypad_w - SPACING
     if nav_width is None or column_w >= BESIDE_EMS * body_px:
         return KeypadPlan("beside", key, cols, column_w, room, keypad_width=keypad_w)
     middle = room + TOUCH_PX + 16  # the nav bar's row is the page's
@@ -1531,24 +1531,24 @@ def column_height(widgets: Sequence[Any], width: float, spacing: float = 16) -> 
 
 
 class KeypadRow(BoxLayout):  # type: ignore[misc]
-    """The question, answer box and messages with the keypad: beside them in landscape, with the
-    keypad 3×4, or 4×3 / 6×2 where the screen is short; under them in two rows of six where the
-    column beside would be too narrow (``nav_width``: the page's nav buttons then stand in a column
-    at the right); under them in portrait. Every key and the answer are on screen at once.
-    Refitted in one pass when the window changes size (see :func:`plan_keypad`)."""
+    """The question, answer box and messages with the keypad — one glance, no turning: beside
+    them in landscape, the keypad 3×4, or 4×3 / 6×2 where the screen is short; under them in two
+    rows of six where the column beside would be too narrow (``nav_width``: the page's nav
+    buttons then stand in a column that wide at the right); under them in portrait. ``follow``:
+    the row lives as long as its screen and refits in one pass when the window changes size (a
+    wizard's rows are built per page and bind nothing that outlives them: issue 18)."""
 
     def __init__(
         self,
         left: Sequence[Any],
-        keypad: Keypad,
-        spacing: float = 40,
+        keypad: Any,
+        *,
         follow: bool = False,
         nav_width: float | None = None,
     ) -> None:
-        super().__init__(size_hint_y=None, spacing=spacing)
+        super().__init__(size_hint_y=None, spacing=SPACING)
         self.keypad: Any = keypad
         self.nav_width = nav_width
-        self.gap = spacing  # beside or below; closer when stacked
         self.plan: KeypadPlan | None = None
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         self.column.bind(minimum_height=self.column.setter("height"))
@@ -1575,9 +1575,9 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
         keypad = self.keypad
         if keypad is None:
             return
-        (w, h), body_px, gap = Window.size, style_px("body_px"), self.gap
-        plan = self.plan = plan_keypad(w, h, body_px, spacing=gap, nav_width=self.nav_width)
-        self.spacing = STACKED_SPACING if plan.mode == "stacked" else self.gap
+        (window_w, window_h), body_px = Window.size, style_px("body_px")
+        plan = self.plan = plan_keypad(window_w, window_h, body_px, nav_width=self.nav_width)
+        self.spacing = STACKED_SPACING if plan.mode == "stacked" else SPACING
         keypad.key_height = plan.key
         keypad.layout_cols = plan.cols
         keypad.key_width = plan.key_width
@@ -1638,18 +1638,3 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             widget.unbind(height=self._height)
             self.keypad = None
         super().remove_widget(widget, *args, **kwargs)
-
-
-def beside_keypad(
-    left: Sequence[Any],
-    keypad: Any,
-    spacing: float = 40,
-    *,
-    follow: bool = False,
-    nav_width: float | None = None,
-) -> BoxLayout:
-    """Prompt, answer box and messages with the keypad (see KeypadRow): one glance, no
-    turning, even at 1280×800 with 特大. ``follow``: the row is built once for its screen's
-    whole life and refits when the window changes size (a wizard's rows are built per page,
-    at the window's size then, and bind nothing that outlives them: issue 18)."""
-    return KeypadRow(left, keypad, spacing, follow, nav_width)

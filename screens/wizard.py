@@ -55,12 +55,12 @@ from screens.widgets import (
     BodyLabel,
     ChoiceGrid,
     Keypad,
+    KeypadRow,
     NoteLabel,
     PinyinKeyboard,
     ProgressLabel,
     Question,
     TitleLabel,
-    beside_keypad,
     column_height,
     ems,
     mark_choice,
@@ -994,7 +994,7 @@ class WizardScreen(PageScreen):
                 box.hint = "用数字键输入"
         if hint.text:
             left.insert(1, hint)
-        self.page.add(beside_keypad(left, keypad, nav_width=nav_width))
+        self.page.add(KeypadRow(left, keypad, nav_width=nav_width))
         self.answer_box, self.keypad = box, keypad
 
         def commit() -> bool:
