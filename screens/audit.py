@@ -221,7 +221,9 @@ def audit(
         return b
 
     for w in texts:
-        title = type(w).__name__ in ("TitleLabel", "DisplayLabel")
+        title = (
+            type(w).__name__ in ("TitleLabel", "DisplayLabel") or getattr(w, "step", "") == "title"
+        )
         least = (TITLE_MIN if title else BODY_MIN) * factor
         if w.font_size + TOL < least:
             problems.append(f"{name(w)}: font {w.font_size:.0f} px < {least:.0f} px")

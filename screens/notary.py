@@ -26,6 +26,7 @@ from screens.widgets import (
     BigButton,
     BodyLabel,
     NoteLabel,
+    Question,
     Tile,
     TitleLabel,
     ems,
@@ -186,7 +187,8 @@ class NotaryScreen(PageScreen):
         have = self._have()
         page = self.page
         page.clear()
-        page.add(TitleLabel(text=self.title))
+        title = Question(text=self.title)
+        page.add(title)
         tick_w = self.style.body_px * 5.5
         # Decided from the window, not the line's width: the page strip that comes and goes
         # with the page's height would change the layout it depends on.
@@ -197,7 +199,8 @@ class NotaryScreen(PageScreen):
         # from the rendered text (no layout loop).
         longest = min(max((ems(d.label) for d in c.documents), default=0), NAME_EMS_MOST)
         name_w = min(room, (longest + 1.5) * self.style.body_px) if beside else 0
-        if Window.height >= (TALL_WINDOW_PX if beside else TALL_PORTRAIT_PX):
+        tall = Window.height >= (TALL_WINDOW_PX if beside else TALL_PORTRAIT_PX)
+        if tall:
             # On a shorter window (1280×800, 1366×768, 800×1280) the first material takes this
             # line's place: with 特大 the two don't fit under the title, and a piece too tall
             # for what is left is turned away — the resident saw the title, an empty half page
@@ -216,6 +219,8 @@ class NotaryScreen(PageScreen):
                 BodyLabel(text=doc.label), BodyLabel(text=details), yes, no, name_w=name_w
             )
             page.add(line)
+            if doc is c.documents[0] and not tall:
+                line.bind(height=partial(self._first_under, title))
         for m in c.maybe:
             ask = "、".join(q.text for q in m.depends_on)
             page.add(NoteLabel(text=f"看情况：{m.document.label}（要看：{ask}）"))
@@ -230,6 +235,14 @@ class NotaryScreen(PageScreen):
             left=[nav_button("上一步", self.go_back)],
             right=[nav_button("带清单回家", self.take_home, role="accent")],
         )
+
+    def _first_under(self, title: Question, first: Any, *_: Any) -> None:
+        """The title gives way to body size where the first material would not be whole under
+        it (1024×768 at 特大: the first view was the title, empty space and 往下翻)."""
+        from kivy.core.window import Window
+
+        room = self.page.body_room(nav_beside=False) - first.height - self.page.body.spacing
+        title.give_way(Window.width - PAGE_SIDES_PX, room, last="body")
 
     def mark(self, doc_id: str, has_it: bool) -> None:
         have = self._have()

@@ -10,9 +10,9 @@ from screens.widgets import (
     AnswerBox,
     BodyLabel,
     Keypad,
+    KeypadRow,
     NoteLabel,
-    TitleLabel,
-    beside_keypad,
+    Question,
     nav_button,
 )
 
@@ -44,8 +44,8 @@ class StaffSignInScreen(PageScreen):
         self.keypad = Keypad(max_length=12)
         self.keypad.bind(value=self._typed)
         page.add(
-            beside_keypad(
-                [TitleLabel(text=self.title), self.prompt, self.box, self.message],
+            KeypadRow(
+                [Question(text=self.title), self.prompt, self.box, self.message],
                 self.keypad,
                 follow=True,
             )

@@ -13,9 +13,9 @@ from screens.widgets import (
     AnswerBox,
     BodyLabel,
     Keypad,
+    KeypadRow,
     NoteLabel,
-    TitleLabel,
-    beside_keypad,
+    Question,
     nav_button,
 )
 
@@ -47,8 +47,8 @@ class StatusScreen(PageScreen):
         self.keypad.bind(value=self._typed)
         self.message = NoteLabel(text="", opacity=0)
         page.add(
-            beside_keypad(
-                [TitleLabel(text=self.title), prompt, self.code_box, self.message],
+            KeypadRow(
+                [Question(text=self.title), prompt, self.code_box, self.message],
                 self.keypad,
                 follow=True,
             )

@@ -18,6 +18,7 @@ from kivy.properties import (
     ListProperty,
     NumericProperty,
     ObjectProperty,
+    OptionProperty,
     StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
@@ -27,6 +28,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk import display_text
 from screens import pinyin
 from screens.line_breaks import BreaksLines
 
@@ -41,6 +43,84 @@ class BasisLabel(BodyLabel):
 
 class TitleLabel(BreaksLines, Label):  # type: ignore[misc]
     """Screen title: ≥ 48 px."""
+
+
+GIVE_WAY = ("title", "body", "first", "gone")  # see Question
+
+
+class Question(TitleLabel):
+    """A page's question (``question``; ``text`` is what its ``step`` shows), which gives way
+    one step at a time where the page is too short for it and what must stay whole on screen
+    (the keys, the writing pad, the speak tile, an error): "title" at title size; "body" at
+    body size; "first" its first sentence only (朗读 still says it all); "gone" — only while an
+    error is shown, which names what is asked. :meth:`give_way` decides from heights measured
+    off screen, never from the live layout, so it can't feed back into itself; a step changes
+    the label's own properties only, never the widget tree, so it is safe in the middle of a
+    layout pass (a child removed while a BoxLayout walked its children crashed)."""
+
+    question = StringProperty("")
+    step = OptionProperty("title", options=GIVE_WAY)
+
+    def __init__(self, *, text: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._heights: dict[tuple[str, float, float], float] = {}  # measured once: a refit
+        self.bind(question=self._show, step=self._show)  # per touch measures nothing again
+        self.question = text
+        self._show()
+
+    def _show(self, *_: Any) -> None:
+        self.text = self.shown(self.step)
+
+    def shown(self, step: str) -> str:
+        """The words ``step`` shows."""
+        first = display_text.split_first_sentence(self.question)[0]
+        return str({"title": self.question, "body": self.question, "first": first}.get(step, ""))
+
+    def height_of(self, step: str, width: float) -> float:
+        """The height the question takes at ``step`` in a column ``width`` wide."""
+        if step == "gone" or not self.question:
+            return 0.0
+        px = style_px("title_px" if step == "title" else "body_px")
+        key = (self.shown(step), px, round(width))
+        if key not in self._heights:
+            padding = 4 if step == "title" else 8  # as widgets.kv
+            self._heights[key] = text_height(self, key[0], width, font_size=px) + padding
+        return self._heights[key]
+
+    def give_way(
+        self,
+        width: float,
+        room: float,
+        *,
+        title_room: float | None = None,
+        top: str = "title",
+        last: str = "gone",
+        error: bool = False,
+    ) -> bool:
+        """Take the first step from ``top`` to ``last`` whose height at ``width`` is within
+        ``room`` (the title's within ``title_room`` where given: the big title only where
+        nothing else has to shrink for it); "gone" only with an ``error`` shown. Nothing fits:
+        the last step. Whether it fits."""
+        steps = GIVE_WAY[GIVE_WAY.index(top) : GIVE_WAY.index(last) + 1]
+        if not error and "gone" in steps:
+            steps = steps[:-1]
+        for step in steps:
+            limit = title_room if step == "title" and title_room is not None else room
+            if self.height_of(step, width) <= limit:
+                self.step = step
+                return True
+        self.step = steps[-1]
+        return False
+
+
+def style_px(name: str) -> float:
+    """A size of the running app's style (``body_px``…), or its default without an app."""
+    from kivy.app import App
+
+    from screens.style import Style
+
+    style = getattr(App.get_running_app(), "style", None)
+    return float(getattr(style, name) if style is not None else getattr(Style, name).defaultvalue)
 
 
 class DisplayLabel(BreaksLines, Label):  # type: ignore[misc]
@@ -646,15 +726,12 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     def _fit_half_key(self) -> None:
         """n–z on a key of the display's minimum (1024×768 特大) in the small print, not
         broken over two lines."""
-        from kivy.app import App
-
         key = getattr(self, "_half_key", None)
-        app = App.get_running_app()
-        if key is None or app is None or not hasattr(app, "style"):
+        if key is None:
             return
-        body = float(app.style.body_px)
+        body = style_px("body_px")
         width = getattr(self, "_key_w", float(self.key))
-        key.font_size = app.style.small_px if ems(key.text) * body + 24 > width else body
+        key.font_size = style_px("small_px") if ems(key.text) * body + 24 > width else body
 
     def half_label(self) -> str:
         """The key to the other half says what it brings: n–z / a–m, or 单元 (the address
@@ -680,11 +757,7 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     def control_width(self, text: str) -> float:
         """A control key (往前, 更多, 数字, 删除) as wide as its word needs at this font size
         (a key of the display's size where that is enough): its word never wraps."""
-        from kivy.app import App
-
-        app = App.get_running_app()
-        font = float(app.style.body_px) if app is not None and hasattr(app, "style") else 36.0
-        return float(math.ceil(max(float(self.key), ems(text) * font + 24)))
+        return float(math.ceil(max(float(self.key), ems(text) * style_px("body_px") + 24)))
 
     def _fit(self, *_: Any) -> None:
         gap = self.GAP
@@ -1211,6 +1284,12 @@ class Page(BoxLayout):  # type: ignore[misc]
         bars = rows * TOUCH_PX + (rows - 1) * 16 + (0 if nav_beside else TOUCH_PX + 16)
         return float(Window.height - 24 - bars - 16)
 
+    def nav_column_width(self) -> float:
+        """The nav column's width (its buttons measured by :meth:`fit_column`) and its gap
+        beside the body; 0 where the nav is a bar at the bottom."""
+        beside = self.nav.parent is self.middle
+        return float(self.nav.width + self.middle.spacing) if beside else 0.0
+
     def nav_beside(self, beside: bool) -> None:
         nav = self.nav
         if beside == (nav.parent is self.middle):
@@ -1339,10 +1418,11 @@ def keypad_room(window_w: float, window_h: float) -> tuple[bool, float]:
 # A question beside the keys needs room for this many characters of body text a line (an ID
 # number in the answer box is about as wide); where the window leaves it less (1024×768, and
 # 1280×800 at 特大), the keys go under the question in two rows of six and the nav buttons in a
-# column at the right (a wizard's number pages: KeypadRow ``stack``).
+# column at the right (a wizard's number pages: KeypadRow ``nav_width``).
 BESIDE_EMS = 13
 STACKED_COLS = 6
 STACKED_SPACING = 24  # between the question column and the keys under it
+SPACING = 40  # between the question column and the keys beside or (portrait) under it
 # Page padding (12 each side) and the page body's right padding (clear of the page strip).
 _PAGE_SIDES = 24 + 24
 
@@ -1375,12 +1455,17 @@ class KeypadPlan:
 
 
 def plan_keypad(
-    window_w: float, window_h: float, body_px: float, *, stack: bool = False, spacing: float = 40
+    window_w: float,
+    window_h: float,
+    body_px: float,
+    *,
+    nav_width: float | None = None,
 ) -> KeypadPlan:
-    """The keypad layout for the window (from its size and the font only, so it can't feed back
-    into itself): in portrait the keys under the question (3×4, or 4×3 where the page is
-    short); in landscape beside it (3×4, 4×3 or 6×2, whichever fits the page's height), or —
-    ``stack`` allowed, and the column beside too narrow — under it in two rows of six."""
+    """The keypad layout for the window (from its size, the font and the nav column only, so it
+    can't feed back into itself): in portrait the keys under the question (3×4, or 4×3 where
+    the page is short); in landscape beside it (3×4, 4×3 or 6×2, whichever fits the page's
+    height), or — the column beside too narrow, and a ``nav_width`` for the nav buttons in a
+    column beside (Page.nav_column_width) — under it in two rows of six."""
     from screens.displays import display_for
     from screens.theme import TOUCH_PX
 
@@ -1388,7 +1473,7 @@ def plan_keypad(
     if portrait:
         cols = 3 if room - (4 * TOUCH_PX + 3 * KEY_GAP) >= 420 else 4
         plan = KeypadPlan("below", TOUCH_PX, cols, window_w - _PAGE_SIDES, 0.0)
-        return replace(plan, column_room=room - plan.keypad_height - spacing)
+        return replace(plan, column_room=room - plan.keypad_height - SPACING)
     # Keys of the display's own minimum (+ 8) where it allows less than 120 px (1024×768: 96).
     key = min(TOUCH_PX, display_for(int(window_w), int(window_h)).target_min + 8)
     cols = 3
@@ -1401,36 +1486,38 @@ def plan_keypad(
     # Two columns hold a word key (删除, and 清空 or X's neighbour): never narrower than the word.
     word_w = max(key_w, ems("删除") * body_px + 28)
     keypad_w = (cols - 2) * key_w + 2 * word_w + (cols - 1) * KEY_GAP
-    column_w = window_w - _PAGE_SIDES - keypad_w - spacing
-    if not stack or column_w >= BESIDE_EMS * body_px:
+    column_w = window_w - _PAGE_SIDES - keypad_w - SPACING
+    if nav_width is None or column_w >= BESIDE_EMS * body_px:
         return KeypadPlan("beside", key, cols, column_w, room, keypad_width=keypad_w)
-    nav_w = max(TOUCH_PX, ems("刷身份证") * body_px + 36) + 16  # the widest nav button
     middle = room + TOUCH_PX + 16  # the nav bar's row is the page's
     plan = KeypadPlan(
         "stacked",
         key,
         STACKED_COLS,
-        window_w - _PAGE_SIDES - nav_w,
+        window_w - _PAGE_SIDES - nav_width,
         0.0,
         key_width=display_for(int(window_w), int(window_h)).target_min,
     )
     return replace(plan, column_room=middle - plan.keypad_height - STACKED_SPACING)
 
 
-def height_at(label: Any, width: float) -> float:
-    """The height ``label`` would have at ``width`` (its text laid out again off screen)."""
+def text_height(label: Any, text: str, width: float, **options: Any) -> float:
+    """The height of ``text`` laid out off screen as ``label`` lays out its own (``options``:
+    other ones, a font size) at ``width``."""
     from kivy.core.text import Label as CoreLabel
 
-    core = getattr(label, "_label", None)
-    if core is None or not label.text:
-        return float(label.height)
-    options = {k: v for k, v in core.options.items() if k != "text"}
-    options["text_size"] = (width, None)
-    probe = CoreLabel(text=label.text, **options)
+    options = {k: v for k, v in label._label.options.items() if k != "text"} | options
+    probe = CoreLabel(text=text, **(options | {"text_size": (width, None)}))
     probe.refresh()
-    texture_h = probe.texture.size[1] if probe.texture is not None else 0
+    return float(probe.texture.size[1] if probe.texture is not None else 0)
+
+
+def height_at(label: Any, width: float) -> float:
+    """The height ``label`` would have at ``width`` (its text laid out again off screen)."""
+    if getattr(label, "_label", None) is None or not label.text:
+        return float(label.height)
     extra = float(label.height) - float(label.texture_size[1]) if label.texture_size[1] else 8.0
-    return texture_h + max(0.0, extra)
+    return text_height(label, label.text, width) + max(0.0, extra)
 
 
 def column_height(widgets: Sequence[Any], width: float, spacing: float = 16) -> float:
@@ -1444,40 +1531,29 @@ def column_height(widgets: Sequence[Any], width: float, spacing: float = 16) -> 
 
 
 class KeypadRow(BoxLayout):  # type: ignore[misc]
-    """The question, answer box and messages with the keypad: beside them in landscape, with the
-    keypad 3×4, or 4×3 / 6×2 where the screen is short; under them in two rows of six where the
-    column beside would be too narrow (``stack``: the page's nav buttons then stand in a column
-    at the right); under them in portrait. Every key and the answer are on screen at once.
-    Refitted in one pass when the window changes size (see :func:`plan_keypad`)."""
+    """The question, answer box and messages with the keypad — one glance, no turning: beside
+    them in landscape, the keypad 3×4, or 4×3 / 6×2 where the screen is short; under them in two
+    rows of six where the column beside would be too narrow (``nav_width``: the page's nav
+    buttons then stand in a column that wide at the right); under them in portrait. ``follow``:
+    the row lives as long as its screen and refits in one pass when the window changes size (a
+    wizard's rows are built per page and bind nothing that outlives them: issue 18)."""
 
     def __init__(
         self,
         left: Sequence[Any],
-        keypad: Keypad,
-        spacing: float = 40,
+        keypad: Any,
+        *,
         follow: bool = False,
-        stack: bool = False,
+        nav_width: float | None = None,
     ) -> None:
-        super().__init__(size_hint_y=None, spacing=spacing)
+        super().__init__(size_hint_y=None, spacing=SPACING)
         self.keypad: Any = keypad
-        self.stack = stack
-        self.gap = spacing  # beside or below; closer when stacked
+        self.nav_width = nav_width
         self.plan: KeypadPlan | None = None
         self.column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         self.column.bind(minimum_height=self.column.setter("height"))
-        # Each title's body-size twin (see _shrink_title), and the way back.
-        self._small_of: dict[int, BodyLabel] = {}
-        self._title_of: dict[int, TitleLabel] = {}
-        self._gone_of: dict[int, Widget] = {}
         for w in left:
             self.column.add_widget(w)
-            if type(w) is TitleLabel:
-                twin = BodyLabel(text=w.text, bold=True)
-                self._small_of[id(w)], self._title_of[id(twin)] = twin, w
-                # Where the question gives way to an error: an empty stand-in, so the column
-                # keeps its number of children while a layout pass walks them.
-                gone = Widget(size_hint_y=None, height=0)
-                self._gone_of[id(w)], self._title_of[id(gone)] = gone, w
         self.holder = BoxLayout(orientation="vertical")
         self.holder.add_widget(self.column)
         self.holder.add_widget(Label())  # keeps the column at the top
@@ -1493,27 +1569,15 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             Window.bind(size=self.fit)
         self.fit()
 
-    @staticmethod
-    def body_px() -> float:
-        from kivy.app import App
-
-        from screens.theme import BODY_PX
-
-        app = App.get_running_app()
-        style = getattr(app, "style", None)
-        return float(style.body_px) if style is not None else float(BODY_PX)
-
     def fit(self, *_: Any) -> None:
         from kivy.core.window import Window
 
         keypad = self.keypad
         if keypad is None:
             return
-        window_w, window_h = Window.size
-        plan = self.plan = plan_keypad(
-            window_w, window_h, self.body_px(), stack=self.stack, spacing=self.gap
-        )
-        self.spacing = STACKED_SPACING if plan.mode == "stacked" else self.gap
+        (window_w, window_h), body_px = Window.size, style_px("body_px")
+        plan = self.plan = plan_keypad(window_w, window_h, body_px, nav_width=self.nav_width)
+        self.spacing = STACKED_SPACING if plan.mode == "stacked" else SPACING
         keypad.key_height = plan.key
         keypad.layout_cols = plan.cols
         keypad.key_width = plan.key_width
@@ -1541,58 +1605,31 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
 
     def _height(self, *_: Any) -> None:
         keypad_h = self.keypad.height if self.keypad is not None else 0
-        self._shrink_title()
+        self._give_way()
         if self.orientation == "vertical":
             self.holder.height = self.column.height
             self.height = self.column.height + self.spacing + keypad_h
         else:
             self.height = max(self.column.height, keypad_h)
 
-    def _shrink_title(self) -> None:
+    def _give_way(self) -> None:
         """A question, answer box and error message taller than the room the keys leave would
         push the keys a page turn away (1280×800 and 1366×768 at 特大 beside them, 800×1280
-        under them): the question then stands at body size (bold), as beside the writing pad.
-
-        Decided from the window size and the texts alone (each label measured at the width the
-        column will have), never from the live layout, so the swap can't feed back into it."""
+        under them): the question gives way (:class:`Question`), each label measured at the
+        width the column will have, from the window size and the texts alone."""
         plan = self.plan
-        if plan is None or plan.column_width <= 0:
+        question = next((w for w in self.column.children if isinstance(w, Question)), None)
+        if plan is None or plan.column_width <= 0 or question is None:
             return
-        width, room = plan.column_width, plan.column_room
-        # The column as it would be with the question big, at body size, or gone.
-        title = next((w for w in self.column.children if self._big(w) is not None), None)
-        big = self._big(title)
-        if title is None or big is None:
-            return
-        others = [w for w in self.column.children if w is not title]
+        width = plan.column_width
+        others = [w for w in self.column.children if w is not question]
         base = sum(height_at(w, width) if isinstance(w, Label) else w.height for w in others)
         base += self.column.spacing * len(others)
-        small = self._small_of[id(big)]
         error = any(isinstance(w, NoteLabel) and w.text and w.opacity > 0 for w in others)
         # A margin for what the estimate can't see (a message label not laid out yet, the
         # bars at 大 a little taller than at 标准): a question a shade smaller than needed costs
         # nothing, keys pushed a page turn away cost a resident the page.
-        limit = room - TITLE_MARGIN_PX
-        want: Any = big
-        if base + height_at(big, width) > limit:
-            want = small
-            # Keys under the question on a small screen (1024×768 at 特大) with a long error:
-            # the error, which names what is asked (身份证号码应当是18位……), takes the
-            # question's place; 朗读 still reads the question.
-            if error and base + height_at(small, width) > limit:
-                want = None
-        if want is None:
-            want = self._gone_of[id(big)]
-        if want is title:
-            return
-        index = self.column.children.index(title)
-        self.column.remove_widget(title)
-        self.column.add_widget(want, index=index)
-
-    def _big(self, widget: Any) -> TitleLabel | None:
-        """The question's title label if ``widget`` is the question (big, small or gone)."""
-        big = self._title_of.get(id(widget), widget)
-        return big if isinstance(big, TitleLabel) and id(big) in self._small_of else None
+        question.give_way(width, plan.column_room - TITLE_MARGIN_PX - base, error=error)
 
     def remove_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
         """The shared keypad moves on to the next page: let go of it (issue 18: a binding left
@@ -1601,18 +1638,3 @@ class KeypadRow(BoxLayout):  # type: ignore[misc]
             widget.unbind(height=self._height)
             self.keypad = None
         super().remove_widget(widget, *args, **kwargs)
-
-
-def beside_keypad(
-    left: Sequence[Any],
-    keypad: Any,
-    spacing: float = 40,
-    *,
-    follow: bool = False,
-    stack: bool = False,
-) -> BoxLayout:
-    """Prompt, answer box and messages with the keypad (see KeypadRow): one glance, no
-    turning, even at 1280×800 with 特大. ``follow``: the row is built once for its screen's
-    whole life and refits when the window changes size (a wizard's rows are built per page,
-    at the window's size then, and bind nothing that outlives them: issue 18)."""
-    return KeypadRow(left, keypad, spacing, follow, stack)

@@ -55,19 +55,20 @@ from screens.widgets import (
     BodyLabel,
     ChoiceGrid,
     Keypad,
+    KeypadRow,
     NoteLabel,
     PinyinKeyboard,
     ProgressLabel,
+    Question,
     TitleLabel,
-    beside_keypad,
     column_height,
     ems,
-    height_at,
     mark_choice,
     nav_button,
     option_buttons,
     plan_keypad,
     row,
+    text_height,
 )
 from screens.writing_pad import WAY_LABELS, SpeakPad, WritingPad
 
@@ -674,7 +675,7 @@ class WizardScreen(PageScreen):
         if way is None:
             way = self.session.write_way if self.session.write_way in ways else ways[0]
         writer: PinyinKeyboard | WritingPad | SpeakPad
-        title = TitleLabel(text=question)
+        title = Question(text=question)
         show_error: Callable[[Any], None] | None = None  # the error's place beside the answer
         error = NoteLabel(text="", opacity=0)
         if way is WriteWay.HAND:
@@ -710,12 +711,9 @@ class WizardScreen(PageScreen):
             self._watch(keyboard, "letters", show)
             show()
             self.keyboard = writer = keyboard
-            if keyboard.halves:  # a short or narrow screen: the question at body size
-                title = BodyLabel(text=question)
-                if self._question_too_tall(title, keyboard):
-                    # Only its first sentence (朗读 says it all): a long question (事情经过 at
-                    # 1024×768 特大) would push the keys a page turn away.
-                    title.text = display_text.split_first_sentence(question)[0]
+            if keyboard.halves:  # a short or narrow screen: the question at body size at most
+                # (given way once the nav is in place: _question_over_keys).
+                title.step = "body"
                 # The answer heads the keys, the error (when there is one) beside it: a row of
                 # its own would push keys off the screen.
                 keyboard.answer = box
@@ -741,8 +739,10 @@ class WizardScreen(PageScreen):
                 error.text, error.opacity = problem, 1
                 if error.parent is None:  # only there when it says something: room for keys
                     if show_error is not None:
-                        self._error_beside_keys(title, box, error, writer)
+                        if not box.value:  # the error says what to do: no hint beside it
+                            box.hint = ""
                         show_error(error)
+                        self._question_over_keys(title, writer, error)
                     else:
                         self.page.body.add_widget(error, index=1)
                 self.message_text = problem
@@ -760,36 +760,22 @@ class WizardScreen(PageScreen):
         if optional:
             extra.append(nav_button("跳过", self._skip(key)))
         self.nav(extra=extra, beside=way is WriteWay.PINYIN and PinyinKeyboard.short_screen())
+        if show_error is not None:
+            self._question_over_keys(title, writer)
 
-    def _question_too_tall(
-        self, question: Any, keyboard: PinyinKeyboard, note: Any | None = None
-    ) -> bool:
-        """Whether ``question`` over the keyboard in halves is taller than the page has room
-        for (the nav in a column beside them in landscape, under them in portrait), with
-        ``note`` beside the answer box (two thirds of the row) if given."""
+    def _question_over_keys(self, question: Any, keyboard: Any, error: Any = None) -> None:
+        """The question over the keyboard in halves gives way (Question) to the keys, the
+        answer row and ``error`` beside the answer box (two thirds of the row) if shown: what
+        the page body has beside the nav column (measured) in landscape, over the nav bar in
+        portrait. 事情经过 at 1024×768 特大 is its first sentence, gone under an error."""
         from kivy.core.window import Window
 
-        beside = PinyinKeyboard.short_screen()
-        nav_w = (ems("下一步") * float(self.style.body_px) + 36 + 16) if beside else 0.0
-        width = Window.width - 48 - nav_w
-        room = self.page.body_room(nav_beside=beside)
-        taller = 0.0
-        if note is not None:  # the answer row grows to the note's height
-            taller = max(0.0, column_height([note], width * 2 / 3) - 84)
-        need = column_height([question], width) + 16 + keyboard.keys_height() + taller
-        return need > room
-
-    def _error_beside_keys(self, title: Any, box: Any, error: Any, keyboard: Any) -> None:
-        """An error beside the answer box over keys in halves: an empty box shows no hint
-        (the error says what to do), and where the question, the error and the keys are more
-        than the page holds (事情经过 at 1024×768 特大) the error takes the question's place;
-        朗读 still says the question."""
-        if not box.value:
-            box.hint = ""
-        if title.parent is self.page.body and self._question_too_tall(title, keyboard, error):
-            index = self.page.body.children.index(title)
-            self.page.body.remove_widget(title)
-            self.page.body.add_widget(Widget(size_hint_y=None, height=0), index=index)
+        width = Window.width - 48 - self.page.nav_column_width()
+        room = self.page.body_room(nav_beside=self.page.nav_column_width() > 0)
+        if error is not None:  # the answer row grows to the error's height
+            room -= max(0.0, column_height([error], width * 2 / 3) - 84)
+        room -= 16 + keyboard.keys_height()
+        question.give_way(width, room, top="body", error=error is not None)
 
     def write_ways(self) -> list[WriteWay]:
         """The ways of writing this terminal offers now, the default first: 手写 when there is a
@@ -813,33 +799,8 @@ class WizardScreen(PageScreen):
         pad.arrange(wide=wide)
         if not wide:
             self._stack_pad(title, box, error, pad)
-        else:
-            # The question at body size (at 特大 a title-size one is four characters a line),
-            # and the column scrolls by itself if a long question and a long answer need it:
-            # the row stays as high as the page, so the page — and the pad — never moves.
-            question = BodyLabel(text=title.text)
-            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
-            column.bind(minimum_height=column.setter("height"))
-            for widget in (question, box, error):
-                column.add_widget(widget)
-            beside = ScrollView(do_scroll_x=False, size_hint_x=0.36, bar_width=8)
-            beside.add_widget(column)
-            pad.size_hint_x, pad.size_hint_y = 0.64, 1
-            side_by_side = BoxLayout(size_hint_y=None, spacing=24)
-            side_by_side.add_widget(beside)
-            side_by_side.add_widget(pad)
-            scroll = self.page.scroll
-
-            def fit(*_: Any) -> None:
-                side_by_side.height = max(self.style.touch_px * 3, scroll.height - 2)
-
-            def latest(*_: Any) -> None:  # the question first; once written, the answer's end
-                beside.scroll_y = 0 if box.value and column.height > beside.height else 1
-
-            self._watch(scroll, "height", fit)
-            self._watch(column, "height", latest)
-            fit()
-            self.page.add(side_by_side)
+        else:  # at 特大 a title-size question is four characters a line beside the pad
+            self._question_beside(title, box, error, pad, 0.64, self.style.touch_px * 3)
         # A 竖 stroke must draw, not scroll the page away under the finger.
         self.page.hold_drag(True)
 
@@ -847,12 +808,11 @@ class WizardScreen(PageScreen):
         """Portrait: the question, the answer box and the pad one above the other, all on
         screen at once (a page turn between the question and the pad would leave a resident
         writing blind). The pad takes the height left, from 2 rows of candidates (least a
-        finger writes in) to 3; the question goes to body size, then a long answer shows its
-        last lines only, then — with an error shown — the error stands in for the question,
-        before the pad would go below that."""
+        finger writes in) to 3; the question gives way (Question) to the whole answer and the
+        pad at its full height, then a long answer shows its last lines only, before the pad
+        would go below its least."""
         touch = self.style.touch_px
         least, full = WritingPad.portrait_heights(touch)
-        question = BodyLabel(text=title.text)
         # A long answer shows its last lines ("…" and the end) in the height it is given; the
         # box sits in a view of that height, scrolled to its end, should the lines come out
         # one more than measured.
@@ -863,28 +823,20 @@ class WizardScreen(PageScreen):
         self.page.add(title, holder, pad)  # the error goes above the pad when there is one
         scroll, body = self.page.scroll, self.page.body
 
-        def fit(*_: Any) -> None:
-            width = pad.width
-            if not _within(box, body):
-                return  # the page has moved on since this was scheduled
-            if width < 2 * touch or scroll.height < 1:
-                return  # not laid out yet
+        def fit(width: float) -> None:
             gap = body.spacing
             shown_error = error.height + gap if error.parent is body else 0.0
             room = scroll.height - 2 - shown_error - gap  # the gap between holder and pad
             whole = _text_height(box, box.text if not pad.value else pad.value, width)
             one_line = max(84.0, 1.2 * box.font_size + 16)  # the box is at least 84 high
             box_least = min(whole, one_line)
-            title_h = height_at(title, width) + gap
-            body_h = height_at(question, width) + gap
-            if room - title_h - whole >= full:
-                head, head_h = title, title_h
-            elif shown_error and room - body_h - box_least < least:
-                head, head_h = None, 0.0
-            else:
-                head, head_h = question, body_h
-            self._swap_head(body, (title, question), head)
-            left = room - head_h
+            title.give_way(
+                width,
+                room - gap - box_least - least,
+                title_room=room - gap - whole - full,
+                error=bool(shown_error),
+            )
+            left = room - gap - title.height_of(title.step, width)
             shown_box = whole if left - whole >= full else max(box_least, left - full)
             shown_box = min(whole, shown_box)
             box.value = _tail_within(box, pad.value, width, shown_box)
@@ -894,18 +846,56 @@ class WizardScreen(PageScreen):
             most = max(touch * 4.5, (width - 16) / 2 + 16 + touch)
             pad.height = min(most, max(least, left - shown_box))
 
-        # After this frame's layouts: fit swaps the question, which a layout pass under way
-        # must not see.
-        refit = Clock.create_trigger(fit, -1)
-        for widget, prop in (
-            (scroll, "height"),
-            (box, "height"),
-            (error, "height"),
-            (pad, "width"),
-            (body, "children"),
-        ):
+        self._refit(fit, box, error, pad)
+
+    def _refit(self, fit: Callable[[float], None], box: Any, error: Any, writer: Any) -> None:
+        """``fit(writer's width)`` once after this frame's layouts, however many of the page's
+        height, the answer's, the error's and the writer's width changed; not before the page
+        is laid out, nor once it has moved on (the next page reuses the same page body)."""
+        scroll, body = self.page.scroll, self.page.body
+
+        def run(*_: Any) -> None:
+            laid_out = writer.width >= 2 * self.style.touch_px and scroll.height >= 1
+            if laid_out and _within(box, body):
+                fit(writer.width)
+
+        refit = Clock.create_trigger(run, -1)
+        watched = ((scroll, "height"), (box, "height"), (error, "height"), (writer, "width"))
+        for widget, prop in (*watched, (body, "children")):
             self._watch(widget, prop, refit)
         refit()
+
+    def _question_beside(
+        self, title: Any, box: Any, error: Any, writer: Any, share: float, least: float
+    ) -> None:
+        """The question at body size, the answer and the error (empty until one is shown) in a
+        column beside ``writer`` (``share`` of the row), the row as high as the page's visible
+        part (``least`` at the least): the page — and the writer — never moves. The column
+        scrolls by itself if a long question and a long answer need it: the question first;
+        once written, the answer's end."""
+        title.step = "body"
+        column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
+        column.bind(minimum_height=column.setter("height"))
+        for widget in (title, box, error):
+            column.add_widget(widget)
+        view = ScrollView(do_scroll_x=False, size_hint_x=1 - share, bar_width=8)
+        view.add_widget(column)
+        writer.size_hint = (share, 1)
+        both = BoxLayout(size_hint_y=None, spacing=24)
+        both.add_widget(view)
+        both.add_widget(writer)
+        scroll = self.page.scroll
+
+        def fit(*_: Any) -> None:
+            both.height = max(least, scroll.height - 2)
+
+        def latest(*_: Any) -> None:
+            view.scroll_y = 0 if box.value and column.height > view.height else 1
+
+        self._watch(scroll, "height", fit)
+        self._watch(column, "height", latest)
+        fit()
+        self.page.add(both)
 
     def _place_speak(self, title: Any, box: Any, error: Any, speak: SpeakPad) -> None:
         """说出来: the question, the answer and the big speak tile on screen at once. A short
@@ -915,7 +905,6 @@ class WizardScreen(PageScreen):
         from kivy.core.window import Window
 
         touch = self.style.touch_px
-        question = BodyLabel(text=title.text)
         speak.arrange(column=False)
         speak.size_hint = (1, None)
         self.page.add(title, box, speak)  # the error goes above the tile when there is one
@@ -924,75 +913,32 @@ class WizardScreen(PageScreen):
 
         def side_by_side() -> None:
             beside.append(True)  # first: the removals below set off fit again
-            for widget in (title, question, box, error, speak):
+            for widget in (title, box, error, speak):
                 if widget.parent is not None:
                     widget.parent.remove_widget(widget)
             # The answer at body size, its hint just what the tile beside it doesn't say.
             box.font_factor, box.hint = 1.0, "说完停一下"
-            column = BoxLayout(orientation="vertical", spacing=16, size_hint_y=None)
-            column.bind(minimum_height=column.setter("height"))
-            for widget in (question, box, error):  # the error there, empty until one is shown
-                column.add_widget(widget)
-            view = ScrollView(do_scroll_x=False, size_hint_x=0.45, bar_width=8)
-            view.add_widget(column)
             speak.arrange(column=True)
-            speak.size_hint = (0.55, 1)
-            both = BoxLayout(size_hint_y=None, spacing=24)
-            both.add_widget(view)
-            both.add_widget(speak)
+            self._question_beside(title, box, error, speak, 0.55, 1.6 * touch + 16)
 
-            def fit_row(*_: Any) -> None:
-                both.height = max(1.6 * touch + 16, scroll.height - 2)  # SpeakPad's least
-
-            def latest(*_: Any) -> None:  # the question first; once said, the answer's end
-                view.scroll_y = 0 if box.value and column.height > view.height else 1
-
-            self._watch(scroll, "height", fit_row)
-            self._watch(column, "height", latest)
-            fit_row()
-            body.add_widget(both)
-
-        def fit(*_: Any) -> None:
-            width = speak.width
-            if not _within(box, body):
-                return  # the page has moved on since this was scheduled
-            if beside or width < 2 * touch or scroll.height < 1:
-                return  # side by side already, or not laid out yet
+        def fit(width: float) -> None:
+            if beside:
+                return  # side by side already
             gap = body.spacing
             room = scroll.height - 2 - box.height - gap
             if error.parent is body:
                 room -= error.height + gap
-            title_h = height_at(title, width) + gap
-            body_h = height_at(question, width) + gap
-            if room - title_h >= touch * 1.5:
-                head, head_h = title, title_h
-            elif room - body_h >= touch or Window.width <= Window.height:
-                head, head_h = question, body_h
-            else:
+            # The question at title size over the tile at its full height, else at body size
+            # over it at one finger's; else, in landscape, beside it.
+            room -= gap
+            fits = title.give_way(width, room - touch, title_room=room - touch * 1.5, last="body")
+            if not fits and Window.width > Window.height:
                 side_by_side()
                 return
-            self._swap_head(body, (title, question), head)
+            head_h = title.height_of(title.step, width)
             speak.min_height = min(touch * 1.5, max(touch, room - head_h))
 
-        refit = Clock.create_trigger(fit, -1)  # after this frame's layouts (see _stack_pad)
-        for widget, prop in (
-            (scroll, "height"),
-            (box, "height"),
-            (error, "height"),
-            (speak, "width"),
-            (body, "children"),
-        ):
-            self._watch(widget, prop, refit)
-        refit()
-
-    @staticmethod
-    def _swap_head(body: Any, labels: Sequence[Any], head: Any) -> None:
-        """``head`` (one of ``labels``, or None) at the top of the page body, the others gone."""
-        for label in labels:
-            if label is not head and label.parent is body:
-                body.remove_widget(label)
-        if head is not None and head.parent is None:
-            body.add_widget(head, index=len(body.children))
+        self._refit(fit, box, error, speak)
 
     def digits_page(
         self,
@@ -1020,38 +966,35 @@ class WizardScreen(PageScreen):
         from kivy.core.window import Window
 
         window_w, window_h = Window.size
-        plan = plan_keypad(window_w, window_h, float(self.style.body_px), stack=True)
-        # Short: too little room for the whole question (at body size at least) with its note
-        # and the answer box; measured over the keys, where the room varies with the texts.
-        short = plan.short or (
-            plan.mode != "beside"
-            and column_height(
-                [BodyLabel(text=question, bold=True), BodyLabel(text=note), box],
-                plan.column_width,
-            )
-            > plan.column_room - TITLE_MARGIN_PX
-        )
+        body_px = float(self.style.body_px)
+        # The nav first (a column beside the keys where they stack): the room is measured.
+        stacked = plan_keypad(window_w, window_h, body_px, nav_width=0).mode == "stacked"
+        self.nav(extra=extra, beside=stacked)
+        nav_width = self.page.nav_column_width()
+        plan = plan_keypad(window_w, window_h, body_px, nav_width=nav_width)
+
+        def too_tall(question: str, hint: str) -> bool:  # over the keys, at body size at least
+            column = [Question(text=question, step="body"), BodyLabel(text=hint), box]
+            room = plan.column_room - TITLE_MARGIN_PX
+            return plan.mode != "beside" and column_height(column, plan.column_width) > room
+
+        # Short: too little room for the whole question with its note and the answer box.
+        short = plan.short or too_tall(question, note)
         # On a short screen only the question's first sentence is the title, the rest (工资、
         # 养老金……都算上) body text under it: a title-size paragraph beside the keys is taller
         # than the page.
         first, rest = display_text.split_first_sentence(question) if short else (question, "")
-        left: list[Any] = [TitleLabel(text=first), box, error]
+        left: list[Any] = [Question(text=first), box, error]
         hint = BodyLabel(text=rest or ("" if short else note))
         if note and short:
             box.hint = note  # a short screen: the hint is shown in the empty box itself
-            if (
-                plan.mode != "beside"
-                and column_height(
-                    [BodyLabel(text=first, bold=True), BodyLabel(text=rest), box], plan.column_width
-                )
-                > plan.column_room - TITLE_MARGIN_PX
-            ):
+            if too_tall(first, rest):
                 # Still too tall over the keys (800×1280 at 特大, the box empty): the note gives
                 # way to the question's own words; 朗读 still says it.
                 box.hint = "用数字键输入"
         if hint.text:
             left.insert(1, hint)
-        self.page.add(beside_keypad(left, keypad, stack=True))
+        self.page.add(KeypadRow(left, keypad, nav_width=nav_width))
         self.answer_box, self.keypad = box, keypad
 
         def commit() -> bool:
@@ -1069,7 +1012,6 @@ class WizardScreen(PageScreen):
             return True
 
         self._commit = commit
-        self.nav(extra=extra, beside=plan.mode == "stacked")
 
     def _skip(self, key: str) -> Callable[[], None]:
         def skip() -> None:
@@ -1408,14 +1350,7 @@ _VOICE_PAGES = {
 def _text_height(label: Any, text: str, width: float) -> float:
     """The height ``label`` (an AnswerBox: padding inside its texture) would have with ``text``
     at ``width``."""
-    from kivy.core.text import Label as CoreLabel
-
-    options = {k: v for k, v in label._label.options.items() if k != "text"}
-    options["text_size"] = (width, None)
-    probe = CoreLabel(text=text or " ", **options)
-    probe.refresh()
-    texture_h = probe.texture.size[1] if probe.texture is not None else 0
-    return max(float(texture_h), 84.0)
+    return max(text_height(label, text or " ", width), 84.0)
 
 
 def _tail_within(label: Any, text: str, width: float, height: float) -> str:

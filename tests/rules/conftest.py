@@ -16,7 +16,7 @@ from kiosk.content import ContentPack, load_pack
 from offline_cache import BUNDLED_PACK_DIR
 from tests.rules.ids import make_id
 
-TODAY = date(2026, 6, 15)  # a Monday; thresholds effective 2024-01-01 apply
+TODAY = date(2026, 6, 15)  # a Monday; the thresholds effective 2026-01-01 apply
 
 
 @pytest.fixture(scope="session")

@@ -60,10 +60,10 @@ def test_legal_aid_assess_explains_the_outcome(kiosk_admin: KioskAdmin, tmp_path
     code, out, _ = kiosk_admin("legal-aid", "assess", str(path), "--today", "2026-06-15")
     assert code == 0
     assert out.startswith("初步评估：不符合")
-    assert "每人5000元" in out and "2490元" in out and "12348" in out
+    assert "每人5000元" in out and "2660元" in out and "12348" in out
     code, out, _ = kiosk_admin("legal-aid", "assess", str(path), "--today", "2026-06-15", "--json")
     data = json.loads(out)
-    assert data["outcome"] == "ineligible" and data["income_test"]["threshold_yuan"] == 2490
+    assert data["outcome"] == "ineligible" and data["income_test"]["threshold_yuan"] == 2660
 
 
 def test_legal_aid_assess_accepts_the_submit_file_format(

@@ -104,9 +104,9 @@ def test_a_family_above_the_threshold_gets_ineligible_with_the_figures_in_the_re
     assert result.outcome == INELIGIBLE
     assert result.income_test is not None and not result.income_test.passed
     reason = next(r for r in result.reasons if "不算经济困难" in r)
-    for figure in ("3口人", "12000元", "每人4000元", "武进区", "2490元"):
+    for figure in ("3口人", "12000元", "每人4000元", "武进区", "2660元"):
         assert figure in reason, (figure, reason)
-    assert any("2024年1月1日" in b for b in result.basis)
+    assert any("2026年1月1日" in b for b in result.basis)
     # Only the agency decides: a resident told 不符合 may still apply and get a written answer.
     assert any("书面答复" in r for r in result.reasons)
     # A wage claim is pointed to free labour arbitration, never to neighbourhood mediation.
@@ -129,6 +129,9 @@ def test_the_threshold_in_force_on_the_day_is_used(pack: ContentPack) -> None:
     assert before.income_test is not None and before.income_test.threshold_yuan == 2280
     assert after.income_test is not None and after.income_test.threshold_yuan == 2490
     assert after.outcome in (ELIGIBLE, REVIEW)
+    # 2660 from 1 January 2026 (tier 1, start date not yet confirmed: unverified).
+    now = run(pack, case(economy={"household_size": 1, "monthly_income_yuan": 2600}), TODAY)
+    assert now.income_test is not None and now.income_test.threshold_yuan == 2660
 
 
 def test_income_close_to_an_unverified_threshold_goes_to_staff(pack: ContentPack) -> None:
@@ -142,7 +145,7 @@ def _verdict_words(reasons: list[str]) -> list[str]:
     return [r for r in reasons if "不算经济困难" in r or "，算经济困难" in r or "符合" in r]
 
 
-@pytest.mark.parametrize("income", [2300, 2490, 2600, 2700])
+@pytest.mark.parametrize("income", [2400, 2660, 2800, 2900])
 def test_near_an_unverified_threshold_the_result_tells_one_story_in_one_sentence(
     pack: ContentPack, income: int
 ) -> None:
@@ -151,7 +154,7 @@ def test_near_an_unverified_threshold_the_result_tells_one_story_in_one_sentence
     income_lines = [r for r in result.reasons if "每人" in r and "元" in r]
     assert len(income_lines) == 1, result.reasons
     line = income_lines[0]
-    assert f"每人{income}元" in line and "2490元" in line
+    assert f"每人{income}元" in line and "2660元" in line
     assert "没核实" in line and "工作人员" in line
     assert _verdict_words(result.reasons) == [], result.reasons
 
@@ -173,9 +176,10 @@ def _liyang(income: int) -> dict[str, object]:
 def test_no_one_the_highest_plausible_verified_figure_would_admit_is_told_ineligible(
     pack: ContentPack,
 ) -> None:
-    # 溧阳 is put in tier 2 (2260 元), unconfirmed; tier 1 (2490 元) is what the verified rule
-    # may say, more than the pack's 10 % margin above 2260.
-    for income in (2487, 2490):
+    # 溧阳 is put in tier 2 (2260 元, the 2026 tier-2 figure not found), unconfirmed; tier 1
+    # (2660 元 since 2026) is what the verified rule may say, more than the pack's 10 % margin
+    # above 2260.
+    for income in (2487, 2490, 2600, 2660):
         result = run(pack, _liyang(income))
         assert result.outcome == REVIEW, (income, result.reasons)
         assert _verdict_words(result.reasons) == []
@@ -189,11 +193,11 @@ def test_an_income_exactly_at_a_verified_threshold_is_inside(tmp_path: Path) -> 
             t["verified"] = True
 
     verified = load_pack(edited_pack(tmp_path, "legal_aid", verify_all))
-    at = run(verified, case(economy={"household_size": 2, "monthly_income_yuan": 4980}))
-    assert at.income_test is not None and at.income_test.per_capita_yuan == 2490
+    at = run(verified, case(economy={"household_size": 2, "monthly_income_yuan": 5320}))
+    assert at.income_test is not None and at.income_test.per_capita_yuan == 2660
     assert at.outcome == ELIGIBLE and at.income_test.passed
     assert any("不超过，算经济困难" in r for r in at.reasons)
-    above = run(verified, case(economy={"household_size": 2, "monthly_income_yuan": 4982}))
+    above = run(verified, case(economy={"household_size": 2, "monthly_income_yuan": 5322}))
     assert above.outcome == INELIGIBLE
     assert any("不算经济困难" in r for r in above.reasons)
 
@@ -362,8 +366,8 @@ def test_the_income_test_follows_the_threshold_for_any_household(size: int, inco
     pack = _PACK
     result = run(pack, case(economy={"household_size": size, "monthly_income_yuan": income}))
     per_capita = round(income / size, 2)
-    close = abs(per_capita - 2490) <= 249
-    expected = REVIEW if close else (ELIGIBLE if per_capita <= 2490 else INELIGIBLE)
+    close = abs(per_capita - 2660) <= 266
+    expected = REVIEW if close else (ELIGIBLE if per_capita <= 2660 else INELIGIBLE)
     assert result.outcome == expected, (size, income, result.reasons)
 
 

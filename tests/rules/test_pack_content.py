@@ -100,7 +100,11 @@ def test_minimum_wage_rows_take_effect_on_the_dates_jiangsu_set(pack: ContentPac
     by_date: dict[str, set[float]] = {}
     for r in rows:
         by_date.setdefault(r["effective_from"], set()).add(r["monthly_income_per_capita_yuan"])
-    assert by_date == {"2021-08-01": {2280, 2070}, "2024-01-01": {2490, 2260}}
+    assert by_date == {
+        "2021-08-01": {2280, 2070},
+        "2024-01-01": {2490, 2260},
+        "2026-01-01": {2660},  # tier 1 only: the tier-2 figure (溧阳) not found yet
+    }
     assert all(not r["verified"] for r in rows)  # district tiers not confirmed
     assert all(r["checked"] for r in rows)
 

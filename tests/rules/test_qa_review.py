@@ -261,14 +261,51 @@ def test_the_tenfold_food_compensation_is_claimed_from_the_maker_or_a_shop_that_
     answer = entry["answer"]
     assert "十倍" in answer and "一千元" in answer
     assert "厂家" in answer and "明知道" in answer
-    # The 2025 amendment may have renumbered the article: stays listed until someone reads it.
-    assert not entry["verified"] and "第一百四十八条" in entry["unverified_note"]
+    # 148(2)'s proviso: a label flaw that neither harms safety nor misleads earns no such sum.
+    assert "不影响食品安全" in answer and "不会误导人" in answer
+    # The 2025-09-12 decision only adds paragraphs to 41 and 132 and words to 81, 82 and 124:
+    # nothing is renumbered, so 148 keeps its number and wording.
+    assert entry["verified"] and "unverified_note" not in entry
+    assert _articles(entry) == {("食品安全法", "第一百四十八条")}
 
 
-def test_the_village_accounts_answer_says_its_article_number_is_the_2018_one(
+def test_the_village_accounts_answer_follows_the_2025_text_of_the_village_committee_law(
     pack: ContentPack,
 ) -> None:
-    # The 2025-10-28 amendment (in force 2026-01-01) added articles; the new number is unread.
+    # Since 2026-01-01 村务公开 is 第三十五条 (was 30): quarterly, monthly accounts when busy,
+    # a notice board and at least fifteen days; 第三十六条: whom to tell when it is not done.
     entry = _entry(pack, "village_affairs")
-    assert [b["article"] for b in entry["basis"]] == ["第三十条（2018年修正文本）"]
-    assert not entry["verified"] and "2026年1月1日" in entry["unverified_note"]
+    answer = entry["answer"]
+    assert "每季度" in answer and "每月" in answer
+    assert "公开栏" in answer and "十五天" in answer
+    assert "镇政府" in answer
+    assert _articles(entry) == {
+        ("村民委员会组织法", "第三十五条"),
+        ("村民委员会组织法", "第三十六条"),
+    }
+    assert entry["verified"] and "unverified_note" not in entry
+
+
+def test_a_court_appraisal_is_done_by_a_registered_appraiser_through_his_institution(
+    pack: ContentPack,
+) -> None:
+    # 司法鉴定管理问题的决定 第九条: 委托列入鉴定人名册的鉴定人; the institution takes the commission.
+    entry = _entry(pack, "svc_appraisal")
+    answer = entry["answer"]
+    assert "名册的鉴定人" in answer and "鉴定机构" in answer
+    assert "名册的鉴定机构" not in answer
+    decision = "全国人民代表大会常务委员会关于司法鉴定管理问题的决定"
+    assert (decision, "第九条") in _articles(entry)
+    assert entry["verified"] and "unverified_note" not in entry
+
+
+def test_the_compulsory_insurance_limits_stay_listed_until_the_regulators_notice_is_read(
+    pack: ContentPack,
+) -> None:
+    # 交强险条例23 says the limits are uniform and set by the regulator; the six figures are not
+    # in any law, so the entry names the article and stays on the unverified list.
+    entry = _entry(pack, "traffic_limit_amount")
+    assert ("机动车交通事故责任强制保险条例", "第二十三条") in _articles(entry)
+    assert not entry["verified"] and "第二十三条" in entry["unverified_note"]
+    listed = [u for u in unverified_figures(pack) if "交强险" in u.what]
+    assert len(listed) == 1
