@@ -41,7 +41,6 @@ from screens.quiet_gc import QuietCollector
 from screens.style import Style
 from screens.theme import next_scale
 from screens.voice_control import VoiceControl
-from voice.protocols import Recognizer, Speaker
 
 if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.admin_info import AdminInfo
@@ -54,6 +53,7 @@ if TYPE_CHECKING:  # loaded after the first frame, with the late services
     from kiosk.submitting import SubmissionDesk
     from offline_cache.outbox import Receipt
     from voice.lexicon import Lexicon
+    from voice.protocols import Recognizer, Speaker
 
 SCREENS_DIR = Path(__file__).resolve().parent
 ICONS_DIR = SCREENS_DIR / "icons"

@@ -18,6 +18,7 @@ import math
 from collections import OrderedDict
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import NumericProperty
 
 from kiosk.display_text import group_numbers_in
@@ -107,6 +108,17 @@ def _broken(core: Any, text: str, width: float) -> tuple[str, bool]:
     return result
 
 
+def _layout_pending_above(widget: Any) -> bool:
+    """Is a layout above ``widget`` still to run before the next frame (its size may change)?"""
+    parent = widget.parent
+    while parent is not None and parent is not widget:
+        trigger = getattr(parent, "_trigger_layout", None)
+        if trigger is not None and trigger.is_triggered:
+            return True
+        widget, parent = parent, parent.parent
+    return False
+
+
 class BreaksLines:
     """Mixin for Label and Button subclasses: Chinese line breaking and grouped numbers.
 
@@ -117,6 +129,32 @@ class BreaksLines:
     """
 
     least_font_size = NumericProperty(0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Kivy renders a label on a trigger that may fire before the layouts above it have
+        # given it its width: a wrapping label was broken, measured and laid out at widths it
+        # never shows (100 px by default, then 0) — 7 of the 10 ms home's first frame spent on
+        # text (docs/performance.md). The trigger now waits for those layouts; a direct
+        # ``texture_update()`` still renders at once.
+        self._trigger_texture.cancel()  # type: ignore[has-type]
+        self._trigger_texture = Clock.create_trigger(self._texture_when_laid_out, -1)
+        self._trigger_texture()
+
+    def _texture_when_laid_out(self, *_: Any) -> None:
+        width = self.text_size[0] if self.text_size else None  # type: ignore[attr-defined]
+        if width is not None and width <= 0:
+            # No room yet (a layout has squeezed it to nothing on its way to the real width):
+            # nothing can be laid out in it. Kivy would set every character on a line of its
+            # own, and the label's height then re-lays out everything above it.
+            if self.texture_size != [0, 0]:  # type: ignore[attr-defined]
+                self.texture = None
+                self.texture_size = [0, 0]
+            return
+        if width is not None and _layout_pending_above(self):
+            self._trigger_texture()  # again after the layouts waiting now (same frame)
+            return
+        self.texture_update()
 
     def texture_update(self, *largs: Any) -> None:
         core = getattr(self, "_label", None)

@@ -15,11 +15,11 @@ from kivy.clock import Clock
 
 from kiosk.usage import SessionUsage
 from screens.base import KioskScreen
-from voice.protocols import NO_RECOGNIZER, Recognizer, Speaker, Transcript
 
 if TYPE_CHECKING:  # voice.conversation loads the matcher (pinyin tables): not before 说话
     from voice.conversation import Act, Listening
     from voice.lexicon import Lexicon
+    from voice.protocols import Recognizer, Speaker, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,11 @@ class VoiceControl:
 
     def status_text(self) -> str:
         """The recognizer's state in words, for staff."""
-        return self.recognizer.status.staff_text if self.recognizer is not None else NO_RECOGNIZER
+        if self.recognizer is not None:
+            return self.recognizer.status.staff_text
+        from voice.protocols import NO_RECOGNIZER  # types otherwise: loaded after home's frame
+
+        return NO_RECOGNIZER
 
     def refresh(self) -> None:
         self._show_speak_button(self.ready)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 from kivy.properties import (
@@ -29,8 +29,10 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import display_text
-from screens import pinyin
 from screens.line_breaks import BreaksLines
+
+if TYPE_CHECKING:  # the pinyin keyboard's table loads with its first page, not before home
+    from screens import pinyin
 
 
 class BodyLabel(BreaksLines, Label):  # type: ignore[misc]
@@ -936,6 +938,8 @@ class PinyinKeyboard(BoxLayout):  # type: ignore[misc]
     def _refresh(self, *_: Any) -> None:
         if getattr(self, "_row_size", None) != self._row_key():
             self._build_row()
+        from screens import pinyin
+
         self._candidates = pinyin.candidates(self.letters)
         start = self.page * self.per_page
         shown = self._candidates[start : start + self.per_page]
