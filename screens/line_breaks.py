@@ -108,6 +108,10 @@ def _broken(core: Any, text: str, width: float) -> tuple[str, bool]:
     return result
 
 
+# Rounds a label waits for the layouts above it before it renders anyway (Kivy's limit is 20).
+_MAX_WAITS = 4
+
+
 def _layout_pending_above(widget: Any) -> bool:
     """Is a layout above ``widget`` still to run before the next frame (its size may change)?"""
     parent = widget.parent
@@ -137,6 +141,7 @@ class BreaksLines:
         # never shows (100 px by default, then 0) — 7 of the 10 ms home's first frame spent on
         # text (docs/performance.md). The trigger now waits for those layouts; a direct
         # ``texture_update()`` still renders at once.
+        self._waited_for_layout = 0
         self._trigger_texture.cancel()  # type: ignore[has-type]
         self._trigger_texture = Clock.create_trigger(self._texture_when_laid_out, -1)
         self._trigger_texture()
@@ -151,9 +156,14 @@ class BreaksLines:
                 self.texture = None
                 self.texture_size = [0, 0]
             return
-        if width is not None and _layout_pending_above(self):
-            self._trigger_texture()  # again after the layouts waiting now (same frame)
+        waited = self._waited_for_layout
+        if width is not None and waited < _MAX_WAITS and _layout_pending_above(self):
+            # Again after the layouts waiting now, in the same frame (a bounded number of times:
+            # Kivy runs at most ``Clock.max_iteration`` such rounds before a frame).
+            self._waited_for_layout = waited + 1
+            self._trigger_texture()
             return
+        self._waited_for_layout = 0
         self.texture_update()
 
     def texture_update(self, *largs: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
@@ -335,10 +336,8 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.orientation = "vertical"
         self.read_button = self._button("朗读", "read_aloud")
-        self.louder_button = self._button("大声点", "louder")
-        self.slower_button = self._button("慢一点", "slower")
-        self.hear_button = self._button("听不清", "clearer")
-        self.speak_button = self._button("说话", "speak")
+        # 大声点, 慢一点, 听不清 and 说话 are made when first shown: home shows none of them, and
+        # four buttons fewer are 2 ms fewer before its first frame (docs/performance.md).
         self.scale_button = self._button("字号：标准", "cycle_font")
         self.theme_button = self._button("高对比", "toggle_theme")
         self.staff_button = self._button("工作人员", "staff")
@@ -347,7 +346,25 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self.row_two = BoxLayout(spacing=self.spacing)
         self.read_button.bind(font_size=self._update_texts)
         self.bind(spacing=self._spaced)
-        self._update_texts()
+        # Placed now if a property set by the rule that makes the bar changes (show_staff …),
+        # else before the next frame: not first with defaults that rule is about to change.
+        Clock.schedule_once(self._update_texts, -1)
+
+    @cached_property
+    def louder_button(self) -> BarButton:
+        return self._button("大声点", "louder")
+
+    @cached_property
+    def slower_button(self) -> BarButton:
+        return self._button("慢一点", "slower")
+
+    @cached_property
+    def hear_button(self) -> BarButton:
+        return self._button("听不清", "clearer")
+
+    @cached_property
+    def speak_button(self) -> BarButton:
+        return self._button("说话", "speak")
 
     def _spaced(self, *_: Any) -> None:
         self.row_one.spacing = self.row_two.spacing = self.spacing
@@ -381,20 +398,19 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         if not hasattr(self, "end_button"):  # kv sets properties before __init__ has run
             return
         high = self.theme_name == "high_contrast"
-        full = {
+        full: dict[Any, str] = {
             self.scale_button: f"字号：{self.scale_label}",
             self.theme_button: "标准颜色" if high else "高对比",
             self.staff_button: "工作人员",
-            self.louder_button: "大声点",
-            self.slower_button: "慢一点",
         }
-        short = {
+        short: dict[Any, str] = {
             self.scale_button: "字号",
             self.theme_button: "颜色",
             self.staff_button: "员工",
-            self.louder_button: "大声",
-            self.slower_button: "慢点",
         }
+        if self.show_voice_tuning or "louder_button" in self.__dict__:  # made, or shown now
+            full.update({self.louder_button: "大声点", self.slower_button: "慢一点"})
+            short.update({self.louder_button: "大声", self.slower_button: "慢点"})
         voice = [self.read_button]
         tuning = [self.louder_button, self.slower_button] if self.show_voice_tuning else []
         hear = [self.hear_button] if self.show_voice_tuning else []
@@ -439,12 +455,12 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             box.clear_widgets()
             for button in buttons:
                 if button is self.end_button:
-                    box.add_widget(Label(size_hint_x=1))  # pushes 结束并清除 to the far side
+                    box.add_widget(Widget(size_hint_x=1))  # pushes 结束并清除 to the far side
                 if button.parent is not None:
                     button.parent.remove_widget(button)
                 box.add_widget(button)
             if self.end_button not in buttons:
-                box.add_widget(Label(size_hint_x=1))
+                box.add_widget(Widget(size_hint_x=1))
         if list(reversed(self.children)) != rows:
             self.clear_widgets()
             for box in rows:
