@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # each is imported where it is built: start-up is measured (issue 2)
+    from collections.abc import Callable
+
     from kiosk.audit import AuditLog
     from kiosk.config import KioskConfig
     from kiosk.devices.handwriting import HandwritingRecognizer
@@ -476,18 +478,48 @@ def _run(args: argparse.Namespace) -> int:
     app.run()
     if tour is not None and tour.problems:
         return 1
-    return nightly.exit_code if nightly is not None else 0
+    return nightly[0].exit_code if nightly else 0
 
 
-def _start_appliance(app: KioskApp, config: KioskConfig) -> MaintenanceRestart | None:
-    """systemd readiness and watchdog pings, and the nightly restart (docs/deploy.md)."""
-    from screens.maintenance import start_maintenance_restart
+def _start_appliance(app: KioskApp, config: KioskConfig) -> list[MaintenanceRestart]:
+    """systemd readiness and watchdog pings, and the nightly restart (docs/deploy.md).
+
+    The restart (hours away) is armed on the tick after home's first frame, so its rules don't
+    load before it; the list holds it from then on.
+    """
     from screens.watchdog import start_watchdog
 
     watchdog = start_watchdog(app)
-    return start_maintenance_restart(
-        app, config.maintenance_restart, quiet_s=config.idle_timeout_s, before_exit=watchdog.stop
-    )
+    nightly: list[MaintenanceRestart] = []
+    at = config.maintenance_restart
+    if at is None:
+        return nightly
+
+    def arm(_dt: float) -> None:
+        from screens.maintenance import start_maintenance_restart
+
+        restart = start_maintenance_restart(
+            app, at, quiet_s=config.idle_timeout_s, before_exit=watchdog.stop
+        )
+        if restart is not None:
+            nightly.append(restart)
+            restart.start()  # the App's on_start, which it also waits for, is over
+
+    _on_the_tick_after_first_frame(arm)
+    return nightly
+
+
+def _on_the_tick_after_first_frame(then: Callable[[float], None]) -> None:
+    """``then(dt)`` once, on the tick after the first frame was flipped (not inside on_flip:
+    whoever else waits for the first frame hears of it first)."""
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+
+    def flipped(*_args: Any) -> None:
+        Window.unbind(on_flip=flipped)
+        Clock.schedule_once(then, 0)
+
+    Window.bind(on_flip=flipped)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiosk.appliance.maintenance import parse_time_of_day
+from kiosk.appliance import parse_time_of_day
 from offline_cache.os_errors import plain_reason
 
 FONT_SCALES = {"standard": 1.0, "large": 1.25, "xlarge": 1.5}

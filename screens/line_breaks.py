@@ -147,14 +147,15 @@ class BreaksLines:
         self._trigger_texture()
 
     def _texture_when_laid_out(self, *_: Any) -> None:
-        width = self.text_size[0] if self.text_size else None  # type: ignore[attr-defined]
+        label: Any = self  # a Kivy Label (this is its mixin)
+        width = label.text_size[0] if label.text_size else None
         if width is not None and width <= 0:
             # No room yet (a layout has squeezed it to nothing on its way to the real width):
             # nothing can be laid out in it. Kivy would set every character on a line of its
             # own, and the label's height then re-lays out everything above it.
-            if self.texture_size != [0, 0]:  # type: ignore[attr-defined]
-                self.texture = None
-                self.texture_size = [0, 0]
+            if label.texture_size != [0, 0]:
+                label.texture = None
+                label.texture_size = [0, 0]
             return
         waited = self._waited_for_layout
         if width is not None and waited < _MAX_WAITS and _layout_pending_above(self):

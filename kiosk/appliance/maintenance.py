@@ -15,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+# Read from the config before Kivy starts; defined in the package so that these rules load only
+# after home's first frame (docs/performance.md).
+from kiosk.appliance import parse_time_of_day as parse_time_of_day
+
 # Attempts go on for this long after the configured time; a busy night skips to the next one
 # rather than restarting in the morning, when residents arrive.
 WINDOW = timedelta(hours=2)
@@ -28,19 +32,6 @@ MIN_UPTIME = timedelta(hours=1)
 # EX_TEMPFAIL: "try again later". The unit lists it in SuccessExitStatus= so the journal shows a
 # planned restart, not a failure; Restart=always brings the kiosk back either way.
 EXIT_CODE = 75
-
-
-def parse_time_of_day(text: str) -> time | None:
-    """``"03:30"`` → 03:30; ``""`` → None (no nightly restart). Raises ValueError in Chinese."""
-    text = text.strip()
-    if not text:
-        return None
-    hours, sep, minutes = text.partition(":")
-    if sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2:
-        h, m = int(hours), int(minutes)
-        if 0 <= h <= 23 and 0 <= m <= 59:
-            return time(h, m)
-    raise ValueError(f'应为 24 小时制的“时:分”，例如 "03:30"，或留空表示不重启；现在是 {text!r}')
 
 
 @dataclass(frozen=True)
