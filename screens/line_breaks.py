@@ -158,7 +158,8 @@ class BreaksLines:
                 label.texture_size = [0, 0]
             return
         waited = self._waited_for_layout
-        if width is not None and waited < _MAX_WAITS and _layout_pending_above(self):
+        first = label.texture is None  # a label shown before keeps its width, mostly: no wait
+        if width is not None and first and waited < _MAX_WAITS and _layout_pending_above(self):
             # Again after the layouts waiting now, in the same frame (a bounded number of times:
             # Kivy runs at most ``Clock.max_iteration`` such rounds before a frame).
             self._waited_for_layout = waited + 1
