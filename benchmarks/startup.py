@@ -23,12 +23,11 @@ HERE = Path(__file__).resolve().parent
 PACKAGES = ("kiosk", "offline_cache", "screens", "voice")  # as `make bytecode`
 
 
-def compile_ours() -> None:
+def compile_ours(root: Path = HERE.parent) -> None:
     """Our modules compiled to bytecode first, as `make setup` leaves them on a kiosk. Where
     PYTHONDONTWRITEBYTECODE is set (this build machine) a missing or stale .pyc is compiled from
     source at every start and never saved: session 6 measured 1.44–1.47 from a checkout with 14
     stale .pyc on the way to the home screen, 1.25 once they were compiled."""
-    root = HERE.parent
     ok = compileall.compile_file(str(root / "main.py"), quiet=2)
     for package in PACKAGES:
         ok = compileall.compile_dir(str(root / package), quiet=2) and ok
@@ -36,10 +35,14 @@ def compile_ours() -> None:
         sys.exit("benchmarks/startup.py: our modules don't compile")
 
 
-def probe(which: str, mode: str, data_dir: Path, idle_s: float) -> dict[str, float]:
+def probe(
+    which: str, mode: str, data_dir: Path, idle_s: float, tree: Path = HERE.parent
+) -> dict[str, float]:
+    """One fresh process of ``tree``'s probe (its own code first on the path)."""
     t0 = time.time()
     out = subprocess.run(
-        [sys.executable, str(HERE / "_probe.py"), which, mode, str(data_dir), str(idle_s)],
+        [sys.executable, str(tree / "benchmarks" / "_probe.py"), which, mode, str(data_dir),
+         str(idle_s)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     figures: dict[str, float] = child_result(
@@ -49,14 +52,56 @@ def probe(which: str, mode: str, data_dir: Path, idle_s: float) -> dict[str, flo
     return figures
 
 
+def against(other: Path, runs: int) -> None:
+    """A/B in the same minutes: only medians of probes taken in turn compare two trees on this
+    shared machine (docs/performance.md, session 7)."""
+    if not (other / "benchmarks" / "_probe.py").is_file():
+        sys.exit(f"benchmarks/startup.py: {other} has no benchmarks/_probe.py")
+    compile_ours()
+    compile_ours(other)
+    trees = {"this": HERE.parent, "other": other}
+    start: dict[str, list[float]] = {"this": [], "other": [], "bare": []}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        data = {k: Path(tmp) / k for k in trees}  # a store each: the two may differ in schema
+        for name, tree in trees.items():  # warm the file cache, create the stores
+            probe("kiosk", "start", data[name], 0, tree)
+        probe("bare", "start", data["this"], 0)
+        for i in range(runs):
+            order = ("this", "other") if i % 2 == 0 else ("other", "this")
+            for name in order:
+                start[name].append(probe("kiosk", "start", data[name], 0, trees[name])["start_s"])
+            start["bare"].append(probe("bare", "start", data["this"], 0)["start_s"])
+    med = {k: statistics.median(v) for k, v in start.items()}
+    for name, label in (("this", str(HERE.parent)), ("other", str(other))):
+        print(f"{label}: start {med[name]:.3f} s, ratio {med[name] / med['bare']:.2f}")
+    print(f"bare Kivy: start {med['bare']:.3f} s (medians of {runs} runs each, in turn)")
+    print(json.dumps({
+        "start_ratio": round(med["this"] / med["bare"], 3),
+        "against_start_ratio": round(med["other"] / med["bare"], 3),
+        "start_s": round(med["this"], 3),
+        "against_start_s": round(med["other"], 3),
+        "bare_start_s": round(med["bare"], 3),
+    }))  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5, help="start-up runs per app (median)")
     ap.add_argument("--idle-runs", type=int, default=2)
     ap.add_argument("--idle-seconds", type=float, default=10.0)
+    ap.add_argument(
+        "--against",
+        type=Path,
+        metavar="TREE",
+        help="another checkout (e.g. `git worktree add --detach /tmp/ab main`): its kiosk, this one's "
+        "and bare Kivy are started in turn, probe by probe, and only the start-up is compared",
+    )
     args = ap.parse_args()
     if args.runs < 1 or args.idle_runs < 1:
         ap.error("--runs and --idle-runs must be at least 1 (the figures are medians)")
+    if args.against is not None:
+        against(args.against.resolve(), args.runs)
+        return
 
     compile_ours()
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
