@@ -151,6 +151,41 @@ def test_a_label_is_given_lines_broken_by_the_rules_not_per_character(kiosk: Kio
         page.remove_widget(ours)
 
 
+def test_a_new_label_is_broken_and_rendered_once_at_the_width_its_layout_gives_it(
+    kiosk: Kiosk,
+) -> None:
+    """Home's first frame (start-up): a wrapping label was broken, measured and rendered at
+    Kivy's default 100 px and at 0 before the layouts above it gave it its width
+    (docs/performance.md, session 8). And a label squeezed to no width shows nothing, not a
+    column of single characters."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from screens.widgets import BodyLabel
+
+    page = kiosk.screen
+    box = BoxLayout(orientation="vertical", padding=40)
+    label = BodyLabel(text="您好！请点一下您要办的事，也可以点“说话”，直接说出来。")
+    squeezed = BodyLabel(text="请点一下", size_hint_x=None, width=0)
+    widths: list[float] = []
+    render = label.texture_update
+
+    def recording(*args: Any) -> None:
+        widths.append(label.text_size[0])
+        render(*args)
+
+    label.texture_update = recording
+    box.add_widget(label)
+    box.add_widget(squeezed)
+    page.add_widget(box)
+    try:
+        kiosk.pump(3)
+        assert widths and widths[0] == label.width == page.width - 80, widths
+        assert label.texture_size[1] > 0 and rendered_lines(label)
+        assert squeezed.texture_size == [0, 0]
+    finally:
+        page.remove_widget(box)
+
+
 @pytest.mark.parametrize("size", [(1280, 800), (1080, 1920)], ids=["1280x800", "1080x1920"])
 def test_every_screen_state_keeps_the_rules_and_kivy_never_rewraps(
     kiosk: Kiosk, size: tuple[int, int]
