@@ -156,7 +156,7 @@ def test_a_new_label_is_broken_and_rendered_once_at_the_width_its_layout_gives_i
 ) -> None:
     """Home's first frame (start-up): a wrapping label was broken, measured and rendered at
     Kivy's default 100 px and at 0 before the layouts above it gave it its width
-    (docs/performance.md, session 8). And a label squeezed to no width shows nothing, not a
+    (docs/performance.md, session 7, firstframe). And a label squeezed to no width shows nothing, not a
     column of single characters."""
     from kivy.uix.boxlayout import BoxLayout
 
