@@ -319,8 +319,8 @@ class TopBar(BoxLayout):  # type: ignore[misc]
     on every screen: 大声点 / 慢一点 sit beside 朗读, where a resident who can't follow looks.
 
     Where the window is narrow for the font, the words shorten (字号, 颜色, 员工), then 大声点 and
-    慢一点 become one 听不清 (both at once, then the page again); where even that doesn't fit (portrait), the bar takes
-    two rows. Decided from the font size and the width only, never from rendered text widths,
+    慢一点 become one 听不清 (both at once, then the page again); where even that doesn't fit
+    (portrait), the bar takes two rows. Decided from the font size and the width only, never from rendered text widths,
     so a change can't feed back into itself.
     """
 
@@ -346,6 +346,14 @@ class TopBar(BoxLayout):  # type: ignore[misc]
         self.row_two = BoxLayout(spacing=self.spacing)
         self.read_button.bind(font_size=self._update_texts)
         self.bind(spacing=self._spaced)
+        self.bind(  # what the words and rows depend on
+            voice_ready=self._update_texts,
+            show_staff=self._update_texts,
+            show_voice_tuning=self._update_texts,
+            scale_label=self._update_texts,
+            theme_name=self._update_texts,
+            width=self._update_texts,
+        )
         # Placed now if a property set by the rule that makes the bar changes (show_staff …),
         # else before the next frame: not first with defaults that rule is about to change.
         Clock.schedule_once(self._update_texts, -1)
@@ -375,24 +383,6 @@ class TopBar(BoxLayout):  # type: ignore[misc]
             on_release=lambda _w: self.screen.report(outcome) if self.screen is not None else None
         )
         return button
-
-    def on_voice_ready(self, *_: Any) -> None:
-        self._update_texts()
-
-    def on_show_staff(self, *_: Any) -> None:
-        self._update_texts()
-
-    def on_show_voice_tuning(self, *_: Any) -> None:
-        self._update_texts()
-
-    def on_scale_label(self, *_: Any) -> None:
-        self._update_texts()
-
-    def on_theme_name(self, *_: Any) -> None:
-        self._update_texts()
-
-    def on_width(self, *_: Any) -> None:
-        self._update_texts()
 
     def _update_texts(self, *_: Any) -> None:
         if not hasattr(self, "end_button"):  # kv sets properties before __init__ has run

@@ -106,6 +106,17 @@ class Kiosk:
         self.tap("务工欠薪")
         self.tap("是", exact=True)
 
+    def enter_zhang_guiying(self) -> None:
+        """The name, ID and phone pages as a resident fills them: 张桂英 by pinyin, her ID
+        number and mobile on the keypads, 下一步 after each (the wizard then asks the address)."""
+        for spelling, hanzi in (("zhang", "张"), ("gui", "桂"), ("ying", "英")):
+            self.type_pinyin(spelling, hanzi)
+        self.tap("下一步")
+        self.type_digits("320483195603150025")
+        self.tap("下一步")
+        self.type_digits("13912345678")
+        self.tap("下一步")
+
     def no_exemption_group(self) -> None:
         """不是 to each plain exemption question (家是低保户…吗？ and the rest), as most say."""
         from kiosk.wizards.legal_aid import EXEMPTION_QUESTIONS, exemption_step

@@ -64,14 +64,7 @@ def test_a_migrant_worker_applies_for_legal_aid_without_income_questions(kiosk: 
     # Exempt as a migrant worker claiming wages: straight to the name, no income pages.
     assert kiosk.screen.step_id == "name"
     assert "household" not in kiosk.screen.steps()
-    kiosk.type_pinyin("zhang", "张")
-    kiosk.type_pinyin("gui", "桂")
-    kiosk.type_pinyin("ying", "英")
-    kiosk.tap("下一步")
-    kiosk.type_digits("320483195603150025")
-    kiosk.tap("下一步")
-    kiosk.type_digits("13912345678")
-    kiosk.tap("下一步")
+    kiosk.enter_zhang_guiying()
     kiosk.tap("武进区")
     kiosk.tap(kiosk.screen.choices[0][1], exact=True)  # first town
     kiosk.tap(kiosk.screen.choices[0][1], exact=True)  # first village

@@ -55,14 +55,7 @@ def test_a_legal_aid_application_from_mahang_counts_for_mahang_and_keeps_nothing
 ) -> None:
     before = _stats(kiosk)
     kiosk.start_wage_claim()
-    kiosk.type_pinyin("zhang", "张")
-    kiosk.type_pinyin("gui", "桂")
-    kiosk.type_pinyin("ying", "英")
-    kiosk.tap("下一步")
-    kiosk.type_digits("320483195603150025")
-    kiosk.tap("下一步")
-    kiosk.type_digits("13912345678")
-    kiosk.tap("下一步")
+    kiosk.enter_zhang_guiying()
     _pick_mahang(kiosk)
     kiosk.tap("跳过")  # no house number
     kiosk.tap("公司或单位")
